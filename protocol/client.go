@@ -1,0 +1,248 @@
+package protocol
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DialOptions configure the client side of the opening handshake.
+type DialOptions struct {
+	Options
+	// Subprotocols are offered in Sec-WebSocket-Protocol, in order of
+	// preference (§4.1 item 10).
+	Subprotocols []string
+	// Origin, if set, is sent as the Origin header. Browsers always send
+	// one; other clients may (§4.1 item 8, §10.2).
+	Origin string
+	// Header holds extra request headers.
+	Header http.Header
+	// HandshakeTimeout bounds connecting plus the handshake. Zero means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
+	// NetDial, if set, opens the TCP connection instead of net.Dialer.
+	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// TLSConfig is used for wss:// URLs.
+	TLSConfig *tls.Config
+}
+
+// DefaultHandshakeTimeout bounds an opening handshake when no other limit
+// is set.
+const DefaultHandshakeTimeout = 10 * time.Second
+
+// maxResponseHead bounds the server's response head.
+const maxResponseHead = 16 << 10
+
+// ParseURL checks a WebSocket URL as §3 defines it: scheme ws or wss, a
+// host, no fragment ("Fragment identifiers are meaningless in the context
+// of WebSocket URIs and MUST NOT be used on these URIs").
+func ParseURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("websocket: bad URL %q: %v", rawURL, err)
+	}
+	switch u.Scheme {
+	case "ws", "wss":
+	default:
+		return nil, fmt.Errorf("websocket: bad URL %q: the scheme must be ws or wss (§3)", rawURL)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("websocket: bad URL %q: no host (§3)", rawURL)
+	}
+	if u.Fragment != "" || strings.Contains(rawURL, "#") {
+		return nil, fmt.Errorf("websocket: bad URL %q: a fragment (#...) must not be used in a WebSocket URL (§3)", rawURL)
+	}
+	return u, nil
+}
+
+// Dial opens a WebSocket connection to a ws:// or wss:// URL: it connects
+// TCP (and TLS), sends the opening handshake, and checks the response.
+func Dial(ctx context.Context, rawURL string, opts *DialOptions) (*Conn, error) {
+	if opts == nil {
+		opts = &DialOptions{}
+	}
+	u, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	timeout := opts.HandshakeTimeout
+	if timeout <= 0 {
+		timeout = DefaultHandshakeTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"ws": "80", "wss": "443"}[u.Scheme]
+	}
+	addr := net.JoinHostPort(u.Hostname(), port)
+	dial := opts.NetDial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	netConn, err := dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("websocket: cannot connect to %s: %w", addr, err)
+	}
+	if u.Scheme == "wss" {
+		cfg := opts.TLSConfig.Clone()
+		if cfg == nil {
+			cfg = &tls.Config{}
+		}
+		if cfg.ServerName == "" {
+			cfg.ServerName = u.Hostname()
+		}
+		tlsConn := tls.Client(netConn, cfg)
+		if err := tlsConn.HandshakeContext(ctx); err != nil {
+			netConn.Close()
+			return nil, fmt.Errorf("websocket: TLS handshake with %s failed: %w", addr, err)
+		}
+		netConn = tlsConn
+	}
+	c, err := ClientHandshake(ctx, netConn, u, opts)
+	if err != nil {
+		netConn.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// ClientHandshake performs the client's opening handshake (§4.1) over an
+// established connection.
+func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *DialOptions) (*Conn, error) {
+	if opts == nil {
+		opts = &DialOptions{}
+	}
+	o := opts.Options.withDefaults()
+	stop := bindContext(ctx, netConn.SetDeadline)
+	defer stop()
+
+	key, err := NewKey(o.Rand)
+	if err != nil {
+		return nil, fmt.Errorf("websocket: failed to make a Sec-WebSocket-Key: %w", err)
+	}
+	req := buildRequest(u, key, opts)
+	observeHandshake(o.Observer, RoleClient, Sent, true, req, nil, nil)
+	if _, err := netConn.Write(req); err != nil {
+		return nil, ctxErr(ctx, fmt.Errorf("websocket: failed to send the handshake: %w", err))
+	}
+	br := bufio.NewReaderSize(netConn, bufferSize)
+	head, err := readHead(br, maxResponseHead)
+	if err != nil {
+		return nil, ctxErr(ctx, fmt.Errorf("websocket: failed to read the handshake response: %w", err))
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
+	if err != nil {
+		return nil, fmt.Errorf("websocket: handshake response is not valid HTTP: %w", err)
+	}
+	steps := ComputeAcceptSteps(key)
+	herr := checkResponse(resp, &steps, opts.Subprotocols)
+	observeHandshake(o.Observer, RoleClient, Received, false, head, &steps, herr)
+	if herr != nil {
+		return nil, herr
+	}
+	c := NewConn(netConn, RoleClient, br, &opts.Options)
+	c.subprotocol = resp.Header.Get("Sec-WebSocket-Protocol")
+	return c, nil
+}
+
+// buildRequest writes the opening handshake request of §4.1.
+func buildRequest(u *url.URL, key string, opts *DialOptions) []byte {
+	var b bytes.Buffer
+	path := u.RequestURI() // path and query; "/" when the URL has none
+	// §4.1 item 2: the request line is "GET /resource HTTP/1.1".
+	fmt.Fprintf(&b, "GET %s HTTP/1.1\r\n", path)
+	// §4.1 item 4: Host is the host, plus ":port" unless the port is the
+	// scheme's default (80 for ws, 443 for wss).
+	host := u.Hostname()
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 literal
+	}
+	if p := u.Port(); p != "" && !(u.Scheme == "ws" && p == "80") && !(u.Scheme == "wss" && p == "443") {
+		host += ":" + p
+	}
+	fmt.Fprintf(&b, "Host: %s\r\n", host)
+	// §4.1 items 5-7 and 9: the fields that make this an upgrade.
+	b.WriteString("Upgrade: websocket\r\n")
+	b.WriteString("Connection: Upgrade\r\n")
+	fmt.Fprintf(&b, "Sec-WebSocket-Key: %s\r\n", key)
+	b.WriteString("Sec-WebSocket-Version: 13\r\n")
+	if opts.Origin != "" {
+		fmt.Fprintf(&b, "Origin: %s\r\n", opts.Origin)
+	}
+	if len(opts.Subprotocols) > 0 {
+		fmt.Fprintf(&b, "Sec-WebSocket-Protocol: %s\r\n", strings.Join(opts.Subprotocols, ", "))
+	}
+	for name, values := range opts.Header {
+		for _, v := range values {
+			fmt.Fprintf(&b, "%s: %s\r\n", name, v)
+		}
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// checkResponse applies the client's checks of §4.1 (the numbered list
+// after "If the server's response is validated as provided for above").
+func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *HandshakeError {
+	refuse := func(header, section, format string, args ...any) *HandshakeError {
+		return &HandshakeError{Status: resp.StatusCode, Header: header, Section: section, Msg: fmt.Sprintf(format, args...)}
+	}
+	// 1. "If the status code received from the server is not 101, the
+	// client handles the response per HTTP procedures."
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		msg := fmt.Sprintf("expected status 101 Switching Protocols, got %s", resp.Status)
+		if v := resp.Header.Get("Sec-WebSocket-Version"); v != "" {
+			msg += fmt.Sprintf(" (server speaks version %s)", v)
+		}
+		return refuse("", "4.1", "%s", msg)
+	}
+	// 2. Upgrade must be "websocket", case-insensitively.
+	if !headerHasToken(resp.Header, "Upgrade", "websocket") {
+		return refuse("Upgrade", "4.1", "Upgrade is %q, expected \"websocket\"", resp.Header.Get("Upgrade"))
+	}
+	// 3. Connection must contain "Upgrade", case-insensitively.
+	if !headerHasToken(resp.Header, "Connection", "Upgrade") {
+		return refuse("Connection", "4.1", "Connection is %q, expected \"Upgrade\"", resp.Header.Get("Connection"))
+	}
+	// 4. Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)), exactly.
+	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != steps.Accept || len(resp.Header.Values("Sec-WebSocket-Accept")) != 1 {
+		return refuse("Sec-WebSocket-Accept", "4.1", "Sec-WebSocket-Accept is %q, expected %q", got, steps.Accept)
+	}
+	// 5. No extension we did not offer; we offer none.
+	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
+		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %q, but none was offered", ext)
+	}
+	// 6. No subprotocol we did not offer.
+	if protos := headerTokens(resp.Header, "Sec-WebSocket-Protocol"); len(protos) > 0 {
+		if len(protos) > 1 {
+			return refuse("Sec-WebSocket-Protocol", "4.1", "server chose %d subprotocols, at most one is allowed", len(protos))
+		}
+		ok := false
+		for _, p := range offered {
+			ok = ok || p == protos[0]
+		}
+		if !ok {
+			return refuse("Sec-WebSocket-Protocol", "4.1", "server chose subprotocol %q, which was not offered", protos[0])
+		}
+	}
+	return nil
+}
+
+func observeHandshake(obs Observer, role Role, dir Direction, request bool, raw []byte, steps *AcceptSteps, err *HandshakeError) {
+	if obs == nil {
+		return
+	}
+	ev := &HandshakeEvent{Time: time.Now(), Role: role, Dir: dir, Request: request, Raw: append([]byte(nil), raw...), Accept: steps}
+	if err != nil {
+		ev.Err = err
+	}
+	obs(ev)
+}

@@ -1,0 +1,92 @@
+package protocol
+
+import (
+	"time"
+)
+
+// Close starts the closing handshake (§7.1.2) with a status code and a
+// reason, waits for the peer's close frame, and closes the TCP connection
+// in the order §7.1.1 asks: the server first, the client after the server
+// (or after CloseTimeout).
+//
+// RFC 6455 §1.4: "After sending a control frame indicating the connection
+// should be closed, a peer does not send any further data; after receiving
+// a control frame indicating the connection should be closed, a peer
+// discards any further data received."
+//
+// Close is safe to call from any goroutine and more than once; calls after
+// the first return nil. If another goroutine is reading, that goroutine
+// receives the peer's close frame and returns a [*CloseError]; otherwise
+// Close reads (and discards) until the close frame arrives.
+func (c *Conn) Close(code CloseCode, reason string) error {
+	payload, err := AppendClosePayload(nil, code, reason)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-c.tcpClosed:
+		return nil
+	default:
+	}
+	if err := c.sendClose(payload); err != nil {
+		c.closeTCP(true, err)
+		return err
+	}
+	if c.readMu.TryLock() {
+		// Nobody is reading: read until the peer's close frame ends the
+		// connection (receivedClose then closes TCP in the right order).
+		defer c.readMu.Unlock()
+		c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
+		for c.readErr == nil {
+			if _, err := c.nextMessage(); err != nil {
+				break
+			}
+		}
+		c.closeTCP(true, nil)
+		return nil
+	}
+	// A reader is running: it will see the close frame.
+	timer := time.NewTimer(2 * c.opts.CloseTimeout)
+	defer timer.Stop()
+	select {
+	case <-c.tcpClosed:
+	case <-timer.C:
+		c.closeTCP(true, nil)
+	}
+	return nil
+}
+
+// CloseNow closes the TCP connection at once, without a closing handshake.
+// The peer will see 1006, abnormal closure.
+func (c *Conn) CloseNow() error {
+	c.closeTCP(true, ErrClosed)
+	return nil
+}
+
+// Done returns a channel that is closed when the TCP connection is closed.
+func (c *Conn) Done() <-chan struct{} { return c.tcpClosed }
+
+// PeerClose returns the close frame the peer sent, or nil if none arrived.
+func (c *Conn) PeerClose() *CloseError {
+	c.closeMu.Lock()
+	defer c.closeMu.Unlock()
+	return c.peerClose
+}
+
+// sendClose sends our close frame unless one was sent already. It bounds
+// the write by CloseTimeout: a peer that stopped reading cannot hold the
+// closing connection forever.
+func (c *Conn) sendClose(payload []byte) error {
+	c.frameMu.Lock()
+	sent := c.closeSent
+	c.frameMu.Unlock()
+	if sent {
+		return nil
+	}
+	c.netConn.SetWriteDeadline(time.Now().Add(c.opts.CloseTimeout))
+	err := c.writeFrame(Header{Fin: true, Opcode: OpClose}, payload)
+	if err == ErrCloseSent {
+		err = nil
+	}
+	return err
+}

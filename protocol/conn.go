@@ -1,0 +1,212 @@
+package protocol
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// Options configure a connection. The zero value is usable.
+type Options struct {
+	// MessageLimit is the largest message the connection accepts, in
+	// bytes. A longer message fails the connection with 1009 (§7.4.1,
+	// §10.4). Zero means DefaultMessageLimit; a negative value means no
+	// limit, which lets any peer make us allocate without bound.
+	MessageLimit int64
+	// FragmentSize, when positive, makes WriteMessage split messages into
+	// frames of at most this many payload bytes (§5.4). Zero sends each
+	// message as one frame.
+	FragmentSize int
+	// Rand is the source of masking keys and of the handshake nonce. Nil
+	// means crypto/rand: §5.3 requires that the masking key be "derived
+	// from a strong source of entropy", because a predictable key lets a
+	// script choose the bytes an intermediary sees (§10.3). Inject a fixed
+	// source only to reproduce known bytes in a lesson or a test.
+	Rand io.Reader
+	// Observer, if set, is told of every handshake, frame and close.
+	Observer Observer
+	// CloseTimeout bounds each wait of the closing handshake: for the
+	// peer's close frame, and for a client, for the server to close TCP.
+	// Zero means DefaultCloseTimeout.
+	CloseTimeout time.Duration
+	// OnPing and OnPong, if set, are called with the payload of each ping
+	// and pong received. The pong that answers a ping is sent before
+	// OnPing is called; an unsolicited pong is otherwise ignored (§5.5.3).
+	OnPing func(payload []byte)
+	OnPong func(payload []byte)
+}
+
+// Defaults for [Options].
+const (
+	DefaultMessageLimit = 32 << 20
+	DefaultCloseTimeout = 5 * time.Second
+	// streamFragmentSize is the frame size of messages written through
+	// NextWriter when Options.FragmentSize is zero.
+	streamFragmentSize = 64 << 10
+	bufferSize         = 16 << 10
+)
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if out.MessageLimit == 0 {
+		out.MessageLimit = DefaultMessageLimit
+	}
+	if out.Rand == nil {
+		out.Rand = rand.Reader
+	}
+	if out.CloseTimeout <= 0 {
+		out.CloseTimeout = DefaultCloseTimeout
+	}
+	return out
+}
+
+// Errors returned by connection methods.
+var (
+	// ErrCloseSent is returned by a write after this side sent its close
+	// frame. §5.5.1: "The application MUST NOT send any more data frames
+	// after sending a Close frame."
+	ErrCloseSent = errors.New("websocket: close frame already sent; no more data frames may follow (§5.5.1)")
+	// ErrClosed is returned by operations on a connection whose TCP
+	// connection is gone.
+	ErrClosed = errors.New("websocket: connection closed")
+)
+
+// Conn is one WebSocket connection after its opening handshake.
+//
+// One goroutine may read while others write. Reads are serialised: read
+// methods must not be called from two goroutines at once. Writes from any
+// number of goroutines are safe: a message is written whole before the next
+// one starts, and control frames may go between the frames of a message,
+// as §5.4 allows. Close and CloseNow may be called from any goroutine, any
+// number of times.
+//
+// The connection starts no goroutine of its own, so nothing is left running
+// once it is closed.
+type Conn struct {
+	netConn     net.Conn
+	role        Role
+	opts        Options
+	subprotocol string
+	observe     Observer // opts.Observer; nil costs nothing
+
+	// Reading state, guarded by readMu.
+	readMu sync.Mutex
+	br     *bufio.Reader
+	reader messageReader
+	// readErr is sticky: once a read fails, the stream position is lost
+	// and every later read returns the same error.
+	readErr error
+	ctrlBuf [maxControlPayload]byte
+
+	// Writing. msgLock is held by a message writer from its first frame to
+	// its last (a channel so that waiting for it honours a context);
+	// frameMu is held while one frame is written and guards the fields
+	// below it.
+	msgLock      chan struct{}
+	frameMu      sync.Mutex
+	bw           *bufio.Writer
+	writeErr     error
+	closeSent    bool
+	outInMessage bool // a fragmented message we send is in progress
+	hdrBuf       [MaxHeaderSize]byte
+	writer       messageWriter
+
+	// Closing.
+	closeMu      sync.Mutex
+	peerClose    *CloseError   // the close frame the peer sent, once it did
+	peerClosed   chan struct{} // closed when the peer's close frame arrives
+	tcpClosed    chan struct{} // closed when our TCP connection is closed
+	tcpCloseOnce sync.Once
+	closedFirst  bool
+}
+
+// NewConn wraps a connection whose opening handshake is already done, as
+// the given role. br may hold bytes read past the handshake; nil makes a
+// fresh reader. Most programs use [Dial] or [Accept] instead.
+func NewConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn {
+	c := &Conn{
+		netConn:    netConn,
+		role:       role,
+		opts:       opts.withDefaults(),
+		br:         br,
+		msgLock:    make(chan struct{}, 1),
+		bw:         bufio.NewWriterSize(netConn, bufferSize),
+		peerClosed: make(chan struct{}),
+		tcpClosed:  make(chan struct{}),
+	}
+	if c.br == nil {
+		c.br = bufio.NewReaderSize(netConn, bufferSize)
+	}
+	c.observe = c.opts.Observer
+	c.reader.c = c
+	c.writer.c = c
+	return c
+}
+
+// Role returns whether this endpoint is the client or the server.
+func (c *Conn) Role() Role { return c.role }
+
+// Subprotocol returns the subprotocol chosen in the handshake, or "".
+func (c *Conn) Subprotocol() string { return c.subprotocol }
+
+// LocalAddr and RemoteAddr return the TCP endpoints.
+func (c *Conn) LocalAddr() net.Addr  { return c.netConn.LocalAddr() }
+func (c *Conn) RemoteAddr() net.Addr { return c.netConn.RemoteAddr() }
+
+// SetReadDeadline and SetWriteDeadline set deadlines on the underlying
+// connection, as net.Conn does. A read or write that times out leaves the
+// stream at an unknown position, so it fails the connection.
+func (c *Conn) SetReadDeadline(t time.Time) error  { return c.netConn.SetReadDeadline(t) }
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.netConn.SetWriteDeadline(t) }
+
+// bindContext makes ctx govern the next I/O through setDeadline: its
+// deadline becomes the connection's, and cancelling it interrupts the I/O
+// by moving the deadline into the past. The returned stop undoes both. A
+// context that can never be cancelled costs nothing.
+func bindContext(ctx context.Context, setDeadline func(time.Time) error) (stop func()) {
+	if ctx.Done() == nil {
+		return func() {}
+	}
+	if d, ok := ctx.Deadline(); ok {
+		setDeadline(d)
+	}
+	stopAfter := context.AfterFunc(ctx, func() { setDeadline(time.Unix(1, 0)) })
+	return func() {
+		stopAfter()
+		setDeadline(time.Time{})
+	}
+}
+
+// ctxErr prefers the context's error to the timeout it caused.
+func ctxErr(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// closeTCP closes the TCP connection once and reports the end.
+func (c *Conn) closeTCP(first bool, cause error) {
+	c.tcpCloseOnce.Do(func() {
+		c.netConn.Close()
+		c.closeMu.Lock()
+		c.closedFirst = first
+		code, reason := CloseAbnormalClosure, ""
+		if c.peerClose != nil {
+			code, reason = c.peerClose.Code, c.peerClose.Reason
+		}
+		c.closeMu.Unlock()
+		close(c.tcpClosed)
+		if c.observe != nil {
+			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason, ClosedTCPFirst: first, Err: cause})
+		}
+	})
+}

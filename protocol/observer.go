@@ -1,0 +1,103 @@
+package protocol
+
+import "time"
+
+// An Observer watches a connection: every handshake request and response,
+// every frame sent or received, and the end of the connection. It is how
+// wsanatomy's screens, lessons and test-vector runner see the wire, so they
+// never need a parser of their own.
+//
+// The connection calls the observer synchronously, on the goroutine doing
+// the I/O, possibly from a reading and a writing goroutine at once. It must
+// return quickly and must be safe for concurrent use. The slices in an event
+// are copies that the observer owns and may keep.
+//
+// With no observer set, the connection copies nothing and builds no events.
+type Observer func(Event)
+
+// Event is one of [*HandshakeEvent], [*FrameEvent], [*RawEvent] and
+// [*ClosedEvent].
+type Event interface {
+	// EventTime is when the event happened.
+	EventTime() time.Time
+}
+
+// Direction says whether the observing endpoint sent or received something.
+type Direction uint8
+
+const (
+	Sent Direction = iota + 1
+	Received
+)
+
+func (d Direction) String() string {
+	if d == Sent {
+		return "sent"
+	}
+	return "received"
+}
+
+// HandshakeEvent is one half of the opening handshake: the client's GET
+// request or the server's response, exactly as the bytes went over the wire.
+type HandshakeEvent struct {
+	Time time.Time
+	Role Role      // the endpoint that observed it
+	Dir  Direction // Sent or Received by that endpoint
+	// Request is true for the client's request, false for the response.
+	Request bool
+	// Raw holds the request or response head: the start line and headers
+	// up to and including the empty line. For a server running as a
+	// net/http handler, net/http parsed the request before we saw it, so
+	// Raw is rebuilt from the parsed request (header order may differ).
+	Raw []byte
+	// Accept is the Sec-WebSocket-Accept computation for this handshake's
+	// key, set on responses.
+	Accept *AcceptSteps
+	// Err is set when this half of the handshake was refused.
+	Err error
+}
+
+// FrameEvent is one frame, sent or received.
+type FrameEvent struct {
+	Time   time.Time
+	Role   Role      // the endpoint that observed it
+	Dir    Direction // Sent or Received by that endpoint
+	Header Header    // the decoded header
+	// RawHeader is the header exactly as it went over the wire.
+	RawHeader []byte
+	// Payload is the payload as it went over the wire: masked if the frame
+	// is masked. Unmasked is the payload after unmasking; for an unmasked
+	// frame it equals Payload.
+	Payload  []byte
+	Unmasked []byte
+	// Violation is set on a received frame that broke a rule; the
+	// connection failed with Violation.Code. Payload may then be shorter
+	// than Header.Length: the receiver stops reading at the first bad byte.
+	Violation *Violation
+}
+
+// RawEvent reports bytes written with [Conn.WriteRaw]: bytes built by hand,
+// not by the encoder, so they may not be a frame at all.
+type RawEvent struct {
+	Time  time.Time
+	Role  Role
+	Bytes []byte
+}
+
+// ClosedEvent reports the end of the connection: the close code and reason
+// the application will see, and who closed the TCP connection.
+type ClosedEvent struct {
+	Time   time.Time
+	Role   Role
+	Code   CloseCode // the peer's close code, or 1006 if it sent none
+	Reason string
+	// ClosedTCPFirst says whether this endpoint closed TCP before the peer
+	// did. §7.1.1: the server should close first.
+	ClosedTCPFirst bool
+	Err            error // why the connection ended, when it was not a clean close
+}
+
+func (e *HandshakeEvent) EventTime() time.Time { return e.Time }
+func (e *FrameEvent) EventTime() time.Time     { return e.Time }
+func (e *RawEvent) EventTime() time.Time       { return e.Time }
+func (e *ClosedEvent) EventTime() time.Time    { return e.Time }

@@ -1,0 +1,103 @@
+package protocol
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// echoServer starts an httptest server whose handler echoes every message
+// until the peer closes. It returns the ws:// URL.
+func echoServer(t *testing.T, opts *AcceptOptions) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := Accept(w, r, opts)
+		if err != nil {
+			return
+		}
+		ctx := context.Background()
+		for {
+			typ, msg, err := c.ReadMessage(ctx)
+			if err != nil {
+				return
+			}
+			if err := c.WriteMessage(ctx, typ, msg); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+// connPair returns a handshaken client and server over real loopback TCP.
+func connPair(t *testing.T, copts, sopts *Options) (client, server *Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	var serr error
+	go func() {
+		defer close(done)
+		nc, err := ln.Accept()
+		if err != nil {
+			serr = err
+			return
+		}
+		ao := &AcceptOptions{}
+		if sopts != nil {
+			ao.Options = *sopts
+		}
+		server, serr = AcceptConn(context.Background(), nc, ao)
+	}()
+	do := &DialOptions{}
+	if copts != nil {
+		do.Options = *copts
+	}
+	client, err = Dial(context.Background(), "ws://"+ln.Addr().String()+"/", do)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	t.Cleanup(func() { client.CloseNow(); server.CloseNow() })
+	return client, server
+}
+
+func TestEchoRoundTrip(t *testing.T) {
+	url := echoServer(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range []string{"Hello", "", strings.Repeat("x", 126), strings.Repeat("y", 70000)} {
+		if err := c.WriteMessage(ctx, TextMessage, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		typ, got, err := c.ReadMessage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typ != TextMessage || string(got) != msg {
+			t.Fatalf("echo of %d bytes: got type %v, %d bytes", len(msg), typ, len(got))
+		}
+	}
+	if err := c.Close(CloseNormal, "bye"); err != nil {
+		t.Fatal(err)
+	}
+	pc := c.PeerClose()
+	if pc == nil || pc.Code != CloseNormal {
+		t.Fatalf("peer close = %v, want 1000 echoed", pc)
+	}
+}

@@ -1,0 +1,398 @@
+package protocol
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+	"unicode/utf8"
+)
+
+// The life of a received frame
+//
+// A message arrives as one or more frames (§5.4). Reading one goes like this:
+//
+//  1. readHeader peeks at the first two bytes, which say how long the
+//     header is, peeks the rest, and decodes it. Nothing is allocated: the
+//     bytes stay in the bufio.Reader until they are discarded.
+//  2. CheckHeader judges the header against what we know: our role, whether
+//     a fragmented message is in progress, the size limit. A violation
+//     fails the connection with the violation's close code, before a
+//     single payload byte is read.
+//  3. A control frame (ping, pong, close) is read whole into a fixed
+//     125-byte buffer and handled at once, even between the fragments of a
+//     message (§5.5). Then reading goes back to step 1.
+//  4. A data frame's payload is handed to the application's Read calls as it
+//     comes off the network: unmasked (§5.3) and, for text, checked as UTF-8
+//     piece by piece, so that a bad byte fails the connection at once.
+//  5. When the frame with FIN set has been read to its end, the message is
+//     complete and Read returns io.EOF.
+
+// messageReader is the io.Reader of the message being read. There is one
+// per connection; NextReader hands out a pointer to it. Its fields are
+// guarded by the connection's readMu.
+type messageReader struct {
+	c *Conn
+
+	frame     Header // the current data frame
+	frameLeft int64  // payload bytes of frame not yet read
+	maskPos   int    // position in frame.MaskKey of the next byte
+
+	inMessage bool  // a message has started and its last frame is not read
+	msgType   Opcode
+	msgSoFar  int64 // bytes of this message read so far
+	utf8      UTF8Validator
+
+	// For the observer only: this frame's raw header and payload so far.
+	rawHeader []byte
+	payload   []byte
+	unmasked  []byte
+}
+
+// NextReader waits for the next message and returns its type and a reader
+// of its payload. Any unread part of the previous message is discarded.
+// Control frames that arrive meanwhile are handled: pings are answered,
+// and a close frame ends the connection with a [*CloseError].
+//
+// ctx bounds the wait for the message's first frame; the returned reader's
+// Read calls are bounded only by the read deadline.
+func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
+	stop := bindContext(ctx, c.netConn.SetReadDeadline)
+	defer stop()
+	typ, err := c.nextMessage()
+	return typ, &c.reader, ctxErr(ctx, err)
+}
+
+// ReadMessage reads a whole message. It is NextReader followed by reading
+// the payload to its end, all bounded by ctx.
+func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
+	stop := bindContext(ctx, c.netConn.SetReadDeadline)
+	defer stop()
+	typ, err := c.nextMessage()
+	if err != nil {
+		return 0, nil, ctxErr(ctx, err)
+	}
+	// A single-frame message announces its size: allocate once.
+	r := &c.reader
+	var buf []byte
+	if r.frame.Fin {
+		buf = make([]byte, 0, r.frameLeft)
+	} else {
+		buf = make([]byte, 0, min(r.frameLeft*2, 1<<20)+512)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return typ, buf, nil
+		}
+		if err != nil {
+			return 0, nil, ctxErr(ctx, err)
+		}
+	}
+}
+
+// nextMessage skips what is left of the current message and reads up to
+// the first data frame of the next one.
+func (c *Conn) nextMessage() (MessageType, error) {
+	r := &c.reader
+	for r.inMessage || r.frameLeft > 0 {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return 0, err
+		}
+	}
+	if err := c.nextDataFrame(); err != nil {
+		return 0, err
+	}
+	return r.msgType, nil
+}
+
+// Read reads payload bytes of the current message.
+func (r *messageReader) Read(p []byte) (int, error) {
+	c := r.c
+	if c.readErr != nil {
+		return 0, c.readErr
+	}
+	for r.frameLeft == 0 {
+		if !r.inMessage {
+			return 0, io.EOF
+		}
+		// The frame is used up but the message goes on: the next data
+		// frame must be a continuation (CheckHeader makes sure).
+		if err := c.nextDataFrame(); err != nil {
+			return 0, err
+		}
+	}
+	if int64(len(p)) > r.frameLeft {
+		p = p[:r.frameLeft]
+	}
+	// One Read on the bufio.Reader returns what is already buffered or
+	// what one read of the socket brings: a slow peer's bytes are
+	// processed as they come, not when the frame is complete.
+	n, err := c.br.Read(p)
+	if n > 0 {
+		if v := r.consume(p[:n]); v != nil {
+			return 0, c.fail(v)
+		}
+	}
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // the stream ended inside a frame
+		}
+		return n, c.readFailed(err)
+	}
+	return n, nil
+}
+
+// consume unmasks and checks freshly read payload bytes in place.
+func (r *messageReader) consume(p []byte) *Violation {
+	c := r.c
+	if c.observe != nil {
+		r.payload = append(r.payload, p...)
+	}
+	if r.frame.Masked {
+		r.maskPos = Mask(r.frame.MaskKey, r.maskPos, p)
+	}
+	if c.observe != nil {
+		r.unmasked = append(r.unmasked, p...)
+	}
+	r.frameLeft -= int64(len(p))
+	r.msgSoFar += int64(len(p))
+	if r.msgType == OpText {
+		// §8.1: fail as soon as the text cannot be valid UTF-8, even in
+		// the middle of a frame.
+		if i := r.utf8.Write(p); i >= 0 {
+			return r.frameDone(violationf("8.1", CloseInvalidPayload,
+				"text message is not valid UTF-8 at byte %d of the message", r.msgSoFar-int64(len(p))+int64(i)))
+		}
+	}
+	if r.frameLeft == 0 {
+		var v *Violation
+		if r.msgType == OpText && r.frame.Fin && !r.utf8.Complete() {
+			v = violationf("8.1", CloseInvalidPayload, "text message ends in the middle of a UTF-8 character")
+		}
+		return r.frameDone(v)
+	}
+	return nil
+}
+
+// frameDone reports the finished (or abandoned) frame to the observer.
+func (r *messageReader) frameDone(v *Violation) *Violation {
+	c := r.c
+	if c.observe != nil {
+		c.observe(&FrameEvent{
+			Time: time.Now(), Role: c.role, Dir: Received, Header: r.frame,
+			RawHeader: r.rawHeader, Payload: r.payload, Unmasked: r.unmasked, Violation: v,
+		})
+		r.rawHeader, r.payload, r.unmasked = nil, nil, nil
+	}
+	return v
+}
+
+// readHeader reads and decodes the next frame header (step 1).
+func (c *Conn) readHeader() (Header, []byte, error) {
+	first, err := c.br.Peek(2)
+	if err != nil {
+		return Header{}, nil, err
+	}
+	n := HeaderSizeFrom(first[0], first[1])
+	raw, err := c.br.Peek(n)
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return Header{}, nil, err
+	}
+	h, _, _ := DecodeHeader(raw) // cannot fail: raw holds n bytes
+	var rawCopy []byte
+	if c.observe != nil {
+		rawCopy = append([]byte(nil), raw...)
+	}
+	c.br.Discard(n)
+	return h, rawCopy, nil
+}
+
+// nextDataFrame reads frames until a data frame starts, handling control
+// frames on the way (steps 1 to 3).
+func (c *Conn) nextDataFrame() error {
+	r := &c.reader
+	for {
+		h, raw, err := c.readHeader()
+		if err != nil {
+			return c.readFailed(err)
+		}
+		if !r.inMessage {
+			r.msgSoFar = 0
+		}
+		st := State{Role: c.role, InMessage: r.inMessage, MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar}
+		if v := CheckHeader(h, st); v != nil {
+			if c.observe != nil {
+				c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: raw, Violation: v})
+			}
+			return c.fail(v)
+		}
+		if h.Opcode.IsControl() {
+			if err := c.handleControl(h, raw); err != nil {
+				return err
+			}
+			continue
+		}
+		if h.Opcode != OpContinuation {
+			r.msgType = h.Opcode
+			r.utf8.Reset()
+		}
+		r.frame, r.frameLeft, r.maskPos, r.rawHeader = h, int64(h.Length), 0, raw
+		r.inMessage = !h.Fin
+		if h.Length == 0 {
+			// An empty frame is complete as soon as its header is read.
+			if v := r.consume(nil); v != nil {
+				return c.fail(v)
+			}
+		}
+		return nil
+	}
+}
+
+// handleControl reads a control frame's payload and acts on it (step 3).
+func (c *Conn) handleControl(h Header, raw []byte) error {
+	payload := c.ctrlBuf[:h.Length] // CheckHeader made sure Length <= 125
+	if _, err := io.ReadFull(c.br, payload); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return c.readFailed(err)
+	}
+	var masked []byte
+	if c.observe != nil {
+		masked = append([]byte(nil), payload...)
+	}
+	if h.Masked {
+		Mask(h.MaskKey, 0, payload)
+	}
+	var v *Violation
+	var code CloseCode
+	var reason string
+	if h.Opcode == OpClose {
+		code, reason, v = ParseClosePayload(payload)
+	}
+	if c.observe != nil {
+		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h,
+			RawHeader: raw, Payload: masked, Unmasked: append([]byte(nil), payload...), Violation: v})
+	}
+	switch h.Opcode {
+	case OpPing:
+		// §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a
+		// Pong frame in response, unless it already received a Close
+		// frame." §5.5.3: the pong has "identical "Application data" as
+		// found in the message body of the Ping frame being replied to".
+		if err := c.writeControl(OpPong, payload); err != nil && err != ErrCloseSent {
+			return c.readFailed(err)
+		}
+		if c.opts.OnPing != nil {
+			c.opts.OnPing(append([]byte(nil), payload...))
+		}
+	case OpPong:
+		// §5.5.3: "A response to an unsolicited Pong frame is not
+		// expected." It may serve as a heartbeat; we only report it.
+		if c.opts.OnPong != nil {
+			c.opts.OnPong(append([]byte(nil), payload...))
+		}
+	case OpClose:
+		if v != nil {
+			return c.fail(v)
+		}
+		return c.receivedClose(code, reason)
+	}
+	return nil
+}
+
+// receivedClose finishes the closing handshake the peer started or
+// answered, and returns the error every later read reports.
+func (c *Conn) receivedClose(code CloseCode, reason string) error {
+	ce := &CloseError{Code: code, Reason: reason}
+	c.closeMu.Lock()
+	c.peerClose = ce
+	close(c.peerClosed)
+	c.closeMu.Unlock()
+	c.readErr = ce
+	// §5.5.1: "If an endpoint receives a Close frame and did not previously
+	// send a Close frame, the endpoint MUST send a Close frame in response.
+	// (When sending a Close frame in response, the endpoint typically echos
+	// the status code it received.)" A close with no code is answered with
+	// no code: 1005 must not go on the wire.
+	var payload []byte
+	if code != CloseNoStatusReceived {
+		payload, _ = AppendClosePayload(c.ctrlBuf[:0], code, "")
+	}
+	c.sendClose(payload)
+	c.finishTCP(nil)
+	return ce
+}
+
+// finishTCP ends the TCP connection the way §7.1.1 asks: "the underlying
+// TCP connection, in most normal cases, SHOULD be closed first by the
+// server", so that the server, not the client, holds the TIME_WAIT state.
+// A client waits, for at most CloseTimeout, for the server to close.
+func (c *Conn) finishTCP(cause error) {
+	if c.role == RoleServer {
+		c.closeTCP(true, cause)
+		return
+	}
+	c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
+	_, err := io.Copy(io.Discard, c.br)
+	// io.Copy returns nil when the server closed: it closed first.
+	c.closeTCP(err != nil, cause)
+}
+
+// fail is "_Fail the WebSocket Connection_" (§7.1.7): send a close frame
+// with the violation's code, then close the connection. The violation is
+// what every later read returns.
+func (c *Conn) fail(v *Violation) error {
+	c.readErr = v
+	payload, err := AppendClosePayload(c.ctrlBuf[:0], v.Code, shortReason(v.Msg))
+	if err == nil {
+		c.sendClose(payload)
+	}
+	c.finishTCP(v)
+	return v
+}
+
+// readFailed records an I/O error as the sticky read error and closes the
+// connection: after a failed read the stream position is unknown. The
+// peer closing TCP without a close frame is 1006, abnormal closure (§7.1.5).
+func (c *Conn) readFailed(err error) error {
+	if c.readErr != nil {
+		return c.readErr
+	}
+	c.closeMu.Lock()
+	done := c.peerClose != nil
+	c.closeMu.Unlock()
+	if !done && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+		err = &CloseError{Code: CloseAbnormalClosure, Reason: "connection closed without a close frame: " + err.Error()}
+	}
+	if errors.Is(err, ErrClosed) || isClosedConnError(err) {
+		err = ErrClosed
+	}
+	c.readErr = err
+	c.closeTCP(false, err)
+	return err
+}
+
+// shortReason cuts a message to fit a close frame, on a character boundary.
+func shortReason(s string) string {
+	if len(s) <= MaxCloseReason {
+		return s
+	}
+	s = s[:MaxCloseReason]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,249 @@
+package protocol
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// AcceptOptions configure the server side of the opening handshake.
+type AcceptOptions struct {
+	Options
+	// Subprotocols lists the subprotocols the server speaks, in its order
+	// of preference. The first one the client also offered is chosen
+	// (§4.2.2 item 5.4: "the server ... selects one or none").
+	Subprotocols []string
+	// CheckOrigin decides whether to accept a request that carries an
+	// Origin header. Nil accepts only requests whose Origin has the same
+	// host as the request's Host, which stops other web pages from
+	// opening connections with a visitor's cookies (§10.2). A request with
+	// no Origin is not from a browser and is always allowed.
+	CheckOrigin func(origin *url.URL, r *http.Request) bool
+	// HandshakeTimeout bounds reading the request and writing the response
+	// on a raw connection ([AcceptConn]). Zero means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
+	// MaxHeaderBytes bounds the request head on a raw connection. Zero
+	// means 8 KiB.
+	MaxHeaderBytes int
+}
+
+const defaultMaxRequestHead = 8 << 10
+
+// AcceptAnyOrigin is a CheckOrigin that allows every origin. Use it only
+// for servers that hold no per-user state, like an echo server.
+func AcceptAnyOrigin(*url.URL, *http.Request) bool { return true }
+
+// Accept upgrades an HTTP request to a WebSocket connection, from inside a
+// net/http handler. A request that is not a valid opening handshake gets
+// an error response (400, 403 or 426) and Accept returns a
+// [*HandshakeError]. On success, the connection is hijacked from net/http.
+func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn, error) {
+	if opts == nil {
+		opts = &AcceptOptions{}
+	}
+	o := opts.Options.withDefaults()
+	observeHandshake(o.Observer, RoleServer, Received, true, rebuildRequestHead(r), nil, nil)
+	key, proto, herr := checkRequest(r, opts)
+	if herr != nil {
+		if herr.Status == http.StatusUpgradeRequired {
+			w.Header().Set("Sec-WebSocket-Version", "13")
+		}
+		http.Error(w, herr.Error(), herr.Status)
+		observeHandshake(o.Observer, RoleServer, Sent, false, []byte(fmt.Sprintf("HTTP/1.1 %d %s\r\n\r\n", herr.Status, http.StatusText(herr.Status))), nil, herr)
+		return nil, herr
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		err := &HandshakeError{Status: http.StatusInternalServerError, Msg: "the http.ResponseWriter cannot be hijacked (HTTP/2 connections cannot be upgraded)"}
+		http.Error(w, err.Error(), err.Status)
+		return nil, err
+	}
+	netConn, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, fmt.Errorf("websocket: failed to hijack the connection: %w", err)
+	}
+	// net/http may have read bytes past the request (a client that sends
+	// its first frame without waiting for the 101). Keep them in front of
+	// the connection instead of losing them.
+	br := bufio.NewReaderSize(netConn, bufferSize)
+	if n := brw.Reader.Buffered(); n > 0 {
+		early, _ := brw.Reader.Peek(n)
+		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), netConn), bufferSize)
+	}
+	netConn.SetDeadline(time.Time{}) // net/http's deadlines no longer apply
+	return finishAccept(netConn, br, key, proto, opts)
+}
+
+// AcceptConn performs the server's opening handshake on a raw connection:
+// it reads the request (bounded in size and time), answers it, and returns
+// the WebSocket connection. On a refused handshake the error response is
+// sent, netConn is left open for the caller to close, and the error is a
+// [*HandshakeError].
+func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Conn, error) {
+	if opts == nil {
+		opts = &AcceptOptions{}
+	}
+	o := opts.Options.withDefaults()
+	timeout := opts.HandshakeTimeout
+	if timeout <= 0 {
+		timeout = DefaultHandshakeTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	stop := bindContext(ctx, netConn.SetDeadline)
+	defer stop()
+
+	maxHead := opts.MaxHeaderBytes
+	if maxHead <= 0 {
+		maxHead = defaultMaxRequestHead
+	}
+	br := bufio.NewReaderSize(netConn, bufferSize)
+	head, err := readHead(br, maxHead)
+	if err == errHeadTooLarge {
+		herr := &HandshakeError{Status: http.StatusRequestHeaderFieldsTooLarge, Msg: fmt.Sprintf("request head is larger than %d bytes", maxHead)}
+		writeRefusal(netConn, herr)
+		return nil, herr
+	}
+	if err != nil {
+		return nil, ctxErr(ctx, fmt.Errorf("websocket: failed to read the handshake request: %w", err))
+	}
+	observeHandshake(o.Observer, RoleServer, Received, true, head, nil, nil)
+	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
+	if err != nil {
+		herr := &HandshakeError{Status: http.StatusBadRequest, Section: "4.2.1", Msg: "request is not valid HTTP: " + err.Error()}
+		writeRefusal(netConn, herr)
+		return nil, herr
+	}
+	key, proto, herr := checkRequest(r, opts)
+	if herr != nil {
+		raw := writeRefusal(netConn, herr)
+		observeHandshake(o.Observer, RoleServer, Sent, false, raw, nil, herr)
+		return nil, herr
+	}
+	return finishAccept(netConn, br, key, proto, opts)
+}
+
+// finishAccept sends the 101 response of §4.2.2 and makes the connection.
+func finishAccept(netConn net.Conn, br *bufio.Reader, key, proto string, opts *AcceptOptions) (*Conn, error) {
+	steps := ComputeAcceptSteps(key)
+	var b bytes.Buffer
+	b.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
+	b.WriteString("Upgrade: websocket\r\n")
+	b.WriteString("Connection: Upgrade\r\n")
+	fmt.Fprintf(&b, "Sec-WebSocket-Accept: %s\r\n", steps.Accept)
+	if proto != "" {
+		fmt.Fprintf(&b, "Sec-WebSocket-Protocol: %s\r\n", proto)
+	}
+	b.WriteString("\r\n")
+	if _, err := netConn.Write(b.Bytes()); err != nil {
+		netConn.Close()
+		return nil, fmt.Errorf("websocket: failed to send the handshake response: %w", err)
+	}
+	observeHandshake(opts.Observer, RoleServer, Sent, false, b.Bytes(), &steps, nil)
+	c := NewConn(netConn, RoleServer, br, &opts.Options)
+	c.subprotocol = proto
+	return c, nil
+}
+
+// checkRequest applies §4.2.1, "Reading the Client's Opening Handshake",
+// item by item, and picks the subprotocol. It returns the client's key.
+func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr *HandshakeError) {
+	refuse := func(status int, header, format string, args ...any) (string, string, *HandshakeError) {
+		return "", "", &HandshakeError{Status: status, Header: header, Section: "4.2.1", Msg: fmt.Sprintf(format, args...)}
+	}
+	// 1. "An HTTP/1.1 or higher GET request".
+	if r.Method != http.MethodGet {
+		return refuse(http.StatusBadRequest, "", "method is %s, the opening handshake must be a GET", r.Method)
+	}
+	if !r.ProtoAtLeast(1, 1) {
+		return refuse(http.StatusBadRequest, "", "request is %s, the opening handshake needs HTTP/1.1 or later", r.Proto)
+	}
+	// 2. "A |Host| header field containing the server's authority."
+	if r.Host == "" {
+		return refuse(http.StatusBadRequest, "Host", "the Host header is missing")
+	}
+	// 3. "An |Upgrade| header field containing the value "websocket"".
+	if !headerHasToken(r.Header, "Upgrade", "websocket") {
+		return refuse(http.StatusBadRequest, "Upgrade", "Upgrade is %q, expected a value containing \"websocket\"", r.Header.Get("Upgrade"))
+	}
+	// 4. "A |Connection| header field that includes the token "Upgrade"".
+	if !headerHasToken(r.Header, "Connection", "Upgrade") {
+		return refuse(http.StatusBadRequest, "Connection", "Connection is %q, expected a value containing \"Upgrade\"", r.Header.Get("Connection"))
+	}
+	// 6. "A |Sec-WebSocket-Version| header field, with a value of 13." §4.4:
+	// a version the server does not speak gets 426 and the versions it does.
+	switch v := r.Header.Values("Sec-WebSocket-Version"); {
+	case len(v) == 0:
+		return refuse(http.StatusBadRequest, "Sec-WebSocket-Version", "the Sec-WebSocket-Version header is missing, expected 13")
+	case len(v) > 1 || strings.TrimSpace(v[0]) != "13":
+		_, _, h := refuse(http.StatusUpgradeRequired, "Sec-WebSocket-Version", "Sec-WebSocket-Version is %q, this server speaks 13", strings.Join(v, ", "))
+		h.Section = "4.4"
+		return "", "", h
+	}
+	// 5. "A |Sec-WebSocket-Key| header field with a base64-encoded value
+	// that, when decoded, is 16 bytes in length."
+	keys := r.Header.Values("Sec-WebSocket-Key")
+	if len(keys) != 1 || !validKey(strings.TrimSpace(keys[0])) {
+		return refuse(http.StatusBadRequest, "Sec-WebSocket-Key", "Sec-WebSocket-Key is %q, expected the base64 of 16 bytes", strings.Join(keys, ", "))
+	}
+	key = strings.TrimSpace(keys[0])
+	// 7. Origin: optional, but a browser always sends it, and §10.2 lets
+	// the server refuse origins it does not trust with 403.
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		allowed := err == nil
+		if allowed {
+			if opts.CheckOrigin != nil {
+				allowed = opts.CheckOrigin(u, r)
+			} else {
+				allowed = strings.EqualFold(u.Host, r.Host)
+			}
+		}
+		if !allowed {
+			_, _, h := refuse(http.StatusForbidden, "Origin", "origin %q is not allowed", origin)
+			h.Section = "10.2"
+			return "", "", h
+		}
+	}
+	// 8. Sec-WebSocket-Protocol: pick by the server's preference.
+	offered := headerTokens(r.Header, "Sec-WebSocket-Protocol")
+	for _, mine := range opts.Subprotocols {
+		for _, theirs := range offered {
+			if mine == theirs && proto == "" {
+				proto = mine
+			}
+		}
+	}
+	return key, proto, nil
+}
+
+// writeRefusal sends an HTTP error response for a refused handshake and
+// returns its bytes.
+func writeRefusal(w io.Writer, herr *HandshakeError) []byte {
+	body := herr.Error() + "\n"
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", herr.Status, http.StatusText(herr.Status))
+	if herr.Status == http.StatusUpgradeRequired {
+		b.WriteString("Sec-WebSocket-Version: 13\r\n")
+	}
+	fmt.Fprintf(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+	w.Write(b.Bytes())
+	return b.Bytes()
+}
+
+// rebuildRequestHead writes a request parsed by net/http back as a head,
+// for the observer. Header order is net/http's, not the client's.
+func rebuildRequestHead(r *http.Request) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s %s\r\nHost: %s\r\n", r.Method, r.RequestURI, r.Proto, r.Host)
+	r.Header.Write(&b)
+	b.WriteString("\r\n")
+	return b.Bytes()
+}

@@ -1,0 +1,317 @@
+package protocol
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// WriteMessage sends a whole text or binary message, split into frames of
+// Options.FragmentSize bytes if that is set.
+func (c *Conn) WriteMessage(ctx context.Context, typ MessageType, data []byte) error {
+	return c.WriteFragmented(ctx, typ, data, c.opts.FragmentSize)
+}
+
+// WriteFragmented sends a message split into frames of at most size payload
+// bytes each (size <= 0: one frame). §5.4: the first frame carries the
+// message's opcode, the others are continuation frames, and only the last
+// has FIN set.
+func (c *Conn) WriteFragmented(ctx context.Context, typ MessageType, data []byte, size int) error {
+	if err := checkMessageType(typ); err != nil {
+		return err
+	}
+	// §5.6: a text message's payload "is text data encoded as UTF-8". We
+	// refuse to send what a correct peer must reject with 1007.
+	if typ == OpText && !utf8.Valid(data) {
+		return errors.New("websocket: text message is not valid UTF-8 (§5.6); send it as binary")
+	}
+	if err := c.lockMessage(ctx); err != nil {
+		return err
+	}
+	defer c.unlockMessage()
+	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	defer stop()
+	if size <= 0 || len(data) <= size {
+		return ctxErr(ctx, c.writeFrame(Header{Fin: true, Opcode: typ}, data))
+	}
+	op := typ
+	for len(data) > 0 {
+		n := min(size, len(data))
+		if err := c.writeFrame(Header{Fin: n == len(data), Opcode: op}, data[:n]); err != nil {
+			return ctxErr(ctx, err)
+		}
+		data, op = data[n:], OpContinuation
+	}
+	return nil
+}
+
+// NextWriter returns a writer for one message of the given type. Bytes are
+// sent as frames of Options.FragmentSize (64 KiB if unset) as they
+// accumulate; Close sends the final frame and must be called before the
+// next message can be written. Other goroutines' messages wait until then.
+func (c *Conn) NextWriter(ctx context.Context, typ MessageType) (io.WriteCloser, error) {
+	if err := checkMessageType(typ); err != nil {
+		return nil, err
+	}
+	if err := c.lockMessage(ctx); err != nil {
+		return nil, err
+	}
+	w := &c.writer
+	w.op, w.open, w.buf, w.text = typ, true, w.buf[:0], typ == OpText
+	w.utf8.Reset()
+	if w.size = c.opts.FragmentSize; w.size <= 0 {
+		w.size = streamFragmentSize
+	}
+	return w, nil
+}
+
+// messageWriter streams one message as frames. Invariant: when open, the
+// connection's msgLock is held by this writer; buf holds at most size
+// bytes not yet sent; op is the opcode of the next frame.
+type messageWriter struct {
+	c    *Conn
+	op   Opcode
+	open bool
+	size int
+	buf  []byte
+	text bool // the message is text, so its bytes are checked as UTF-8
+	utf8 UTF8Validator
+}
+
+func (w *messageWriter) Write(p []byte) (int, error) {
+	if !w.open {
+		return 0, errors.New("websocket: write to a closed message writer")
+	}
+	if w.text {
+		if w.utf8.Write(p) >= 0 {
+			return 0, errors.New("websocket: text message is not valid UTF-8 (§5.6)")
+		}
+	}
+	written := len(p)
+	for len(w.buf)+len(p) > w.size {
+		n := w.size - len(w.buf)
+		w.buf = append(w.buf, p[:n]...)
+		p = p[n:]
+		if err := w.flush(false); err != nil {
+			return written - len(p) - n, err
+		}
+	}
+	w.buf = append(w.buf, p...)
+	return written, nil
+}
+
+func (w *messageWriter) flush(fin bool) error {
+	err := w.c.writeFrame(Header{Fin: fin, Opcode: w.op}, w.buf)
+	w.buf, w.op = w.buf[:0], OpContinuation
+	return err
+}
+
+// Close sends the message's last frame and lets the next message go.
+func (w *messageWriter) Close() error {
+	if !w.open {
+		return nil
+	}
+	w.open = false
+	defer w.c.unlockMessage()
+	if w.text && !w.utf8.Complete() {
+		// Sending the final frame would hand the peer invalid text.
+		return errors.New("websocket: text message ends in the middle of a UTF-8 character (§5.6)")
+	}
+	return w.flush(true)
+}
+
+// Ping sends a ping with an optional payload of at most 125 bytes. The
+// peer answers with a pong carrying the same payload (§5.5.2).
+func (c *Conn) Ping(ctx context.Context, payload []byte) error {
+	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	defer stop()
+	return ctxErr(ctx, c.writeControl(OpPing, payload))
+}
+
+// Pong sends an unsolicited pong: §5.5.3 allows it "as a unidirectional
+// heartbeat". Pings are answered automatically; there is no need to call
+// Pong for them.
+func (c *Conn) Pong(ctx context.Context, payload []byte) error {
+	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	defer stop()
+	return ctxErr(ctx, c.writeControl(OpPong, payload))
+}
+
+// WriteFrame sends one frame exactly as h describes, for lessons and tools
+// that show fragmentation frame by frame. The masking key is chosen by the
+// connection (clients) or cleared (servers); the length comes from
+// payload. The frame must pass the checks a correct peer would apply, so
+// WriteFrame cannot be used to break the protocol: see [Conn.WriteRaw].
+func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
+	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	defer stop()
+	if h.Opcode == OpClose {
+		if _, _, v := ParseClosePayload(payload); v != nil {
+			return v
+		}
+	}
+	if h.Opcode.IsData() {
+		if err := c.lockMessage(ctx); err != nil {
+			return err
+		}
+		defer c.unlockMessage()
+	}
+	return ctxErr(ctx, c.writeFrame(h, payload))
+}
+
+// WriteRaw writes b to the connection as it is, bypassing the encoder and
+// every check. It exists so that a learner can send a malformed frame and
+// watch a correct peer refuse it; no other use is sensible.
+func (c *Conn) WriteRaw(b []byte) error {
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	if c.writeErr != nil {
+		return c.writeErr
+	}
+	if c.observe != nil {
+		c.observe(&RawEvent{Time: time.Now(), Role: c.role, Bytes: append([]byte(nil), b...)})
+	}
+	if _, err := c.bw.Write(b); err != nil {
+		return c.writeFailed(err)
+	}
+	if err := c.bw.Flush(); err != nil {
+		return c.writeFailed(err)
+	}
+	return nil
+}
+
+func checkMessageType(typ MessageType) error {
+	if typ != TextMessage && typ != BinaryMessage {
+		return fmt.Errorf("websocket: a message is text or binary, not %s (§5.6)", typ)
+	}
+	return nil
+}
+
+// lockMessage takes the message lock, giving up when ctx ends.
+func (c *Conn) lockMessage(ctx context.Context) error {
+	select {
+	case c.msgLock <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.msgLock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.tcpClosed:
+		return ErrClosed
+	}
+}
+
+func (c *Conn) unlockMessage() { <-c.msgLock }
+
+// writeControl sends a ping, pong or close frame. Control frames take only
+// the frame lock, so they can go out between the frames of a message being
+// streamed by another goroutine (§5.4: "Control frames ... MAY be injected
+// in the middle of a fragmented message").
+func (c *Conn) writeControl(op Opcode, payload []byte) error {
+	if len(payload) > maxControlPayload {
+		return violationf("5.5", CloseProtocolError, "%s payload is %d bytes, at most %d allowed", op, len(payload), maxControlPayload)
+	}
+	return c.writeFrame(Header{Fin: true, Opcode: op}, payload)
+}
+
+// writeFrame encodes and sends one frame under the frame lock. Every frame
+// is checked with the rules the peer will apply, so our own mistakes are
+// caught here rather than by the peer.
+func (c *Conn) writeFrame(h Header, payload []byte) error {
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	if c.writeErr != nil {
+		return c.writeErr
+	}
+	if c.closeSent && h.Opcode != OpClose {
+		return ErrCloseSent
+	}
+	h.Length, h.LengthForm = uint64(len(payload)), LengthAuto
+	// §5.1: "a client MUST mask all frames that it sends to the server" and
+	// "A server MUST NOT mask any frames that it sends to the client".
+	h.Masked = c.role == RoleClient
+	h.MaskKey = [4]byte{}
+	if v := CheckHeader(h, State{Role: c.role.Peer(), InMessage: c.outInMessage}); v != nil {
+		return v
+	}
+	if h.Masked {
+		// §5.3: "The masking key is a 32-bit value chosen at random by the
+		// client ... a fresh masking key for each frame."
+		if _, err := io.ReadFull(c.opts.Rand, h.MaskKey[:]); err != nil {
+			return fmt.Errorf("websocket: failed to read a masking key: %w", err)
+		}
+	}
+	if h.Opcode.IsData() {
+		c.outInMessage = !h.Fin
+	}
+	hdr := AppendHeader(c.hdrBuf[:0], h)
+	if _, err := c.bw.Write(hdr); err != nil {
+		return c.writeFailed(err)
+	}
+	if h.Masked {
+		if err := c.writeMasked(h.MaskKey, payload); err != nil {
+			return c.writeFailed(err)
+		}
+	} else if _, err := c.bw.Write(payload); err != nil {
+		return c.writeFailed(err)
+	}
+	if err := c.bw.Flush(); err != nil {
+		return c.writeFailed(err)
+	}
+	if c.observe != nil {
+		wire := append([]byte(nil), payload...)
+		if h.Masked {
+			Mask(h.MaskKey, 0, wire)
+		}
+		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Sent, Header: h,
+			RawHeader: append([]byte(nil), hdr...), Payload: wire, Unmasked: append([]byte(nil), payload...)})
+	}
+	if h.Opcode == OpClose {
+		c.closeSent = true
+	}
+	return nil
+}
+
+// writeMasked copies payload into the write buffer piece by piece and
+// masks each piece there: the caller's slice is never modified.
+func (c *Conn) writeMasked(key [4]byte, payload []byte) error {
+	pos := 0
+	for len(payload) > 0 {
+		if c.bw.Available() == 0 {
+			if err := c.bw.Flush(); err != nil {
+				return err
+			}
+		}
+		buf := c.bw.AvailableBuffer()
+		n := min(len(payload), cap(buf))
+		buf = append(buf, payload[:n]...)
+		pos = Mask(key, pos, buf)
+		if _, err := c.bw.Write(buf); err != nil {
+			return err
+		}
+		payload = payload[n:]
+	}
+	return nil
+}
+
+// writeFailed makes a write error sticky: a frame may be half written, so
+// nothing more can be sent on this connection.
+func (c *Conn) writeFailed(err error) error {
+	if isClosedConnError(err) {
+		err = ErrClosed
+	}
+	c.writeErr = err
+	return err
+}
+
+func isClosedConnError(err error) bool {
+	return errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}

@@ -1,0 +1,129 @@
+package testvectors
+
+// The Go form of the vector files. README.md documents every field; the
+// JSON Schema in schema.json states the same rules for other languages.
+
+// Groups, one per kind of input a vector feeds to an implementation.
+const (
+	GroupHandshake = "handshake"
+	GroupFrames    = "frames"
+	GroupMessages  = "messages"
+	GroupUTF8      = "utf8"
+	GroupClose     = "close"
+)
+
+// Kinds of handshake vectors.
+const (
+	KindAccept   = "accept"   // Sec-WebSocket-Key to Sec-WebSocket-Accept
+	KindRequest  = "request"  // a client's request, judged by a server
+	KindResponse = "response" // a server's response, judged by a client
+)
+
+// Set is every vector loaded, file by file, in the order given.
+type Set struct {
+	Files []*File
+}
+
+// File is one vector file.
+type File struct {
+	// Name is the path the file was loaded from, or its name in the
+	// embedded set.
+	Name        string    `json:"-"`
+	Group       string    `json:"group"`
+	Description string    `json:"description"`
+	Vectors     []*Vector `json:"vectors"`
+}
+
+// Vector is one test: an input and the result RFC 6455 demands.
+type Vector struct {
+	ID          string `json:"id"`
+	Description string `json:"description"`
+	// Section is the RFC 6455 section whose rule the vector tests, "5.2".
+	Section string `json:"section"`
+	Input   Input  `json:"input"`
+	Expect  Expect `json:"expect"`
+	// File is the file the vector came from.
+	File *File `json:"-"`
+}
+
+// Input holds the fields of every group; which ones a vector may use
+// depends on its group (see allowedInput).
+type Input struct {
+	Receiver     string   `json:"receiver,omitempty"`      // frames, messages: "client" or "server"
+	Bytes        Bytes    `json:"bytes,omitempty"`         // frames: one frame
+	InMessage    bool     `json:"in_message,omitempty"`    // frames: a fragmented message is in progress
+	MessageLimit *int64   `json:"message_limit,omitempty"` // frames, messages: largest message; absent means none
+	Frames       []Bytes  `json:"frames,omitempty"`        // messages: frames in arrival order
+	Fragments    []Bytes  `json:"fragments,omitempty"`     // utf8: pieces of one text message
+	Payload      Bytes    `json:"payload,omitempty"`       // close: a close frame's payload
+	Kind         string   `json:"kind,omitempty"`          // handshake: accept, request or response
+	Key          string   `json:"key,omitempty"`           // handshake accept and response
+	Request      string   `json:"request,omitempty"`       // handshake request: the HTTP request head
+	Response     string   `json:"response,omitempty"`      // handshake response: the HTTP response head
+	Protocols    []string `json:"protocols,omitempty"`     // handshake: server's supported, or client's offered subprotocols
+	Origins      []string `json:"origins,omitempty"`       // handshake request: origins the server allows
+}
+
+// Expect holds the expected result. Which fields a vector may use depends
+// on its group (see allowedExpect).
+type Expect struct {
+	Frame      *FrameExpect     `json:"frame,omitempty"`      // frames: the decoded frame
+	Error      *ErrorExpect     `json:"error,omitempty"`      // frames, messages, utf8, close: the failure
+	Incomplete *bool            `json:"incomplete,omitempty"` // frames: the bytes end inside the frame
+	Messages   *[]MessageExpect `json:"messages,omitempty"`   // messages: the messages delivered
+	Closed     *ClosedExpect    `json:"closed,omitempty"`     // messages, close: the peer's close, accepted
+	Replies    *[]ReplyExpect   `json:"replies,omitempty"`    // messages: control frames the receiver sends back
+	Valid      *bool            `json:"valid,omitempty"`      // utf8: the text is valid
+	Accept     string           `json:"accept,omitempty"`     // handshake accept
+	Status     int              `json:"status,omitempty"`     // handshake request: 101, 400, 403 or 426
+	OK         *bool            `json:"ok,omitempty"`         // handshake response: the client accepts it
+	Header     string           `json:"header,omitempty"`     // handshake: the header that is wrong
+	Protocol   *string          `json:"protocol,omitempty"`   // handshake: the subprotocol chosen ("" for none)
+}
+
+// FrameExpect is a decoded frame. Payload, if given, is the payload after
+// unmasking; if absent the payload is not compared.
+type FrameExpect struct {
+	Fin     *bool   `json:"fin"`
+	Rsv1    *bool   `json:"rsv1"`
+	Rsv2    *bool   `json:"rsv2"`
+	Rsv3    *bool   `json:"rsv3"`
+	Opcode  *int    `json:"opcode"`
+	Masked  *bool   `json:"masked"`
+	MaskKey *string `json:"mask_key,omitempty"`
+	Length  *uint64 `json:"length"`
+	Payload *Bytes  `json:"payload,omitempty"`
+}
+
+// ErrorExpect is a failed connection: the close code the receiver must
+// send and the RFC section of the broken rule. At is for utf8 vectors: the
+// index, in the whole message, of the first byte after which the text can
+// no longer be valid (the message length if it ends mid-character).
+type ErrorExpect struct {
+	CloseCode *int   `json:"close_code"`
+	Section   string `json:"section"`
+	At        *int   `json:"at,omitempty"`
+}
+
+// MessageExpect is one delivered message. Type is "text" or "binary".
+type MessageExpect struct {
+	Type    string `json:"type"`
+	Payload *Bytes `json:"payload"`
+}
+
+// ClosedExpect is a close frame the receiver accepted: its code (1005 for
+// an empty payload, which carries none) and reason.
+type ClosedExpect struct {
+	Code   *int    `json:"code"`
+	Reason *string `json:"reason"`
+}
+
+// ReplyExpect is a frame the receiver sends back: a pong answering a ping,
+// or its close frame. For a close frame only CloseCode is compared, since
+// the reason is the implementation's own words; for any other frame,
+// Payload, after unmasking.
+type ReplyExpect struct {
+	Opcode    *int   `json:"opcode"`
+	Payload   *Bytes `json:"payload,omitempty"`
+	CloseCode *int   `json:"close_code,omitempty"`
+}
