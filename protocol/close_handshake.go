@@ -56,6 +56,18 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	return nil
 }
 
+// StartClose sends a close frame and returns without waiting: the closing
+// handshake is then finished by whoever is reading, who receives the
+// peer's answer as a [*CloseError] (and data the peer sent before it, which
+// §7.1.2 still allows). Calls after the first close frame do nothing.
+func (c *Conn) StartClose(code CloseCode, reason string) error {
+	payload, err := AppendClosePayload(nil, code, reason)
+	if err != nil {
+		return err
+	}
+	return c.sendClose(payload)
+}
+
 // CloseNow closes the TCP connection at once, without a closing handshake.
 // The peer will see 1006, abnormal closure.
 func (c *Conn) CloseNow() error {

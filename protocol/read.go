@@ -38,7 +38,7 @@ type messageReader struct {
 	frameLeft int64  // payload bytes of frame not yet read
 	maskPos   int    // position in frame.MaskKey of the next byte
 
-	inMessage bool  // a message has started and its last frame is not read
+	inMessage bool // a message has started and its last frame is not read
 	msgType   Opcode
 	msgSoFar  int64 // bytes of this message read so far
 	utf8      UTF8Validator

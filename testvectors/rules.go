@@ -1,6 +1,7 @@
 package testvectors
 
 import (
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strings"
@@ -110,19 +111,19 @@ func checkVector(group string, v *Vector, in, ex map[string]bool) error {
 		case 101:
 			c.require(!ex["header"], "expect.header", "only for a refused request (status other than 101)")
 		case 400, 403, 426:
-			c.require(v.Expect.Header != "", "expect.header", "required when the request is refused: the header that is wrong")
+			c.require(ex["header"], "expect.header", "required when the request is refused: the header that is wrong, or \"\" for the request line")
 			c.require(!ex["protocol"], "expect.protocol", "only for an accepted request (status 101)")
 		default:
 			c.fail("expect.status", "want 101, 400, 403 or 426, got %d", v.Expect.Status)
 		}
 	case GroupHandshake + "/" + KindResponse:
-		c.require(v.Input.Key != "", "input.key", "required: the key the client sent")
+		c.require(validKey(v.Input.Key), "input.key", "want the key the client sent: base64 of 16 bytes, got %q", v.Input.Key)
 		c.require(v.Input.Response != "", "input.response", "required")
 		c.require(ex["ok"], "expect.ok", "required")
 		if ex["ok"] && *v.Expect.OK {
 			c.require(!ex["header"], "expect.header", "only for a refused response (ok false)")
 		} else if ex["ok"] {
-			c.require(v.Expect.Header != "", "expect.header", "required when the response is refused: the header that is wrong")
+			c.require(ex["header"], "expect.header", "required when the response is refused: the header that is wrong, or \"\" for the status line")
 			c.require(!ex["protocol"], "expect.protocol", "only for an accepted response (ok true)")
 		}
 	}
@@ -251,4 +252,11 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// validKey reports whether key is the base64 of 16 bytes. A response vector
+// needs one: the runner makes the client send exactly that key.
+func validKey(key string) bool {
+	b, err := base64.StdEncoding.DecodeString(key)
+	return err == nil && len(b) == 16
 }
