@@ -1,0 +1,239 @@
+package protocol
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAcceptRFCExample(t *testing.T) {
+	// §1.3: the key "dGhlIHNhbXBsZSBub25jZQ==" gives "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".
+	steps := ComputeAcceptSteps("dGhlIHNhbXBsZSBub25jZQ==")
+	if steps.Accept != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+		t.Errorf("accept %q", steps.Accept)
+	}
+	if steps.Concatenated != "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11" {
+		t.Errorf("concatenated %q", steps.Concatenated)
+	}
+	// §1.3 gives the SHA-1 too: 0xb3 0x7a 0x4f 0x2c ... 0xc4 0xea.
+	if steps.SHA1[0] != 0xb3 || steps.SHA1[1] != 0x7a || steps.SHA1[19] != 0xea {
+		t.Errorf("sha1 % x", steps.SHA1)
+	}
+}
+
+func TestValidKey(t *testing.T) {
+	for key, want := range map[string]bool{
+		"dGhlIHNhbXBsZSBub25jZQ==": true,
+		"dGhlIHNhbXBsZSBub25jZQ":   false, // no padding
+		"dGhlIHNhbXBsZSBub25j":     false, // 15 bytes
+		"dGhlIHNhbXBsZSBub25jZQ=!": false,
+		"":                         false,
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAA": false, // 21 bytes
+	} {
+		if validKey(key) != want {
+			t.Errorf("validKey(%q) = %v", key, !want)
+		}
+	}
+}
+
+// rawHandshake sends a request head to AcceptConn and returns the status
+// line of the response and the server's error.
+func rawHandshake(t *testing.T, req string, opts *AcceptOptions) (string, http.Header, error) {
+	t.Helper()
+	cconn, sconn := net.Pipe()
+	defer cconn.Close()
+	errc := make(chan error, 1)
+	go func() {
+		c, err := AcceptConn(context.Background(), sconn, opts)
+		if c != nil {
+			c.CloseNow()
+		}
+		sconn.Close()
+		errc <- err
+	}()
+	go io.WriteString(cconn, req)
+	resp, err := http.ReadResponse(bufio.NewReader(cconn), nil)
+	if err != nil {
+		t.Fatalf("reading response: %v", err)
+	}
+	return resp.Status, resp.Header, <-errc
+}
+
+const goodRequest = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+	"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+
+func TestServerHandshake(t *testing.T) {
+	cases := []struct {
+		name   string
+		req    string
+		opts   *AcceptOptions
+		status int
+		header string // the header the error must name
+	}{
+		{"valid", goodRequest + "\r\n", nil, 101, ""},
+		{"tokens in any case and lists", strings.Replace(strings.Replace(goodRequest, "Upgrade: websocket", "Upgrade: WebSocket", 1), "Connection: Upgrade", "Connection: keep-alive, upgrade", 1) + "\r\n", nil, 101, ""},
+		{"POST", strings.Replace(goodRequest, "GET", "POST", 1) + "\r\n", nil, 400, ""},
+		{"HTTP/1.0", strings.Replace(goodRequest, "HTTP/1.1", "HTTP/1.0", 1) + "\r\n", nil, 400, ""},
+		{"no Upgrade", strings.Replace(goodRequest, "Upgrade: websocket\r\n", "", 1) + "\r\n", nil, 400, "Upgrade"},
+		{"Upgrade: h2c", strings.Replace(goodRequest, "Upgrade: websocket", "Upgrade: h2c", 1) + "\r\n", nil, 400, "Upgrade"},
+		{"no Connection", strings.Replace(goodRequest, "Connection: Upgrade\r\n", "", 1) + "\r\n", nil, 400, "Connection"},
+		{"Connection: keep-alive", strings.Replace(goodRequest, "Connection: Upgrade", "Connection: keep-alive", 1) + "\r\n", nil, 400, "Connection"},
+		{"no key", strings.Replace(goodRequest, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "", 1) + "\r\n", nil, 400, "Sec-WebSocket-Key"},
+		{"short key", strings.Replace(goodRequest, "dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZQ==", 1) + "\r\n", nil, 400, "Sec-WebSocket-Key"},
+		{"version 8", strings.Replace(goodRequest, "Version: 13", "Version: 8", 1) + "\r\n", nil, 426, "Sec-WebSocket-Version"},
+		{"no version", strings.Replace(goodRequest, "Sec-WebSocket-Version: 13\r\n", "", 1) + "\r\n", nil, 400, "Sec-WebSocket-Version"},
+		{"foreign origin", goodRequest + "Origin: http://evil.example\r\n\r\n", nil, 403, "Origin"},
+		{"same origin", goodRequest + "Origin: http://server.example.com\r\n\r\n", nil, 101, ""},
+		{"origin hook allows", goodRequest + "Origin: http://evil.example\r\n\r\n", &AcceptOptions{CheckOrigin: AcceptAnyOrigin}, 101, ""},
+		{"head too large", goodRequest + "X-Big: " + strings.Repeat("a", 9000) + "\r\n\r\n", nil, 431, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, hdr, err := rawHandshake(t, tc.req, tc.opts)
+			if !strings.HasPrefix(status, strconv.Itoa(tc.status)) {
+				t.Fatalf("status %q, want %d (err %v)", status, tc.status, err)
+			}
+			if tc.status == 101 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := hdr.Get("Sec-WebSocket-Accept"); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+					t.Errorf("accept %q", got)
+				}
+				return
+			}
+			var herr *HandshakeError
+			if !errors.As(err, &herr) || herr.Status != tc.status || herr.Header != tc.header {
+				t.Errorf("error %#v, want status %d naming %q", err, tc.status, tc.header)
+			}
+			if tc.status == 426 && hdr.Get("Sec-WebSocket-Version") != "13" {
+				t.Errorf("426 without Sec-WebSocket-Version: 13")
+			}
+		})
+	}
+}
+
+func TestSubprotocolByServerPreference(t *testing.T) {
+	req := goodRequest + "Sec-WebSocket-Protocol: chat, superchat\r\n\r\n"
+	_, hdr, err := rawHandshake(t, req, &AcceptOptions{Subprotocols: []string{"superchat", "chat"}})
+	if err != nil || hdr.Get("Sec-WebSocket-Protocol") != "superchat" {
+		t.Errorf("chose %q (err %v), want superchat", hdr.Get("Sec-WebSocket-Protocol"), err)
+	}
+	_, hdr, _ = rawHandshake(t, req, &AcceptOptions{Subprotocols: []string{"mqtt"}})
+	if hdr.Get("Sec-WebSocket-Protocol") != "" {
+		t.Errorf("chose %q with no common subprotocol", hdr.Get("Sec-WebSocket-Protocol"))
+	}
+}
+
+// fakeServer answers one handshake with a response built from the
+// client's key by respond, and returns the client's Dial error.
+func dialFake(t *testing.T, subprotocols []string, respond func(key string) string) error {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		r, err := http.ReadRequest(bufio.NewReader(nc))
+		if err != nil {
+			return
+		}
+		io.WriteString(nc, respond(r.Header.Get("Sec-WebSocket-Key")))
+		time.Sleep(100 * time.Millisecond)
+	}()
+	c, err := Dial(context.Background(), "ws://"+ln.Addr().String()+"/", &DialOptions{Subprotocols: subprotocols})
+	if c != nil {
+		c.CloseNow()
+	}
+	return err
+}
+
+func TestClientChecksResponse(t *testing.T) {
+	ok := func(key string) string {
+		return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + ComputeAccept(key) + "\r\n"
+	}
+	cases := []struct {
+		name    string
+		offered []string
+		respond func(string) string
+		header  string // "" means success
+		status  int
+	}{
+		{"valid", nil, func(k string) string { return ok(k) + "\r\n" }, "", 0},
+		{"valid, odd case", nil, func(k string) string {
+			return strings.Replace(strings.Replace(ok(k), "websocket", "WEBSOCKET", 1), "Connection: Upgrade", "connection: upgrade", 1) + "\r\n"
+		}, "", 0},
+		{"status 200", nil, func(k string) string { return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" }, "-", 200},
+		{"426", nil, func(k string) string { return "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n\r\n" }, "-", 426},
+		{"no Upgrade", nil, func(k string) string { return strings.Replace(ok(k), "Upgrade: websocket\r\n", "", 1) + "\r\n" }, "Upgrade", 101},
+		{"no Connection", nil, func(k string) string { return strings.Replace(ok(k), "Connection: Upgrade\r\n", "", 1) + "\r\n" }, "Connection", 101},
+		{"wrong accept", nil, func(k string) string { return strings.Replace(ok(k), ComputeAccept(k), ComputeAccept("x"), 1) + "\r\n" }, "Sec-WebSocket-Accept", 101},
+		{"accept of the key itself", nil, func(k string) string { return strings.Replace(ok(k), ComputeAccept(k), k, 1) + "\r\n" }, "Sec-WebSocket-Accept", 101},
+		{"extension not offered", nil, func(k string) string { return ok(k) + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n" }, "Sec-WebSocket-Extensions", 101},
+		{"subprotocol not offered", []string{"chat"}, func(k string) string { return ok(k) + "Sec-WebSocket-Protocol: mqtt\r\n\r\n" }, "Sec-WebSocket-Protocol", 101},
+		{"subprotocol offered", []string{"chat"}, func(k string) string { return ok(k) + "Sec-WebSocket-Protocol: chat\r\n\r\n" }, "", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := dialFake(t, tc.offered, tc.respond)
+			if tc.header == "" {
+				if err != nil {
+					t.Fatalf("dial failed: %v", err)
+				}
+				return
+			}
+			var herr *HandshakeError
+			if !errors.As(err, &herr) {
+				t.Fatalf("err %v, want a *HandshakeError", err)
+			}
+			if herr.Status != tc.status || (tc.header != "-" && herr.Header != tc.header) {
+				t.Errorf("got status %d header %q (%v), want %d %q", herr.Status, herr.Header, herr, tc.status, tc.header)
+			}
+		})
+	}
+}
+
+func TestParseURL(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"ws://127.0.0.1:8080/":       true,
+		"wss://example.com/chat?x=1": true,
+		"http://example.com/":        false,
+		"ws:///path":                 false,
+		"ws://example.com/#frag":     false,
+		"://nonsense":                false,
+		"example.com":                false,
+	} {
+		if _, err := ParseURL(raw); (err == nil) != ok {
+			t.Errorf("ParseURL(%q) err = %v", raw, err)
+		}
+	}
+}
+
+func TestRequestHostHeader(t *testing.T) {
+	for raw, want := range map[string]string{
+		"ws://example.com/":      "Host: example.com\r\n",
+		"ws://example.com:80/":   "Host: example.com\r\n",
+		"ws://example.com:8080/": "Host: example.com:8080\r\n",
+		"wss://example.com:443/": "Host: example.com\r\n",
+		"ws://[::1]:9000/":       "Host: [::1]:9000\r\n",
+	} {
+		u, _ := ParseURL(raw)
+		req := string(buildRequest(u, "dGhlIHNhbXBsZSBub25jZQ==", &DialOptions{}))
+		if !strings.Contains(req, want) || !strings.HasPrefix(req, "GET / HTTP/1.1\r\n") {
+			t.Errorf("%s: request\n%s\nwant %q", raw, req, want)
+		}
+	}
+}
