@@ -290,6 +290,11 @@ func (a *Action) parseClose(args []string) error {
 	if err != nil {
 		return err
 	}
+	if !c.ValidOnWire() {
+		// 1005 and 1006 are what an application reports, never what a
+		// close frame carries (§7.4.1); a lesson must not ask for them.
+		return fmt.Errorf("close code %s may not be sent in a close frame (§7.4.1)", c)
+	}
 	a.Code = c
 	if len(args) == 2 {
 		a.Reason = args[1]

@@ -286,18 +286,32 @@ func parseOpcode(s string) (protocol.Opcode, error) {
 }
 
 // exprFrame builds a whole frame with FIN set: frame OPCODE "PAYLOAD"
-// masked KEY, or frame OPCODE "PAYLOAD" unmasked. A trailing word "nofin"
-// clears FIN, for the first fragments of a message.
+// masked KEY, or frame OPCODE "PAYLOAD" unmasked. Trailing flags change
+// the first byte: "nofin" clears FIN (the first fragments of a message),
+// "rsv1", "rsv2" and "rsv3" set a reserved bit (for frames a receiver
+// without extensions must refuse).
 func exprFrame(args []string) (string, error) {
-	if n := len(args); n > 0 && args[n-1] == "nofin" {
-		b, err := buildFrame(args[:n-1], false)
-		return spacedHex(b), err
+	h := protocol.Header{Fin: true}
+	for len(args) > 0 {
+		switch args[len(args)-1] {
+		case "nofin":
+			h.Fin = false
+		case "rsv1":
+			h.Rsv1 = true
+		case "rsv2":
+			h.Rsv2 = true
+		case "rsv3":
+			h.Rsv3 = true
+		default:
+			b, err := buildFrame(args, h)
+			return spacedHex(b), err
+		}
+		args = args[:len(args)-1]
 	}
-	b, err := buildFrame(args, true)
-	return spacedHex(b), err
+	return "", fmt.Errorf("want OPCODE \"PAYLOAD\" masked KEY | unmasked")
 }
 
-func buildFrame(args []string, fin bool) ([]byte, error) {
+func buildFrame(args []string, h protocol.Header) ([]byte, error) {
 	if len(args) < 3 {
 		return nil, fmt.Errorf("want OPCODE \"PAYLOAD\" masked KEY | unmasked")
 	}
@@ -309,7 +323,7 @@ func buildFrame(args []string, fin bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := protocol.Header{Fin: fin, Opcode: op, Masked: m, Length: uint64(len(args[1]))}
+	h.Opcode, h.Masked, h.Length = op, m, uint64(len(args[1]))
 	switch {
 	case m && len(args) != 4:
 		return nil, fmt.Errorf("a masked frame needs a KEY")

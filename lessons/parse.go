@@ -49,7 +49,7 @@ func parseLesson(name, src string) (*Lesson, error) {
 	)
 	endStep := func() {
 		if step != nil {
-			step.Text = strings.Trim(strings.Join(text, "\n"), "\n")
+			step.Text = squeezeBlank(strings.Trim(strings.Join(text, "\n"), "\n"))
 			l.Steps = append(l.Steps, *step)
 		}
 		text = nil
@@ -176,4 +176,23 @@ func splitFileName(base string) (int, string, error) {
 		return 0, "", fmt.Errorf("lesson file name %q: want NN-slug.md", base)
 	}
 	return n, slug, nil
+}
+
+// squeezeBlank turns runs of blank lines into one, outside fenced code:
+// removing an action block from between two paragraphs leaves two blanks.
+func squeezeBlank(s string) string {
+	var out []string
+	inCode, blank := false, false
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inCode = !inCode
+		}
+		isBlank := strings.TrimSpace(line) == ""
+		if isBlank && blank && !inCode {
+			continue
+		}
+		blank = isBlank
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }

@@ -72,7 +72,8 @@ func WritePlain(w io.Writer, l Lesson, width int) error {
 		head := fmt.Sprintf(Label(lang, "step"), i+1, len(l.Steps), s.Title)
 		para(head)
 		b.WriteString(strings.Repeat("-", min(Width(head), width)) + "\n")
-		para(s.Text)
+		// Bold marks mean nothing on a plain terminal.
+		para(strings.ReplaceAll(s.Text, "**", ""))
 		if len(s.Actions) > 0 {
 			b.WriteString("\n")
 			para(fmt.Sprintf(Label(lang, "run"), l.Number))
@@ -84,9 +85,11 @@ func WritePlain(w io.Writer, l Lesson, width int) error {
 			b.WriteString("\n")
 			para(Label(lang, "check") + " " + c.Question)
 			for j, ch := range c.Choices {
-				b.WriteString(Wrap(fmt.Sprintf("  %c) %s", 'a'+j, ch), width) + "\n")
+				opt := wrapParagraph(ch, width, fmt.Sprintf("  %c) ", 'a'+j), "     ")
+				b.WriteString(strings.Join(opt, "\n") + "\n")
 			}
-			para(fmt.Sprintf(Label(lang, "answer"), c.Expected()) + " " + c.Right)
+			para(fmt.Sprintf(Label(lang, "answer"), c.Expected()))
+			para(c.Right)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
