@@ -30,11 +30,11 @@ func TestAcceptRFCExample(t *testing.T) {
 
 func TestValidKey(t *testing.T) {
 	for key, want := range map[string]bool{
-		"dGhlIHNhbXBsZSBub25jZQ==": true,
-		"dGhlIHNhbXBsZSBub25jZQ":   false, // no padding
-		"dGhlIHNhbXBsZSBub25j":     false, // 15 bytes
-		"dGhlIHNhbXBsZSBub25jZQ=!": false,
-		"":                         false,
+		"dGhlIHNhbXBsZSBub25jZQ==":     true,
+		"dGhlIHNhbXBsZSBub25jZQ":       false, // no padding
+		"dGhlIHNhbXBsZSBub25j":         false, // 15 bytes
+		"dGhlIHNhbXBsZSBub25jZQ=!":     false,
+		"":                             false,
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAA": false, // 21 bytes
 	} {
 		if validKey(key) != want {
