@@ -1,0 +1,142 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+// entryTitle is the one-line title of an entry, used above its dissection.
+func entryTitle(e session.Entry) string {
+	who := "client → server"
+	if e.Dir == session.ServerToClient {
+		who = "server → client"
+	}
+	switch e.Kind {
+	case session.KindHandshake:
+		if e.Handshake.Request {
+			return fmt.Sprintf("#%d · %s · opening handshake request", e.Seq, who)
+		}
+		return fmt.Sprintf("#%d · %s · opening handshake response", e.Seq, who)
+	case session.KindFrame:
+		fin := "FIN"
+		if !e.Header.Fin {
+			fin = "no FIN"
+		}
+		s := fmt.Sprintf("#%d · %s · %s · %s · %d bytes on the wire", e.Seq, who, e.Header.Opcode, fin, len(e.Wire))
+		if e.Violation != nil {
+			s += " · REFUSED"
+		}
+		return s
+	case session.KindRaw:
+		return fmt.Sprintf("#%d · %s · %d bytes written by hand (raw frame lab)", e.Seq, who, len(e.Wire))
+	case session.KindClosed:
+		return fmt.Sprintf("#%d · %s", e.Seq, closedText(e))
+	}
+	return fmt.Sprintf("#%d · %s", e.Seq, e.Note)
+}
+
+// closedText describes the end of one endpoint's TCP connection.
+func closedText(e session.Entry) string {
+	role := "client"
+	if e.Dir == session.ServerToClient {
+		role = "server"
+	}
+	c := e.Closed
+	first := "after the peer closed it"
+	if c.ClosedTCPFirst {
+		first = "first"
+	}
+	s := fmt.Sprintf("%s closed TCP %s; close code %s", role, first, c.Code)
+	if c.Reason != "" {
+		s += fmt.Sprintf(" %q", c.Reason)
+	}
+	if c.Err != nil {
+		s += " (" + c.Err.Error() + ")"
+	}
+	return s
+}
+
+// frameSender is the role that sent a frame entry.
+func frameSender(e session.Entry) protocol.Role {
+	if e.Dir == session.ServerToClient {
+		return protocol.RoleServer
+	}
+	return protocol.RoleClient
+}
+
+// dissectOptions say how much of a dissection to draw.
+type dissectOptions struct {
+	theme  render.Theme
+	width  int
+	field  render.Field // selected field, or FieldNone
+	cursor int          // hex cursor, or -1
+}
+
+// dissect renders an entry in full: a handshake with its annotations, a
+// frame with its bit grid, fields, hex dump, unmasking and explanation.
+func dissect(e session.Entry, o dissectOptions) string {
+	t := o.theme
+	var b strings.Builder
+	section := func(name string) {
+		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(o.width, 80)-len(name)-5))) + "\n")
+	}
+	switch e.Kind {
+	case session.KindHandshake:
+		hs := e.Handshake
+		b.WriteString(render.Handshake(hs.Raw, t, o.width))
+		if hs.Err != nil {
+			b.WriteString("\n" + t.Bad("refused: "+hs.Err.Error()))
+		}
+		if hs.Accept != nil {
+			section("Sec-WebSocket-Accept, step by step")
+			b.WriteString(render.AcceptSteps(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t))
+		}
+	case session.KindFrame, session.KindRaw:
+		f := render.ParseFrame(e.Wire)
+		if e.Kind == session.KindFrame && len(e.Unmasked) > 0 {
+			f.Unmasked = e.Unmasked
+		}
+		b.WriteString(render.BitGrid(f, t, o.field))
+		section("fields")
+		b.WriteString(render.FieldTable(f, t, o.field))
+		section("bytes")
+		b.WriteString(render.HexDump(f, t, o.field, o.cursor, render.HexLimit))
+		legend := render.HexLegend
+		if len(legend) > o.width {
+			legend = render.Wrap(legend, o.width)
+		}
+		b.WriteString("\n" + t.Dim(legend))
+		section("unmasking")
+		b.WriteString(render.Unmask(f, t, o.width))
+		section("why")
+		var v *protocol.Violation
+		if e.Kind == session.KindFrame {
+			v = e.Violation
+		}
+		for i, line := range render.Explain(f, frameSender(e), v) {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			if strings.HasPrefix(line, "REFUSED") {
+				b.WriteString(t.Bad(render.Wrap(line, o.width)))
+				continue
+			}
+			b.WriteString(render.Wrap(line, o.width))
+		}
+		if e.Kind == session.KindRaw {
+			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.width))
+		}
+	case session.KindClosed:
+		b.WriteString(render.Wrap(closedText(e), o.width))
+		if e.Dir == session.ServerToClient && e.Closed.ClosedTCPFirst {
+			b.WriteString("\n" + render.Wrap("§7.1.1: the server should close the TCP connection first, so it holds the TIME_WAIT state.", o.width))
+		}
+	default:
+		b.WriteString(e.Note)
+	}
+	return b.String()
+}

@@ -1,0 +1,176 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+)
+
+// gridRuler is the bit numbering above the §5.2 figure.
+const gridRuler = " 0                   1                   2                   3\n" +
+	" 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1"
+
+// GridWidth is the width of a bit grid in columns: 32 bits of two
+// columns each, plus the closing border.
+const GridWidth = 65
+
+// cell is a run of bits in one grid row that belong to one field.
+type cell struct {
+	field      Field
+	first, end int // bit positions within the row, [first, end)
+	byteLo     int // first frame byte the cell covers
+	byteHi     int // last frame byte the cell covers
+}
+
+// BitGrid draws the frame's header, and the first payload bytes that
+// complete its last row, as the 32-bit-a-row figure of RFC 6455 §5.2,
+// holding the frame's real bits. Each field is coloured and labelled; sel
+// is drawn reversed.
+func BitGrid(f Frame, t Theme, sel Field) string {
+	n := len(f.Wire)
+	if f.HeaderLen > 0 {
+		shown := (f.HeaderLen + 3) / 4 * 4
+		if shown == f.HeaderLen {
+			shown += 4 // a row of payload, so the payload has a place in the figure
+		}
+		n = min(n, shown)
+	} else {
+		n = min(n, 16)
+	}
+	var b strings.Builder
+	b.WriteString(gridRuler)
+	b.WriteByte('\n')
+	var prev []cell
+	for row := 0; row*4 < n; row++ {
+		cells := rowCells(f, row, min(4, n-row*4))
+		b.WriteString(border(prev, cells))
+		b.WriteByte('\n')
+		b.WriteString(rowLine(f, t, sel, row, cells, true))
+		b.WriteByte('\n')
+		b.WriteString(rowLine(f, t, sel, row, cells, false))
+		b.WriteByte('\n')
+		prev = cells
+	}
+	b.WriteString(border(prev, nil))
+	if rest := len(f.Wire) - n; rest > 0 {
+		fmt.Fprintf(&b, "\n  ... %d more payload bytes (see the hex dump)", rest)
+	}
+	if f.HeaderLen == 0 {
+		b.WriteString("\n  (too few bytes for a complete header: the receiver waits for more)")
+	}
+	return b.String()
+}
+
+func rowCells(f Frame, row, nbytes int) []cell {
+	var cells []cell
+	for bit := 0; bit < nbytes*8; bit++ {
+		abs := row*32 + bit
+		fl := f.BitField(abs)
+		if len(cells) > 0 && cells[len(cells)-1].field == fl && fl != FieldNone {
+			c := &cells[len(cells)-1]
+			c.end = bit + 1
+			c.byteHi = abs / 8
+			continue
+		}
+		if fl == FieldNone && len(cells) > 0 && cells[len(cells)-1].field == FieldNone && bit%8 != 0 {
+			cells[len(cells)-1].end = bit + 1
+			continue
+		}
+		cells = append(cells, cell{field: fl, first: bit, end: bit + 1, byteLo: abs / 8, byteHi: abs / 8})
+	}
+	return cells
+}
+
+// border draws the +-+ line between two rows of cells.
+func border(above, below []cell) string {
+	width := 0
+	for _, cs := range [][]cell{above, below} {
+		if len(cs) > 0 {
+			width = max(width, cs[len(cs)-1].end*2+1)
+		}
+	}
+	line := []byte(strings.Repeat("-", width))
+	for _, cs := range [][]cell{above, below} {
+		for _, c := range cs {
+			line[c.first*2] = '+'
+			line[c.end*2] = '+'
+		}
+	}
+	return string(line)
+}
+
+// rowLine draws the bit values (values true) or the labels of one row.
+func rowLine(f Frame, t Theme, sel Field, row int, cells []cell, values bool) string {
+	var b strings.Builder
+	for _, c := range cells {
+		b.WriteByte('|')
+		w := (c.end-c.first)*2 - 1
+		var s string
+		if values {
+			bits := make([]byte, 0, w)
+			for bit := c.first; bit < c.end; bit++ {
+				abs := row*32 + bit
+				v := f.Wire[abs/8] >> (7 - abs%8) & 1
+				if bit > c.first {
+					bits = append(bits, ' ')
+				}
+				bits = append(bits, '0'+v)
+			}
+			s = string(bits)
+		} else {
+			s = fit(cellLabel(f, c), w)
+		}
+		b.WriteString(t.Field(c.field, s, sel == c.field && sel != FieldNone))
+	}
+	b.WriteByte('|')
+	return b.String()
+}
+
+// cellLabel names a cell, saying which bytes of a long field it holds.
+func cellLabel(f Frame, c cell) string {
+	switch c.field {
+	case FieldFIN:
+		return "F"
+	case FieldRSV1, FieldRSV2, FieldRSV3:
+		return "R"
+	case FieldMask:
+		return "M"
+	case FieldOpcode:
+		return "opcode"
+	case FieldLen:
+		return "payload len"
+	case FieldNone:
+		return "?"
+	}
+	s, e := f.Span(c.field)
+	name := map[Field]string{FieldExtLen: "extended payload length", FieldMaskKey: "masking key", FieldPayload: "payload"}[c.field]
+	if c.field == FieldExtLen && e-s == 8 {
+		name = "extended payload length (64)"
+	} else if c.field == FieldExtLen {
+		name = "extended payload length (16)"
+	}
+	if c.field == FieldPayload && f.Header.Masked {
+		name = "payload (masked)"
+	}
+	if c.byteLo == s && c.byteHi == e-1 {
+		return name
+	}
+	return fmt.Sprintf("%s %d-%d", shortName(c.field), c.byteLo-s+1, c.byteHi-s+1)
+}
+
+func shortName(fl Field) string {
+	switch fl {
+	case FieldExtLen:
+		return "ext. length bytes"
+	case FieldMaskKey:
+		return "masking key bytes"
+	}
+	return "payload bytes"
+}
+
+// fit pads or cuts s to exactly w columns.
+func fit(s string, w int) string {
+	if len(s) > w {
+		return s[:w]
+	}
+	return s + strings.Repeat(" ", w-len(s))
+}

@@ -1,0 +1,108 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
+
+// headerNotes annotates the headers of the opening handshake with their
+// rule, keyed by lower-case header name.
+var headerNotes = map[string]string{
+	"host":                     "required; names the server, so one IP can serve many (§4.1 item 4)",
+	"upgrade":                  "must hold the token \"websocket\", any case (§4.1 item 5, §4.2.1)",
+	"connection":               "must hold \"Upgrade\"; hop-by-hop, so proxies must re-add it (§4.1 item 6)",
+	"sec-websocket-key":        "16 random bytes, base64: a fresh nonce per connection (§4.1 item 7)",
+	"sec-websocket-version":    "must be 13; a server answers any other with 426 (§4.1 item 9, §4.4)",
+	"sec-websocket-accept":     "base64(SHA-1(key + GUID)): proves a WebSocket server read this request (§4.2.2)",
+	"sec-websocket-protocol":   "subprotocols offered, or the one chosen (§4.1 item 10, §11.3.4)",
+	"sec-websocket-extensions": "extensions offered or accepted, e.g. permessage-deflate (§9)",
+	"origin":                   "sent by browsers; the server may refuse origins it does not trust (§4.1 item 8, §10.2)",
+	"user-agent":               "ordinary HTTP; WebSocket ignores it",
+	"content-length":           "ordinary HTTP",
+}
+
+// HandshakeLine is one line of a handshake head and its annotation.
+type HandshakeLine struct {
+	Text, Note string
+}
+
+// AnnotateHandshake splits a request or response head into lines and says
+// what each line is for.
+func AnnotateHandshake(raw []byte) []HandshakeLine {
+	var out []HandshakeLine
+	lines := strings.Split(strings.TrimRight(string(raw), "\r\n"), "\r\n")
+	for i, ln := range lines {
+		note := ""
+		switch {
+		case i == 0 && strings.HasPrefix(ln, "GET "):
+			note = "the request line: method GET, HTTP/1.1 or later (§4.1 items 2-3)"
+		case i == 0 && strings.Contains(ln, " 101 "):
+			note = "101: the server agrees to switch protocols; WebSocket frames follow (§4.2.2)"
+		case i == 0:
+			note = "not 101: the handshake failed; the client must not continue (§4.1)"
+		default:
+			name, _, _ := strings.Cut(ln, ":")
+			note = headerNotes[strings.ToLower(strings.TrimSpace(name))]
+			if note == "" {
+				note = "an ordinary HTTP header"
+			}
+		}
+		out = append(out, HandshakeLine{Text: ln, Note: note})
+	}
+	out = append(out, HandshakeLine{Text: "", Note: "an empty line (CRLF CRLF) ends the head; frames start right after it"})
+	return out
+}
+
+// Handshake renders an annotated head. With width of 100 or more, notes go
+// beside the lines; otherwise under them, indented.
+func Handshake(raw []byte, t Theme, width int) string {
+	var b strings.Builder
+	for i, l := range AnnotateHandshake(raw) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		text := l.Text
+		if text == "" {
+			text = "(empty line)"
+		}
+		if width >= 100 && len(text) <= 46 {
+			fmt.Fprintf(&b, "%-46s %s", text, t.Dim(l.Note))
+			continue
+		}
+		b.WriteString(text + "\n    " + t.Dim(Wrap(l.Note, width-4)))
+	}
+	return b.String()
+}
+
+// HeaderValue returns the value of the named header in a head, or "".
+func HeaderValue(raw []byte, name string) string {
+	for _, ln := range strings.Split(string(raw), "\r\n") {
+		k, v, ok := strings.Cut(ln, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// AcceptSteps shows the Sec-WebSocket-Accept computation of §4.2.2 step by
+// step and checks the result against got, the value the server sent.
+func AcceptSteps(s protocol.AcceptSteps, got string, t Theme) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "  1. key       %s\n", s.Key)
+	fmt.Fprintf(&b, "  2. + GUID    %s\n", s.Concatenated)
+	fmt.Fprintf(&b, "  3. SHA-1     % x\n", s.SHA1[:])
+	fmt.Fprintf(&b, "  4. base64    %s\n", s.Accept)
+	switch {
+	case got == s.Accept:
+		fmt.Fprintf(&b, "  5. check     %s", t.Good("matches the server's Sec-WebSocket-Accept: "+got))
+	case got == "":
+		fmt.Fprintf(&b, "  5. check     %s", t.Bad("the server sent no Sec-WebSocket-Accept"))
+	default:
+		fmt.Fprintf(&b, "  5. check     %s", t.Bad("does NOT match the server's "+got))
+	}
+	b.WriteString("\n" + t.Dim("     The key is used as sent, not base64-decoded; the GUID is fixed by §1.3."))
+	return b.String()
+}

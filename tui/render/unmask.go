@@ -1,0 +1,84 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Unmask shows the masked bytes and the unmasked payload side by side and
+// spells out the XOR of the first bytes, as §5.3 defines it: byte i of the
+// payload is XORed with byte i mod 4 of the masking key. width bounds the
+// lines of XORs.
+func Unmask(f Frame, t Theme, width int) string {
+	if f.HeaderLen == 0 {
+		return "no complete header, so no payload to unmask"
+	}
+	wire := f.Payload()
+	if !f.Header.Masked {
+		if len(wire) == 0 {
+			return "not masked, and the payload is empty"
+		}
+		return fmt.Sprintf("not masked (MASK=0): the bytes on the wire are the payload\npayload   %s  %s",
+			HexBytes(wire, 8), Quote(wire, 24))
+	}
+	if len(wire) == 0 {
+		return fmt.Sprintf("masked with %s, but the payload is empty: nothing to XOR", HexBytes(f.Header.MaskKey[:], 4))
+	}
+	const show = 8
+	k := f.Header.MaskKey
+	keys := make([]byte, min(show, len(wire)))
+	for i := range keys {
+		keys[i] = k[i%4]
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "masked (wire)  %-26s unmasked  %s  %s\n", HexBytes(wire, show), HexBytes(f.Unmasked, show), Quote(f.Unmasked, 20))
+	fmt.Fprintf(&b, "key[i %% 4]     %s\n", t.Field(FieldMaskKey, HexBytes(keys, show), false))
+	var items []string
+	for i := 0; i < min(4, len(wire), len(f.Unmasked)); i++ {
+		items = append(items, strings.TrimSpace(fmt.Sprintf("0x%02x ^ 0x%02x = 0x%02x %s", wire[i], k[i%4], f.Unmasked[i], charOf(f.Unmasked[i]))))
+	}
+	line := ""
+	for _, it := range items {
+		if line != "" && len(line)+3+len(it) > width {
+			b.WriteString(line + "\n")
+			line = ""
+		}
+		if line != "" {
+			line += "   "
+		}
+		line += it
+	}
+	b.WriteString(line)
+	b.WriteString("\n" + t.Dim("byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask"))
+	return b.String()
+}
+
+func charOf(c byte) string {
+	if c >= 0x20 && c < 0x7f {
+		return fmt.Sprintf("'%c'", c)
+	}
+	return ""
+}
+
+// Quote shows a payload as text when it is printable UTF-8, cut to n
+// characters, and as a byte count otherwise.
+func Quote(p []byte, n int) string {
+	if len(p) == 0 {
+		return `""`
+	}
+	if !utf8.Valid(p) {
+		return fmt.Sprintf("(%d bytes, not UTF-8 text)", len(p))
+	}
+	s := string(p)
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Sprintf("(%d bytes of binary)", len(p))
+		}
+	}
+	if utf8.RuneCountInString(s) > n {
+		rs := []rune(s)
+		return fmt.Sprintf("%q...", string(rs[:n]))
+	}
+	return fmt.Sprintf("%q", s)
+}
