@@ -8,7 +8,7 @@ import (
 )
 
 // wantLessons is the number of lessons issue 4 asks for.
-const wantLessons = 3
+const wantLessons = 5
 
 // loadBoth loads both catalogs or stops the test.
 func loadBoth(t *testing.T) (en, zh []Lesson) {
@@ -140,6 +140,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"no summary", "# T\n\n## S\nText.\n", "en/01-x.md:1:"},
 		{"actor missing", good + "```action\ntext \"a\"\n```\n", "en/01-x.md:7:"},
 		{"fragment size", good + "```action\nclient fragments text \"abc\" 0\n```\n", "en/01-x.md:7:"},
+		{"ambiguous option", good + "```check\nquestion: q\n+ 2\n- 3\nright: r\nwrong: w\n```\n", "en/01-x.md:6:"},
 		{"bad handshake option", good + "```action\nhandshake colour=red\n```\n", "en/01-x.md:7:"},
 	}
 	for _, tt := range tests {

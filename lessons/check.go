@@ -150,6 +150,13 @@ func (p *checkParser) done() (*Check, error) {
 	case len(c.Choices) > 26:
 		return nil, fmt.Errorf("too many options")
 	}
+	// A learner answers by number or letter, so an option that reads as
+	// one would be ambiguous: is "2" the second option or the option "2"?
+	for _, ch := range c.Choices {
+		if _, err := strconv.Atoi(ch); err == nil || len(ch) == 1 {
+			return nil, fmt.Errorf("option %q reads as an option number or letter; add a word", ch)
+		}
+	}
 	c.Computed = p.answers > 0 && p.computed == p.answers
 	return &c, nil
 }
