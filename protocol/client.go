@@ -121,7 +121,7 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 		opts = &DialOptions{}
 	}
 	o := opts.Options.withDefaults()
-	stop := bindContext(ctx, netConn.SetDeadline)
+	stop := bindContext(ctx, netConn, bothDeadlines)
 	defer stop()
 
 	key, err := NewKey(o.Rand)

@@ -117,6 +117,7 @@ type Conn struct {
 	closeSent    bool
 	outInMessage bool // a fragmented message we send is in progress
 	hdrBuf       [MaxHeaderSize]byte
+	keyBuf       [4]byte
 	writer       messageWriter
 
 	// Closing.
@@ -167,21 +168,44 @@ func (c *Conn) RemoteAddr() net.Addr { return c.netConn.RemoteAddr() }
 func (c *Conn) SetReadDeadline(t time.Time) error  { return c.netConn.SetReadDeadline(t) }
 func (c *Conn) SetWriteDeadline(t time.Time) error { return c.netConn.SetWriteDeadline(t) }
 
-// bindContext makes ctx govern the next I/O through setDeadline: its
-// deadline becomes the connection's, and cancelling it interrupts the I/O
-// by moving the deadline into the past. The returned stop undoes both. A
-// context that can never be cancelled costs nothing.
-func bindContext(ctx context.Context, setDeadline func(time.Time) error) (stop func()) {
+// Which deadline a context governs.
+type deadlineKind uint8
+
+const (
+	readDeadline deadlineKind = iota
+	writeDeadline
+	bothDeadlines
+)
+
+func setDeadline(conn net.Conn, kind deadlineKind, t time.Time) {
+	switch kind {
+	case readDeadline:
+		conn.SetReadDeadline(t)
+	case writeDeadline:
+		conn.SetWriteDeadline(t)
+	default:
+		conn.SetDeadline(t)
+	}
+}
+
+func noop() {}
+
+// bindContext makes ctx govern the next I/O on conn: its deadline becomes
+// the connection's, and cancelling it interrupts the I/O by moving the
+// deadline into the past. The returned stop undoes both. A context that
+// can never be cancelled, like context.Background(), costs nothing: no
+// allocation, no system call.
+func bindContext(ctx context.Context, conn net.Conn, kind deadlineKind) (stop func()) {
 	if ctx.Done() == nil {
-		return func() {}
+		return noop
 	}
 	if d, ok := ctx.Deadline(); ok {
-		setDeadline(d)
+		setDeadline(conn, kind, d)
 	}
-	stopAfter := context.AfterFunc(ctx, func() { setDeadline(time.Unix(1, 0)) })
+	stopAfter := context.AfterFunc(ctx, func() { setDeadline(conn, kind, time.Unix(1, 0)) })
 	return func() {
 		stopAfter()
-		setDeadline(time.Time{})
+		setDeadline(conn, kind, time.Time{})
 	}
 }
 

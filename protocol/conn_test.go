@@ -348,3 +348,14 @@ func TestNoGoroutinesLeft(t *testing.T) {
 		t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// nopConn is a net.Conn that discards writes and never reads; benchmarks
+// give the connection its bytes through a bufio.Reader instead.
+type nopConn struct{ net.Conn }
+
+func (nopConn) Write(p []byte) (int, error)      { return len(p), nil }
+func (nopConn) Read(p []byte) (int, error)       { return 0, io.EOF }
+func (nopConn) Close() error                     { return nil }
+func (nopConn) SetReadDeadline(time.Time) error  { return nil }
+func (nopConn) SetWriteDeadline(time.Time) error { return nil }
+func (nopConn) SetDeadline(time.Time) error      { return nil }

@@ -35,7 +35,7 @@ func echoServer(t *testing.T, opts *AcceptOptions) string {
 }
 
 // connPair returns a handshaken client and server over real loopback TCP.
-func connPair(t *testing.T, copts, sopts *Options) (client, server *Conn) {
+func connPair(t testing.TB, copts, sopts *Options) (client, server *Conn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -59,7 +59,7 @@ type messageReader struct {
 func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := bindContext(ctx, c.netConn.SetReadDeadline)
+	stop := bindContext(ctx, c.netConn, readDeadline)
 	defer stop()
 	typ, err := c.nextMessage()
 	return typ, &c.reader, ctxErr(ctx, err)
@@ -70,7 +70,7 @@ func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := bindContext(ctx, c.netConn.SetReadDeadline)
+	stop := bindContext(ctx, c.netConn, readDeadline)
 	defer stop()
 	typ, err := c.nextMessage()
 	if err != nil {

@@ -97,7 +97,7 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	stop := bindContext(ctx, netConn.SetDeadline)
+	stop := bindContext(ctx, netConn, bothDeadlines)
 	defer stop()
 
 	maxHead := opts.MaxHeaderBytes

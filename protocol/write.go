@@ -34,7 +34,7 @@ func (c *Conn) WriteFragmented(ctx context.Context, typ MessageType, data []byte
 		return err
 	}
 	defer c.unlockMessage()
-	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline)
 	defer stop()
 	if size <= 0 || len(data) <= size {
 		return ctxErr(ctx, c.writeFrame(Header{Fin: true, Opcode: typ}, data))
@@ -128,7 +128,7 @@ func (w *messageWriter) Close() error {
 // Ping sends a ping with an optional payload of at most 125 bytes. The
 // peer answers with a pong carrying the same payload (§5.5.2).
 func (c *Conn) Ping(ctx context.Context, payload []byte) error {
-	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline)
 	defer stop()
 	return ctxErr(ctx, c.writeControl(OpPing, payload))
 }
@@ -137,7 +137,7 @@ func (c *Conn) Ping(ctx context.Context, payload []byte) error {
 // heartbeat". Pings are answered automatically; there is no need to call
 // Pong for them.
 func (c *Conn) Pong(ctx context.Context, payload []byte) error {
-	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline)
 	defer stop()
 	return ctxErr(ctx, c.writeControl(OpPong, payload))
 }
@@ -148,7 +148,7 @@ func (c *Conn) Pong(ctx context.Context, payload []byte) error {
 // payload. The frame must pass the checks a correct peer would apply, so
 // WriteFrame cannot be used to break the protocol: see [Conn.WriteRaw].
 func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
-	stop := bindContext(ctx, c.netConn.SetWriteDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline)
 	defer stop()
 	if h.Opcode == OpClose {
 		if _, _, v := ParseClosePayload(payload); v != nil {
@@ -245,9 +245,12 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	if h.Masked {
 		// §5.3: "The masking key is a 32-bit value chosen at random by the
 		// client ... a fresh masking key for each frame."
-		if _, err := io.ReadFull(c.opts.Rand, h.MaskKey[:]); err != nil {
+		// Read into a buffer owned by the connection: a slice of the local
+		// h would make h escape to the heap on every frame.
+		if _, err := io.ReadFull(c.opts.Rand, c.keyBuf[:]); err != nil {
 			return fmt.Errorf("websocket: failed to read a masking key: %w", err)
 		}
+		h.MaskKey = c.keyBuf
 	}
 	if h.Opcode.IsData() {
 		c.outInMessage = !h.Fin
