@@ -68,16 +68,25 @@ func endOutcome(err error) (outcome, string) {
 	return newOutcome("io-error").add("error", "%q", err.Error()), err.Error()
 }
 
-// replyOutcome renders the frames the receiver wrote: "pong:<payload>" or,
-// for a close frame, "close:<code>" (its reason is the implementation's).
+// replyText renders a frame the receiver wrote: "pong:<payload>" or, for a
+// close frame, "close:<code>" (its reason is the implementation's). An
+// empty close frame is "close:1005", the code that by §7.1.5 stands for
+// "no status code"; 1005 itself on the wire is forbidden (§7.4.1) and is
+// shown as such.
 func replyText(f wireFrame) string {
 	switch {
 	case f.HeaderIncomplete || f.Truncated:
 		return "incomplete-frame"
 	case f.Opcode == 0x8 && len(f.Unmasked) == 0:
-		return "close:none"
-	case f.Opcode == 0x8 && len(f.Unmasked) >= 2:
-		return fmt.Sprintf("close:%d", binary.BigEndian.Uint16(f.Unmasked))
+		return "close:1005"
+	case f.Opcode == 0x8 && len(f.Unmasked) == 1:
+		return "close:1-byte-payload"
+	case f.Opcode == 0x8:
+		code := binary.BigEndian.Uint16(f.Unmasked)
+		if code == 1005 {
+			return "close:1005-on-the-wire"
+		}
+		return fmt.Sprintf("close:%d", code)
 	}
 	return fmt.Sprintf("%s:%s", opcodeName(f.Opcode), renderBytes(f.Unmasked))
 }

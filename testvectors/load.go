@@ -22,7 +22,7 @@ var embedded embed.FS
 // known the vector and the field, so that the author can go straight to it.
 type LoadError struct {
 	File   string
-	Vector string // the vector's id, or "#N" (its index) if it has none
+	Vector string // the vector's quoted id, or "#N", its position counting from 1, if it has none
 	Field  string // the JSON path, e.g. "expect.frame.opcode"
 	Msg    string
 }
@@ -156,7 +156,7 @@ func ParseFile(name string, data []byte) (*File, []error) {
 	for i, raw := range raws {
 		v, err := parseVector(file.Group, raw)
 		if err != nil {
-			le := &LoadError{File: name, Vector: fmt.Sprintf("#%d", i), Msg: err.Error()}
+			le := &LoadError{File: name, Vector: fmt.Sprintf("#%d (counting from 1)", i+1), Msg: err.Error()}
 			if v != nil && v.ID != "" {
 				le.Vector = quoteID(v.ID)
 			}

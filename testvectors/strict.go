@@ -123,7 +123,7 @@ func describeType(t reflect.Type) string {
 	case t.Kind() == reflect.Bool:
 		return "true or false"
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
-		return "an integer in range for " + t.Kind().String()
+		return "an integer"
 	case t.Kind() == reflect.Slice:
 		return "an array"
 	case t.Kind() == reflect.Struct:
