@@ -10,14 +10,16 @@
 // The files tell the story of a connection in the order it happens:
 //
 //  1. handshake.go: the key and accept values of the opening handshake (§4).
-//  2. client.go and server.go: the HTTP Upgrade request and the 101 response.
+//  2. client.go, server.go and handshake_http.go: the HTTP Upgrade request,
+//     the 101 response, and every way a handshake can be refused.
 //  3. opcode.go and frame.go: the frame header, bit by bit (§5.2).
 //  4. mask.go: client-to-server masking (§5.3).
 //  5. check.go: the rules a decoded header must obey, kept apart from decoding.
 //  6. utf8.go: incremental UTF-8 validation of text messages (§5.6, §8.1).
 //  7. read.go and write.go: messages, fragmentation and control frames
 //     (§5.4, §5.5, §6).
-//  8. close.go: status codes and the closing handshake (§5.5.1, §7).
+//  8. close.go and close_handshake.go: status codes and the closing
+//     handshake (§5.5.1, §7).
 //  9. conn.go and observer.go: the connection that ties it together, and the
 //     observer that lets a program watch every frame.
 //
