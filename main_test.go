@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"bogus"},
+		{"--no-such-flag"},
+		{"serve", "--no-such-flag"},
+		{"serve", "extra"},
+		{"dial"},
+		{"dial", "ws://a/", "ws://b/"},
+		{"dial", "--nope", "ws://a/"},
+	} {
+		code, _, stderr := runCLI(args...)
+		if code != 2 || !strings.Contains(stderr, "Usage:") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 with usage", args, code, stderr)
+		}
+	}
+	if code, out, _ := runCLI("help"); code != 0 || !strings.Contains(out, "serve") || !strings.Contains(out, "dial") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+}
+
+// TestDialFailuresAreOneLine: a bad URL, a refused connection and a failed
+// handshake each print one readable line and exit non-zero.
+func TestDialFailuresAreOneLine(t *testing.T) {
+	// A port that refuses: listen, note the address, close.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	refused := "ws://" + ln.Addr().String() + "/"
+	ln.Close()
+	// A server that is not WebSocket: answers 404.
+	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer httpLn.Close()
+	go func() {
+		for {
+			c, err := httpLn.Accept()
+			if err != nil {
+				return
+			}
+			c.Read(make([]byte, 4096))
+			c.Write([]byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	for _, tc := range []struct{ url, want string }{
+		{"http://127.0.0.1/", "scheme must be ws or wss"},
+		{"ws://", "no host"},
+		{"not a url at all", "scheme must be ws or wss"},
+		{refused, "connection refused"},
+		{"ws://" + httpLn.Addr().String() + "/", "expected status 101"},
+	} {
+		code, _, stderr := runCLI("dial", tc.url)
+		if code == 0 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("dial %q: exit %d, stderr %q; want one line containing %q", tc.url, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestServeAndDialEcho runs the echo server and the echo client against
+// each other's counterpart: our client through the server, then the echo
+// client against a protocol server that sends messages and closes.
+func TestServeAndDialEcho(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logBuf syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := newEchoServer(newFrameLog(&logBuf))
+	served := make(chan error, 1)
+	go func() { served <- srv.serve(ctx, ln) }()
+	url := "ws://" + ln.Addr().String() + "/any/path"
+
+	// chat mode: stdin lines come back.
+	var out, errb bytes.Buffer
+	code := run([]string{"dial", url}, strings.NewReader("hello\nworld\n"), &out, &errb)
+	if code != 0 || out.String() != "hello\nworld\n" {
+		t.Errorf("dial: exit %d, out %q, err %q", code, out.String(), errb.String())
+	}
+
+	// A client that stays connected sees 1001 when the server stops.
+	c, err := protocol.Dial(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readErr := make(chan error, 1)
+	go func() { _, _, err := c.ReadMessage(context.Background()); readErr <- err }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-readErr:
+		if code, ok := protocol.CloseStatus(err); !ok || code != protocol.CloseGoingAway {
+			t.Errorf("client read %v, want close 1001", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server shutdown did not close the client")
+	}
+	if err := <-served; err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+	log := logBuf.String()
+	for _, want := range []string{"<- text FIN len=5 (7-bit) masked", "-> text FIN len=5 (7-bit)", "TCP closed (server first)"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("server log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestDialEchoMode(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	result := make(chan error, 1)
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			result <- err
+			return
+		}
+		c, err := protocol.AcceptConn(context.Background(), nc, nil)
+		if err != nil {
+			result <- err
+			return
+		}
+		ctx := context.Background()
+		big := bytes.Repeat([]byte{7}, 1<<20)
+		for _, m := range []struct {
+			typ  protocol.MessageType
+			data []byte
+		}{{protocol.TextMessage, []byte("one")}, {protocol.BinaryMessage, big}} {
+			c.WriteMessage(ctx, m.typ, m.data)
+			typ, got, err := c.ReadMessage(ctx)
+			if err != nil || typ != m.typ || !bytes.Equal(got, m.data) {
+				result <- errors.New("echo differs")
+				return
+			}
+		}
+		result <- c.Close(protocol.CloseNormal, "done")
+	}()
+	code, _, stderr := runCLI("dial", "--echo", "ws://"+ln.Addr().String()+"/")
+	if err := <-result; err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 {
+		t.Errorf("dial --echo exit %d, stderr %q", code, stderr)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's log goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
