@@ -122,3 +122,9 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// MarshalJSON writes the hex form, so that a vector printed by --show reads
+// like the file it came from rather than as base64.
+func (b Bytes) MarshalJSON() ([]byte, error) {
+	return json.Marshal(hex.EncodeToString(b))
+}

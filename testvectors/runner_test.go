@@ -87,7 +87,7 @@ func TestCommandExitStatus(t *testing.T) {
 	if code := Command(context.Background(), []string{"--show", "good-hello", "testdata/good.json"}, &out, &errOut); code != 0 {
 		t.Errorf("--show: exit %d, want 0", code)
 	}
-	for _, s := range []string{"good-hello", "byte 0", "81 = 10000001", "opcode  0x1  text", "payload     48 65 6c 6c 6f", "PASS"} {
+	for _, s := range []string{"good-hello", `"bytes": "810548656c6c6f"`, "byte 0", "81 = 10000001", "opcode  0x1  text", "payload     48 65 6c 6c 6f", "PASS"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("--show output lacks %q:\n%s", s, out.String())
 		}
