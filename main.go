@@ -4,11 +4,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/wsanatomy/wsanatomy/testvectors"
 )
 
 const usage = `wsanatomy: see how the WebSocket protocol (RFC 6455) really works.
@@ -19,6 +22,8 @@ Usage:
   wsanatomy serve [--addr ADDR]        an echo server for any WebSocket client (default 127.0.0.1:8080)
   wsanatomy dial [--echo] URL          a client: sends stdin lines as text messages, prints replies;
                                        --echo sends every message back until the server closes
+  wsanatomy vectors [FILE|DIR...]      run RFC 6455 test vectors (the built-in ones, or JSON files)
+                                       through the codec; --show ID dissects one vector
   wsanatomy help                       this text
 
 Commands exit 2 on an unknown command or flag.
@@ -68,6 +73,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runServe(rest, stderr)
 	case "dial":
 		return runDial(rest, stdin, stdout, stderr)
+	case "vectors":
+		if code := testvectors.Command(context.Background(), rest, stdout, stderr); code != 0 {
+			return exitError(code)
+		}
+		return nil
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -130,13 +130,23 @@ func ParseClosePayload(p []byte) (code CloseCode, reason string, v *Violation) {
 	}
 	code = CloseCode(binary.BigEndian.Uint16(p))
 	if !code.ValidOnWire() {
-		return code, "", violationf("7.4.1", CloseProtocolError,
+		// Two sections share this rule: §7.4.1 names the defined codes
+		// that must never be sent (1004, 1005, 1006, 1015), and §7.4.2
+		// gives the ranges, where 0-999 are unused, undefined codes in
+		// 1000-2999 await a future RFC, and nothing exists past 4999.
+		section := "7.4.2"
+		switch code {
+		case closeReserved1004, CloseNoStatusReceived, CloseAbnormalClosure, CloseTLSHandshakeError:
+			section = "7.4.1"
+		}
+		return code, "", violationf(section, CloseProtocolError,
 			"close code %d may not be sent in a close frame", uint16(code))
 	}
-	// The reason "is not guaranteed to be human readable" but it MUST be
-	// UTF-8 (§5.5.1); §8.1 makes invalid UTF-8 a 1007.
+	// The reason "is not guaranteed to be human readable" but it is UTF-8
+	// (§5.5.1), and §8.1 says what to do when UTF-8 is not: "_Fail the
+	// WebSocket Connection_", with 1007 (§7.4.1).
 	if !utf8.Valid(p[2:]) {
-		return code, "", violationf("5.5.1", CloseInvalidPayload,
+		return code, "", violationf("8.1", CloseInvalidPayload,
 			"close reason is not valid UTF-8")
 	}
 	return code, string(p[2:]), nil

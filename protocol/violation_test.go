@@ -64,15 +64,15 @@ func TestViolationsCloseTheConnection(t *testing.T) {
 		{"message over the limit in one frame", text(true, "01234567890"), 10, "10.4", 1009},
 		{"message over the limit across frames", append(text(false, "012345"), clientFrame(Header{Fin: true, Opcode: OpContinuation}, []byte("67890"))...), 10, "10.4", 1009},
 		{"close with a 1-byte payload", clientFrame(Header{Fin: true, Opcode: OpClose}, []byte{0x03}), 0, "5.5.1", 1002},
-		{"close code 999", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(999, "")), 0, "7.4.1", 1002},
+		{"close code 999", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(999, "")), 0, "7.4.2", 1002},
 		{"close code 1004", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1004, "")), 0, "7.4.1", 1002},
 		{"close code 1005", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1005, "")), 0, "7.4.1", 1002},
 		{"close code 1006", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1006, "")), 0, "7.4.1", 1002},
 		{"close code 1015", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1015, "")), 0, "7.4.1", 1002},
-		{"close code 1016", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1016, "")), 0, "7.4.1", 1002},
-		{"close code 2999", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(2999, "")), 0, "7.4.1", 1002},
-		{"close code 5000", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(5000, "")), 0, "7.4.1", 1002},
-		{"close reason not UTF-8", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1000, "\xff")), 0, "5.5.1", 1007},
+		{"close code 1016", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1016, "")), 0, "7.4.2", 1002},
+		{"close code 2999", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(2999, "")), 0, "7.4.2", 1002},
+		{"close code 5000", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(5000, "")), 0, "7.4.2", 1002},
+		{"close reason not UTF-8", clientFrame(Header{Fin: true, Opcode: OpClose}, closeBody(1000, "\xff")), 0, "8.1", 1007},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
