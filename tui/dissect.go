@@ -101,8 +101,19 @@ func dissect(e session.Entry, o dissectOptions) string {
 			f.Unmasked = e.Unmasked
 		}
 		b.WriteString(render.BitGrid(f, t, o.field))
+		if o.field != render.FieldNone {
+			st, en := f.Span(o.field)
+			fmt.Fprintf(&b, "\n» selected: %s = %s (byte %d", o.field.Name(), f.Value(o.field), st)
+			if en-st > 1 {
+				fmt.Fprintf(&b, "-%d", en-1)
+			}
+			b.WriteString(")")
+		}
+		if o.cursor >= 0 && o.cursor < len(e.Wire) {
+			fmt.Fprintf(&b, "\n» hex cursor: byte %d = 0x%02x = %08b", o.cursor, e.Wire[o.cursor], e.Wire[o.cursor])
+		}
 		section("fields")
-		b.WriteString(render.FieldTable(f, t, o.field))
+		b.WriteString(render.FieldTable(f, t, o.field, o.width))
 		section("bytes")
 		b.WriteString(render.HexDump(f, t, o.field, o.cursor, render.HexLimit))
 		legend := render.HexLegend

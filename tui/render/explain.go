@@ -100,7 +100,9 @@ func payloadMeaning(op protocol.Opcode, p []byte) string {
 // FieldTable lists every field of the frame with its value and meaning, one
 // line each; the line of field sel starts with ">". Every line has the
 // form "  name  value  meaning", which the plain-output test reads back.
-func FieldTable(f Frame, t Theme, sel Field) string {
+//
+// Lines longer than width carry the meaning on the next lines, indented.
+func FieldTable(f Frame, t Theme, sel Field, width int) string {
 	if f.HeaderLen == 0 {
 		return fmt.Sprintf("  %d bytes: not enough for a header", len(f.Wire))
 	}
@@ -113,12 +115,16 @@ func FieldTable(f Frame, t Theme, sel Field) string {
 		if fl == sel {
 			mark = "> "
 		}
-		name := fmt.Sprintf("%-23s", fl.Name())
-		val := fmt.Sprintf("%-13s", f.Value(fl))
-		if len(val) > 13 && fl != FieldMaskKey {
-			val += " "
+		name := fmt.Sprintf("%-16s", fl.ShortName())
+		val := fmt.Sprintf("%-14s", f.Value(fl))
+		b.WriteString(mark + t.Field(fl, name, fl == sel) + " " + t.Field(fl, val, false))
+		meaning := f.Meaning(fl)
+		if used := 2 + len(name) + 1 + len(val) + 1; used+len(meaning) <= width {
+			b.WriteString(" " + t.Dim(meaning))
+		} else {
+			ind := strings.Repeat(" ", used)
+			b.WriteString("\n" + ind + t.Dim(strings.ReplaceAll(Wrap(meaning, width-len(ind)), "\n", "\n"+ind)))
 		}
-		b.WriteString(mark + t.Field(fl, name, fl == sel) + " " + t.Field(fl, val, false) + " " + t.Dim(f.Meaning(fl)))
 	}
 	return b.String()
 }

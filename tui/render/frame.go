@@ -61,6 +61,15 @@ func (f Field) Name() string {
 	return ""
 }
 
+// ShortName is Name, with "extended payload length" shortened to
+// "ext. payload len" so that tables stay narrow.
+func (f Field) ShortName() string {
+	if f == FieldExtLen {
+		return "ext. payload len"
+	}
+	return f.Name()
+}
+
 // Frame is a frame's wire bytes with its header decoded, so that every
 // bit and byte can be traced to its field.
 type Frame struct {

@@ -1,0 +1,431 @@
+// Package tui is wsanatomy's main screen: a live WebSocket session between
+// an in-process server and a client over loopback TCP, shown frame by
+// frame and bit by bit, with a guided walkthrough, free play and a raw
+// frame lab. [Run] starts it; [WritePlain] prints the walkthrough as text.
+//
+// The screen is split into small models, each owning one part: timeline
+// (every entry, both directions), frameView and handshakeView (the
+// dissection of the selected entry), walk (the guided steps), freePlay and
+// lab (the forms) and help. Model only routes messages between them.
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+type mode int
+
+const (
+	modeWalk mode = iota
+	modeFree
+	modeLab
+)
+
+// Messages.
+type (
+	sessionMsg struct {
+		s   *session.Session
+		err error
+	}
+	entriesMsg []session.Entry
+	actionMsg  struct {
+		action int
+		err    error
+	}
+	quitMsg struct{}
+)
+
+// runtime is what the value-typed Model shares between its copies: the
+// queue, the sessions to close and the stop signal for waiting commands.
+type runtime struct {
+	q        *session.Queue
+	stop     chan struct{}
+	stopOnce sync.Once
+	mu       sync.Mutex
+	sessions []*session.Session
+}
+
+func (r *runtime) add(s *session.Session) {
+	r.mu.Lock()
+	r.sessions = append(r.sessions, s)
+	r.mu.Unlock()
+}
+
+// shutdown closes every session (closing handshake first) and releases
+// the waiting command.
+func (r *runtime) shutdown() {
+	r.mu.Lock()
+	ss := r.sessions
+	r.sessions = nil
+	r.mu.Unlock()
+	for _, s := range ss {
+		s.Close()
+	}
+	r.stopOnce.Do(func() { close(r.stop) })
+}
+
+// Model is the whole screen.
+type Model struct {
+	rt      *runtime
+	live    bool // start a real session in Init
+	width   int
+	height  int
+	theme   render.Theme
+	st      styles
+	keys    keyMap
+	help    help.Model
+	mode    mode
+	full    bool // the ? screen
+	sess    *session.Session
+	nextID  int
+	status  string
+	quiting bool
+
+	tl     timeline
+	frame  frameView
+	hs     handshakeView
+	detail viewport.Model
+	walk   walk
+	free   freePlay
+	lab    lab
+
+	contentKey string // what the detail viewport holds
+	sectionH   int
+}
+
+// New returns the screen; its Init starts a live session.
+func New() Model {
+	m := newModel()
+	m.live = true
+	return m
+}
+
+func newModel() Model {
+	m := Model{
+		rt:     &runtime{q: session.NewQueue(), stop: make(chan struct{})},
+		theme:  render.ColorTheme(),
+		st:     newStyles(),
+		keys:   newKeyMap(),
+		help:   help.New(),
+		nextID: 1,
+		tl:     newTimeline(),
+		frame:  newFrameView(),
+		walk:   newWalk(),
+		free:   newFreePlay(),
+		lab:    newLab(),
+		detail: viewport.New(80, 10),
+		width:  80,
+		height: 24,
+	}
+	m.detail.KeyMap = viewport.KeyMap{} // scrolling keys are ours
+	m.detail.MouseWheelEnabled = true
+	m.layout()
+	return m
+}
+
+// Init starts the session and the wait for entries.
+func (m Model) Init() tea.Cmd {
+	if !m.live {
+		return m.waitEntries()
+	}
+	return tea.Batch(m.startSession(m.nextID, true), m.waitEntries())
+}
+
+func (m Model) startSession(id int, sample bool) tea.Cmd {
+	q := m.rt.q
+	return func() tea.Msg {
+		if id > 1 {
+			q.Push(session.Entry{Kind: session.KindNote, Session: id, Tag: -1, Note: fmt.Sprintf("session %d: a fresh connection", id)})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s, err := session.Start(ctx, session.Config{ID: id, Queue: q, SampleNonce: sample})
+		return sessionMsg{s: s, err: err}
+	}
+}
+
+// waitEntries delivers queued entries in batches, until the program stops.
+func (m Model) waitEntries() tea.Cmd {
+	q, stop := m.rt.q, m.rt.stop
+	return func() tea.Msg {
+		select {
+		case <-q.Ready():
+			return entriesMsg(q.Drain())
+		case <-stop:
+			return nil
+		}
+	}
+}
+
+// Update routes a message to the part of the screen it concerns.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.sync()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.contentKey = ""
+		return nil
+	case sessionMsg:
+		if msg.err != nil {
+			m.status = "✗ could not start a session: " + msg.err.Error()
+			return nil
+		}
+		m.rt.add(msg.s)
+		if m.quiting {
+			go msg.s.Close()
+			return nil
+		}
+		m.sess = msg.s
+		m.nextID = msg.s.ID + 1
+		if _, ok := m.walk.ran[0]; !ok {
+			m.walk.ran[0] = msg.s.ID
+		}
+		m.status = ""
+		return nil
+	case entriesMsg:
+		m.tl.Append(msg)
+		m.followNew(len(msg))
+		return m.waitEntries()
+	case actionMsg:
+		delete(m.walk.running, msg.action)
+		if msg.err != nil {
+			m.walk.err = msg.err.Error()
+		}
+		m.showStep()
+		return nil
+	case freeSendMsg:
+		if m.sess == nil {
+			m.free.status, m.free.bad = "no connection: press n", true
+			return nil
+		}
+		return sendFree(m.sess, msg)
+	case freeDoneMsg:
+		m.free.status, m.free.bad = "sent", false
+		if msg.err != nil {
+			m.free.status, m.free.bad = "the codec refused: "+msg.err.Error()+" (the session goes on)", true
+			if m.sess != nil && m.sess.Closed() {
+				m.free.status += "; the connection is closed, n starts a fresh one"
+			}
+		}
+		return nil
+	case labSendMsg:
+		if m.sess == nil {
+			m.lab.sendErr = "no connection"
+			return nil
+		}
+		m.lab.from, m.lab.sid, m.lab.sendErr = len(m.tl.entries), m.sess.ID, ""
+		return sendRaw(m.sess, msg.b)
+	case labDoneMsg:
+		if msg.err != nil {
+			m.lab.sendErr = msg.err.Error()
+		}
+		return nil
+	case quitMsg:
+		return tea.Quit
+	case tea.MouseMsg:
+		return m.mouse(msg)
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return nil
+}
+
+// followNew selects what the current mode wants to see after new entries.
+func (m *Model) followNew(n int) {
+	switch m.mode {
+	case modeWalk:
+		if i, ok := m.walk.target(&m.tl); ok {
+			m.selectEntry(i)
+		}
+	case modeLab:
+		if m.lab.sid != 0 {
+			for i := m.lab.from; i < len(m.tl.entries); i++ {
+				if m.tl.entries[i].Kind == session.KindRaw {
+					m.selectEntry(i)
+					return
+				}
+			}
+		}
+	default:
+		if n > 0 {
+			m.selectEntry(len(m.tl.entries) - 1)
+		}
+	}
+}
+
+func (m *Model) selectEntry(i int) {
+	if i == m.tl.sel {
+		return
+	}
+	m.tl.Select(i)
+	if e, ok := m.tl.Selected(); ok {
+		m.frame.Reset(e)
+	}
+	m.detail.GotoTop()
+}
+
+// showStep runs the current step's exchange if it has not run, and
+// selects the entry the step is about.
+func (m *Model) showStep() tea.Cmd {
+	if i, ok := m.walk.target(&m.tl); ok {
+		m.selectEntry(i)
+		return nil
+	}
+	act := m.walk.steps[m.walk.step].Action
+	if _, ok := m.walk.ran[act]; ok || act == 0 {
+		return nil
+	}
+	if m.sess == nil || m.sess.Closed() {
+		m.walk.err = "the connection is closed: press n for a fresh one"
+		return nil
+	}
+	m.walk.err = ""
+	m.walk.ran[act] = m.sess.ID
+	m.walk.running[act] = true
+	s := m.sess
+	return func() tea.Msg { return actionMsg{action: act, err: s.RunAction(act)} }
+}
+
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	if msg.Action != tea.MouseActionPress {
+		return nil
+	}
+	d := 0
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		d = -3
+	case tea.MouseButtonWheelDown:
+		d = 3
+	default:
+		return nil
+	}
+	if m.wide() && msg.X < timelineWidth {
+		m.tl.Scroll(d)
+		return nil
+	}
+	if d < 0 {
+		m.detail.ScrollUp(-d)
+	} else {
+		m.detail.ScrollDown(d)
+	}
+	return nil
+}
+
+// key handles a keypress: forms with focus first, then the screen's keys.
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		return m.quit()
+	}
+	if m.full {
+		if key.Matches(msg, m.keys.Help, m.keys.Leave) || msg.String() == "q" {
+			m.full = false
+		}
+		return nil
+	}
+	switch {
+	case m.mode == modeFree && m.free.focused:
+		var cmd tea.Cmd
+		m.free, cmd = m.free.Update(msg)
+		return cmd
+	case m.mode == modeLab && m.lab.focused:
+		var cmd tea.Cmd
+		m.lab, cmd = m.lab.Update(msg)
+		return cmd
+	}
+	k := m.keys
+	e, haveEntry := m.tl.Selected()
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.full = true
+	case key.Matches(msg, k.Walk):
+		m.mode = modeWalk
+		return m.showStep()
+	case key.Matches(msg, k.Free):
+		m.mode, m.free.focused = modeFree, true
+		m.free.setFocus(freeMessage)
+	case key.Matches(msg, k.Lab):
+		m.mode, m.lab.focused = modeLab, true
+		m.lab.setFocus(labPresetF)
+	case key.Matches(msg, k.Edit) && m.mode == modeFree:
+		m.free.focused = true
+		m.free.setFocus(m.free.focus)
+	case key.Matches(msg, k.Edit) && m.mode == modeLab:
+		m.lab.focused = true
+		m.lab.setFocus(m.lab.focus)
+	case key.Matches(msg, k.Send) && m.mode == modeLab:
+		b, err := m.lab.Bytes()
+		if err != nil {
+			m.lab.err = err.Error()
+			return nil
+		}
+		return func() tea.Msg { return labSendMsg{b: b} }
+	case key.Matches(msg, k.NewSession):
+		if m.sess != nil {
+			old := m.sess
+			go old.Close()
+		}
+		m.sess = nil
+		m.status = "starting a fresh connection..."
+		return m.startSession(m.nextID, false)
+	case key.Matches(msg, k.Next) && m.mode == modeWalk:
+		m.walk.step = min(m.walk.step+1, len(m.walk.steps)-1)
+		m.walk.err = ""
+		return m.showStep()
+	case key.Matches(msg, k.Back) && m.mode == modeWalk:
+		m.walk.step = max(m.walk.step-1, 0)
+		m.walk.err = ""
+		return m.showStep()
+	case key.Matches(msg, k.Up):
+		m.selectEntry(m.tl.sel - 1)
+	case key.Matches(msg, k.Down):
+		m.selectEntry(m.tl.sel + 1)
+	case key.Matches(msg, k.First):
+		m.selectEntry(0)
+	case key.Matches(msg, k.Last):
+		m.selectEntry(len(m.tl.entries) - 1)
+	case key.Matches(msg, k.PageUp):
+		m.detail.HalfPageUp()
+	case key.Matches(msg, k.PageDown):
+		m.detail.HalfPageDown()
+	case key.Matches(msg, k.Field) && haveEntry:
+		m.frame.NextField(e, 1)
+	case key.Matches(msg, k.FieldBack) && haveEntry:
+		m.frame.NextField(e, -1)
+	case key.Matches(msg, k.ByteNext) && haveEntry:
+		m.frame.MoveByte(e, 1)
+	case key.Matches(msg, k.BytePrev) && haveEntry:
+		m.frame.MoveByte(e, -1)
+	}
+	return nil
+}
+
+// quit closes every session with a closing handshake, then quits.
+func (m *Model) quit() tea.Cmd {
+	if m.quiting {
+		return nil
+	}
+	m.quiting = true
+	m.status = "closing the connection..."
+	rt := m.rt
+	return func() tea.Msg {
+		rt.shutdown()
+		return quitMsg{}
+	}
+}

@@ -1,0 +1,85 @@
+package tui
+
+import (
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+// frameView owns the dissection of the selected frame and the linked
+// selection between the bit grid (a field) and the hex dump (a byte):
+// choosing a field puts the hex cursor on its first byte, and moving the
+// hex cursor selects the field of the byte under it.
+type frameView struct {
+	field  render.Field
+	cursor int // byte under the hex cursor, -1 for none
+}
+
+func newFrameView() frameView { return frameView{cursor: -1} }
+
+// Reset keeps the selected field if the new frame has it.
+func (v *frameView) Reset(e session.Entry) {
+	f := render.ParseFrame(e.Wire)
+	if s, en := f.Span(v.field); en <= s {
+		v.field, v.cursor = render.FieldNone, -1
+		return
+	}
+	v.cursor, _ = f.Span(v.field)
+}
+
+// NextField moves the field selection by d through the frame's fields.
+func (v *frameView) NextField(e session.Entry, d int) {
+	fields := render.ParseFrame(e.Wire).Fields()
+	if len(fields) == 0 {
+		return
+	}
+	i := -1
+	for j, fl := range fields {
+		if fl == v.field {
+			i = j
+		}
+	}
+	switch {
+	case i < 0 && d < 0:
+		i = len(fields) - 1
+	case i < 0:
+		i = 0
+	default:
+		i = (i + d + len(fields)) % len(fields)
+	}
+	v.field = fields[i]
+	v.cursor, _ = render.ParseFrame(e.Wire).Span(v.field)
+}
+
+// MoveByte moves the hex cursor by d and selects the field of its byte.
+func (v *frameView) MoveByte(e session.Entry, d int) {
+	f := render.ParseFrame(e.Wire)
+	n := min(len(e.Wire), render.HexLimit)
+	if n == 0 {
+		return
+	}
+	v.cursor = max(0, min(v.cursor+d, n-1))
+	if v.field != render.FieldNone && f.InField(v.cursor, v.field) {
+		return // FIN, RSV and opcode share byte 0: keep the one chosen
+	}
+	switch fl := f.ByteField(v.cursor); fl {
+	case render.FieldOpcode:
+		v.field = render.FieldFIN
+	case render.FieldLen:
+		v.field = render.FieldMask
+	default:
+		v.field = fl
+	}
+}
+
+// View renders the frame's dissection.
+func (v frameView) View(e session.Entry, t render.Theme, width int) string {
+	return dissect(e, dissectOptions{theme: t, width: width, field: v.field, cursor: v.cursor})
+}
+
+// handshakeView renders one half of the opening handshake: each line with
+// its rule and, for the response, the accept computation step by step.
+type handshakeView struct{}
+
+func (handshakeView) View(e session.Entry, t render.Theme, width int) string {
+	return dissect(e, dissectOptions{theme: t, width: width, cursor: -1})
+}

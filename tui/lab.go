@@ -1,0 +1,361 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+// labPreset is one classic mistake, ready to send.
+type labPreset struct {
+	name            string
+	fin, rsv1, mask bool
+	op              protocol.Opcode
+	form            protocol.LengthForm
+	length          string // "auto" or a number
+	payload         string // as parsePayload reads it
+}
+
+var labPresets = []labPreset{
+	{name: "a correct frame", fin: true, mask: true, op: protocol.OpText, length: "auto", payload: "Hello"},
+	{name: "RSV1 set, no extension", fin: true, rsv1: true, mask: true, op: protocol.OpText, length: "auto", payload: "Hello"},
+	{name: "reserved opcode 0x3", fin: true, mask: true, op: 0x3, length: "auto", payload: "Hello"},
+	{name: "fragmented ping", mask: true, op: protocol.OpPing, length: "auto", payload: "hi"},
+	{name: "126-byte control frame", fin: true, mask: true, op: protocol.OpPing, length: "auto", payload: "x*126"},
+	{name: "unmasked client frame", fin: true, op: protocol.OpText, length: "auto", payload: "Hello"},
+	{name: "length not in minimal form", fin: true, mask: true, op: protocol.OpText, form: protocol.Length16Bit, length: "auto", payload: "Hello"},
+	{name: "64-bit length, top bit set", fin: true, mask: true, op: protocol.OpBinary, form: protocol.Length64Bit, length: "9223372036854775813", payload: "Hello"},
+	{name: "continuation, nothing to continue", fin: true, mask: true, op: protocol.OpContinuation, length: "auto", payload: "Hello"},
+	{name: "close code 1005", fin: true, mask: true, op: protocol.OpClose, length: "auto", payload: "hex 03 ed"},
+	{name: "invalid UTF-8 text", fin: true, mask: true, op: protocol.OpText, length: "auto", payload: "hex 48 65 6c 6c ff"},
+}
+
+// Form fields of the raw frame lab.
+const (
+	labPresetF = iota
+	labFIN
+	labRSV1
+	labRSV2
+	labRSV3
+	labOpcode
+	labMASK
+	labForm
+	labLength
+	labKey
+	labPayload
+	labHex
+	labFields
+)
+
+var formNames = []string{"auto", "7-bit", "7+16-bit", "7+64-bit"}
+
+// lab is the raw frame lab: a frame built by hand, bit by bit or as hex,
+// sent from the client with WriteRaw past every check, and the server's
+// reaction read back from the timeline.
+type lab struct {
+	focused                       bool
+	focus                         int
+	preset                        int
+	fin, rsv1, rsv2, rsv3, masked bool
+	op                            protocol.Opcode
+	form                          protocol.LengthForm
+	length, key, payload, hex     textField
+	hexMode                       bool // the bytes come from the hex field as typed
+	err                           string
+	// The send being watched: timeline entries from index from on, of
+	// session sid. sid 0 means nothing was sent yet.
+	from, sid int
+	sendErr   string
+}
+
+func newLab() lab {
+	l := lab{length: newTextField("auto", 22), key: newTextField("37 fa 21 3d", 12), payload: newTextField("", 30), hex: newTextField("", 60)}
+	l.load(0)
+	return l
+}
+
+func (l *lab) load(i int) {
+	p := labPresets[i]
+	l.preset = i
+	l.fin, l.rsv1, l.rsv2, l.rsv3, l.masked, l.op, l.form = p.fin, p.rsv1, false, false, p.mask, p.op, p.form
+	l.length.SetValue(p.length)
+	l.payload.SetValue(p.payload)
+	l.hexMode = false
+	l.rebuild()
+}
+
+// build encodes the frame the fields describe, mistakes included.
+func (l *lab) build() ([]byte, error) {
+	payload, err := parsePayload(l.payload.Value())
+	if err != nil {
+		return nil, fmt.Errorf("payload: %v", err)
+	}
+	h := protocol.Header{Fin: l.fin, Rsv1: l.rsv1, Rsv2: l.rsv2, Rsv3: l.rsv3, Opcode: l.op & 0xF, Masked: l.masked,
+		Length: uint64(len(payload)), LengthForm: l.form}
+	if v := strings.TrimSpace(l.length.Value()); v != "auto" && v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("length: %q is not auto or a number", v)
+		}
+		h.Length = n
+	}
+	if h.LengthForm == protocol.Length7Bit && h.Length > 125 {
+		return nil, fmt.Errorf("length %d does not fit the 7-bit form", h.Length)
+	}
+	if h.LengthForm == protocol.Length16Bit && h.Length > 0xFFFF {
+		return nil, fmt.Errorf("length %d does not fit the 16-bit form", h.Length)
+	}
+	if h.Masked {
+		k, err := parseHex(l.key.Value())
+		if err != nil || len(k) != 4 {
+			return nil, fmt.Errorf("masking key: want 4 hex bytes")
+		}
+		copy(h.MaskKey[:], k)
+	}
+	b := protocol.AppendHeader(nil, h)
+	start := len(b)
+	b = append(b, payload...)
+	if h.Masked {
+		protocol.Mask(h.MaskKey, 0, b[start:])
+	}
+	return b, nil
+}
+
+// rebuild refreshes the hex field from the builder fields.
+func (l *lab) rebuild() {
+	b, err := l.build()
+	l.err = ""
+	if err != nil {
+		l.err = err.Error()
+		return
+	}
+	l.hex.SetValue(fmt.Sprintf("% x", b))
+}
+
+// Bytes returns the bytes to send.
+func (l lab) Bytes() ([]byte, error) {
+	if l.hexMode {
+		b, err := parseHex(l.hex.Value())
+		if err != nil {
+			return nil, fmt.Errorf("hex: %v", err)
+		}
+		return b, nil
+	}
+	return l.build()
+}
+
+// labSendMsg asks the model to send the lab's bytes.
+type labSendMsg struct{ b []byte }
+
+// labDoneMsg reports the end of a raw send.
+type labDoneMsg struct{ err error }
+
+func (l *lab) setFocus(i int) {
+	l.focus = (i + labFields) % labFields
+	for _, f := range []*textField{&l.length, &l.key, &l.payload, &l.hex} {
+		f.Blur()
+	}
+	switch l.focus {
+	case labLength:
+		l.length.Focus()
+	case labKey:
+		l.key.Focus()
+	case labPayload:
+		l.payload.Focus()
+	case labHex:
+		l.hex.Focus()
+	}
+}
+
+// Update handles a key while the lab form has focus.
+func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
+	switch msg.String() {
+	case "tab", "down":
+		l.setFocus(l.focus + 1)
+		return l, nil
+	case "shift+tab", "up":
+		l.setFocus(l.focus - 1)
+		return l, nil
+	case "esc":
+		l.focused = false
+		l.setFocus(-1)
+		l.hex.Blur()
+		return l, nil
+	case "enter":
+		b, err := l.Bytes()
+		if err != nil {
+			l.err = err.Error()
+			return l, nil
+		}
+		l.focused = false
+		l.setFocus(-1)
+		l.hex.Blur()
+		return l, func() tea.Msg { return labSendMsg{b: b} }
+	}
+	d := 0
+	switch msg.String() {
+	case "left":
+		d = -1
+	case "right", " ":
+		d = 1
+	}
+	changed := true
+	switch {
+	case l.focus == labPresetF && d != 0:
+		l.load((l.preset + d + len(labPresets)) % len(labPresets))
+		return l, nil
+	case l.focus == labFIN && d != 0:
+		l.fin = !l.fin
+	case l.focus == labRSV1 && d != 0:
+		l.rsv1 = !l.rsv1
+	case l.focus == labRSV2 && d != 0:
+		l.rsv2 = !l.rsv2
+	case l.focus == labRSV3 && d != 0:
+		l.rsv3 = !l.rsv3
+	case l.focus == labMASK && d != 0:
+		l.masked = !l.masked
+	case l.focus == labOpcode && d != 0:
+		l.op = (l.op + protocol.Opcode(d) + 16) % 16
+	case l.focus == labForm && d != 0:
+		l.form = (l.form + protocol.LengthForm(d) + 4) % 4
+	case l.focus == labLength:
+		l.length, changed = l.length.Update(msg)
+	case l.focus == labKey:
+		l.key, changed = l.key.Update(msg)
+	case l.focus == labPayload:
+		l.payload, changed = l.payload.Update(msg)
+	case l.focus == labHex:
+		if l.hex, changed = l.hex.Update(msg); changed {
+			l.hexMode, l.err = true, ""
+			if _, err := parseHex(l.hex.Value()); err != nil {
+				l.err = "hex: odd number of digits or not hex"
+			}
+		}
+		return l, nil
+	default:
+		changed = false
+	}
+	if changed {
+		l.hexMode = false
+		l.rebuild()
+	}
+	return l, nil
+}
+
+// sendRaw writes the bytes from the client with WriteRaw and gives the
+// server a moment to react.
+func sendRaw(s *session.Session, b []byte) tea.Cmd {
+	return func() tea.Msg {
+		err := <-s.Do(-1, func(ctx context.Context, s *session.Session) error {
+			if err := s.Client.WriteRaw(b); err != nil {
+				return err
+			}
+			s.WaitClosed(700 * time.Millisecond)
+			return nil
+		})
+		return labDoneMsg{err: err}
+	}
+}
+
+// View draws the builder and the server's reaction in width columns.
+func (l lab) View(st styles, width int, entries []session.Entry) string {
+	mark := func(i int, s string) string {
+		if l.focused && l.focus == i {
+			return st.focus.Render("»" + s)
+		}
+		return " " + s
+	}
+	bit := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return "0"
+	}
+	var b strings.Builder
+	b.WriteString(st.title.Render("raw frame lab") + mark(labPresetF, fmt.Sprintf("preset ‹%d/%d %s›", l.preset+1, len(labPresets), labPresets[l.preset].name)) + "\n")
+	fields := []string{
+		mark(labFIN, "FIN["+bit(l.fin)+"]"), mark(labRSV1, "RSV1["+bit(l.rsv1)+"]"), mark(labRSV2, "RSV2["+bit(l.rsv2)+"]"),
+		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), shortOp(l.op))),
+		mark(labMASK, "MASK["+bit(l.masked)+"]"), mark(labForm, "len form["+formNames[l.form]+"]"),
+		mark(labLength, "len[") + strings.TrimRight(l.length.View(), " ") + "]", mark(labKey, "key[") + strings.TrimRight(l.key.View(), " ") + "]",
+	}
+	line := ""
+	for _, f := range fields {
+		if line != "" && len([]rune(line))+len([]rune(f)) > width {
+			b.WriteString(line + "\n")
+			line = ""
+		}
+		line += f
+	}
+	b.WriteString(line + "\n")
+	b.WriteString(mark(labPayload, "payload: ") + l.payload.View() + "\n")
+	b.WriteString(mark(labHex, "bytes: ") + l.hex.View() + "\n")
+	switch {
+	case l.err != "":
+		b.WriteString(st.bad.Render(" ✗ "+l.err) + "\n")
+	case l.focused:
+		b.WriteString(st.dim.Render(" tab: field · space/←→: toggle, change · type in len/key/payload/bytes · enter: send from the client · esc") + "\n")
+	default:
+		b.WriteString(st.dim.Render(" e: edit the frame · enter: send it · n: fresh connection") + "\n")
+	}
+	b.WriteString(l.reaction(st, width, entries))
+	return b.String()
+}
+
+// reaction reads the server's answer to the last send from the timeline.
+func (l lab) reaction(st styles, width int, entries []session.Entry) string {
+	if l.sid == 0 {
+		return st.dim.Render(" server's reaction: send a frame to see it")
+	}
+	if l.sendErr != "" {
+		return st.bad.Render(" ✗ the client could not send: "+l.sendErr) + st.dim.Render(" (n: fresh connection)")
+	}
+	var lines []string
+	seenRaw, accepted := false, false
+	for i := l.from; i < len(entries) && i < l.from+12; i++ {
+		e := entries[i]
+		if e.Session != l.sid {
+			continue
+		}
+		switch {
+		case e.Kind == session.KindRaw:
+			seenRaw = true
+		case !seenRaw:
+		case e.Kind == session.KindFrame && e.Dir == session.ClientToServer && e.Violation != nil:
+			v := e.Violation
+			lines = append(lines, st.bad.Render(fmt.Sprintf(" ✗ §%s: %s", v.Section, v.Msg)))
+		case e.Kind == session.KindFrame && e.Dir == session.ClientToServer:
+			accepted = true
+			lines = append(lines, st.good.Render(fmt.Sprintf(" ✓ the server read a valid %s frame", e.Header.Opcode)))
+		case e.Kind == session.KindFrame && e.Header.Opcode == protocol.OpClose:
+			code, reason, _ := protocol.ParseClosePayload(e.Unmasked)
+			lines = append(lines, fmt.Sprintf(" ← close frame %s %q", code, reason))
+		case e.Kind == session.KindFrame:
+			lines = append(lines, fmt.Sprintf(" ← %s frame: the echo", e.Header.Opcode))
+		case e.Kind == session.KindClosed:
+			lines = append(lines, " ✕ "+closedText(e))
+		}
+	}
+	if !seenRaw {
+		return " server's reaction: sending..."
+	}
+	if len(lines) == 0 {
+		lines = append(lines, " (no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)")
+	}
+	tail := " n: start a fresh connection"
+	if accepted {
+		tail = " e: edit and send another"
+	}
+	out := []string{st.title.Render(" server's reaction:")}
+	for _, ln := range lines {
+		out = append(out, ln)
+	}
+	out = append(out, st.dim.Render(tail))
+	return strings.Join(out, "\n")
+}
