@@ -83,7 +83,7 @@ func WritePlain(w io.Writer, l Lesson, width int) error {
 		}
 		if c := s.Check; c != nil {
 			b.WriteString("\n")
-			para(Label(lang, "check") + " " + c.Question)
+			para(joinSoft(Label(lang, "check"), c.Question))
 			for j, ch := range c.Choices {
 				opt := wrapParagraph(ch, width, fmt.Sprintf("  %c) ", 'a'+j), "     ")
 				b.WriteString(strings.Join(opt, "\n") + "\n")

@@ -127,10 +127,18 @@ func joinSoft(a, b string) string {
 	}
 	last, _ := utf8.DecodeLastRuneInString(a)
 	first, _ := utf8.DecodeRuneInString(b)
-	if isWide(last) && isWide(first) {
+	if isWide(last) && isWide(first) || isCJKPunct(last) || isCJKPunct(first) {
 		return a + b
 	}
 	return a + " " + b
+}
+
+// isCJKPunct reports whether r is fullwidth punctuation (，。：（）「」),
+// which carries its own spacing: no space goes next to it, even before a
+// Latin word ("协议：HTTP", not "协议： HTTP").
+func isCJKPunct(r rune) bool {
+	return isWide(r) && (strings.ContainsRune(noLineStart, r) || strings.ContainsRune(noLineEnd, r) ||
+		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF01 && r <= 0xFF0F) || (r >= 0xFF1A && r <= 0xFF20))
 }
 
 // atom is a piece of text that is never broken inside (unless it alone is

@@ -69,6 +69,9 @@ func TestWrapKeepsCodeAndIndents(t *testing.T) {
 	if got := Wrap("第一行\n第二行", 40); got != "第一行第二行" {
 		t.Errorf("Chinese soft break = %q", got)
 	}
+	if got := Wrap("协议：\nHTTP 中", 40); got != "协议：HTTP 中" {
+		t.Errorf("soft break after fullwidth punctuation = %q", got)
+	}
 	if got := Wrap("first\nsecond", 40); got != "first second" {
 		t.Errorf("Latin soft break = %q", got)
 	}
