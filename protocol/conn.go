@@ -101,6 +101,7 @@ type Conn struct {
 	readMu sync.Mutex
 	br     *bufio.Reader
 	reader messageReader
+	stream streamReader // what NextReader hands out: reader, behind readMu
 	// readErr is sticky: once a read fails, the stream position is lost
 	// and every later read returns the same error.
 	readErr error
@@ -148,6 +149,7 @@ func NewConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 	}
 	c.observe = c.opts.Observer
 	c.reader.c = c
+	c.stream.c = c
 	c.writer.c = c
 	return c
 }
@@ -209,10 +211,19 @@ func bindContext(ctx context.Context, conn net.Conn, kind deadlineKind) (stop fu
 	}
 }
 
-// ctxErr prefers the context's error to the timeout it caused.
+// ctxErr prefers the context's error to the timeout it caused. The
+// connection's deadline and the context's timer are two clocks: the I/O
+// may time out an instant before ctx reports that it is done.
 func ctxErr(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	var ne net.Error
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) && errors.As(err, &ne) && ne.Timeout() {
+		return context.DeadlineExceeded
 	}
 	return err
 }

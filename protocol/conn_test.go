@@ -359,3 +359,35 @@ func (nopConn) Close() error                     { return nil }
 func (nopConn) SetReadDeadline(time.Time) error  { return nil }
 func (nopConn) SetWriteDeadline(time.Time) error { return nil }
 func (nopConn) SetDeadline(time.Time) error      { return nil }
+
+// TestCloseWhileStreaming: Close from another goroutine while the
+// application reads a message through NextReader must not read the socket
+// at the same time (run with -race).
+func TestCloseWhileStreaming(t *testing.T) {
+	client, server := connPair(t, nil, nil)
+	ctx := context.Background()
+	go func() {
+		w, _ := client.NextWriter(ctx, BinaryMessage)
+		for i := 0; i < 200; i++ {
+			if _, err := w.Write(make([]byte, 1024)); err != nil {
+				return
+			}
+		}
+		w.Close()
+		client.ReadMessage(ctx) // answers the server's close
+	}()
+	_, r, err := server.NextReader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); server.Close(CloseNormal, "") }()
+	buf := make([]byte, 100)
+	for {
+		if _, err := r.Read(buf); err != nil {
+			break
+		}
+	}
+	<-done
+	<-server.Done()
+}

@@ -62,7 +62,18 @@ func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	stop := bindContext(ctx, c.netConn, readDeadline)
 	defer stop()
 	typ, err := c.nextMessage()
-	return typ, &c.reader, ctxErr(ctx, err)
+	return typ, &c.stream, ctxErr(ctx, err)
+}
+
+// streamReader is the reader NextReader returns. Its Read takes the read
+// lock, so that a Close from another goroutine never reads the socket at
+// the same time as the application.
+type streamReader struct{ c *Conn }
+
+func (s *streamReader) Read(p []byte) (int, error) {
+	s.c.readMu.Lock()
+	defer s.c.readMu.Unlock()
+	return s.c.reader.Read(p)
 }
 
 // ReadMessage reads a whole message. It is NextReader followed by reading
@@ -76,14 +87,12 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	if err != nil {
 		return 0, nil, ctxErr(ctx, err)
 	}
-	// A single-frame message announces its size: allocate once.
+	// A single-frame message announces its size, so one allocation is
+	// enough; but only up to 1 MiB ahead of the data, so that a header
+	// claiming a big payload cannot make us allocate for bytes that never
+	// come. Past that, the buffer grows as the bytes arrive.
 	r := &c.reader
-	var buf []byte
-	if r.frame.Fin {
-		buf = make([]byte, 0, r.frameLeft)
-	} else {
-		buf = make([]byte, 0, min(r.frameLeft*2, 1<<20)+512)
-	}
+	buf := make([]byte, 0, min(r.frameLeft, 1<<20)+512)
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -114,7 +123,7 @@ func (c *Conn) nextMessage() (MessageType, error) {
 	return r.msgType, nil
 }
 
-// Read reads payload bytes of the current message.
+// Read reads payload bytes of the current message. The caller holds readMu.
 func (r *messageReader) Read(p []byte) (int, error) {
 	c := r.c
 	if c.readErr != nil {
