@@ -124,6 +124,7 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 	stop := bindContext(ctx, netConn, bothDeadlines)
 	defer stop()
 
+	// anatomy: header=Sec-WebSocket-Key (a fresh nonce)
 	key, err := NewKey(o.Rand)
 	if err != nil {
 		return nil, fmt.Errorf("websocket: failed to make a Sec-WebSocket-Key: %w", err)
@@ -161,6 +162,7 @@ func buildRequest(u *url.URL, key string, opts *DialOptions) []byte {
 	fmt.Fprintf(&b, "GET %s HTTP/1.1\r\n", path)
 	// §4.1 item 4: Host is the host, plus ":port" unless the port is the
 	// scheme's default (80 for ws, 443 for wss).
+	// anatomy: header=Host (sent)
 	host := u.Hostname()
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]" // an IPv6 literal
@@ -170,13 +172,19 @@ func buildRequest(u *url.URL, key string, opts *DialOptions) []byte {
 	}
 	fmt.Fprintf(&b, "Host: %s\r\n", host)
 	// §4.1 items 5-7 and 9: the fields that make this an upgrade.
+	// anatomy: header=Upgrade (sent)
 	b.WriteString("Upgrade: websocket\r\n")
+	// anatomy: header=Connection (sent)
 	b.WriteString("Connection: Upgrade\r\n")
+	// anatomy: header=Sec-WebSocket-Key (sent)
 	fmt.Fprintf(&b, "Sec-WebSocket-Key: %s\r\n", key)
+	// anatomy: header=Sec-WebSocket-Version (sent)
 	b.WriteString("Sec-WebSocket-Version: 13\r\n")
+	// anatomy: header=Origin (sent)
 	if opts.Origin != "" {
 		fmt.Fprintf(&b, "Origin: %s\r\n", opts.Origin)
 	}
+	// anatomy: header=Sec-WebSocket-Protocol (offered)
 	if len(opts.Subprotocols) > 0 {
 		fmt.Fprintf(&b, "Sec-WebSocket-Protocol: %s\r\n", strings.Join(opts.Subprotocols, ", "))
 	}
@@ -205,22 +213,27 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *H
 		return refuse("", "4.1", "%s", msg)
 	}
 	// 2. Upgrade must be "websocket", case-insensitively.
+	// anatomy: header=Upgrade (checked in the response)
 	if !headerHasToken(resp.Header, "Upgrade", "websocket") {
 		return refuse("Upgrade", "4.1", "Upgrade is %q, expected \"websocket\"", resp.Header.Get("Upgrade"))
 	}
 	// 3. Connection must contain "Upgrade", case-insensitively.
+	// anatomy: header=Connection (checked in the response)
 	if !headerHasToken(resp.Header, "Connection", "Upgrade") {
 		return refuse("Connection", "4.1", "Connection is %q, expected \"Upgrade\"", resp.Header.Get("Connection"))
 	}
 	// 4. Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)), exactly.
+	// anatomy: header=Sec-WebSocket-Accept (checked)
 	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != steps.Accept || len(resp.Header.Values("Sec-WebSocket-Accept")) != 1 {
 		return refuse("Sec-WebSocket-Accept", "4.1", "Sec-WebSocket-Accept is %q, expected %q", got, steps.Accept)
 	}
 	// 5. No extension we did not offer; we offer none.
+	// anatomy: header=Sec-WebSocket-Extensions (checked)
 	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
 		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %q, but none was offered", ext)
 	}
 	// 6. No subprotocol we did not offer.
+	// anatomy: header=Sec-WebSocket-Protocol (checked in the response)
 	if protos := headerTokens(resp.Header, "Sec-WebSocket-Protocol"); len(protos) > 0 {
 		if len(protos) > 1 {
 			return refuse("Sec-WebSocket-Protocol", "4.1", "server chose %d subprotocols, at most one is allowed", len(protos))

@@ -145,32 +145,42 @@ const (
 // with LengthForm Length7Bit but Length 300 keeps only the low 7 bits of
 // the length, so callers building frames by hand should set LengthAuto.
 func AppendHeader(dst []byte, h Header) []byte {
+	// anatomy: field=opcode (encode)
 	b0 := byte(h.Opcode & 0x0F)
+	// anatomy: field=FIN (encode)
 	if h.Fin {
 		b0 |= bitFin
 	}
+	// anatomy: field=RSV1 (encode)
 	if h.Rsv1 {
 		b0 |= bitRsv1
 	}
+	// anatomy: field=RSV2 (encode)
 	if h.Rsv2 {
 		b0 |= bitRsv2
 	}
+	// anatomy: field=RSV3 (encode)
 	if h.Rsv3 {
 		b0 |= bitRsv3
 	}
+	// anatomy: field=payload-len (encode)
 	b1 := h.LengthField()
+	// anatomy: field=MASK (encode)
 	if h.Masked {
 		b1 |= bitMask
 	}
 	dst = append(dst, b0, b1)
 	// Multibyte length quantities are in network byte order (big endian), §5.2.
 	switch h.form() {
+	// anatomy: field=ext-len-16 (encode)
 	case Length16Bit:
 		dst = binary.BigEndian.AppendUint16(dst, uint16(h.Length))
+	// anatomy: field=ext-len-64 (encode)
 	case Length64Bit:
 		dst = binary.BigEndian.AppendUint64(dst, h.Length)
 	}
 	if h.Masked {
+		// anatomy: field=masking-key (encode)
 		dst = append(dst, h.MaskKey[:]...)
 	}
 	return dst
@@ -209,18 +219,27 @@ func DecodeHeader(b []byte) (h Header, n int, err error) {
 	if len(b) < n {
 		return Header{}, n, ErrShortHeader
 	}
+	// anatomy: field=FIN (decode)
 	h.Fin = b[0]&bitFin != 0
+	// anatomy: field=RSV1 (decode)
 	h.Rsv1 = b[0]&bitRsv1 != 0
+	// anatomy: field=RSV2 (decode)
 	h.Rsv2 = b[0]&bitRsv2 != 0
+	// anatomy: field=RSV3 (decode)
 	h.Rsv3 = b[0]&bitRsv3 != 0
+	// anatomy: field=opcode (decode)
 	h.Opcode = Opcode(b[0] & 0x0F)
+	// anatomy: field=MASK (decode)
 	h.Masked = b[1]&bitMask != 0
 	rest := b[2:n]
+	// anatomy: field=payload-len (decode)
 	switch field := b[1] & 0x7F; field {
+	// anatomy: field=ext-len-16 (decode)
 	case lengthMarker16:
 		h.LengthForm = Length16Bit
 		h.Length = uint64(binary.BigEndian.Uint16(rest))
 		rest = rest[2:]
+	// anatomy: field=ext-len-64 (decode)
 	case lengthMarker64:
 		h.LengthForm = Length64Bit
 		h.Length = binary.BigEndian.Uint64(rest)
@@ -230,6 +249,7 @@ func DecodeHeader(b []byte) (h Header, n int, err error) {
 		h.Length = uint64(field)
 	}
 	if h.Masked {
+		// anatomy: field=masking-key (decode)
 		copy(h.MaskKey[:], rest)
 	}
 	return h, n, nil

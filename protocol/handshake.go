@@ -25,6 +25,7 @@ type AcceptSteps struct {
 
 // ComputeAcceptSteps computes the accept value for key, keeping every step.
 func ComputeAcceptSteps(key string) AcceptSteps {
+	// anatomy: header=Sec-WebSocket-Accept (the computation)
 	s := AcceptSteps{Key: key, Concatenated: key + AcceptGUID}
 	s.SHA1 = sha1.Sum([]byte(s.Concatenated))
 	s.Accept = base64.StdEncoding.EncodeToString(s.SHA1[:])
@@ -51,6 +52,7 @@ func NewKey(rand io.Reader) (string, error) {
 // item 5 requires of the client's Sec-WebSocket-Key.
 func validKey(key string) bool {
 	// Exactly 24 characters: 16 bytes need 22 base64 digits and 2 '='.
+	// anatomy: header=Sec-WebSocket-Key (its form)
 	if len(key) != 24 {
 		return false
 	}

@@ -19,6 +19,7 @@ func Mask(key [4]byte, pos int, b []byte) int {
 	pos &= 3
 	// Short payloads: the byte loop is cheaper than building the word.
 	if len(b) < 16 {
+		// anatomy: field=payload (the XOR of §5.3)
 		for i := range b {
 			b[i] ^= key[(pos+i)&3]
 		}

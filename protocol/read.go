@@ -167,6 +167,7 @@ func (r *messageReader) consume(p []byte) *Violation {
 		r.payload = append(r.payload, p...)
 	}
 	if r.frame.Masked {
+		// anatomy: field=payload (unmasked as it arrives)
 		r.maskPos = Mask(r.frame.MaskKey, r.maskPos, p)
 	}
 	if c.observe != nil {

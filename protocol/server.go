@@ -132,12 +132,16 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 
 // finishAccept sends the 101 response of §4.2.2 and makes the connection.
 func finishAccept(netConn net.Conn, br *bufio.Reader, key, proto string, opts *AcceptOptions) (*Conn, error) {
+	// anatomy: header=Sec-WebSocket-Accept (computed and sent)
 	steps := ComputeAcceptSteps(key)
 	var b bytes.Buffer
 	b.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
+	// anatomy: header=Upgrade (sent in the 101)
 	b.WriteString("Upgrade: websocket\r\n")
+	// anatomy: header=Connection (sent in the 101)
 	b.WriteString("Connection: Upgrade\r\n")
 	fmt.Fprintf(&b, "Sec-WebSocket-Accept: %s\r\n", steps.Accept)
+	// anatomy: header=Sec-WebSocket-Protocol (sent in the 101)
 	if proto != "" {
 		fmt.Fprintf(&b, "Sec-WebSocket-Protocol: %s\r\n", proto)
 	}
@@ -166,19 +170,23 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 		return refuse(http.StatusBadRequest, "", "request is %s, the opening handshake needs HTTP/1.1 or later", r.Proto)
 	}
 	// 2. "A |Host| header field containing the server's authority."
+	// anatomy: header=Host (checked)
 	if r.Host == "" {
 		return refuse(http.StatusBadRequest, "Host", "the Host header is missing")
 	}
 	// 3. "An |Upgrade| header field containing the value "websocket"".
+	// anatomy: header=Upgrade (checked)
 	if !headerHasToken(r.Header, "Upgrade", "websocket") {
 		return refuse(http.StatusBadRequest, "Upgrade", "Upgrade is %q, expected a value containing \"websocket\"", r.Header.Get("Upgrade"))
 	}
 	// 4. "A |Connection| header field that includes the token "Upgrade"".
+	// anatomy: header=Connection (checked)
 	if !headerHasToken(r.Header, "Connection", "Upgrade") {
 		return refuse(http.StatusBadRequest, "Connection", "Connection is %q, expected a value containing \"Upgrade\"", r.Header.Get("Connection"))
 	}
 	// 6. "A |Sec-WebSocket-Version| header field, with a value of 13." §4.4:
 	// a version the server does not speak gets 426 and the versions it does.
+	// anatomy: header=Sec-WebSocket-Version (checked)
 	switch v := r.Header.Values("Sec-WebSocket-Version"); {
 	case len(v) == 0:
 		return refuse(http.StatusBadRequest, "Sec-WebSocket-Version", "the Sec-WebSocket-Version header is missing, expected 13")
@@ -189,6 +197,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	}
 	// 5. "A |Sec-WebSocket-Key| header field with a base64-encoded value
 	// that, when decoded, is 16 bytes in length."
+	// anatomy: header=Sec-WebSocket-Key (checked)
 	keys := r.Header.Values("Sec-WebSocket-Key")
 	if len(keys) != 1 || !validKey(strings.TrimSpace(keys[0])) {
 		return refuse(http.StatusBadRequest, "Sec-WebSocket-Key", "Sec-WebSocket-Key is %q, expected the base64 of 16 bytes", strings.Join(keys, ", "))
@@ -196,6 +205,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	key = strings.TrimSpace(keys[0])
 	// 7. Origin: optional, but a browser always sends it, and §10.2 lets
 	// the server refuse origins it does not trust with 403.
+	// anatomy: header=Origin (checked)
 	if origin := r.Header.Get("Origin"); origin != "" {
 		u, err := url.Parse(origin)
 		allowed := err == nil
@@ -213,6 +223,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 		}
 	}
 	// 8. Sec-WebSocket-Protocol: pick by the server's preference.
+	// anatomy: header=Sec-WebSocket-Protocol (chosen)
 	offered := headerTokens(r.Header, "Sec-WebSocket-Protocol")
 	for _, mine := range opts.Subprotocols {
 		for _, theirs := range offered {

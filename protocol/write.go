@@ -237,6 +237,7 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	h.Length, h.LengthForm = uint64(len(payload)), LengthAuto
 	// §5.1: "a client MUST mask all frames that it sends to the server" and
 	// "A server MUST NOT mask any frames that it sends to the client".
+	// anatomy: field=MASK (set by role)
 	h.Masked = c.role == RoleClient
 	h.MaskKey = [4]byte{}
 	if v := CheckHeader(h, State{Role: c.role.Peer(), InMessage: c.outInMessage}); v != nil {
@@ -247,6 +248,7 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 		// client ... a fresh masking key for each frame."
 		// Read into a buffer owned by the connection: a slice of the local
 		// h would make h escape to the heap on every frame.
+		// anatomy: field=masking-key (a fresh key per frame)
 		if _, err := io.ReadFull(c.opts.Rand, c.keyBuf[:]); err != nil {
 			return fmt.Errorf("websocket: failed to read a masking key: %w", err)
 		}
@@ -296,6 +298,7 @@ func (c *Conn) writeMasked(key [4]byte, payload []byte) error {
 		buf := c.bw.AvailableBuffer()
 		n := min(len(payload), cap(buf))
 		buf = append(buf, payload[:n]...)
+		// anatomy: field=payload (masked as it is sent)
 		pos = Mask(key, pos, buf)
 		if _, err := c.bw.Write(buf); err != nil {
 			return err
