@@ -86,6 +86,7 @@ type Model struct {
 	help    help.Model
 	mode    mode
 	full    bool // the ? screen
+	helpTop int  // first line of the ? screen shown
 	sess    *session.Session
 	nextID  int
 	status  string
@@ -99,6 +100,7 @@ type Model struct {
 	free   freePlay
 	lab    lab
 
+	connInfo   string // "session 1 · client :x ⇄ server :y"
 	contentKey string // what the detail viewport holds
 	sectionH   int
 }
@@ -192,6 +194,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.sess = msg.s
 		m.nextID = msg.s.ID + 1
+		m.connInfo = fmt.Sprintf("s%d client %s ⇄ server %s", msg.s.ID, port(msg.s.ClientAddr), port(msg.s.ServerAddr))
 		if _, ok := m.walk.ran[0]; !ok {
 			m.walk.ran[0] = msg.s.ID
 		}
@@ -332,8 +335,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.quit()
 	}
 	if m.full {
-		if key.Matches(msg, m.keys.Help, m.keys.Leave) || msg.String() == "q" {
+		switch {
+		case key.Matches(msg, m.keys.Help, m.keys.Leave) || msg.String() == "q":
 			m.full = false
+		case key.Matches(msg, m.keys.Up):
+			m.helpTop = max(0, m.helpTop-1)
+		case key.Matches(msg, m.keys.Down):
+			m.helpTop++
 		}
 		return nil
 	}
@@ -348,7 +356,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	k := m.keys
-	e, haveEntry := m.tl.Selected()
+	e, haveEntry := m.shown()
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()

@@ -278,7 +278,7 @@ func (l lab) View(st styles, width int, entries []session.Entry) string {
 		return "0"
 	}
 	var b strings.Builder
-	b.WriteString(st.title.Render("raw frame lab") + mark(labPresetF, fmt.Sprintf("preset ‹%d/%d %s›", l.preset+1, len(labPresets), labPresets[l.preset].name)) + "\n")
+	b.WriteString(st.title.Render("raw frame lab ") + mark(labPresetF, fmt.Sprintf("preset ‹%d/%d %s›", l.preset+1, len(labPresets), labPresets[l.preset].name)) + "\n")
 	fields := []string{
 		mark(labFIN, "FIN["+bit(l.fin)+"]"), mark(labRSV1, "RSV1["+bit(l.rsv1)+"]"), mark(labRSV2, "RSV2["+bit(l.rsv2)+"]"),
 		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), shortOp(l.op))),

@@ -64,9 +64,9 @@ func (m *Model) layout() {
 // View.
 func (m *Model) sync() {
 	m.layout()
-	e, ok := m.tl.Selected()
+	e, ok := m.shown()
 	narrate := m.mode == modeWalk && !m.wide()
-	k := fmt.Sprintf("%d/%d/%d/%d/%v/%d/%s", e.Seq, m.frame.field, m.frame.cursor, m.detail.Width, narrate, m.walk.step, m.walk.err)
+	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s", e.Seq, e.Wire, m.frame.field, m.frame.cursor, m.detail.Width, narrate, m.walk.step, m.walk.err)
 	if !ok {
 		k = "none"
 	}
@@ -92,16 +92,33 @@ func (m *Model) sync() {
 	m.detail.SetContent(s)
 }
 
+// building is the frame the raw frame lab is building, shown while the
+// lab form has focus. Seq -1 marks it as not sent.
+func (m Model) building() (session.Entry, bool) {
+	if m.mode != modeLab || !m.lab.focused {
+		return session.Entry{}, false
+	}
+	b, err := m.lab.Bytes()
+	if err != nil || len(b) == 0 {
+		return session.Entry{}, false
+	}
+	return session.Entry{Seq: -1, Kind: session.KindRaw, Dir: session.ClientToServer, Wire: b}, true
+}
+
+// shown is the entry the detail pane dissects.
+func (m Model) shown() (session.Entry, bool) {
+	if e, ok := m.building(); ok {
+		return e, true
+	}
+	return m.tl.Selected()
+}
+
 // View draws the screen. Its cost depends on the screen size, not on the
 // number of frames.
 func (m Model) View() string {
 	header := m.headerView()
 	if m.full {
-		h := m.help
-		h.Width = m.width
-		body := m.st.title.Render("keys") + "\n\n" + h.FullHelpView(m.keys.FullHelp()) +
-			"\n\n" + strings.Join(helpNotes, "\n") + "\n\n" + m.st.dim.Render("? or esc: back")
-		return header + "\n" + lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(m.height-1).Render(body)
+		return header + "\n" + m.helpView()
 	}
 	title := m.detailTitle()
 	right := m.section() + "\n" + title + "\n" + m.detail.View()
@@ -119,19 +136,31 @@ func (m Model) View() string {
 	return header + "\n" + body + "\n" + m.footerView()
 }
 
+// helpView is the ? screen: every key (bubbles help) and how to reach
+// each part of the program. ↑/↓ scroll it on small screens.
+func (m Model) helpView() string {
+	h := m.help
+	h.Width = m.width
+	groups := m.keys.FullHelp()
+	body := m.st.title.Render("keys") + "  " + m.st.dim.Render("(? or esc: back · ↑↓ scroll)") + "\n" +
+		h.FullHelpView(groups[:2]) + "\n\n" + h.FullHelpView(groups[2:]) + "\n\n" +
+		render.Wrap(strings.Join(helpNotes, "\n\n"), m.width-1)
+	lines := strings.Split(body, "\n")
+	top := min(m.helpTop, max(0, len(lines)-(m.height-1)))
+	lines = lines[top:]
+	for len(lines) < m.height-1 {
+		lines = append(lines, "")
+	}
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(lines[:m.height-1], "\n"))
+}
+
 var helpNotes = []string{
-	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client",
-	"talking over TCP through wsanatomy's codec. The timeline lists every frame both ways",
-	"(→ client to server, ← server to client); the right side dissects the selected one.",
-	"",
-	"walkthrough (w): space, enter or → runs the next real exchange; ← goes back.",
-	"free play (f): type a message, choose sender and type with ←/→, enter sends.",
-	"  a 200-byte ping is x*200; raw bytes are hex 48 65. Refusals are shown, the session goes on.",
-	"raw frame lab (r): pick a preset with ←/→, toggle bits with space, or type hex in bytes;",
-	"  enter sends the exact bytes from the client. n starts a fresh connection after.",
-	"linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the",
-	"  hex dump); [ and ] walk the hex dump and select the field of each byte.",
-	"mouse wheel scrolls the pane under the pointer; NO_COLOR=1 turns colour off.",
+	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the right side dissects the selected one.",
+	"Walkthrough (w): space, enter or → runs the next real exchange; ← goes back.",
+	"Free play (f): type a message, choose the sender and the type with ←/→, enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on.",
+	"Raw frame lab (r): pick a preset with ←/→, toggle bits with space, or type hex in bytes; enter sends the exact bytes from the client. n starts a fresh connection afterwards.",
+	"Linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); [ and ] walk the hex dump and select the field of each byte.",
+	"The mouse wheel scrolls the pane under the pointer; NO_COLOR=1 turns colour off.",
 }
 
 func (m Model) headerView() string {
@@ -145,12 +174,12 @@ func (m Model) headerView() string {
 		left = fmt.Sprintf(" wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
 	}
 	right := "connecting... "
-	if m.sess != nil {
+	if m.connInfo != "" {
 		state := "● open"
-		if m.sess.Closed() {
+		if m.sess == nil || m.sess.Closed() {
 			state = "○ closed"
 		}
-		right = fmt.Sprintf("session %d · client %s ⇄ server %s  %s ", m.sess.ID, port(m.sess.ClientAddr), port(m.sess.ServerAddr), state)
+		right = m.connInfo + "  " + state + " "
 	}
 	if m.status != "" {
 		right = m.status + " "
@@ -171,9 +200,12 @@ func port(addr string) string {
 }
 
 func (m Model) detailTitle() string {
-	e, ok := m.tl.Selected()
+	e, ok := m.shown()
 	s := "── "
-	if ok {
+	switch {
+	case ok && e.Seq < 0:
+		s += fmt.Sprintf("the frame you are building · %d bytes · not sent yet ", len(e.Wire))
+	case ok:
 		s += entryTitle(e) + " "
 	}
 	w := m.rightWidth()

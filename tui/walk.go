@@ -51,5 +51,5 @@ func (w walk) View(st styles, width, maxLines int) string {
 	if w.err != "" {
 		body += "\n" + st.bad.Render("✗ "+w.err)
 	}
-	return clampLines(strings.TrimPrefix(head+"\n"+body, "\n"), max(maxLines, 2))
+	return clampLines(strings.TrimRight(head+"\n"+body, "\n"), max(maxLines, 2))
 }

@@ -21,14 +21,14 @@ func (f Frame) Meaning(fl Field) string {
 		if set {
 			return "set, but no extension gives it a meaning: the receiver must fail the connection (§5.2)"
 		}
-		return "reserved for extensions; 0 when none is negotiated (§5.2)"
+		return "reserved; 0 unless an extension says otherwise (§5.2)"
 	case FieldOpcode:
 		return opcodeMeaning(h.Opcode)
 	case FieldMask:
 		if h.Masked {
-			return "the payload is XORed with the masking key (§5.3); clients must mask"
+			return "the payload is XORed with the masking key (§5.3)"
 		}
-		return "the payload is sent as is; servers must not mask (§5.1)"
+		return "the payload is sent as is (§5.1)"
 	case FieldLen:
 		switch v := f.Wire[1] & 0x7F; v {
 		case 126:
@@ -36,12 +36,12 @@ func (f Frame) Meaning(fl Field) string {
 		case 127:
 			return "127 is a marker: the next 8 bytes hold the length (64-bit)"
 		default:
-			return fmt.Sprintf("the length itself: %d fits in 7 bits (0-125), no extended length", v)
+			return fmt.Sprintf("%d fits in 7 bits (0-125): no extended length", v)
 		}
 	case FieldExtLen:
 		return extLenMeaning(h)
 	case FieldMaskKey:
-		return "32 random bits the client picks for each frame (§5.3)"
+		return "32 random bits, fresh for each frame (§5.3)"
 	case FieldPayload:
 		got := len(f.Payload())
 		if uint64(got) < h.Length {
@@ -59,7 +59,7 @@ func opcodeMeaning(op protocol.Opcode) string {
 	case protocol.OpText:
 		return "text: the message is UTF-8 text (§5.6)"
 	case protocol.OpBinary:
-		return "binary: the application decides what the bytes mean (§5.6)"
+		return "binary: any bytes; the application decides (§5.6)"
 	case protocol.OpClose:
 		return "close: starts or answers the closing handshake (§5.5.1)"
 	case protocol.OpPing:
@@ -106,6 +106,11 @@ func FieldTable(f Frame, t Theme, sel Field, width int) string {
 	if f.HeaderLen == 0 {
 		return fmt.Sprintf("  %d bytes: not enough for a header", len(f.Wire))
 	}
+	nameW, valW := 0, 0
+	for _, fl := range f.Fields() {
+		nameW = max(nameW, len(fl.ShortName()))
+		valW = max(valW, len(f.Value(fl)))
+	}
 	var b strings.Builder
 	for i, fl := range f.Fields() {
 		if i > 0 {
@@ -115,16 +120,12 @@ func FieldTable(f Frame, t Theme, sel Field, width int) string {
 		if fl == sel {
 			mark = "> "
 		}
-		name := fmt.Sprintf("%-16s", fl.ShortName())
-		val := fmt.Sprintf("%-14s", f.Value(fl))
-		b.WriteString(mark + t.Field(fl, name, fl == sel) + " " + t.Field(fl, val, false))
-		meaning := f.Meaning(fl)
-		if used := 2 + len(name) + 1 + len(val) + 1; used+len(meaning) <= width {
-			b.WriteString(" " + t.Dim(meaning))
-		} else {
-			ind := strings.Repeat(" ", used)
-			b.WriteString("\n" + ind + t.Dim(strings.ReplaceAll(Wrap(meaning, width-len(ind)), "\n", "\n"+ind)))
-		}
+		name := fmt.Sprintf("%-*s", nameW, fl.ShortName())
+		val := fmt.Sprintf("%-*s", valW, f.Value(fl))
+		b.WriteString(mark + t.Field(fl, name, fl == sel) + "  " + t.Field(fl, val, false) + "  ")
+		used := 2 + nameW + 2 + valW + 2
+		ind := "\n" + strings.Repeat(" ", used)
+		b.WriteString(t.Dim(strings.ReplaceAll(Wrap(f.Meaning(fl), max(20, width-used)), "\n", ind)))
 	}
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -111,6 +112,9 @@ func (q *Queue) Drain() []Entry {
 type KeySource struct {
 	mu   sync.Mutex
 	next []byte
+	// Fallback, if set, replaces crypto/rand; tests use it to make every
+	// masking key reproducible.
+	Fallback io.Reader
 }
 
 // Next queues bytes for the next reads.
@@ -126,7 +130,11 @@ func (k *KeySource) Read(p []byte) (int, error) {
 	k.next = k.next[n:]
 	k.mu.Unlock()
 	if n < len(p) {
-		if _, err := rand.Read(p[n:]); err != nil {
+		src := k.Fallback
+		if src == nil {
+			src = rand.Reader
+		}
+		if _, err := io.ReadFull(src, p[n:]); err != nil {
 			return n, err
 		}
 	}
@@ -141,6 +149,9 @@ type Config struct {
 	// dGhlIHNhbXBsZSBub25jZQ== so the accept computation can be checked
 	// against the RFC. Every other random value stays random.
 	SampleNonce bool
+	// Rand, if set, replaces crypto/rand for masking keys and nonces (for
+	// reproducible tests only: §5.3 requires unpredictable keys).
+	Rand io.Reader
 }
 
 // Session is a live client and server pair.
@@ -181,7 +192,7 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 	if cfg.Queue == nil {
 		return nil, errors.New("session: Config.Queue is required")
 	}
-	s := &Session{ID: cfg.ID, q: cfg.Queue, Keys: &KeySource{}, start: time.Now(),
+	s := &Session{ID: cfg.ID, q: cfg.Queue, Keys: &KeySource{Fallback: cfg.Rand}, start: time.Now(),
 		counts: map[int]int{}, closed: map[protocol.Role]bool{}, changed: make(chan struct{}),
 		work: make(chan job, 64), stopWork: make(chan struct{})}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
