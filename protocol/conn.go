@@ -96,6 +96,11 @@ type Conn struct {
 	opts        Options
 	subprotocol string
 	observe     Observer // opts.Observer; nil costs nothing
+	// extensionRSV holds the reserved bits that negotiated extensions give
+	// a meaning (0x40 for RSV1, as permessage-deflate would, RFC 7692).
+	// No extension is negotiated yet, so it is 0 and every RSV bit fails
+	// the connection (§5.2).
+	extensionRSV byte
 
 	// Reading state, guarded by readMu.
 	readMu sync.Mutex

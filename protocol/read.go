@@ -241,7 +241,8 @@ func (c *Conn) nextDataFrame() error {
 		if !r.inMessage {
 			r.msgSoFar = 0
 		}
-		st := State{Role: c.role, InMessage: r.inMessage, MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar}
+		st := State{Role: c.role, InMessage: r.inMessage, AllowedRSV: c.extensionRSV,
+			MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar}
 		if v := CheckHeader(h, st); v != nil {
 			if c.observe != nil {
 				c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: raw, Violation: v})
