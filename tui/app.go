@@ -11,7 +11,9 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
@@ -45,9 +48,9 @@ type (
 	quitMsg struct{}
 )
 
-// runtime is what the value-typed Model shares between its copies: the
+// shared is what the value-typed Model shares between its copies: the
 // queue, the sessions to close and the stop signal for waiting commands.
-type runtime struct {
+type shared struct {
 	q        *session.Queue
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -55,7 +58,7 @@ type runtime struct {
 	sessions []*session.Session
 }
 
-func (r *runtime) add(s *session.Session) {
+func (r *shared) add(s *session.Session) {
 	r.mu.Lock()
 	r.sessions = append(r.sessions, s)
 	r.mu.Unlock()
@@ -63,7 +66,7 @@ func (r *runtime) add(s *session.Session) {
 
 // shutdown closes every session (closing handshake first) and releases
 // the waiting command.
-func (r *runtime) shutdown() {
+func (r *shared) shutdown() {
 	r.mu.Lock()
 	ss := r.sessions
 	r.sessions = nil
@@ -76,7 +79,7 @@ func (r *runtime) shutdown() {
 
 // Model is the whole screen.
 type Model struct {
-	rt      *runtime
+	rt      *shared
 	live    bool // start a real session in Init
 	width   int
 	height  int
@@ -114,7 +117,7 @@ func New() Model {
 
 func newModel() Model {
 	m := Model{
-		rt:     &runtime{q: session.NewQueue(), stop: make(chan struct{})},
+		rt:     &shared{q: session.NewQueue(), stop: make(chan struct{})},
 		theme:  render.ColorTheme(),
 		st:     newStyles(),
 		keys:   newKeyMap(),
@@ -220,7 +223,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case freeDoneMsg:
 		m.free.status, m.free.bad = "sent", false
 		if msg.err != nil {
-			m.free.status, m.free.bad = "the codec refused: "+msg.err.Error()+" (the session goes on)", true
+			m.free.status, m.free.bad = "the codec refused: "+describeErr(msg.err)+" (the session goes on)", true
 			if m.sess != nil && m.sess.Closed() {
 				m.free.status += "; the connection is closed, n starts a fresh one"
 			}
@@ -422,6 +425,16 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.frame.MoveByte(e, -1)
 	}
 	return nil
+}
+
+// describeErr says what the codec refused, naming the RFC section when
+// the error is a violation.
+func describeErr(err error) string {
+	var v *protocol.Violation
+	if errors.As(err, &v) {
+		return fmt.Sprintf("§%s: %s", v.Section, v.Msg)
+	}
+	return strings.TrimPrefix(err.Error(), "websocket: ")
 }
 
 // quit closes every session with a closing handshake, then quits.

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -186,10 +187,11 @@ func (f freePlay) View(st styles, width int) string {
 	b.WriteString(st.dim.Render(" " + hint))
 	if f.status != "" {
 		s := f.status
+		s = render.Wrap(s, width-3)
 		if f.bad {
 			s = st.bad.Render("✗ " + s)
 		}
 		b.WriteString("\n " + s)
 	}
-	return clampLines(b.String(), 6)
+	return clampLines(b.String(), 8)
 }

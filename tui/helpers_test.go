@@ -17,7 +17,12 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+// updating reports whether -update was given. The flag itself is defined
+// by teatest's golden package, which this test binary links.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 func TestMain(m *testing.M) {
 	// Golden files hold plain text: the ASCII profile drops every colour,
@@ -139,7 +144,7 @@ func keys(names ...string) []tea.Msg {
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,80 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+// manyFrames builds n frame entries alternating direction, as a long
+// session would record them.
+func manyFrames(n int) []session.Entry {
+	es := make([]session.Entry, n)
+	for i := range es {
+		h := protocol.Header{Fin: true, Opcode: protocol.OpText, Length: 5, Masked: i%2 == 0, MaskKey: [4]byte{0x37, 0xfa, 0x21, 0x3d}}
+		wire := append(protocol.AppendHeader(nil, h), "Hello"...)
+		dir := session.ClientToServer
+		if i%2 == 1 {
+			dir = session.ServerToClient
+		}
+		es[i] = session.Entry{Seq: i, Session: 1, Tag: -1, Kind: session.KindFrame, Dir: dir, At: time.Duration(i) * time.Microsecond,
+			Header: h, Wire: wire, Unmasked: []byte("Hello")}
+	}
+	return es
+}
+
+// BenchmarkKeypress measures one keypress (Update) and the redraw (View)
+// that follows, with 1,000 and 100,000 frames in the timeline. The cost
+// must not grow with the number of frames.
+func BenchmarkKeypress(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		b.Run(fmt.Sprintf("frames=%d", n), func(b *testing.B) {
+			m := newModel()
+			m.mode = modeFree
+			m = send(m, tea.WindowSizeMsg{Width: 120, Height: 40}, entriesMsg(manyFrames(n)))
+			m = send(m, keys("G")...)
+			down, up := keys("down")[0], keys("up")[0]
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				k := up
+				if i%2 == 1 {
+					k = down
+				}
+				m = send(m, k)
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// TestKeypressCostIndependentOfFrames checks the benchmark's claim in a
+// plain test run: a keypress with 100,000 frames costs about the same as
+// with 1,000.
+func TestKeypressCostIndependentOfFrames(t *testing.T) {
+	cost := func(n int) time.Duration {
+		r := testing.Benchmark(func(b *testing.B) {
+			m := newModel()
+			m.mode = modeFree
+			m = send(m, tea.WindowSizeMsg{Width: 120, Height: 40}, entriesMsg(manyFrames(n)))
+			m = send(m, keys("G")...)
+			k := keys("up")[0]
+			for b.Loop() {
+				m = send(m, k)
+				_ = m.View()
+			}
+		})
+		return time.Duration(r.NsPerOp())
+	}
+	small, large := cost(1000), cost(100000)
+	if large > 3*small+time.Millisecond {
+		t.Errorf("keypress with 100,000 frames takes %v, with 1,000 frames %v", large, small)
+	}
+	if large > 50*time.Millisecond {
+		t.Errorf("keypress takes %v: too slow to feel instant", large)
+	}
+}

@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+// ours returns the stacks of goroutines running wsanatomy code, other than
+// the test's own.
+func ours() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "github.com/wsanatomy/wsanatomy/") && !strings.Contains(g, "_test.go") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// live starts the real program, with a real session, in a test terminal.
+func live(t *testing.T, w, h int) (*teatest.TestModel, int) {
+	t.Helper()
+	before := len(ours())
+	tm := teatest.NewTestModel(t, New(), teatest.WithInitialTermSize(w, h))
+	return tm, before
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, what ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, w := range what {
+			if !bytes.Contains(b, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func typeKeys(tm *teatest.TestModel, names ...string) {
+	for _, k := range keys(names...) {
+		tm.Send(k)
+	}
+}
+
+// quitAndCheck presses q, waits for the program to end, and checks that
+// the close handshake ran and no goroutine was left behind.
+func quitAndCheck(t *testing.T, tm *teatest.TestModel, before int) Model {
+	t.Helper()
+	typeKeys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(Model)
+	io.Copy(io.Discard, tm.FinalOutput(t))
+	if final.sess != nil && !final.sess.Closed() {
+		t.Errorf("the session is still open after quitting")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(ours()) > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := ours(); len(left) > before {
+		t.Errorf("%d goroutines of ours before, %d after quitting:\n%s", before, len(left), strings.Join(left, "\n\n"))
+	}
+	return final
+}
+
+func TestLiveWalkthroughAndQuit(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "GET / HTTP/1.1", "s1 client")
+	typeKeys(tm, "space", "space")
+	waitFor(t, tm, "0000  81 85 37 fa 21 3d 7f 9f 4d 51 58")
+	quitAndCheck(t, tm, before)
+}
+
+func TestLiveRawLabAndFreshSession(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "s1 client")
+	typeKeys(tm, "r", "right", "right", "right") // fragmented ping
+	waitFor(t, tm, "fragmented ping")
+	typeKeys(tm, "enter")
+	waitFor(t, tm, "§5.5", "1002 (protocol error)", "server closed TCP first")
+	typeKeys(tm, "n")
+	waitFor(t, tm, "s2 client")
+	quitAndCheck(t, tm, before)
+}
+
+func TestLiveFreePlayRefusal(t *testing.T) {
+	tm, before := live(t, 80, 24)
+	waitFor(t, tm, "s1 client")
+	typeKeys(tm, "f", "ctrl+u", "x", "*", "2", "0", "0", "tab", "tab", "right", "right", "enter")
+	waitFor(t, tm, "§5.5: ping payload is 200")
+	// The session survives: a text message still goes through.
+	typeKeys(tm, "left", "left", "shift+tab", "shift+tab", "ctrl+u", "h", "i", "enter")
+	waitFor(t, tm, " sent")
+	typeKeys(tm, "esc") // q in the form would be text
+	final := quitAndCheck(t, tm, before)
+	var texts int
+	for _, e := range final.tl.entries {
+		if e.Kind == session.KindFrame && string(e.Unmasked) == "hi" {
+			texts++
+		}
+	}
+	if texts == 0 {
+		t.Errorf("the text sent after the refusal is not in the timeline")
+	}
+	if !strings.Contains(final.free.status, "sent") {
+		t.Errorf("free play status %q", final.free.status)
+	}
+}
+
+var _ tea.Model = Model{}
