@@ -27,6 +27,9 @@ func (t *textField) Blur()             { t.focused = false }
 
 // Update edits the value; it reports whether the key was used.
 func (t textField) Update(msg tea.KeyMsg) (textField, bool) {
+	if msg.Alt {
+		return t, false // esc pressed just before a key arrives as alt+key
+	}
 	switch msg.Type {
 	case tea.KeyBackspace:
 		if len(t.value) > 0 {
