@@ -24,7 +24,7 @@ func runWalkthrough(args []string, stdout, stderr io.Writer) error {
 	if *plain || !isTerminal(stdout) {
 		return tui.WritePlain(stdout)
 	}
-	return tui.WritePlain(stdout) // replaced by the interactive walkthrough
+	return tui.Run(tui.Config{})
 }
 
 func isTerminal(w io.Writer) bool {

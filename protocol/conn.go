@@ -244,9 +244,11 @@ func (c *Conn) closeTCP(first bool, cause error) {
 			code, reason = c.peerClose.Code, c.peerClose.Reason
 		}
 		c.closeMu.Unlock()
-		close(c.tcpClosed)
+		// Tell the observer before Done() fires, so that whoever waits on
+		// Done() can count on having seen the ClosedEvent.
 		if c.observe != nil {
 			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason, ClosedTCPFirst: first, Err: cause})
 		}
+		close(c.tcpClosed)
 	})
 }
