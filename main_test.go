@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/testvectors"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -182,4 +183,37 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestVectorsShowUsesFrameView: `vectors --show` dissects a vector's frame
+// with the walkthrough's renderers, bit grid and all, for every vector.
+func TestVectorsShowUsesFrameView(t *testing.T) {
+	code, out, stderr := runCLI("vectors", "--show", "rfc-5.7-masked-text")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"|1|0|0|0|0 0 0 1|1|0 0 0 0 1 0 1|0 0 1 1 0 1 1 1 1 1 1 1 1 0 1 0|", // the bit grid's first row
+		"0x7f ^ 0x37 = 0x48 'H'",
+		"masking key  37 fa 21 3d",
+		"PASS",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	set, err := testvectors.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range set.Files {
+		for _, v := range f.Vectors {
+			if _, err := testvectors.Show(context.Background(), set, v.ID); err != nil {
+				t.Errorf("show %s: %v", v.ID, err)
+			}
+		}
+	}
+	if code, _, _ := runCLI("vectors", "--show", "no-such-vector"); code == 0 {
+		t.Error("--show of an unknown id exited 0")
+	}
 }

@@ -33,6 +33,13 @@ func (s *Set) Find(id string) (*Vector, error) {
 	return nil, fmt.Errorf("%s", msg)
 }
 
+// FrameView, if set, draws one frame the way the walkthrough's frame view
+// does (bit grid, field table, hex dump, unmasking, explanation); Show then
+// prints it under the compact dissection of each frame a vector holds.
+// receiver is "client" or "server". The program sets it: this package sits
+// below the TUI and cannot import its renderers.
+var FrameView func(wire []byte, receiver string) string
+
 // Show returns one vector as plain text: its fields, the dissection of the
 // bytes it holds, and what happens when it runs.
 func Show(ctx context.Context, set *Set, id string) (string, error) {
@@ -48,6 +55,18 @@ func Show(ctx context.Context, set *Set, id string) (string, error) {
 	}{v.Input, v.Expect}, "", "  ")
 	fmt.Fprintf(&sb, "%s\n\n", js)
 	sb.WriteString(dissectVector(v))
+	if FrameView != nil {
+		var frames []Bytes
+		switch v.File.Group {
+		case GroupFrames:
+			frames = []Bytes{v.Input.Bytes}
+		case GroupMessages:
+			frames = v.Input.Frames
+		}
+		for i, f := range frames {
+			fmt.Fprintf(&sb, "\n── frame view, input frame %d of %d ──\n%s", i+1, len(frames), FrameView(f, v.Input.Receiver))
+		}
+	}
 	res := RunVector(ctx, v)
 	fmt.Fprintf(&sb, "\nexpected: %s\nactual:   %s\n", res.Expected, res.Actual)
 	if res.Detail != "" {
