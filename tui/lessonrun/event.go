@@ -1,0 +1,179 @@
+// Package lessonrun carries out the actions of a lesson step (package
+// lessons) as real exchanges: an in-process server on 127.0.0.1 (a free
+// port) and a client that connects to it over real TCP, both built on
+// package protocol. What the screens show comes from the codec's observer
+// and from the bytes that crossed the loopback connection; nothing here
+// parses a frame.
+//
+// It imports only the standard library, protocol and lessons, so that the
+// lesson screens and the plain output share one runner.
+package lessonrun
+
+import (
+	"time"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
+
+// Kind says what an [Event] records.
+type Kind uint8
+
+const (
+	// KindHandshake: one half of an opening handshake, as the client sent
+	// or received it (Handshake set).
+	KindHandshake Kind = iota + 1
+	// KindFrame: one frame (Frame set). Received says whether the peer
+	// read it; Frame is then the receiver's view, with any Violation.
+	KindFrame
+	// KindRaw: bytes written by hand with Conn.WriteRaw (Bytes).
+	KindRaw
+	// KindRace: two frames written by two goroutines with no lock (Race).
+	KindRace
+	// KindRead: one read from the TCP connection by Role (Bytes): how the
+	// byte stream arrived, in pieces or several frames at once.
+	KindRead
+	// KindMessage: a whole message handed to the application by Role
+	// (Opcode, Bytes), after its frames were reassembled.
+	KindMessage
+	// KindClosed: one endpoint's connection ended (Closed).
+	KindClosed
+	// KindHTTP: a plain HTTP/1.1 request and response (HTTP).
+	KindHTTP
+	// KindNote: something the runner did or saw (Note, N, D, Err, Text).
+	KindNote
+)
+
+// Note says what a KindNote event reports. The screens word it in the
+// learner's language.
+type Note uint8
+
+const (
+	// NoteConnected: a fresh client/server pair is connected (Text: the
+	// chosen subprotocol, if any).
+	NoteConnected Note = iota + 1
+	// NoteReconnect: the previous connection was closed, so a fresh pair
+	// was connected for the next action.
+	NoteReconnect
+	// NoteRefused: the server refused the handshake with status N.
+	NoteRefused
+	// NoteDribble: from now on, writes go out N bytes at a time.
+	NoteDribble
+	// NoteMute: the server stopped reading and answering.
+	NoteMute
+	// NoteHeartbeat: the client pings every D and waits at most D2 for a
+	// pong.
+	NoteHeartbeat
+	// NotePong: the heartbeat got a pong after D.
+	NotePong
+	// NoteDead: no pong within D: the client declares the peer dead and
+	// closes the TCP connection.
+	NoteDead
+	// NoteWait: a pause of D.
+	NoteWait
+	// NoteLimit: the server now refuses messages over N bytes (a fresh
+	// connection, since the limit is fixed when a connection opens).
+	NoteLimit
+	// NoteDrop: Role closed TCP without a close frame.
+	NoteDrop
+	// NoteServer: what the lesson server accepts (Text: subprotocols;
+	// Text2: allowed origins).
+	NoteServer
+	// NoteError: an action failed (Err).
+	NoteError
+)
+
+// Event is one thing that happened during a step.
+type Event struct {
+	Kind Kind
+	At   time.Duration // since the step started
+	// Role is the sender of a frame, raw bytes or race; the reader of a
+	// read or a message; the endpoint of a close, drop or note.
+	Role protocol.Role
+	// Action is the index of the step's action that was running, or -1.
+	Action int
+
+	Frame     *protocol.FrameEvent
+	Received  bool // KindFrame: the peer read the frame
+	Handshake *protocol.HandshakeEvent
+	Closed    *protocol.ClosedEvent
+	Bytes     []byte
+	Opcode    protocol.Opcode
+	Race      *Race
+	HTTP      *HTTPExchange
+
+	Note  Note
+	N     int
+	D, D2 time.Duration
+	Err   error
+	Text  string
+	Text2 string
+
+	time time.Time // for ordering
+}
+
+// Wire returns a frame event's bytes as they went over the wire: header
+// and (masked) payload.
+func (e Event) Wire() []byte {
+	if e.Frame == nil {
+		return nil
+	}
+	return append(append([]byte(nil), e.Frame.RawHeader...), e.Frame.Payload...)
+}
+
+// Race is what the two writers put on the wire: frame A cut after Offset
+// bytes with frame B in the gap.
+type Race struct {
+	A, B     []byte    // the two frames, as each writer meant them
+	Offset   int       // B landed after this many bytes of A
+	Segments []Segment // what went out, in order
+}
+
+// Segment is one write of the race.
+type Segment struct {
+	Writer byte // 'A' or 'B'
+	Bytes  []byte
+}
+
+// Stream returns the bytes of the race as they arrived.
+func (r *Race) Stream() []byte {
+	var out []byte
+	for _, s := range r.Segments {
+		out = append(out, s.Bytes...)
+	}
+	return out
+}
+
+// HTTPExchange is one HTTP request and response, exactly as they crossed
+// the loopback connection.
+type HTTPExchange struct {
+	Request, Response []byte
+	Status            int
+	Body              []byte // the response body
+}
+
+// Result is what one step produced.
+type Result struct {
+	Events []Event
+}
+
+// Frames returns the step's frame events.
+func (r Result) Frames() []Event {
+	var out []Event
+	for _, e := range r.Events {
+		if e.Kind == KindFrame {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Errors returns the errors of the step's actions.
+func (r Result) Errors() []error {
+	var out []error
+	for _, e := range r.Events {
+		if e.Kind == KindNote && e.Note == NoteError && e.Err != nil {
+			out = append(out, e.Err)
+		}
+	}
+	return out
+}

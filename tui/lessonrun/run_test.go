@@ -1,0 +1,444 @@
+package lessonrun
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
+
+// summary is a one-line description of an event, for failure messages.
+func summary(e Event) string {
+	switch e.Kind {
+	case KindFrame:
+		return fmt.Sprintf("frame %s→ %s fin=%v masked=%v len=%d received=%v violation=%v",
+			e.Role, e.Frame.Header.Opcode, e.Frame.Header.Fin, e.Frame.Header.Masked, e.Frame.Header.Length, e.Received, e.Frame.Violation)
+	case KindNote:
+		return fmt.Sprintf("note %d n=%d d=%v err=%v", e.Note, e.N, e.D, e.Err)
+	case KindClosed:
+		return fmt.Sprintf("closed %s code=%s", e.Role, e.Closed.Code)
+	case KindHandshake:
+		line, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
+		return "handshake " + line
+	}
+	return fmt.Sprintf("kind %d role %s %d bytes", e.Kind, e.Role, len(e.Bytes))
+}
+
+func dump(t *testing.T, res Result) {
+	t.Helper()
+	for _, e := range res.Events {
+		t.Logf("  %7s a%d %s", e.At.Round(time.Millisecond), e.Action, summary(e))
+	}
+}
+
+// frameFrom returns the frames of action i sent by role.
+func framesOf(res Result, i int, from protocol.Role) []Event {
+	var out []Event
+	for _, e := range res.Events {
+		if e.Kind == KindFrame && e.Action == i && e.Role == from {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func closedCode(res Result, role protocol.Role, action int) (protocol.CloseCode, bool) {
+	for _, e := range res.Events {
+		if e.Kind == KindClosed && e.Role == role && (action < 0 || e.Action == action) {
+			return e.Closed.Code, true
+		}
+	}
+	return 0, false
+}
+
+// expectedViolation works out, without the runner, what a server must say
+// about raw client bytes: the first header that breaks a rule, or the first
+// text message that is not UTF-8. 0 means the bytes are fine.
+func expectedViolation(raw []byte) protocol.CloseCode {
+	st := protocol.State{Role: protocol.RoleServer}
+	var text []byte
+	for len(raw) > 0 {
+		h, n, err := protocol.DecodeHeader(raw)
+		if err != nil {
+			return 0
+		}
+		if v := protocol.CheckHeader(h, st); v != nil {
+			return v.Code
+		}
+		p := append([]byte(nil), raw[n:n+int(h.Length)]...)
+		protocol.Mask(h.MaskKey, 0, p)
+		raw = raw[n+int(h.Length):]
+		if h.Opcode.IsControl() {
+			continue
+		}
+		if h.Opcode == protocol.OpText {
+			text = nil
+		}
+		text = append(text, p...)
+		st.InMessage = !h.Fin
+		if h.Fin && (h.Opcode == protocol.OpText || len(text) > 0) && !utf8.Valid(text) {
+			return protocol.CloseInvalidPayload
+		}
+	}
+	return 0
+}
+
+// TestEveryActionOfEveryLesson runs every step of every lesson in both
+// languages against the real codec and checks that each action produced
+// what it implies.
+func TestEveryActionOfEveryLesson(t *testing.T) {
+	for _, lang := range lessons.Languages {
+		cat, err := lessons.Catalog(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range cat {
+			t.Run(fmt.Sprintf("%s/%02d", lang, l.Number), func(t *testing.T) {
+				if lang == "zh" && testing.Short() {
+					t.Log("zh runs the same actions as en")
+				}
+				r := New()
+				defer r.Close()
+				for si, s := range l.Steps {
+					if len(s.Actions) == 0 {
+						continue
+					}
+					res := r.Run(context.Background(), s.Actions)
+					if errs := res.Errors(); len(errs) > 0 {
+						dump(t, res)
+						t.Fatalf("step %d: %v", si+1, errs)
+					}
+					for ai, a := range s.Actions {
+						checkAction(t, l, si, ai, a, res)
+					}
+				}
+			})
+		}
+	}
+}
+
+func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, res Result) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		dump(t, res)
+		t.Fatalf("%s step %d action %q: %s", l.File, si+1, a.Source, fmt.Sprintf(format, args...))
+	}
+	switch a.Kind {
+	case lessons.ActSend, lessons.ActFragments:
+		want, err := a.Frames([4]byte{})
+		if err != nil {
+			fail("%v", err)
+		}
+		var got []Event
+		for _, e := range framesOf(res, ai, a.From) {
+			if e.Frame.Header.Opcode != protocol.OpClose {
+				got = append(got, e)
+			}
+		}
+		limit := 0
+		for _, b := range l.Steps[si].Actions[:ai] {
+			if b.Kind == lessons.ActLimit {
+				limit = b.Size
+			}
+		}
+		if limit > 0 && len(a.Payload) > limit {
+			if len(got) != 1 || got[0].Frame.Violation == nil || got[0].Frame.Violation.Code != protocol.CloseMessageTooBig {
+				fail("the server did not refuse a %d-byte message over its limit of %d with 1009", len(a.Payload), limit)
+			}
+			return
+		}
+		if len(got) != len(want) {
+			fail("got %d frames, want %d", len(got), len(want))
+		}
+		var whole []byte
+		for i, e := range got {
+			h := e.Frame.Header
+			wh, _, _ := protocol.DecodeHeader(want[i])
+			if !e.Received || e.Frame.Violation != nil {
+				fail("frame %d not received cleanly", i)
+			}
+			if h.Fin != wh.Fin || h.Opcode != wh.Opcode || h.Length != wh.Length {
+				fail("frame %d is %v, want %v", i, h, wh)
+			}
+			if h.Masked != (a.From == protocol.RoleClient) {
+				fail("frame %d masked=%v from %s", i, h.Masked, a.From)
+			}
+			whole = append(whole, e.Frame.Unmasked...)
+		}
+		if !bytes.Equal(whole, a.Payload) {
+			fail("payload %q, want %q", whole, a.Payload)
+		}
+		if a.Opcode.IsData() {
+			found := false
+			for _, e := range res.Events {
+				if e.Kind == KindMessage && e.Role == a.From.Peer() && bytes.Equal(e.Bytes, a.Payload) && e.Opcode == a.Opcode {
+					found = true
+				}
+			}
+			if !found {
+				fail("the %s was not handed a %d-byte %s message", a.From.Peer(), len(a.Payload), a.Opcode)
+			}
+		}
+		if a.Opcode == protocol.OpPing {
+			pong := false
+			for _, e := range res.Events {
+				if e.Kind == KindFrame && e.Role == a.From.Peer() && e.Frame.Header.Opcode == protocol.OpPong &&
+					bytes.Equal(e.Frame.Unmasked, a.Payload) && e.Received {
+					pong = true
+				}
+			}
+			if !pong {
+				fail("no pong echoing %q", a.Payload)
+			}
+		}
+	case lessons.ActRaw:
+		want := expectedViolation(a.Raw)
+		var raw bool
+		for _, e := range res.Events {
+			raw = raw || (e.Kind == KindRaw && e.Action == ai && bytes.Equal(e.Bytes, a.Raw))
+		}
+		if !raw {
+			fail("the raw bytes were not recorded")
+		}
+		var got protocol.CloseCode
+		for _, e := range framesOf(res, ai, protocol.RoleClient) {
+			if e.Frame.Violation != nil {
+				got = e.Frame.Violation.Code
+			}
+		}
+		if got != want {
+			fail("server's violation code %d, want %d", got, want)
+		}
+		if want != 0 {
+			code, ok := closedCode(res, protocol.RoleClient, ai)
+			if !ok || code != want {
+				fail("client saw close %d (%v), want the server's %d", code, ok, want)
+			}
+		}
+	case lessons.ActRace:
+		var race *Race
+		for _, e := range res.Events {
+			if e.Kind == KindRace {
+				race = e.Race
+			}
+		}
+		if race == nil || len(race.Segments) != 3 || !bytes.Equal(race.Segments[1].Bytes, race.B) ||
+			!bytes.Equal(append(append([]byte(nil), race.Segments[0].Bytes...), race.Segments[2].Bytes...), race.A) {
+			fail("race not recorded as A, B, A: %+v", race)
+		}
+		var v *protocol.Violation
+		for _, e := range framesOf(res, ai, protocol.RoleClient) {
+			if e.Frame.Violation != nil {
+				v = e.Frame.Violation
+			}
+		}
+		// The first "frame" the server parses takes B's header as A's
+		// masking key; whatever follows, the stream is garbage and the
+		// server must fail the connection, or at least not deliver
+		// "Hello".
+		for _, e := range res.Events {
+			if e.Kind == KindMessage && (bytes.Equal(e.Bytes, a.Payload) || bytes.Equal(e.Bytes, a.Payload2)) {
+				fail("server delivered %q intact", e.Bytes)
+			}
+		}
+		if v == nil {
+			fail("the server noticed nothing")
+		}
+	case lessons.ActClose:
+		code, ok := closedCode(res, a.From.Peer(), ai)
+		if !ok || code != a.Code {
+			fail("peer reported %d (%v), want %d", code, ok, a.Code)
+		}
+	case lessons.ActDrop:
+		code, ok := closedCode(res, a.From.Peer(), ai)
+		if !ok || code != protocol.CloseAbnormalClosure {
+			fail("peer reported %d (%v), want 1006", code, ok)
+		}
+	case lessons.ActHandshake:
+		var req, resp *protocol.HandshakeEvent
+		for _, e := range res.Events {
+			if e.Kind == KindHandshake && e.Action == ai {
+				if e.Handshake.Request {
+					req = e.Handshake
+				} else {
+					resp = e.Handshake
+				}
+			}
+		}
+		if req == nil || resp == nil {
+			fail("handshake request or response missing")
+		}
+		status := strings.Fields(string(resp.Raw))[1]
+		wantStatus := "101"
+		switch {
+		case a.Handshake.Version != "" && a.Handshake.Version != "13":
+			wantStatus = "426"
+		case a.Handshake.Origin != "" && !strings.Contains(strings.Join(AllowedOrigins, " "), a.Handshake.Origin):
+			wantStatus = "403"
+		}
+		if status != wantStatus {
+			fail("status %s, want %s", status, wantStatus)
+		}
+		if len(a.Handshake.Subprotocols) > 0 && wantStatus == "101" &&
+			!strings.Contains(string(resp.Raw), "Sec-WebSocket-Protocol: "+ServerSubprotocols[0]) {
+			fail("no subprotocol chosen")
+		}
+		if a.Handshake.Extensions != "" && strings.Contains(strings.ToLower(string(resp.Raw)), "sec-websocket-extensions") {
+			fail("the server accepted an extension it does not implement")
+		}
+	case lessons.ActHTTP:
+		var ex *HTTPExchange
+		for _, e := range res.Events {
+			if e.Kind == KindHTTP {
+				ex = e.HTTP
+			}
+		}
+		if ex == nil || ex.Status != 200 || !bytes.Equal(ex.Body, a.Payload) ||
+			!bytes.HasPrefix(ex.Request, []byte("POST / HTTP/1.1\r\n")) || !bytes.HasSuffix(ex.Request, a.Payload) ||
+			!bytes.HasPrefix(ex.Response, []byte("HTTP/1.1 200 OK\r\n")) {
+			fail("bad HTTP exchange %+v", ex)
+		}
+	case lessons.ActLimit:
+		// Checked by the send that follows: see TestLimit.
+	case lessons.ActHeartbeat:
+		var dead, pong bool
+		for _, e := range res.Events {
+			dead = dead || (e.Kind == KindNote && e.Note == NoteDead)
+			pong = pong || (e.Kind == KindNote && e.Note == NotePong)
+		}
+		mute := false
+		for _, b := range l.Steps[si].Actions {
+			mute = mute || b.Kind == lessons.ActMute
+		}
+		if !pong || dead != mute {
+			fail("pong=%v dead=%v with mute=%v", pong, dead, mute)
+		}
+	case lessons.ActDribble:
+		// The server must have read the next frame in pieces of at most
+		// Size bytes, and still parsed one frame.
+		var reads []int
+		for _, e := range res.Events {
+			if e.Kind == KindRead && e.Role == protocol.RoleServer && e.Action > ai {
+				reads = append(reads, len(e.Bytes))
+			}
+		}
+		if len(reads) < 2 {
+			fail("server reads %v: the frame was not dribbled", reads)
+		}
+		for _, n := range reads {
+			if n > a.Size {
+				fail("a read of %d bytes, more than %d", n, a.Size)
+			}
+		}
+	}
+}
+
+func TestLimit(t *testing.T) {
+	r := New()
+	defer r.Close()
+	acts := []lessons.Action{
+		{Kind: lessons.ActLimit, From: protocol.RoleServer, Size: 1024},
+		{Kind: lessons.ActSend, From: protocol.RoleClient, Opcode: protocol.OpBinary, Payload: lessons.Filler(2000)},
+	}
+	res := r.Run(context.Background(), acts)
+	var v *protocol.Violation
+	for _, e := range res.Frames() {
+		if e.Frame.Violation != nil {
+			v = e.Frame.Violation
+		}
+	}
+	if v == nil || v.Code != protocol.CloseMessageTooBig {
+		dump(t, res)
+		t.Fatalf("violation %v, want 1009", v)
+	}
+	if code, _ := closedCode(res, protocol.RoleClient, -1); code != protocol.CloseMessageTooBig {
+		t.Fatalf("client saw %d, want 1009", code)
+	}
+}
+
+// TestHelloFrame pins the frame the first lesson shows: a masked text FIN
+// frame carrying Hello, 11 bytes on the wire.
+func TestHelloFrame(t *testing.T) {
+	r := New()
+	defer r.Close()
+	res := r.Run(context.Background(), []lessons.Action{{Kind: lessons.ActSend, From: protocol.RoleClient, Opcode: protocol.OpText, Payload: []byte("Hello")}})
+	fs := res.Frames()
+	if len(fs) != 1 {
+		dump(t, res)
+		t.Fatalf("%d frames", len(fs))
+	}
+	f := fs[0]
+	h := f.Frame.Header
+	if !h.Fin || h.Opcode != protocol.OpText || !h.Masked || string(f.Frame.Unmasked) != "Hello" || len(f.Wire()) != 11 || f.Wire()[0] != 0x81 || f.Wire()[1] != 0x85 {
+		t.Fatalf("frame % x", f.Wire())
+	}
+}
+
+// TestReconnectAfterFailure: an action after the server failed the
+// connection gets a fresh one and says so.
+func TestReconnectAfterFailure(t *testing.T) {
+	r := New()
+	defer r.Close()
+	r.Run(context.Background(), []lessons.Action{{Kind: lessons.ActRaw, From: protocol.RoleClient, Raw: []byte{0x81, 0x00}}})
+	res := r.Run(context.Background(), []lessons.Action{{Kind: lessons.ActSend, From: protocol.RoleClient, Opcode: protocol.OpText, Payload: []byte("x")}})
+	if len(res.Errors()) > 0 {
+		t.Fatal(res.Errors())
+	}
+	found := false
+	for _, e := range res.Events {
+		found = found || (e.Kind == KindNote && e.Note == NoteReconnect)
+	}
+	if !found {
+		dump(t, res)
+		t.Fatal("no reconnect note")
+	}
+}
+
+// TestCloseInterruptsStep: Close during a long wait returns promptly and
+// leaves no goroutine behind.
+func TestCloseInterruptsStep(t *testing.T) {
+	before := runtime.NumGoroutine()
+	r := New()
+	done := make(chan Result)
+	go func() {
+		done <- r.Run(context.Background(), []lessons.Action{
+			{Kind: lessons.ActSend, From: protocol.RoleClient, Opcode: protocol.OpText, Payload: []byte("x")},
+			{Kind: lessons.ActHeartbeat, From: protocol.RoleClient, Interval: 50 * time.Millisecond, Timeout: time.Second},
+			{Kind: lessons.ActWait, Interval: time.Minute},
+		})
+	}()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	r.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after Close")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("Close took %v", d)
+	}
+	waitGoroutines(t, before)
+}
+
+// waitGoroutines fails if more goroutines than before are still running
+// after a grace period.
+func waitGoroutines(t *testing.T, before int) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines left (was %d):\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
