@@ -132,16 +132,12 @@ func (l layout) block(d *doc, b sourcebook.Block) {
 	if !side {
 		pw = l.width
 	}
-	prose := l.proseRows(b, pw)
-	// A block whose prose holds something wider than the column (the
-	// frame diagram) is stacked even on a wide page.
-	for _, r := range prose {
-		if r.width() > pw {
-			side, pw = false, l.width
-			prose = l.proseRows(b, pw)
-			break
-		}
+	// A block whose prose holds a preformatted line wider than the column
+	// (the frame diagram) is stacked even on a wide page.
+	if side && preWidth(b) > pw {
+		side, pw = false, l.width
 	}
+	prose := l.proseRows(b, pw)
 	codeWidth := l.code
 	if !side {
 		codeWidth = l.width
@@ -281,10 +277,10 @@ func (l layout) proseRows(b sourcebook.Block, w int) []row {
 			flush()
 			m := listItem.FindString(line)
 			para = []string{strings.TrimLeft(line, " \t")}
-			indent = strings.Repeat(" ", len(strings.TrimLeft(m, " \t"))+1)
-		case strings.HasPrefix(line, "\t") || (strings.HasPrefix(line, "  ") && indent == ""):
+			indent = strings.Repeat(" ", len(strings.TrimLeft(m, " \t")))
+		case isPre(line, indent):
 			flush()
-			rows = append(rows, row{{"  " + strings.ReplaceAll(strings.TrimPrefix(line, "\t"), "\t", "    "), sNone}})
+			rows = append(rows, preRows("  "+strings.ReplaceAll(strings.TrimPrefix(line, "\t"), "\t", "    "), w)...)
 		default:
 			para = append(para, strings.TrimSpace(line))
 		}
@@ -313,6 +309,35 @@ func (l layout) markTitled(b sourcebook.Block) {
 	for _, num := range b.Sections() {
 		l.titled[num] = true
 	}
+}
+
+// isPre reports whether a prose line is preformatted: a Go doc comment
+// code block.
+func isPre(line, indent string) bool {
+	return strings.HasPrefix(line, "\t") || (strings.HasPrefix(line, "  ") && indent == "")
+}
+
+// preWidth is the width of the widest preformatted line of a block.
+func preWidth(b sourcebook.Block) int {
+	w := 0
+	for _, line := range b.Prose {
+		if isPre(line, "") && !listItem.MatchString(line) {
+			w = max(w, 2+runewidth.StringWidth(strings.ReplaceAll(strings.TrimPrefix(line, "\t"), "\t", "    ")))
+		}
+	}
+	return w
+}
+
+// preRows keeps a preformatted line as written, cut into pieces of w
+// columns if it is wider than that.
+func preRows(line string, w int) []row {
+	var rows []row
+	for runewidth.StringWidth(line) > w {
+		head := runewidth.Truncate(line, w, "")
+		rows = append(rows, row{{head, sNone}})
+		line = "  " + line[len(head):]
+	}
+	return append(rows, row{{line, sNone}})
 }
 
 // wrapProse wraps a paragraph, drawing its section references as such.

@@ -584,6 +584,8 @@ func (m Model) helpView() []string {
 		"Left: the comments, as prose. Right: the code they explain.",
 		"▸ FIN marks the code that encodes or decodes a frame field or header;",
 		"↳ names an RFC 6455 section; each file ends with the sections it cites.",
+		"t: the contents, then every frame field and handshake header: enter",
+		"shows the code that encodes and decodes it, n/N the other places.",
 		"",
 	}
 	var lines []string

@@ -96,7 +96,7 @@ func fileHeading(b *sourcebook.Book, f *sourcebook.File, width int) []row {
 	var rows []row
 	if ch := b.ChapterOf(f.Name); ch != nil {
 		title = fmt.Sprintf("Chapter %d. %s: protocol/%s", ch.Num, ch.Title, f.Name)
-		rows = append(rows, row{{title, sHeading}})
+		rows = append(rows, wrapStyled(title, width, "  ", sHeading)...)
 		if ch.Intro != "" {
 			rows = append(rows, wrapStyled(ch.Intro, width, "", sNone)...)
 		}
