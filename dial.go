@@ -17,7 +17,7 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	echoMode := fs.Bool("echo", false, "send every received message back until the server closes")
 	origin := fs.String("origin", "", "Origin header to send")
 	subprotocol := fs.String("subprotocol", "", "subprotocol to offer")
-	if err := parseFlags(fs, reorderFlags(args)); err != nil {
+	if err := parseFlags(fs, reorderFlags(args, "--origin", "-origin", "--subprotocol", "-subprotocol")); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -104,8 +104,13 @@ func closeResult(err error) error {
 }
 
 // reorderFlags moves flags before positional arguments, so that both
-// "dial --echo URL" and "dial URL --echo" work.
-func reorderFlags(args []string) []string {
+// "dial --echo URL" and "dial URL --echo" work. valued names the flags that
+// take a value as the next argument.
+func reorderFlags(args []string, valued ...string) []string {
+	takesValue := make(map[string]bool, len(valued))
+	for _, v := range valued {
+		takesValue[v] = true
+	}
 	var flags, pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -115,7 +120,7 @@ func reorderFlags(args []string) []string {
 		}
 		if len(a) > 1 && a[0] == '-' {
 			flags = append(flags, a)
-			if (a == "--origin" || a == "-origin" || a == "--subprotocol" || a == "-subprotocol") && i+1 < len(args) {
+			if takesValue[a] && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}

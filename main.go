@@ -22,6 +22,8 @@ Usage:
   wsanatomy serve [--addr ADDR]        an echo server for any WebSocket client (default 127.0.0.1:8080)
   wsanatomy dial [--echo] URL          a client: sends stdin lines as text messages, prints replies;
                                        --echo sends every message back until the server closes
+  wsanatomy source [FILE] [--field ID]  read the codec's annotated source; --field opens the code of a
+                                       frame field or header; --list and --plain print without the TUI
   wsanatomy vectors [FILE|DIR...]      run RFC 6455 test vectors (the built-in ones, or JSON files)
                                        through the codec; --show ID dissects one vector
   wsanatomy help                       this text
@@ -73,6 +75,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runServe(rest, stderr)
 	case "dial":
 		return runDial(rest, stdin, stdout, stderr)
+	case "source":
+		return runSource(rest, stdout, stderr)
 	case "vectors":
 		if code := testvectors.Command(context.Background(), rest, stdout, stderr); code != 0 {
 			return exitError(code)
