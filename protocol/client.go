@@ -80,6 +80,8 @@ func Dial(ctx context.Context, rawURL string, opts *DialOptions) (*Conn, error) 
 	defer cancel()
 	port := u.Port()
 	if port == "" {
+		// §3: "The port component is OPTIONAL; the default for "ws" is port
+		// 80, while the default for "wss" is port 443."
 		port = map[string]string{"ws": "80", "wss": "443"}[u.Scheme]
 	}
 	addr := net.JoinHostPort(u.Hostname(), port)
@@ -222,7 +224,8 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *H
 	if !headerHasToken(resp.Header, "Connection", "Upgrade") {
 		return refuse("Connection", "4.1", "Connection is %q, expected \"Upgrade\"", resp.Header.Get("Connection"))
 	}
-	// 4. Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)), exactly.
+	// 4. Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)), exactly,
+	// and §11.3.3 allows it only once in a response.
 	// anatomy: header=Sec-WebSocket-Accept (checked)
 	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != steps.Accept || len(resp.Header.Values("Sec-WebSocket-Accept")) != 1 {
 		return refuse("Sec-WebSocket-Accept", "4.1", "Sec-WebSocket-Accept is %q, expected %q", got, steps.Accept)

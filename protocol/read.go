@@ -255,6 +255,9 @@ func (c *Conn) nextDataFrame() error {
 			}
 			continue
 		}
+		// §5.4: a message is one frame with FIN set, or a first frame with
+		// FIN clear, continuation frames, and a last one with FIN set. The
+		// first frame's opcode is the message's type (§5.6).
 		if h.Opcode != OpContinuation {
 			r.msgType = h.Opcode
 			r.utf8.Reset()

@@ -53,6 +53,7 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	key, proto, herr := checkRequest(r, opts)
 	if herr != nil {
 		if herr.Status == http.StatusUpgradeRequired {
+			// §4.4: the refusal lists the versions the server speaks.
 			w.Header().Set("Sec-WebSocket-Version", "13")
 		}
 		http.Error(w, herr.Error(), herr.Status)
@@ -186,6 +187,8 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	}
 	// 6. "A |Sec-WebSocket-Version| header field, with a value of 13." §4.4:
 	// a version the server does not speak gets 426 and the versions it does.
+	// §11.3.5 allows the header only once in a request; HTTP allows spaces
+	// around a header value (RFC 9110 §5.5), hence TrimSpace.
 	// anatomy: header=Sec-WebSocket-Version (checked)
 	switch v := r.Header.Values("Sec-WebSocket-Version"); {
 	case len(v) == 0:
@@ -196,7 +199,8 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 		return "", "", h
 	}
 	// 5. "A |Sec-WebSocket-Key| header field with a base64-encoded value
-	// that, when decoded, is 16 bytes in length."
+	// that, when decoded, is 16 bytes in length." §11.3.1: it "MUST NOT
+	// appear more than once in an HTTP request", so two keys are refused.
 	// anatomy: header=Sec-WebSocket-Key (checked)
 	keys := r.Header.Values("Sec-WebSocket-Key")
 	if len(keys) != 1 || !validKey(strings.TrimSpace(keys[0])) {
@@ -222,7 +226,8 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 			return "", "", h
 		}
 	}
-	// 8. Sec-WebSocket-Protocol: pick by the server's preference.
+	// 8. Sec-WebSocket-Protocol (§4.2.2 item 5.4, §1.9): the server picks
+	// at most one of the client's subprotocols, by its own preference.
 	// anatomy: header=Sec-WebSocket-Protocol (chosen)
 	offered := headerTokens(r.Header, "Sec-WebSocket-Protocol")
 	for _, mine := range opts.Subprotocols {
@@ -242,6 +247,7 @@ func writeRefusal(w io.Writer, herr *HandshakeError) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", herr.Status, http.StatusText(herr.Status))
 	if herr.Status == http.StatusUpgradeRequired {
+		// §4.4: the refusal lists the versions the server speaks.
 		b.WriteString("Sec-WebSocket-Version: 13\r\n")
 	}
 	fmt.Fprintf(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)

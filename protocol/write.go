@@ -214,7 +214,8 @@ func (c *Conn) unlockMessage() { <-c.msgLock }
 // writeControl sends a ping, pong or close frame. Control frames take only
 // the frame lock, so they can go out between the frames of a message being
 // streamed by another goroutine (§5.4: "Control frames ... MAY be injected
-// in the middle of a fragmented message").
+// in the middle of a fragmented message"). §5.5 limits their payload to 125
+// bytes, so the limit is checked before anything is written.
 func (c *Conn) writeControl(op Opcode, payload []byte) error {
 	if len(payload) > maxControlPayload {
 		return violationf("5.5", CloseProtocolError, "%s payload is %d bytes, at most %d allowed", op, len(payload), maxControlPayload)
@@ -231,6 +232,9 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	if c.writeErr != nil {
 		return c.writeErr
 	}
+	// §5.5.1: "The application MUST NOT send any more data frames after
+	// sending a Close frame." Pings and pongs are refused too: the peer
+	// may already have closed TCP, and nothing they say still matters.
 	if c.closeSent && h.Opcode != OpClose {
 		return ErrCloseSent
 	}
