@@ -1,0 +1,267 @@
+package lessonui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+)
+
+// arrow is the direction of what role sent: → client to server, ←
+// server to client.
+func arrow(r protocol.Role) string {
+	if r == protocol.RoleServer {
+		return "←"
+	}
+	return "→"
+}
+
+func roleName(lang string, r protocol.Role) string {
+	if r == protocol.RoleServer {
+		return tr(lang, "server")
+	}
+	return tr(lang, "client")
+}
+
+// selectable reports whether an event has a detail view.
+func selectable(e lessonrun.Event) bool {
+	switch e.Kind {
+	case lessonrun.KindFrame, lessonrun.KindHandshake, lessonrun.KindRace, lessonrun.KindHTTP, lessonrun.KindRaw, lessonrun.KindClosed:
+		return true
+	}
+	return false
+}
+
+// oneLine describes an event in one line of the demo's timeline.
+func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
+	switch e.Kind {
+	case lessonrun.KindFrame:
+		h := e.Frame.Header
+		parts := []string{arrow(e.Role), h.Opcode.String()}
+		if h.Fin {
+			parts = append(parts, "FIN")
+		} else {
+			parts = append(parts, "fin=0")
+		}
+		if h.Rsv1 || h.Rsv2 || h.Rsv3 {
+			parts = append(parts, "RSV")
+		}
+		if h.Masked {
+			parts = append(parts, "M")
+		}
+		parts = append(parts, fmt.Sprintf("%dB", h.Length))
+		if h.Opcode != protocol.OpClose && len(e.Frame.Unmasked) > 0 {
+			parts = append(parts, render.Quote(e.Frame.Unmasked, 12))
+		} else if h.Opcode == protocol.OpClose && e.Frame.Violation == nil {
+			code, reason, _ := protocol.ParseClosePayload(e.Frame.Unmasked)
+			parts = append(parts, fmt.Sprintf("%d %q", uint16(code), reason))
+		}
+		s := strings.Join(parts, " ")
+		if v := e.Frame.Violation; v != nil {
+			s += " " + t.Bad(fmt.Sprintf("✗ §%s → %d", v.Section, uint16(v.Code)))
+		}
+		if !e.Received {
+			s += " " + t.Dim("("+tr(lang, "ev.notreceived")+")")
+		}
+		return s
+	case lessonrun.KindHandshake:
+		line, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
+		a := "→"
+		if !e.Handshake.Request {
+			a = "←"
+		}
+		s := a + " " + line
+		if e.Handshake.Err != nil {
+			s = t.Bad(s)
+		}
+		return s
+	case lessonrun.KindRaw:
+		return fmt.Sprintf(tr(lang, "ev.raw"), arrow(e.Role), len(e.Bytes))
+	case lessonrun.KindRace:
+		return fmt.Sprintf(tr(lang, "ev.race"), arrow(e.Role), e.Race.Offset)
+	case lessonrun.KindRead:
+		return t.Dim(fmt.Sprintf(tr(lang, "ev.read"), "  "+roleName(lang, e.Role), len(e.Bytes)) + ": " + render.HexBytes(e.Bytes, 6))
+	case lessonrun.KindMessage:
+		return t.Dim(fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), render.Quote(e.Bytes, 16)))
+	case lessonrun.KindClosed:
+		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), e.Closed.Code)
+		if e.Closed.ClosedTCPFirst {
+			s += tr(lang, "ev.closed.first")
+		}
+		return s
+	case lessonrun.KindHTTP:
+		return fmt.Sprintf(tr(lang, "ev.http"), len(e.HTTP.Request), len(e.HTTP.Response), len(e.HTTP.Body))
+	case lessonrun.KindNote:
+		return "· " + noteText(lang, e)
+	}
+	return ""
+}
+
+func noteText(lang string, e lessonrun.Event) string {
+	switch e.Note {
+	case lessonrun.NoteConnected:
+		if e.Text != "" {
+			return fmt.Sprintf(tr(lang, "note.subproto"), e.Text)
+		}
+		return tr(lang, "note.connected")
+	case lessonrun.NoteReconnect:
+		return tr(lang, "note.reconnect")
+	case lessonrun.NoteRefused:
+		s := fmt.Sprintf(tr(lang, "note.refused"), e.N)
+		if e.Err != nil {
+			s += ": " + e.Err.Error()
+		}
+		return s
+	case lessonrun.NoteDribble:
+		return fmt.Sprintf(tr(lang, "note.dribble"), e.N)
+	case lessonrun.NoteMute:
+		return tr(lang, "note.mute")
+	case lessonrun.NoteHeartbeat:
+		return fmt.Sprintf(tr(lang, "note.heartbeat"), e.D, e.D2)
+	case lessonrun.NotePong:
+		return fmt.Sprintf(tr(lang, "note.pong"), e.D)
+	case lessonrun.NoteDead:
+		return fmt.Sprintf(tr(lang, "note.dead"), e.D)
+	case lessonrun.NoteWait:
+		return fmt.Sprintf(tr(lang, "note.wait"), e.D)
+	case lessonrun.NoteLimit:
+		return fmt.Sprintf(tr(lang, "note.limit"), e.N)
+	case lessonrun.NoteDrop:
+		return fmt.Sprintf(tr(lang, "note.drop"), roleName(lang, e.Role))
+	case lessonrun.NoteServer:
+		return fmt.Sprintf(tr(lang, "note.server"), e.Text, e.Text2)
+	case lessonrun.NoteError:
+		return fmt.Sprintf(tr(lang, "note.error"), e.Err)
+	}
+	return ""
+}
+
+// detail dissects one event for the demo pane, wrapped to width.
+func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
+	var b strings.Builder
+	switch e.Kind {
+	case lessonrun.KindFrame:
+		wire := e.Wire()
+		f := render.ParseFrame(wire)
+		dir := roleName(lang, e.Role) + " " + arrow(e.Role) + " " + roleName(lang, e.Role.Peer())
+		if e.Role == protocol.RoleServer {
+			dir = roleName(lang, e.Role.Peer()) + " ← " + roleName(lang, e.Role)
+		}
+		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.frame"), dir, e.Frame.Header.Opcode, len(wire))))
+		b.WriteString("\n")
+		if width >= render.GridWidth+2 {
+			b.WriteString(render.BitGrid(f, t, render.FieldNone) + "\n")
+		}
+		b.WriteString(render.FieldTable(f, t, render.FieldNone, width) + "\n")
+		b.WriteString(render.HexDump(f, t, render.FieldNone, -1, render.HexLimit) + "\n")
+		b.WriteString(t.Dim(render.Wrap(render.HexLegend, width)) + "\n")
+		if f.Header.Masked {
+			b.WriteString(render.Unmask(f, t, width) + "\n")
+		}
+		for _, s := range render.Explain(f, e.Role, e.Frame.Violation) {
+			b.WriteString(render.Wrap(s, width) + "\n")
+		}
+	case lessonrun.KindHandshake:
+		b.WriteString(render.Handshake(e.Handshake.Raw, t, width) + "\n")
+		if e.Handshake.Accept != nil && !e.Handshake.Request {
+			b.WriteString(t.Heading(tr(lang, "detail.accept")) + "\n")
+			b.WriteString(render.AcceptSteps(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t) + "\n")
+		}
+		if e.Handshake.Err != nil {
+			b.WriteString(t.Bad(render.Wrap(e.Handshake.Err.Error(), width)) + "\n")
+		}
+	case lessonrun.KindHTTP:
+		ex := e.HTTP
+		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.request"), len(ex.Request))) + "\n")
+		b.WriteString(httpText(ex.Request) + "\n")
+		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.response"), len(ex.Response))) + "\n")
+		b.WriteString(httpText(ex.Response) + "\n")
+		cl := protocol.Header{Fin: true, Opcode: protocol.OpText, Masked: true, Length: uint64(len(ex.Body))}
+		sv := protocol.Header{Fin: true, Opcode: protocol.OpText, Length: uint64(len(ex.Body))}
+		b.WriteString(lessons.Wrap(fmt.Sprintf(tr(lang, "detail.compare"), len(ex.Body),
+			cl.Size()+len(ex.Body), sv.Size()+len(ex.Body)), width) + "\n")
+	case lessonrun.KindRace:
+		r := e.Race
+		b.WriteString("A: " + render.HexBytes(r.A, 16) + "\n")
+		b.WriteString("B: " + render.HexBytes(r.B, 16) + "\n")
+		b.WriteString(tr(lang, "detail.stream") + "\n")
+		b.WriteString(raceStream(r, t, width))
+		b.WriteString("\n")
+	case lessonrun.KindRaw:
+		b.WriteString(hexRows(e.Bytes, width) + "\n")
+		// Show the first frame the bytes hold, as a receiver reads it.
+		f := render.ParseFrame(e.Bytes)
+		if f.HeaderLen > 0 {
+			b.WriteString(render.FieldTable(f, t, render.FieldNone, width) + "\n")
+		}
+	case lessonrun.KindClosed:
+		c := e.Closed
+		fmt.Fprintf(&b, "%s: %s", roleName(lang, e.Role), c.Code)
+		if c.Reason != "" {
+			fmt.Fprintf(&b, " %q", c.Reason)
+		}
+		b.WriteString("\n")
+		if c.Err != nil {
+			b.WriteString(t.Dim(render.Wrap(c.Err.Error(), width)) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// httpText shows an HTTP message with its CRLFs, one line each.
+func httpText(raw []byte) string {
+	s := strings.ReplaceAll(string(raw), "\r\n", "\\r\\n\n")
+	return strings.TrimRight(s, "\n")
+}
+
+// hexRows prints bytes 16 a row (fewer when narrow).
+func hexRows(b []byte, width int) string {
+	per := 16
+	if width < 50 {
+		per = 8
+	}
+	var rows []string
+	for i := 0; i < len(b) && i < 256; i += per {
+		rows = append(rows, fmt.Sprintf("% x", b[i:min(i+per, len(b))]))
+	}
+	if len(b) > 256 {
+		rows = append(rows, fmt.Sprintf("... %d bytes in all", len(b)))
+	}
+	return strings.Join(rows, "\n")
+}
+
+// raceStream shows the race's bytes as they went out, each tagged with the
+// writer it came from, so the learner sees B's header inside A.
+func raceStream(r *lessonrun.Race, t render.Theme, width int) string {
+	per := 16
+	if width < 50 {
+		per = 8
+	}
+	type tagged struct {
+		b byte
+		w byte
+	}
+	var all []tagged
+	for _, s := range r.Segments {
+		for _, c := range s.Bytes {
+			all = append(all, tagged{c, s.Writer})
+		}
+	}
+	var out []string
+	for i := 0; i < len(all); i += per {
+		var hx, tags []string
+		for _, x := range all[i:min(i+per, len(all))] {
+			h := fmt.Sprintf("%02x", x.b)
+			if x.w == 'B' {
+				h = t.Bad(h)
+			}
+			hx = append(hx, h)
+			tags = append(tags, " "+string(x.w))
+		}
+		out = append(out, strings.Join(hx, " "), t.Dim(strings.Join(tags, " ")))
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,124 @@
+package lessonui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+)
+
+type keyMap struct {
+	lang                                 string
+	lesson                               bool
+	Next, Prev, Back, Up, Down           key.Binding
+	PageUp, PageDown, Select, SelectBack key.Binding
+	Rerun, Answer, Open, Reset, Help     key.Binding
+	Quit, ForceQuit                      key.Binding
+}
+
+func newKeys(lang string) keyMap {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], tr(lang, help)))
+	}
+	k := keyMap{
+		lang:       lang,
+		Next:       b("help.next", "→", "right", "space", "enter", "l"),
+		Prev:       b("help.back", "←", "left", "h"),
+		Back:       b("help.esc", "esc"),
+		Up:         b("help.scroll", "↑", "up", "k"),
+		Down:       b("help.scroll", "↓", "down", "j"),
+		PageUp:     b("help.page", "pgup", "ctrl+u"),
+		PageDown:   b("help.page", "pgdown", "ctrl+d"),
+		Select:     b("help.select", "tab"),
+		SelectBack: b("help.select", "shift+tab"),
+		Rerun:      b("help.rerun", "r"),
+		Answer:     b("help.answer", "a"),
+		Open:       b("help.open", "enter", "right", "space", "l"),
+		Reset:      b("help.reset", "r"),
+		Help:       b("help.help", "?"),
+		Quit:       b("help.quit", "q"),
+		ForceQuit:  b("help.quit", "ctrl+c"),
+	}
+	k.Next.SetHelp("→/space", tr(lang, "help.next"))
+	k.Up.SetHelp("↑/↓/k/j", tr(lang, "help.scroll"))
+	k.PageUp.SetHelp("pgup/pgdn", tr(lang, "help.page"))
+	k.Select.SetHelp("tab/shift+tab", tr(lang, "help.select"))
+	k.Open.SetHelp("enter", tr(lang, "help.open"))
+	return k
+}
+
+// ShortHelp and FullHelp implement help.KeyMap, for the screen shown.
+func (k keyMap) ShortHelp() []key.Binding {
+	if k.lesson {
+		return []key.Binding{k.Next, k.Prev, k.Back, k.Help, k.Quit}
+	}
+	return []key.Binding{k.Open, k.Reset, k.Help, k.Quit}
+}
+
+func (k keyMap) FullHelp() [][]key.Binding {
+	if k.lesson {
+		return [][]key.Binding{
+			{k.Next, k.Prev, k.Back},
+			{k.Up, k.PageUp, k.Select},
+			{k.Rerun, k.Answer, k.Help, k.Quit},
+		}
+	}
+	up := k.Up
+	up.SetHelp("↑/↓", tr(k.lang, "help.move"))
+	return [][]key.Binding{{up, k.Open}, {k.Reset, k.Help, k.Quit}}
+}
+
+// styles are the few styles of the screens; all zero without colour.
+type styles struct {
+	color              bool
+	ascii              bool
+	heading, dim, code lipgloss.Style
+	good, bad, sel     lipgloss.Style
+}
+
+func newStyles(color, ascii bool) styles {
+	s := styles{color: color, ascii: ascii}
+	if color {
+		s.heading = lipgloss.NewStyle().Bold(true)
+		s.dim = lipgloss.NewStyle().Foreground(lipgloss.Color("8"))
+		s.code = lipgloss.NewStyle().Foreground(lipgloss.Color("14"))
+		s.good = lipgloss.NewStyle().Foreground(lipgloss.Color("10")).Bold(true)
+		s.bad = lipgloss.NewStyle().Foreground(lipgloss.Color("9")).Bold(true)
+		s.sel = lipgloss.NewStyle().Reverse(true)
+	}
+	return s
+}
+
+func (s styles) r(st lipgloss.Style, text string) string {
+	if !s.color || text == "" {
+		return text
+	}
+	return st.Render(text)
+}
+
+// rule is a horizontal line; hbar is its character.
+func (s styles) hbar() string {
+	if s.ascii {
+		return "-"
+	}
+	return "─"
+}
+
+func (s styles) vbar() string {
+	if s.ascii {
+		return "|"
+	}
+	return "│"
+}
+
+func (s styles) pointer() string {
+	if s.ascii {
+		return ">"
+	}
+	return "▸"
+}
+
+func (s styles) check() string {
+	if s.ascii {
+		return "*"
+	}
+	return "✓"
+}

@@ -1,0 +1,464 @@
+package lessonui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+)
+
+// StepRunner runs a step's actions; *lessonrun.Runner is the real one,
+// tests may give a fake that returns fixed events.
+type StepRunner interface {
+	Run(ctx context.Context, actions []lessons.Action) lessonrun.Result
+	Close() error
+}
+
+// Config configures [New].
+type Config struct {
+	Lang     string
+	Catalog  []lessons.Lesson
+	Progress *lessons.Progress
+	// Open, if not 0, opens that lesson at once instead of the picker.
+	Open int
+	// ASCII draws rules and marks with ASCII characters, for terminals that
+	// draw box-drawing characters double width.
+	ASCII bool
+	// Color turns colour on; false for NO_COLOR and in tests.
+	Color bool
+	// NewRunner makes the runner of an opened lesson; nil means
+	// lessonrun.New.
+	NewRunner func() StepRunner
+}
+
+// shared is the part of the model that outlives copies of it: the runners
+// and the goroutines running steps, so that quitting can stop them all.
+type shared struct {
+	mu      sync.Mutex
+	closed  bool
+	runners []StepRunner
+	wg      sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
+}
+
+// start counts a goroutine in, unless the model was shut down.
+func (s *shared) start() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.wg.Add(1)
+	return true
+}
+
+type screen uint8
+
+const (
+	screenPicker screen = iota
+	screenLesson
+)
+
+type answer struct {
+	given    string
+	correct  bool
+	feedback string
+}
+
+// Model is the lessons program: a picker and a lesson screen.
+type Model struct {
+	cfg   Config
+	sh    *shared
+	w, h  int
+	theme styles
+
+	screen       screen
+	cursor       int // picker
+	confirmReset bool
+	status       string
+
+	lesson  lessons.Lesson
+	step    int
+	runner  StepRunner
+	runID   int
+	results map[int]lessonrun.Result
+	running map[int]bool
+	scroll  int
+	sel     int // selected demo event, among the selectable ones
+	done    bool
+
+	choice   int
+	input    textinput.Model
+	focus    bool // the typed answer field has the keyboard
+	answered map[int]answer
+
+	keys     keyMap
+	help     help.Model
+	showHelp bool
+}
+
+// stepDoneMsg carries a step's result back to the model.
+type stepDoneMsg struct {
+	runID, step int
+	res         lessonrun.Result
+}
+
+// New returns the model. Call Shutdown after the program ends.
+func New(cfg Config) Model {
+	if cfg.NewRunner == nil {
+		cfg.NewRunner = func() StepRunner { return lessonrun.New() }
+	}
+	sh := &shared{}
+	sh.ctx, sh.cancel = context.WithCancel(context.Background())
+	in := textinput.New()
+	in.Prompt = "> "
+	in.CharLimit = 200
+	m := Model{cfg: cfg, sh: sh, w: 80, h: 24, theme: newStyles(cfg.Color, cfg.ASCII),
+		keys: newKeys(cfg.Lang), help: help.New(), input: in}
+	if !cfg.Color {
+		m.help.Styles = help.Styles{}
+	}
+	if cfg.Open > 0 {
+		for i, l := range cfg.Catalog {
+			if l.Number == cfg.Open {
+				m.cursor = i
+			}
+		}
+	}
+	return m
+}
+
+// Init opens the lesson named in the config, if any.
+func (m Model) Init() tea.Cmd {
+	if m.cfg.Open > 0 {
+		return func() tea.Msg { return openMsg{} }
+	}
+	return nil
+}
+
+type openMsg struct{}
+
+// Shutdown stops every step and closes every connection, waiting for
+// their goroutines. It is safe to call more than once.
+func (m Model) Shutdown() {
+	m.sh.mu.Lock()
+	m.sh.closed = true
+	runners := m.sh.runners
+	m.sh.runners = nil
+	m.sh.mu.Unlock()
+	m.sh.cancel()
+	for _, r := range runners {
+		r.Close()
+	}
+	m.sh.wg.Wait()
+}
+
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.input.Width = max(10, msg.Width-8)
+		m.clampScroll()
+		return m, nil
+	case openMsg:
+		return m.open(m.cursor)
+	case stepDoneMsg:
+		if msg.runID == m.runID && m.screen == screenLesson {
+			m.results[msg.step] = msg.res
+			delete(m.running, msg.step)
+			if msg.step == m.step {
+				m.sel = 0
+			}
+		}
+		return m, nil
+	case tea.KeyMsg:
+		if key.Matches(msg, m.keys.ForceQuit) {
+			return m.quit()
+		}
+		if m.screen == screenPicker {
+			return m.pickerKey(msg)
+		}
+		return m.lessonKey(msg)
+	}
+	if m.focus {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// quit ends the program. The runners are closed by Shutdown once the
+// program has returned, so the screen does not freeze meanwhile.
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.saveProgress()
+	return m, tea.Quit
+}
+
+func (m *Model) saveProgress() {
+	if m.cfg.Progress == nil {
+		return
+	}
+	if err := m.cfg.Progress.Save(); err != nil {
+		m.status = fmt.Sprintf(tr(m.cfg.Lang, "saved.error"), err)
+	}
+}
+
+func (m Model) pickerKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.confirmReset {
+		m.confirmReset = false
+		if msg.String() == "y" || msg.String() == "Y" {
+			if m.cfg.Progress != nil {
+				if err := m.cfg.Progress.Reset(); err != nil {
+					m.status = err.Error()
+				} else {
+					m.status = tr(m.cfg.Lang, "reset.done")
+				}
+			}
+		} else {
+			m.status = ""
+		}
+		return m, nil
+	}
+	m.status = ""
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m.quit()
+	case key.Matches(msg, m.keys.Help):
+		m.showHelp = !m.showHelp
+	case key.Matches(msg, m.keys.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, m.keys.Down):
+		m.cursor = min(len(m.cfg.Catalog)-1, m.cursor+1)
+	case key.Matches(msg, m.keys.Open):
+		return m.open(m.cursor)
+	case key.Matches(msg, m.keys.Reset):
+		m.confirmReset = true
+	default:
+		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= len(m.cfg.Catalog) {
+			m.cursor = n - 1
+		}
+	}
+	return m, nil
+}
+
+// open starts lesson i of the catalog on a fresh runner.
+func (m Model) open(i int) (tea.Model, tea.Cmd) {
+	if i < 0 || i >= len(m.cfg.Catalog) {
+		return m, nil
+	}
+	m.closeRunner()
+	m.lesson = m.cfg.Catalog[i]
+	m.cursor = i
+	m.screen = screenLesson
+	m.runner = m.cfg.NewRunner()
+	m.sh.mu.Lock()
+	m.sh.runners = append(m.sh.runners, m.runner)
+	m.sh.mu.Unlock()
+	m.runID++
+	m.results = map[int]lessonrun.Result{}
+	m.running = map[int]bool{}
+	m.answered = map[int]answer{}
+	m.done = false
+	return m.enter(0)
+}
+
+// closeRunner closes the lesson's runner in the background.
+func (m *Model) closeRunner() {
+	r := m.runner
+	if r == nil {
+		return
+	}
+	m.runner = nil
+	m.runID++
+	m.sh.mu.Lock()
+	for i, x := range m.sh.runners {
+		if x == r {
+			m.sh.runners = append(m.sh.runners[:i], m.sh.runners[i+1:]...)
+			break
+		}
+	}
+	m.sh.mu.Unlock()
+	if m.sh.start() {
+		go func() {
+			defer m.sh.wg.Done()
+			r.Close()
+		}()
+	} else {
+		r.Close()
+	}
+}
+
+// enter shows step i, running its actions the first time.
+func (m Model) enter(i int) (tea.Model, tea.Cmd) {
+	m.step, m.scroll, m.sel = i, 0, 0
+	m.choice = 0
+	m.input.Reset()
+	m.focus = false
+	m.input.Blur()
+	s := m.lesson.Steps[i]
+	var cmds []tea.Cmd
+	if c := s.Check; c != nil && !c.IsChoice() && !m.answered[i].correct {
+		m.focus = true
+		cmds = append(cmds, m.input.Focus())
+	}
+	if len(s.Actions) > 0 {
+		if _, ok := m.results[i]; !ok && !m.running[i] {
+			cmds = append(cmds, m.runCmd(i))
+		}
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// runCmd runs step i's actions off the UI goroutine.
+func (m *Model) runCmd(i int) tea.Cmd {
+	m.running[i] = true
+	r, id, acts, sh := m.runner, m.runID, m.lesson.Steps[i].Actions, m.sh
+	return func() tea.Msg {
+		if !sh.start() {
+			return nil
+		}
+		defer sh.wg.Done()
+		return stepDoneMsg{runID: id, step: i, res: r.Run(sh.ctx, acts)}
+	}
+}
+
+func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	s := m.lesson.Steps[m.step]
+	if m.focus {
+		switch {
+		case msg.Type == tea.KeyEnter:
+			return m.grade(m.input.Value())
+		case msg.Type == tea.KeyEsc:
+			m.focus = false
+			m.input.Blur()
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return m, cmd
+	}
+	choiceActive := s.Check != nil && s.Check.IsChoice() && !m.answered[m.step].correct
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m.quit()
+	case key.Matches(msg, m.keys.Help):
+		m.showHelp = !m.showHelp
+	case key.Matches(msg, m.keys.Back):
+		m.saveProgress()
+		m.closeRunner()
+		m.screen = screenPicker
+		return m, nil
+	case choiceActive && msg.Type == tea.KeyEnter:
+		return m.grade(strconv.Itoa(m.choice + 1))
+	case choiceActive && key.Matches(msg, m.keys.Up) && msg.String() != "k":
+		m.choice = max(0, m.choice-1)
+	case choiceActive && key.Matches(msg, m.keys.Down) && msg.String() != "j":
+		m.choice = min(len(s.Check.Choices)-1, m.choice+1)
+	case choiceActive && len(msg.Runes) == 1 && msg.Runes[0] >= '1' && msg.Runes[0] < '1'+rune(len(s.Check.Choices)):
+		m.choice = int(msg.Runes[0] - '1')
+		return m.grade(string(msg.Runes))
+	case key.Matches(msg, m.keys.Next):
+		if m.step+1 < len(m.lesson.Steps) {
+			return m.enter(m.step + 1)
+		}
+		if !m.done {
+			m.done = true
+			if m.cfg.Progress != nil {
+				m.cfg.Progress.MarkDone(m.lesson.Number)
+			}
+			m.saveProgress()
+			return m, nil
+		}
+		m.closeRunner()
+		m.screen = screenPicker
+		m.cursor = min(m.cursor+1, len(m.cfg.Catalog)-1)
+		return m, nil
+	case key.Matches(msg, m.keys.Prev):
+		if m.step > 0 {
+			return m.enter(m.step - 1)
+		}
+	case key.Matches(msg, m.keys.Up):
+		m.scroll = max(0, m.scroll-1)
+	case key.Matches(msg, m.keys.Down):
+		m.scroll++
+	case key.Matches(msg, m.keys.PageUp):
+		m.scroll = max(0, m.scroll-m.bodyHeight()+1)
+	case key.Matches(msg, m.keys.PageDown):
+		m.scroll += m.bodyHeight() - 1
+	case key.Matches(msg, m.keys.Select):
+		m.moveSel(1)
+	case key.Matches(msg, m.keys.SelectBack):
+		m.moveSel(-1)
+	case key.Matches(msg, m.keys.Rerun):
+		if len(s.Actions) > 0 && !m.running[m.step] {
+			delete(m.results, m.step)
+			return m, m.runCmd(m.step)
+		}
+	case key.Matches(msg, m.keys.Answer):
+		if s.Check != nil && !s.Check.IsChoice() {
+			m.focus = true
+			return m, m.input.Focus()
+		}
+	}
+	m.clampScroll()
+	return m, nil
+}
+
+// grade judges an answer to the current step's check and records a pass.
+func (m Model) grade(given string) (tea.Model, tea.Cmd) {
+	c := m.lesson.Steps[m.step].Check
+	if c == nil {
+		return m, nil
+	}
+	ok, fb := c.Grade(given)
+	m.answered[m.step] = answer{given: given, correct: ok, feedback: fb}
+	if ok {
+		m.focus = false
+		m.input.Blur()
+		if m.cfg.Progress != nil {
+			m.cfg.Progress.PassCheck(m.lesson.Number, m.step)
+		}
+		m.saveProgress()
+	}
+	// Bring the feedback into view.
+	m.scroll = max(m.scroll, m.checkLine()-2)
+	m.clampScroll()
+	return m, nil
+}
+
+// moveSel selects the next (d=1) or previous selectable demo event and
+// scrolls it into view.
+func (m *Model) moveSel(d int) {
+	n := len(m.selectables())
+	if n == 0 {
+		return
+	}
+	m.sel = (m.sel + d + n) % n
+	if !m.wide() {
+		if line := m.selLine(); line >= 0 {
+			m.scroll = max(0, line-1)
+		}
+	}
+	m.clampScroll()
+}
+
+func (m Model) selectables() []lessonrun.Event {
+	var out []lessonrun.Event
+	for _, e := range m.results[m.step].Events {
+		if selectable(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
