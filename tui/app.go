@@ -104,6 +104,7 @@ type Model struct {
 	lab    lab
 
 	connInfo   string // "session 1 · client :x ⇄ server :y"
+	follow     int    // a session started with n, whose entries the lab follows
 	contentKey string // what the detail viewport holds
 	sectionH   int
 }
@@ -202,6 +203,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.walk.ran[0] = msg.s.ID
 		}
 		m.status = ""
+		if m.mode == modeWalk && m.walk.err != "" {
+			m.walk.err = ""
+			return m.showStep() // the step that could not run, runs now
+		}
 		return nil
 	case entriesMsg:
 		m.tl.Append(msg)
@@ -215,8 +220,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.showStep()
 		return nil
 	case freeSendMsg:
-		if m.sess == nil {
-			m.free.status, m.free.bad = "no connection: press n", true
+		if m.sess == nil || (m.sess.Closed() && freeTypes[msg.typ] == "close") {
+			m.free.status, m.free.bad = "the connection is closed: esc, then n starts a fresh one", true
 			return nil
 		}
 		return sendFree(m.sess, msg)
@@ -225,7 +230,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.free.status, m.free.bad = "the codec refused: "+describeErr(msg.err)+" (the session goes on)", true
 			if m.sess != nil && m.sess.Closed() {
-				m.free.status += "; the connection is closed, n starts a fresh one"
+				m.free.status += "; the connection is closed: esc, then n starts a fresh one"
 			}
 		}
 		return nil
@@ -266,11 +271,25 @@ func (m *Model) followNew(n int) {
 					return
 				}
 			}
+			return
 		}
+		m.followSession(n)
 	default:
 		if n > 0 {
 			m.selectEntry(len(m.tl.entries) - 1)
 		}
+	}
+}
+
+// followSession selects the last new entry when it belongs to the
+// session started last with n, so a fresh connection comes into view.
+func (m *Model) followSession(n int) {
+	if n == 0 || m.follow == 0 {
+		return
+	}
+	last := len(m.tl.entries) - 1
+	if m.tl.entries[last].Session == m.follow {
+		m.selectEntry(last)
 	}
 }
 
@@ -348,6 +367,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if msg.Alt && m.formFocused() {
+		// esc followed quickly by a key arrives as alt+key: leave the
+		// form, then treat the key as a key of the screen.
+		m.free.leave()
+		m.lab.leave()
+		msg.Alt = false
+	}
 	switch {
 	case m.mode == modeFree && m.free.focused:
 		var cmd tea.Cmd
@@ -394,6 +420,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.sess = nil
 		m.status = "starting a fresh connection..."
+		// The screen follows the new connection; the lab's reaction to
+		// the last send is over.
+		m.follow, m.lab.sid, m.lab.sendErr = m.nextID, 0, ""
 		return m.startSession(m.nextID, false)
 	case key.Matches(msg, k.Next) && m.mode == modeWalk:
 		m.walk.step = min(m.walk.step+1, len(m.walk.steps)-1)
@@ -425,6 +454,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.frame.MoveByte(e, -1)
 	}
 	return nil
+}
+
+// formFocused reports whether a form of the current mode takes the keys.
+func (m Model) formFocused() bool {
+	return (m.mode == modeFree && m.free.focused) || (m.mode == modeLab && m.lab.focused)
 }
 
 // describeErr says what the codec refused, naming the RFC section when

@@ -75,6 +75,14 @@ func (f *freePlay) setFocus(i int) {
 	}
 }
 
+// leave takes the focus from the form; e brings it back to the same field.
+func (f *freePlay) leave() {
+	f.focused = false
+	f.msg.Blur()
+	f.code.Blur()
+	f.frag.Blur()
+}
+
 // Update handles a key while the form has focus.
 func (f freePlay) Update(msg tea.KeyMsg) (freePlay, tea.Cmd) {
 	switch msg.String() {
@@ -85,9 +93,7 @@ func (f freePlay) Update(msg tea.KeyMsg) (freePlay, tea.Cmd) {
 		f.setFocus(f.focus - 1)
 		return f, nil
 	case "esc":
-		f.focused = false
-		f.setFocus(-1)
-		f.msg.Blur()
+		f.leave()
 		return f, nil
 	case "enter":
 		return f, f.send()

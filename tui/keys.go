@@ -13,7 +13,9 @@ type keyMap struct {
 	NewSession, Help, Quit    key.Binding
 	FormNext, FormPrev        key.Binding
 	FormChange, Toggle, Send  key.Binding
+	LabSend                   key.Binding
 	Leave                     key.Binding
+	Wheel                     key.Binding
 	presetHint, payloadSyntax key.Binding
 }
 
@@ -44,33 +46,68 @@ func newKeyMap() keyMap {
 		FormNext:      b([]string{"tab", "down"}, "tab/↓", "next form field"),
 		FormPrev:      b([]string{"shift+tab", "up"}, "shift+tab/↑", "previous form field"),
 		FormChange:    b([]string{"left", "right"}, "←/→", "change choice"),
-		Toggle:        b([]string{" "}, "space", "toggle bit"),
+		Toggle:        b([]string{" "}, "space", "toggle bit (lab)"),
 		Send:          b([]string{"enter"}, "enter", "send"),
+		LabSend:       b([]string{"enter"}, "enter", "send the frame"),
 		Leave:         b([]string{"esc"}, "esc", "leave the form"),
-		presetHint:    b([]string{"ctrl+p"}, "preset", "←/→ on the preset field"),
+		Wheel:         b([]string{"wheel"}, "wheel", "scroll the pane under the pointer"),
+		presetHint:    b([]string{"ctrl+p"}, "preset", "←/→ on the preset field (lab)"),
 		payloadSyntax: b([]string{"ctrl+_"}, "payload", "text, x*200 (repeat), hex 48 65"),
 	}
 }
 
-// ShortHelp is the footer line.
+// ShortHelp is the footer line of the walkthrough.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Back, k.Down, k.Field, k.ByteNext, k.Free, k.Lab, k.Help, k.Quit}
+	return []key.Binding{k.Next, k.Back, k.Down, k.Field, k.ByteNext, k.Free, k.Lab}
 }
 
-// FullHelp is the ? screen: every binding, by area.
-func (k keyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Next, k.Back, k.Walk, k.Free, k.Lab, k.NewSession},
-		{k.Up, k.Down, k.First, k.Last, k.PageUp, k.PageDown},
-		{k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.Help, k.Quit},
-		{k.FormNext, k.FormPrev, k.FormChange, k.Toggle, k.Send, k.Leave, k.Edit, k.presetHint, k.payloadSyntax},
+// helpGroup is one titled part of the ? screen.
+type helpGroup struct {
+	title    string
+	bindings []key.Binding
+}
+
+// groups is the ? screen: every binding, by the mode it works in.
+func (k keyMap) groups() []helpGroup {
+	return []helpGroup{
+		{"anywhere (outside a form)", []key.Binding{k.Walk, k.Free, k.Lab, k.NewSession, k.Help, k.Quit}},
+		{"walkthrough (w)", []key.Binding{k.Next, k.Back}},
+		{"timeline and frame, in every mode", []key.Binding{k.Up, k.Down, k.First, k.Last, k.Field, k.FieldBack,
+			k.ByteNext, k.BytePrev, k.PageUp, k.PageDown, k.Wheel}},
+		{"free play (f) and raw frame lab (r)", []key.Binding{k.Edit, k.LabSend}},
+		{"in a form", []key.Binding{k.FormNext, k.FormPrev, k.FormChange, k.Toggle, k.Send, k.Leave, k.presetHint, k.payloadSyntax}},
 	}
 }
 
-// formKeys is the footer line while a form has focus.
-type formKeys struct{ k keyMap }
-
-func (f formKeys) ShortHelp() []key.Binding {
-	return []key.Binding{f.k.FormNext, f.k.FormChange, f.k.Toggle, f.k.Send, f.k.Leave}
+// FullHelp is every binding, by area.
+func (k keyMap) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, g := range k.groups() {
+		out = append(out, g.bindings)
+	}
+	return out
 }
-func (f formKeys) FullHelp() [][]key.Binding { return f.k.FullHelp() }
+
+// footerKeys returns the mode's keys and the tail that is never cut. The
+// footer's words are shorter than the ? screen's.
+func (m Model) footerKeys() (body, tail []key.Binding) {
+	k := m.keys
+	short := func(b key.Binding, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+	}
+	frame := []key.Binding{short(k.Down, "frame"), short(k.Field, "field"), short(k.ByteNext, "byte")}
+	switch {
+	case m.mode == modeFree && m.free.focused:
+		return []key.Binding{short(k.FormNext, "next field"), k.FormChange, k.Send}, []key.Binding{k.Leave}
+	case m.mode == modeLab && m.lab.focused:
+		change := key.NewBinding(key.WithKeys("left", "right", " "), key.WithHelp("←/→/space", "change"))
+		return []key.Binding{short(k.FormNext, "next field"), change, short(k.LabSend, "send")}, []key.Binding{k.Leave}
+	case m.mode == modeFree:
+		return append([]key.Binding{short(k.Edit, "edit"), short(k.NewSession, "new connection")}, append(frame, k.Walk, k.Lab)...),
+			[]key.Binding{k.Help, k.Quit}
+	case m.mode == modeLab:
+		return append([]key.Binding{short(k.Edit, "edit"), short(k.LabSend, "send"), short(k.NewSession, "new connection")},
+			append(frame, k.Walk, k.Free)...), []key.Binding{k.Help, k.Quit}
+	}
+	return append([]key.Binding{short(k.Next, "next step"), k.Back}, append(frame, k.Free, k.Lab)...), []key.Binding{k.Help, k.Quit}
+}

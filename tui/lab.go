@@ -8,7 +8,9 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -173,6 +175,14 @@ func (l *lab) setFocus(i int) {
 	}
 }
 
+// leave takes the focus from the form; e brings it back to the same field.
+func (l *lab) leave() {
+	l.focused = false
+	for _, f := range []*textField{&l.length, &l.key, &l.payload, &l.hex} {
+		f.Blur()
+	}
+}
+
 // Update handles a key while the lab form has focus.
 func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
 	switch msg.String() {
@@ -183,9 +193,7 @@ func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
 		l.setFocus(l.focus - 1)
 		return l, nil
 	case "esc":
-		l.focused = false
-		l.setFocus(-1)
-		l.hex.Blur()
+		l.leave()
 		return l, nil
 	case "enter":
 		b, err := l.Bytes()
@@ -193,9 +201,7 @@ func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
 			l.err = err.Error()
 			return l, nil
 		}
-		l.focused = false
-		l.setFocus(-1)
-		l.hex.Blur()
+		l.leave()
 		return l, func() tea.Msg { return labSendMsg{b: b} }
 	}
 	d := 0
@@ -264,7 +270,9 @@ func sendRaw(s *session.Session, b []byte) tea.Cmd {
 }
 
 // View draws the builder and the server's reaction in width columns.
-func (l lab) View(st styles, width int, entries []session.Entry) string {
+// compact is the short layout of small screens: no hint line (the footer
+// has the keys) and the reaction in at most two lines.
+func (l lab) View(st styles, width int, compact bool, entries []session.Entry) string {
 	mark := func(i int, s string) string {
 		if l.focused && l.focus == i {
 			return st.focus.Render("»" + s)
@@ -287,7 +295,7 @@ func (l lab) View(st styles, width int, entries []session.Entry) string {
 	}
 	line := ""
 	for _, f := range fields {
-		if line != "" && len([]rune(line))+len([]rune(f)) > width {
+		if line != "" && lipgloss.Width(line)+lipgloss.Width(f) > width {
 			b.WriteString(line + "\n")
 			line = ""
 		}
@@ -298,25 +306,31 @@ func (l lab) View(st styles, width int, entries []session.Entry) string {
 	b.WriteString(mark(labHex, "bytes: ") + l.hex.View() + "\n")
 	switch {
 	case l.err != "":
-		b.WriteString(st.bad.Render(" ✗ "+l.err) + "\n")
+		b.WriteString(st.bad.Render(indent(render.Wrap("✗ "+l.err, width-1), " ", " ")) + "\n")
+	case compact:
 	case l.focused:
-		b.WriteString(st.dim.Render(" tab: field · space/←→: toggle, change · type in len/key/payload/bytes · enter: send from the client · esc") + "\n")
+		b.WriteString(st.dim.Render(indent(render.Wrap("tab: next field · space/←→: toggle, change · type in len, key, payload or bytes · enter: send from the client · esc: leave", width-1), " ", " ")) + "\n")
 	default:
-		b.WriteString(st.dim.Render(" e: edit the frame · enter: send it · n: fresh connection") + "\n")
+		b.WriteString(st.dim.Render(indent(render.Wrap("e: edit the frame · enter: send it · n: fresh connection", width-1), " ", " ")) + "\n")
 	}
-	b.WriteString(l.reaction(st, width, entries))
+	b.WriteString(l.reaction(st, width, compact, entries))
 	return b.String()
 }
 
 // reaction reads the server's answer to the last send from the timeline.
-func (l lab) reaction(st styles, width int, entries []session.Entry) string {
+func (l lab) reaction(st styles, width int, compact bool, entries []session.Entry) string {
 	if l.sid == 0 {
 		return st.dim.Render(" server's reaction: send a frame to see it")
 	}
 	if l.sendErr != "" {
-		return st.bad.Render(" ✗ the client could not send: "+l.sendErr) + st.dim.Render(" (n: fresh connection)")
+		return st.bad.Render(indent(render.Wrap("✗ the client could not send: "+l.sendErr, width-1), " ", " ")) + st.dim.Render(" (n: fresh connection)")
 	}
-	var lines []string
+	type item struct {
+		text  string
+		style lipgloss.Style
+	}
+	var items []item
+	plain := lipgloss.NewStyle()
 	seenRaw, accepted := false, false
 	for i := l.from; i < len(entries) && i < l.from+12; i++ {
 		e := entries[i]
@@ -329,33 +343,75 @@ func (l lab) reaction(st styles, width int, entries []session.Entry) string {
 		case !seenRaw:
 		case e.Kind == session.KindFrame && e.Dir == session.ClientToServer && e.Violation != nil:
 			v := e.Violation
-			lines = append(lines, st.bad.Render(fmt.Sprintf(" ✗ §%s: %s", v.Section, v.Msg)))
+			items = append(items, item{fmt.Sprintf("✗ §%s: %s", v.Section, v.Msg), st.bad})
 		case e.Kind == session.KindFrame && e.Dir == session.ClientToServer:
 			accepted = true
-			lines = append(lines, st.good.Render(fmt.Sprintf(" ✓ the server read a valid %s frame", e.Header.Opcode)))
+			items = append(items, item{fmt.Sprintf("✓ the server read a valid %s frame", e.Header.Opcode), st.good})
 		case e.Kind == session.KindFrame && e.Header.Opcode == protocol.OpClose:
 			code, reason, _ := protocol.ParseClosePayload(e.Unmasked)
-			lines = append(lines, fmt.Sprintf(" ← close frame %s %q", code, reason))
+			if compact {
+				items = append(items, item{fmt.Sprintf("← close %d", uint16(code)), plain})
+			} else {
+				items = append(items, item{fmt.Sprintf("← close frame %s %q", code, reason), plain})
+			}
 		case e.Kind == session.KindFrame:
-			lines = append(lines, fmt.Sprintf(" ← %s frame: the echo", e.Header.Opcode))
+			items = append(items, item{fmt.Sprintf("← %s frame: the echo", e.Header.Opcode), plain})
+		case e.Kind == session.KindClosed && compact:
+			items = append(items, item{fmt.Sprintf("✕ %s TCP closed", roleOf(e)), plain})
 		case e.Kind == session.KindClosed:
-			lines = append(lines, " ✕ "+closedText(e))
+			// The error, if any, repeats the violation above.
+			c, cl := e, *e.Closed
+			cl.Err = nil
+			c.Closed = &cl
+			items = append(items, item{"✕ " + closedText(c), plain})
 		}
 	}
 	if !seenRaw {
 		return " server's reaction: sending..."
 	}
-	if len(lines) == 0 {
-		lines = append(lines, " (no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)")
+	if len(items) == 0 {
+		items = append(items, item{"(no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)", st.dim})
 	}
-	tail := " n: start a fresh connection"
+	tail := "n: start a fresh connection"
 	if accepted {
-		tail = " e: edit and send another"
+		tail = "e: edit and send another"
+	}
+	if compact {
+		// The first line says what the server saw, the second what it
+		// did about it; the timeline has the details.
+		first := items[0]
+		var rest []string
+		for _, it := range items[1:] {
+			rest = append(rest, it.text)
+		}
+		rest = append(rest, tail)
+		return first.style.Render(fit(" reaction: "+first.text, width)) + "\n" + fit(" "+strings.Join(rest, " · "), width)
 	}
 	out := []string{st.title.Render(" server's reaction:")}
-	for _, ln := range lines {
-		out = append(out, ln)
+	for _, it := range items {
+		out = append(out, it.style.Render(indent(render.Wrap(it.text, max(10, width-3)), "   ", " ")))
 	}
-	out = append(out, st.dim.Render(tail))
+	out = append(out, st.dim.Render(" "+tail))
 	return strings.Join(out, "\n")
+}
+
+// roleOf names the endpoint an entry belongs to.
+func roleOf(e session.Entry) string {
+	if e.Dir == session.ServerToClient {
+		return "server"
+	}
+	return "client"
+}
+
+// indent prefixes the first line of s with first and the others with rest.
+func indent(s, rest, first string) string {
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = first + lines[i]
+		} else {
+			lines[i] = rest + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }

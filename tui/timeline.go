@@ -96,12 +96,23 @@ func (t timeline) View(st styles) string {
 	return strings.Join(lines, "\n")
 }
 
-// Strip draws the compact timeline of small screens: the selected entry
-// and its neighbours on three lines.
-func (t timeline) Strip(st styles) string {
+// Strip draws the compact timeline of narrow screens in n lines: the
+// selected entry and its neighbours, or, in one line, the selected entry
+// and where it is in the list.
+func (t timeline) Strip(st styles, n int) string {
+	if n <= 1 {
+		e, ok := t.Selected()
+		if !ok {
+			return fit(" connecting...", t.width)
+		}
+		pos := fmt.Sprintf("  %d/%d ↑↓", t.sel+1, len(t.entries))
+		row := entryRow(e, true)
+		w := max(0, t.width-len([]rune(pos)))
+		return st.selected.Render(fit(row, w)) + st.dim.Render(fit(pos, t.width-w))
+	}
 	c := t
-	c.height = 3
-	c.offset = max(0, t.sel-1)
+	c.height = n
+	c.offset = max(0, t.sel-(n-1)/2)
 	return c.View(st)
 }
 
@@ -151,6 +162,7 @@ func entryRow(e session.Entry, sel bool) string {
 	switch e.Kind {
 	case session.KindHandshake:
 		first, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
+		first = strings.TrimPrefix(first, "HTTP/1.1 ") // "101 Switching Protocols" fits
 		return fmt.Sprintf("%s#%-3d %s %s", mark, e.Seq, arrow, first)
 	case session.KindFrame:
 		fin, m, bad := "   ", " ", ""

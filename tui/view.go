@@ -4,18 +4,44 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 // timelineWidth is the width of the timeline column on wide screens.
-const timelineWidth = 40
+const timelineWidth = 42
 
-// wide reports whether the timeline gets its own column; otherwise it is
-// a three-line strip above the rest.
-func (m Model) wide() bool { return m.width >= 100 && m.height >= 30 }
+// wide reports whether the timeline gets its own column: when the bit
+// grid still fits beside it. Otherwise the timeline is a strip above the
+// rest (see stripLines).
+func (m Model) wide() bool {
+	return m.width >= timelineWidth+1+render.GridWidth+1 && m.height >= 30
+}
+
+// stripLines is the height of the timeline strip of narrow screens: the
+// selected entry and its neighbours, or only the selected entry when the
+// height is short and the forms need the room.
+func (m Model) stripLines() int {
+	if m.height < 22 || (m.height < 30 && m.mode != modeWalk) {
+		return 1
+	}
+	return 3
+}
+
+// compact reports whether the forms should use their short layout.
+func (m Model) compact() bool { return !m.wide() && m.height < 30 }
+
+// maxSection is the most lines the mode's own part may take, so that the
+// dissection keeps at least a few lines.
+func (m Model) maxSection() int {
+	body := m.height - 2 - 1 // header, footer, detail title
+	if !m.wide() {
+		body -= m.stripLines()
+	}
+	return max(1, body-max(3, body/3))
+}
 
 // rightWidth is the width of the section and detail panes.
 func (m Model) rightWidth() int {
@@ -34,7 +60,7 @@ func (m Model) section() string {
 	case modeFree:
 		s = m.free.View(m.st, w)
 	case modeLab:
-		s = m.lab.View(m.st, w, m.tl.entries)
+		s = m.lab.View(m.st, w, m.compact(), m.tl.entries)
 	default:
 		if m.wide() {
 			s = m.walk.View(m.st, w, 7)
@@ -42,7 +68,7 @@ func (m Model) section() string {
 			s = m.walk.View(m.st, w, 1) // the text goes into the detail pane
 		}
 	}
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+	return clampLines(lipgloss.NewStyle().MaxWidth(w).Render(s), m.maxSection())
 }
 
 // layout sizes the panes for the current screen.
@@ -52,8 +78,8 @@ func (m *Model) layout() {
 	if m.wide() {
 		m.tl.height, m.tl.width = body, timelineWidth
 	} else {
-		m.tl.height, m.tl.width = 3, m.width
-		body -= 3
+		m.tl.height, m.tl.width = m.stripLines(), m.width
+		body -= m.tl.height
 	}
 	m.detail.Width = m.rightWidth()
 	m.detail.Height = max(1, body-m.sectionH-1)
@@ -127,7 +153,7 @@ func (m Model) View() string {
 		sep := strings.TrimSuffix(strings.Repeat(m.st.sep.Render("│")+"\n", max(1, m.height-2)), "\n")
 		body = lipgloss.JoinHorizontal(lipgloss.Top, m.tl.View(m.st), sep, right)
 	} else {
-		body = m.tl.Strip(m.st) + "\n" + right
+		body = m.tl.Strip(m.st, m.stripLines()) + "\n" + right
 	}
 	body = lipgloss.NewStyle().MaxHeight(max(1, m.height-2)).MaxWidth(m.width).Render(body)
 	if pad := m.height - 2 - lipgloss.Height(body); pad > 0 {
@@ -136,31 +162,71 @@ func (m Model) View() string {
 	return header + "\n" + body + "\n" + m.footerView()
 }
 
-// helpView is the ? screen: every key (bubbles help) and how to reach
-// each part of the program. ↑/↓ scroll it on small screens.
+// helpView is the ? screen: every key of every mode (bubbles help),
+// grouped by where it works, and how to reach each part of the program.
+// Groups sit side by side when they fit; ↑/↓ scroll it on small screens.
 func (m Model) helpView() string {
-	h := m.help
-	h.Width = m.width
-	groups := m.keys.FullHelp()
-	body := m.st.title.Render("keys") + "  " + m.st.dim.Render("(? or esc: back · ↑↓ scroll)") + "\n" +
-		h.FullHelpView(groups[:2]) + "\n\n" + h.FullHelpView(groups[2:]) + "\n\n" +
-		render.Wrap(strings.Join(helpNotes, "\n\n"), m.width-1)
-	lines := strings.Split(body, "\n")
-	top := min(m.helpTop, max(0, len(lines)-(m.height-1)))
+	lines := m.helpLines()
+	rows := max(1, m.height-1)
+	top := min(m.helpTop, max(0, len(lines)-rows))
+	more := len(lines) - top - rows
 	lines = lines[top:]
-	for len(lines) < m.height-1 {
+	if more > 0 {
+		lines = append(lines[:rows-1], m.st.dim.Render(fmt.Sprintf("↓ %d more lines", more)))
+	}
+	for len(lines) < rows {
 		lines = append(lines, "")
 	}
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(lines[:m.height-1], "\n"))
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(lines[:rows], "\n"))
+}
+
+// helpLines is the whole ? screen, line by line.
+func (m Model) helpLines() []string {
+	h := m.help
+	var blocks []string
+	for _, g := range m.keys.groups() {
+		blocks = append(blocks, m.st.title.Render(g.title)+"\n"+h.FullHelpView([][]key.Binding{g.bindings}))
+	}
+	var rows []string
+	var row []string
+	rowW := 0
+	for _, b := range blocks {
+		w := lipgloss.Width(b)
+		if len(row) > 0 && rowW+3+w > m.width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowW = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, "   ")
+			rowW += 3
+		}
+		row = append(row, b)
+		rowW += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	body := m.st.title.Render("keys") + "  " + m.st.dim.Render("(? or esc: back · ↑↓ scroll)") + "\n" +
+		strings.Join(rows, "\n\n") + "\n\n" +
+		render.Wrap(strings.Join(helpNotes, "\n\n"), max(10, m.width-1))
+	return strings.Split(body, "\n")
 }
 
 var helpNotes = []string{
-	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the right side dissects the selected one.",
-	"Walkthrough (w): space, enter or → runs the next real exchange; ← goes back.",
-	"Free play (f): type a message, choose the sender and the type with ←/→, enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on.",
-	"Raw frame lab (r): pick a preset with ←/→, toggle bits with space, or type hex in bytes; enter sends the exact bytes from the client. n starts a fresh connection afterwards.",
+	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the rest of the screen dissects the selected one: bit grid, fields, hex dump, unmasking and why.",
+	"Walkthrough (w): space, enter or → runs the next real exchange; ← goes back. When the connection has closed, n opens a fresh one.",
+	"Free play (f): the form opens with the cursor in the message. Type it, tab to the sender and the type and change them with ←/→ (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. esc leaves the form, so letters are keys again; e goes back in.",
+	"Raw frame lab (r): pick a preset with ←/→, tab to a bit and toggle it with space, or type hex in bytes; enter sends the exact bytes from the client and the server's reaction appears: the rule broken with its RFC section, its close frame, the connection ending. n then starts a fresh connection. Presets: " + presetNames() + ".",
 	"Linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); [ and ] walk the hex dump and select the field of each byte.",
 	"The mouse wheel scrolls the pane under the pointer; NO_COLOR=1 turns colour off.",
+}
+
+func presetNames() string {
+	var names []string
+	for _, p := range labPresets {
+		names = append(names, p.name)
+	}
+	return strings.Join(names, "; ")
 }
 
 func (m Model) headerView() string {
@@ -215,12 +281,37 @@ func (m Model) detailTitle() string {
 	return m.st.sep.Render(fit(s+strings.Repeat("─", max(0, w)), w))
 }
 
+// footerView is the keys of the current mode, cut to the width, always
+// ending with the way to the help (or out of the form). It cuts whole
+// items itself: bubbles' help keeps adding items once even its ellipsis
+// no longer fits.
 func (m Model) footerView() string {
-	h := m.help
-	h.Width = m.width
-	var km help.KeyMap = m.keys
-	if (m.mode == modeFree && m.free.focused) || (m.mode == modeLab && m.lab.focused) {
-		km = formKeys{m.keys}
+	body, tail := m.footerKeys()
+	st := m.help.Styles
+	sep := st.ShortSeparator.Render(m.help.ShortSeparator)
+	item := func(b key.Binding) string {
+		return st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
 	}
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(" " + h.View(km))
+	var ts []string
+	for _, b := range tail {
+		ts = append(ts, item(b))
+	}
+	t := strings.Join(ts, sep)
+	room := m.width - 1 - lipgloss.Width(t) - lipgloss.Width(sep)
+	var parts []string
+	used := 0
+	for i, b := range body {
+		it := item(b)
+		w := lipgloss.Width(it) + lipgloss.Width(sep)
+		if used+w > room {
+			if i > 0 && used+2 <= room {
+				parts = append(parts, st.Ellipsis.Render("…"))
+			}
+			break
+		}
+		parts = append(parts, it)
+		used += w
+	}
+	parts = append(parts, t)
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(" " + strings.Join(parts, sep))
 }
