@@ -4,6 +4,6 @@ go 1.24.2
 
 require github.com/wsanatomy/wsanatomy v0.0.0-00010101000000-000000000000
 
-require github.com/gorilla/websocket v1.5.3 // indirect
+require github.com/gorilla/websocket v1.5.3
 
 replace github.com/wsanatomy/wsanatomy => ../
