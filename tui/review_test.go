@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+)
+
+// TestFooterPerMode checks that the footer shows the keys of the mode on
+// screen, and always the way to the help and out.
+func TestFooterPerMode(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 20}, {40, 12}} {
+		m := recordedModel(t, size[0], size[1])
+		cases := []struct {
+			name      string
+			keys      []string
+			want, not []string
+		}{
+			{"walkthrough", nil, []string{"next step", "? help", "q quit"}, []string{"edit", "esc"}},
+			{"free play form", []string{"f"}, []string{"esc leave the form"}, []string{"next step", "toggle"}},
+			{"free play", []string{"f", "esc"}, []string{"e edit", "? help", "q quit"}, []string{"next step", "← back"}},
+			{"lab form", []string{"r"}, []string{"esc leave the form"}, []string{"next step"}},
+			{"lab", []string{"r", "esc"}, []string{"e edit", "? help", "q quit"}, []string{"next step", "← back"}},
+		}
+		for _, c := range cases {
+			mm := send(m, keys(c.keys...)...)
+			f := mm.footerView()
+			if w := lipgloss.Width(f); w > size[0] {
+				t.Errorf("%dx%d %s: footer is %d columns wide", size[0], size[1], c.name, w)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(f, w) {
+					t.Errorf("%dx%d %s: footer %q lacks %q", size[0], size[1], c.name, f, w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(f, n) {
+					t.Errorf("%dx%d %s: footer %q shows %q, a key of another mode", size[0], size[1], c.name, f, n)
+				}
+			}
+		}
+	}
+}
+
+// TestHelpListsEveryKey checks that the ? screen, scrolled through, names
+// every binding at every width.
+func TestHelpListsEveryKey(t *testing.T) {
+	for _, w := range []int{120, 80, 40} {
+		m := recordedModel(t, w, 24)
+		all := strings.Join(m.helpLines(), "\n")
+		for _, g := range m.keys.groups() {
+			if !strings.Contains(all, g.title) {
+				t.Errorf("width %d: help lacks the group %q", w, g.title)
+			}
+			for _, b := range g.bindings {
+				if !strings.Contains(all, b.Help().Desc) {
+					t.Errorf("width %d: help lacks %q (%s)", w, b.Help().Desc, b.Help().Key)
+				}
+			}
+		}
+		for _, p := range labPresets {
+			if !strings.Contains(strings.Join(strings.Fields(all), " "), p.name) {
+				t.Errorf("width %d: help does not name the preset %q", w, p.name)
+			}
+		}
+		// Scrolling reaches the end.
+		m = send(m, keys("?")...)
+		for range len(m.helpLines()) {
+			m = send(m, keys("down")...)
+		}
+		if v := m.View(); strings.Contains(v, "more lines") {
+			t.Errorf("width %d: scrolled to the end, the help still says there is more", w)
+		}
+	}
+}
+
+// TestLabFollowsFreshSession checks that after a raw send and n, the lab
+// forgets the old reaction and the timeline selects the new session's
+// entries as they arrive.
+func TestLabFollowsFreshSession(t *testing.T) {
+	m := recordedModel(t, 80, 24)
+	m = send(m, keys("r", "esc")...)
+	m.lab.sid, m.lab.from = 1, 0
+	m = send(m, keys("n")...)
+	if m.lab.sid != 0 || m.follow != m.nextID {
+		t.Fatalf("after n: lab watches session %d, follow %d; want 0 and %d", m.lab.sid, m.follow, m.nextID)
+	}
+	if v := m.View(); !strings.Contains(v, "send a frame to see it") {
+		t.Errorf("after n the lab still shows the old reaction:\n%s", v)
+	}
+	fresh := []session.Entry{
+		{Seq: 100, Session: m.follow, Tag: -1, Kind: session.KindNote, Note: "session 2: a fresh connection"},
+		{Seq: 101, Session: m.follow, Tag: 0, Kind: session.KindHandshake, Handshake: recordedWalk(t)[0].Handshake},
+	}
+	m = send(m, entriesMsg(fresh))
+	if e, _ := m.tl.Selected(); e.Seq != 101 {
+		t.Errorf("after the fresh session's entries the selection is #%d, want #101", e.Seq)
+	}
+	if !strings.Contains(m.View(), "#101") {
+		t.Errorf("the fresh session's handshake is not on screen")
+	}
+}
+
+// TestAltKeyLeavesForm checks that esc pressed just before a key (which
+// arrives as alt+key) leaves the form and the key works as a key.
+func TestAltKeyLeavesForm(t *testing.T) {
+	m := recordedModel(t, 80, 24)
+	m = send(m, keys("r")...)
+	m = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("f"), Alt: true})
+	if m.mode != modeFree || m.lab.focused {
+		t.Errorf("alt+f in the lab form: mode %d, lab focused %v; want free play", m.mode, m.lab.focused)
+	}
+	m = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("w"), Alt: true})
+	if m.mode != modeWalk {
+		t.Errorf("alt+w in the free play form: mode %d, want walkthrough", m.mode)
+	}
+	if m.free.msg.focused || m.free.frag.focused {
+		t.Errorf("a field keeps its cursor after leaving the form")
+	}
+}
+
+// TestMouseWheelScrollsTimeline checks that the wheel over the timeline
+// column scrolls it, and over the dissection scrolls that.
+func TestMouseWheelScrollsTimeline(t *testing.T) {
+	m := recordedModel(t, 120, 30)
+	m = send(m, entriesMsg(manyFrames(100)))
+	wheel := func(x int, b tea.MouseButton) tea.Msg {
+		return tea.MouseMsg{X: x, Y: 5, Action: tea.MouseActionPress, Button: b}
+	}
+	m = send(m, wheel(5, tea.MouseButtonWheelDown), wheel(5, tea.MouseButtonWheelDown))
+	if m.tl.offset != 6 {
+		t.Errorf("two wheel steps down over the timeline: offset %d, want 6", m.tl.offset)
+	}
+	if !strings.Contains(m.View(), "#6 ") {
+		t.Errorf("the scrolled timeline does not show entry #6")
+	}
+	m = send(m, keys("space", "space")...) // the masked Hello: a long dissection
+	m = send(m, wheel(80, tea.MouseButtonWheelDown))
+	if m.detail.YOffset != 3 {
+		t.Errorf("wheel over the dissection: offset %d, want 3", m.detail.YOffset)
+	}
+}
+
+// TestTinyTerminals renders every part of the screen at small and odd
+// sizes: it must not panic and must stay inside the terminal.
+func TestTinyTerminals(t *testing.T) {
+	seqs := [][]string{nil, {"space", "space", "tab", "]"}, {"f"}, {"f", "esc"}, {"r"}, {"r", "esc"}, {"?"}, {"?", "down", "down"}}
+	for _, size := range [][2]int{{0, 0}, {1, 1}, {10, 3}, {20, 5}, {40, 12}, {60, 20}, {100, 30}} {
+		for _, seq := range seqs {
+			m := recordedModel(t, size[0], size[1])
+			m = send(m, keys(seq...)...)
+			v := m.View()
+			lines := strings.Split(v, "\n")
+			if size[1] > 2 && len(lines) != size[1] {
+				t.Errorf("%dx%d after %v: %d lines", size[0], size[1], seq, len(lines))
+			}
+			for i, l := range lines {
+				if w := lipgloss.Width(l); size[0] > 0 && w > size[0] {
+					t.Errorf("%dx%d after %v: line %d is %d columns: %q", size[0], size[1], seq, i, w, l)
+					break
+				}
+			}
+		}
+	}
+}
