@@ -93,14 +93,14 @@ func dissect(e session.Entry, o dissectOptions) string {
 		}
 		if hs.Accept != nil {
 			section("Sec-WebSocket-Accept, step by step")
-			b.WriteString(render.AcceptSteps(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t))
+			b.WriteString(render.AcceptStepsFor(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t, o.width))
 		}
 	case session.KindFrame, session.KindRaw:
 		f := render.ParseFrame(e.Wire)
 		if e.Kind == session.KindFrame && len(e.Unmasked) > 0 {
 			f.Unmasked = e.Unmasked
 		}
-		b.WriteString(render.BitGrid(f, t, o.field))
+		b.WriteString(render.BitGridFor(f, t, o.field, o.width))
 		if o.field != render.FieldNone {
 			st, en := f.Span(o.field)
 			fmt.Fprintf(&b, "\n» selected: %s = %s (byte %d", o.field.Name(), f.Value(o.field), st)
@@ -115,7 +115,7 @@ func dissect(e session.Entry, o dissectOptions) string {
 		section("fields")
 		b.WriteString(render.FieldTable(f, t, o.field, o.width))
 		section("bytes")
-		b.WriteString(render.HexDump(f, t, o.field, o.cursor, render.HexLimit))
+		b.WriteString(render.HexDumpFor(f, t, o.field, o.cursor, render.HexLimit, o.width))
 		legend := render.HexLegend
 		if len(legend) > o.width {
 			legend = render.Wrap(legend, o.width)

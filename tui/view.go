@@ -239,18 +239,23 @@ func (m Model) headerView() string {
 	default:
 		left = fmt.Sprintf(" wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
 	}
-	right := "connecting... "
+	right, short := "connecting... ", "… "
 	if m.connInfo != "" {
 		state := "● open"
 		if m.sess == nil || m.sess.Closed() {
 			state = "○ closed"
 		}
-		right = m.connInfo + "  " + state + " "
+		right, short = m.connInfo+"  "+state+" ", state+" "
 	}
 	if m.status != "" {
 		right = m.status + " "
 	}
+	// On a narrow screen the connection's state stays, its ports go.
 	gap := m.width - len([]rune(left)) - len([]rune(right))
+	if gap < 1 {
+		right = short
+		gap = m.width - len([]rune(left)) - len([]rune(right))
+	}
 	if gap < 1 {
 		right = ""
 		gap = max(0, m.width-len([]rune(left)))

@@ -21,11 +21,31 @@ type cell struct {
 	byteHi     int // last frame byte the cell covers
 }
 
+// NarrowGridWidth is the width of a bit grid of 16 bits a row, for
+// screens too narrow for [GridWidth].
+const NarrowGridWidth = 33
+
+// gridRuler16 numbers the bits of a 16-bit row.
+const gridRuler16 = " 0                   1\n" +
+	" 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5"
+
 // BitGrid draws the frame's header, and the first payload bytes that
 // complete its last row, as the 32-bit-a-row figure of RFC 6455 §5.2,
 // holding the frame's real bits. Each field is coloured and labelled; sel
 // is drawn reversed.
-func BitGrid(f Frame, t Theme, sel Field) string {
+func BitGrid(f Frame, t Theme, sel Field) string { return bitGrid(f, t, sel, 32) }
+
+// BitGridFor draws the bit grid for width columns: the §5.2 figure when
+// it fits, otherwise the same fields 16 bits a row.
+func BitGridFor(f Frame, t Theme, sel Field, width int) string {
+	if width < GridWidth {
+		return bitGrid(f, t, sel, 16) + "\n" + Wrap("(16 bits a row here; the RFC's figure has 32: a wider terminal shows it)", max(10, width))
+	}
+	return BitGrid(f, t, sel)
+}
+
+func bitGrid(f Frame, t Theme, sel Field, rowBits int) string {
+	rowBytes := rowBits / 8
 	n := len(f.Wire)
 	if f.HeaderLen > 0 {
 		shown := (f.HeaderLen + 3) / 4 * 4
@@ -37,16 +57,20 @@ func BitGrid(f Frame, t Theme, sel Field) string {
 		n = min(n, 16)
 	}
 	var b strings.Builder
-	b.WriteString(gridRuler)
+	if rowBits == 32 {
+		b.WriteString(gridRuler)
+	} else {
+		b.WriteString(gridRuler16)
+	}
 	b.WriteByte('\n')
 	var prev []cell
-	for row := 0; row*4 < n; row++ {
-		cells := rowCells(f, row, min(4, n-row*4))
+	for row := 0; row*rowBytes < n; row++ {
+		cells := rowCells(f, row, rowBits, min(rowBytes, n-row*rowBytes))
 		b.WriteString(border(prev, cells))
 		b.WriteByte('\n')
-		b.WriteString(rowLine(f, t, sel, row, cells, true))
+		b.WriteString(rowLine(f, t, sel, row, rowBits, cells, true))
 		b.WriteByte('\n')
-		b.WriteString(rowLine(f, t, sel, row, cells, false))
+		b.WriteString(rowLine(f, t, sel, row, rowBits, cells, false))
 		b.WriteByte('\n')
 		prev = cells
 	}
@@ -60,10 +84,10 @@ func BitGrid(f Frame, t Theme, sel Field) string {
 	return b.String()
 }
 
-func rowCells(f Frame, row, nbytes int) []cell {
+func rowCells(f Frame, row, rowBits, nbytes int) []cell {
 	var cells []cell
 	for bit := 0; bit < nbytes*8; bit++ {
-		abs := row*32 + bit
+		abs := row*rowBits + bit
 		fl := f.BitField(abs)
 		if len(cells) > 0 && cells[len(cells)-1].field == fl && fl != FieldNone {
 			c := &cells[len(cells)-1]
@@ -99,7 +123,7 @@ func border(above, below []cell) string {
 }
 
 // rowLine draws the bit values (values true) or the labels of one row.
-func rowLine(f Frame, t Theme, sel Field, row int, cells []cell, values bool) string {
+func rowLine(f Frame, t Theme, sel Field, row, rowBits int, cells []cell, values bool) string {
 	var b strings.Builder
 	for _, c := range cells {
 		b.WriteByte('|')
@@ -108,7 +132,7 @@ func rowLine(f Frame, t Theme, sel Field, row int, cells []cell, values bool) st
 		if values {
 			bits := make([]byte, 0, w)
 			for bit := c.first; bit < c.end; bit++ {
-				abs := row*32 + bit
+				abs := row*rowBits + bit
 				v := f.Wire[abs/8] >> (7 - abs%8) & 1
 				if bit > c.first {
 					bits = append(bits, ' ')

@@ -90,19 +90,49 @@ func HeaderValue(raw []byte, name string) string {
 // AcceptSteps shows the Sec-WebSocket-Accept computation of §4.2.2 step by
 // step and checks the result against got, the value the server sent.
 func AcceptSteps(s protocol.AcceptSteps, got string, t Theme) string {
+	return AcceptStepsFor(s, got, t, 100)
+}
+
+// AcceptStepsFor is [AcceptSteps] in width columns: long values continue
+// on the next lines, under the first.
+func AcceptStepsFor(s protocol.AcceptSteps, got string, t Theme, width int) string {
+	const ind = "               " // under the values
+	valW := max(20, width-len(ind))
 	var b strings.Builder
-	fmt.Fprintf(&b, "  1. key       %s\n", s.Key)
-	fmt.Fprintf(&b, "  2. + GUID    %s\n", s.Concatenated)
-	fmt.Fprintf(&b, "  3. SHA-1     % x\n", s.SHA1[:])
-	fmt.Fprintf(&b, "  4. base64    %s\n", s.Accept)
+	step := func(label, value string, style func(string) string) {
+		lines := strings.Split(Wrap(value, valW), "\n")
+		for i, l := range lines {
+			if i == 0 {
+				fmt.Fprintf(&b, "  %-13s%s", label, style(l))
+			} else {
+				b.WriteString("\n" + ind + style(l))
+			}
+		}
+	}
+	plain := func(s string) string { return s }
+	step("1. key", s.Key, plain)
+	b.WriteByte('\n')
+	if len(s.Concatenated) <= valW {
+		step("2. + GUID", s.Concatenated, plain)
+	} else {
+		// The key, then the GUID right after it: one string, cut in two.
+		step("2. + GUID", s.Key, plain)
+		b.WriteString("\n" + ind + strings.TrimPrefix(s.Concatenated, s.Key))
+	}
+	b.WriteByte('\n')
+	step("3. SHA-1", fmt.Sprintf("% x", s.SHA1[:]), plain)
+	b.WriteByte('\n')
+	step("4. base64", s.Accept, plain)
+	b.WriteByte('\n')
 	switch {
 	case got == s.Accept:
-		fmt.Fprintf(&b, "  5. check     %s", t.Good("matches the server's Sec-WebSocket-Accept: "+got))
+		step("5. check", "matches the server's Sec-WebSocket-Accept: "+got, t.Good)
 	case got == "":
-		fmt.Fprintf(&b, "  5. check     %s", t.Bad("the server sent no Sec-WebSocket-Accept"))
+		step("5. check", "the server sent no Sec-WebSocket-Accept", t.Bad)
 	default:
-		fmt.Fprintf(&b, "  5. check     %s", t.Bad("does NOT match the server's "+got))
+		step("5. check", "does NOT match the server's "+got, t.Bad)
 	}
-	b.WriteString("\n" + t.Dim("     The key is used as sent, not base64-decoded; the GUID is fixed by §1.3."))
+	note := Wrap("The key is used as sent, not base64-decoded; the GUID is fixed by §1.3.", max(20, width-5))
+	b.WriteString("\n" + t.Dim("     "+strings.ReplaceAll(note, "\n", "\n     ")))
 	return b.String()
 }

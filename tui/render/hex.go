@@ -36,17 +36,30 @@ const HexLegend = "hd=FIN,RSV1-3,opcode  ln=MASK,payload len  xl=extended length
 // are reversed and tagged in capitals; the byte at cursor (-1 for none) is
 // tagged ^^.
 func HexDump(f Frame, t Theme, sel Field, cursor, limit int) string {
+	return hexDump(f, t, sel, cursor, limit, 16)
+}
+
+// HexDumpFor draws the hex dump for width columns: 16 bytes a row when
+// they fit, otherwise 8.
+func HexDumpFor(f Frame, t Theme, sel Field, cursor, limit, width int) string {
+	if width < 6+16*3-1 {
+		return hexDump(f, t, sel, cursor, limit, 8)
+	}
+	return HexDump(f, t, sel, cursor, limit)
+}
+
+func hexDump(f Frame, t Theme, sel Field, cursor, limit, perRow int) string {
 	n := min(len(f.Wire), limit)
 	var b strings.Builder
-	for row := 0; row*16 < n; row++ {
+	for row := 0; row*perRow < n; row++ {
 		if row > 0 {
 			b.WriteByte('\n')
 		}
 		var tags strings.Builder
-		fmt.Fprintf(&b, "%04x  ", row*16)
+		fmt.Fprintf(&b, "%04x  ", row*perRow)
 		tags.WriteString("      ")
-		for i := row * 16; i < min(n, row*16+16); i++ {
-			if i > row*16 {
+		for i := row * perRow; i < min(n, row*perRow+perRow); i++ {
+			if i > row*perRow {
 				b.WriteByte(' ')
 				tags.WriteByte(' ')
 			}

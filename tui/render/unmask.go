@@ -19,8 +19,11 @@ func Unmask(f Frame, t Theme, width int) string {
 		if len(wire) == 0 {
 			return "not masked, and the payload is empty"
 		}
-		return fmt.Sprintf("not masked (MASK=0): the bytes on the wire are the payload\npayload   %s  %s",
-			HexBytes(wire, 8), Quote(wire, 24))
+		line := fmt.Sprintf("payload   %s  %s", HexBytes(wire, 8), Quote(wire, 24))
+		if utf8.RuneCountInString(line) > width {
+			line = fmt.Sprintf("payload   %s\n          %s", HexBytes(wire, 8), Quote(wire, 24))
+		}
+		return "not masked (MASK=0): the bytes on the wire are the payload\n" + line
 	}
 	if len(wire) == 0 {
 		return fmt.Sprintf("masked with %s, but the payload is empty: nothing to XOR", HexBytes(f.Header.MaskKey[:], 4))
@@ -32,8 +35,18 @@ func Unmask(f Frame, t Theme, width int) string {
 		keys[i] = k[i%4]
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "masked (wire)  %-26s unmasked  %s  %s\n", HexBytes(wire, show), HexBytes(f.Unmasked, show), Quote(f.Unmasked, 20))
-	fmt.Fprintf(&b, "key[i %% 4]     %s\n", t.Field(FieldMaskKey, HexBytes(keys, show), false))
+	side := fmt.Sprintf("masked (wire)  %-26s unmasked  %s  %s", HexBytes(wire, show), HexBytes(f.Unmasked, show), Quote(f.Unmasked, 20))
+	if utf8.RuneCountInString(side) <= width {
+		b.WriteString(side + "\n")
+		fmt.Fprintf(&b, "key[i %% 4]     %s\n", t.Field(FieldMaskKey, HexBytes(keys, show), false))
+	} else {
+		// Too narrow for side by side: masked, key and unmasked stacked,
+		// so the XOR reads down each column.
+		fmt.Fprintf(&b, "masked (wire)  %s\n", HexBytes(wire, show))
+		fmt.Fprintf(&b, "key[i %% 4]     %s\n", t.Field(FieldMaskKey, HexBytes(keys, show), false))
+		fmt.Fprintf(&b, "unmasked       %s\n", HexBytes(f.Unmasked, show))
+		fmt.Fprintf(&b, "               %s\n", Quote(f.Unmasked, 20))
+	}
 	var items []string
 	for i := 0; i < min(4, len(wire), len(f.Unmasked)); i++ {
 		items = append(items, strings.TrimSpace(fmt.Sprintf("0x%02x ^ 0x%02x = 0x%02x %s", wire[i], k[i%4], f.Unmasked[i], charOf(f.Unmasked[i]))))
@@ -50,7 +63,7 @@ func Unmask(f Frame, t Theme, width int) string {
 		line += it
 	}
 	b.WriteString(line)
-	b.WriteString("\n" + t.Dim("byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask"))
+	b.WriteString("\n" + t.Dim(Wrap("byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask", width)))
 	return b.String()
 }
 
