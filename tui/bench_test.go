@@ -78,3 +78,27 @@ func TestKeypressCostIndependentOfFrames(t *testing.T) {
 		t.Errorf("keypress takes %v: too slow to feel instant", large)
 	}
 }
+
+// BenchmarkView measures View alone in each mode with 1,000 and 100,000
+// frames in the timeline, on a wide and a narrow screen.
+func BenchmarkView(b *testing.B) {
+	for _, md := range []struct {
+		name string
+		keys []string
+	}{{"walk", nil}, {"free", []string{"f", "esc"}}, {"lab", []string{"r", "esc"}}} {
+		for _, size := range [][2]int{{120, 40}, {80, 24}} {
+			for _, n := range []int{1000, 100000} {
+				b.Run(fmt.Sprintf("%s/%dx%d/frames=%d", md.name, size[0], size[1], n), func(b *testing.B) {
+					m := newModel()
+					m = send(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]}, entriesMsg(manyFrames(n)))
+					m = send(m, keys(md.keys...)...)
+					m = send(m, keys("G", "up")...)
+					b.ReportAllocs()
+					for b.Loop() {
+						_ = m.View()
+					}
+				})
+			}
+		}
+	}
+}

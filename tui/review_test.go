@@ -166,3 +166,62 @@ func TestTinyTerminals(t *testing.T) {
 		}
 	}
 }
+
+// TestFreshSessionResumesWalk checks that a walkthrough step refused for
+// a closed connection runs on the fresh one n opens, without another key.
+func TestFreshSessionResumesWalk(t *testing.T) {
+	m := newModel()
+	m = send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.walk.step = 2 // the masked Hello: its action never ran
+	m = send(m, keys("right", "left")...)
+	if m.walk.err == "" {
+		t.Fatalf("with no connection the step did not say so")
+	}
+	s, err := session.Start(t.Context(), session.Config{ID: 2, Queue: m.rt.q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	next, cmd := m.Update(sessionMsg{s: s})
+	m = next.(Model)
+	act := m.walk.steps[m.walk.step].Action
+	if cmd == nil || !m.walk.running[act] || m.walk.err != "" {
+		t.Errorf("the fresh session did not run the waiting step: cmd %v, running %v, err %q", cmd != nil, m.walk.running[act], m.walk.err)
+	}
+}
+
+// TestFreePlayOnClosedConnection checks that a close asked for on a
+// closed connection says so instead of "sent", and names esc before n.
+func TestFreePlayOnClosedConnection(t *testing.T) {
+	m := recordedModel(t, 80, 24)
+	m = send(m, keys("f")...)
+	m.free.typ = 4 // close
+	m = send(m, freeSendMsg{typ: 4, code: 1000})
+	if !m.free.bad || !strings.Contains(m.free.status, "esc, then n") {
+		t.Errorf("close with no connection: status %q", m.free.status)
+	}
+}
+
+// TestResizeRelays checks that a window size message re-lays the screen:
+// column timeline when wide, a strip when narrow, and the view always
+// exactly the terminal's height.
+func TestResizeRelays(t *testing.T) {
+	m := recordedModel(t, 120, 40)
+	if !m.wide() || m.tl.height != 38 {
+		t.Fatalf("120x40: wide %v, timeline %d rows", m.wide(), m.tl.height)
+	}
+	for _, size := range [][2]int{{100, 30}, {80, 24}, {60, 20}, {120, 40}} {
+		m = send(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		v := m.View()
+		if n := strings.Count(v, "\n") + 1; n != size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], n)
+		}
+		if m.detail.Width != m.rightWidth() {
+			t.Errorf("%dx%d: detail %d wide, want %d", size[0], size[1], m.detail.Width, m.rightWidth())
+		}
+	}
+	m = send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if m.wide() {
+		t.Errorf("100x30 puts the timeline beside a bit grid that does not fit")
+	}
+}
