@@ -225,3 +225,13 @@ func TestResizeRelays(t *testing.T) {
 		t.Errorf("100x30 puts the timeline beside a bit grid that does not fit")
 	}
 }
+
+// TestShortSizeFits checks that every length, up to the 64-bit ones the
+// lab can claim, fits the timeline's six columns.
+func TestShortSizeFits(t *testing.T) {
+	for _, n := range []uint64{0, 125, 65536, 99999, 100000, 1 << 30, 1 << 40, 9223372036854775813, 1<<64 - 1} {
+		if s := shortSize(n); len([]rune(s)) > 6 {
+			t.Errorf("shortSize(%d) = %q, more than 6 columns", n, s)
+		}
+	}
+}

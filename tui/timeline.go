@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -135,11 +136,18 @@ func shortOp(op protocol.Opcode) string {
 	return fmt.Sprintf("op%X", uint8(op))
 }
 
+// shortSize says a length in at most six columns. A hand-made frame can
+// claim up to 2^64-1 bytes; those show as a power of two.
 func shortSize(n uint64) string {
-	if n < 100000 {
+	switch {
+	case n < 100000:
 		return fmt.Sprintf("%dB", n)
+	case n < 100000<<10:
+		return fmt.Sprintf("%dK", n>>10)
+	case n < 100000<<20:
+		return fmt.Sprintf("%dM", n>>20)
 	}
-	return fmt.Sprintf("%dK", n>>10)
+	return fmt.Sprintf("≥2^%d", bits.Len64(n)-1)
 }
 
 func shortTime(d time.Duration) string {

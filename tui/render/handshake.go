@@ -71,7 +71,7 @@ func Handshake(raw []byte, t Theme, width int) string {
 			fmt.Fprintf(&b, "%-46s %s", text, t.Dim(l.Note))
 			continue
 		}
-		b.WriteString(text + "\n    " + t.Dim(Wrap(l.Note, width-4)))
+		b.WriteString(text + "\n    " + t.Dim(strings.ReplaceAll(Wrap(l.Note, width-4), "\n", "\n    ")))
 	}
 	return b.String()
 }
