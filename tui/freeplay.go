@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
@@ -181,11 +182,25 @@ func (f freePlay) View(st styles, width int) string {
 	var b strings.Builder
 	b.WriteString(st.title.Render("free play") + st.dim.Render(" · type a message and send it with enter; the codec checks everything") + "\n")
 	b.WriteString(mark(freeMessage, "message: ") + f.msg.View() + "\n")
-	fmt.Fprintf(&b, "%s  %s  %s  %s\n",
+	// The choices share a line when it is wide enough, and wrap when not,
+	// so every field stays on screen.
+	line := ""
+	for _, fl := range []string{
 		mark(freeSender, "from: ‹"+senders[f.sender]+"›"),
 		mark(freeType, "type: ‹"+freeTypes[f.typ]+"›"),
-		mark(freeCode, "close code: ")+f.code.View(),
-		mark(freeFragment, "fragment size: ")+f.frag.View())
+		mark(freeCode, "close code: ") + f.code.View(),
+		mark(freeFragment, "fragment size: ") + f.frag.View(),
+	} {
+		if line != "" && lipgloss.Width(line)+2+lipgloss.Width(fl) > width {
+			b.WriteString(line + "\n")
+			line = ""
+		}
+		if line != "" {
+			line += "  "
+		}
+		line += fl
+	}
+	b.WriteString(line + "\n")
 	hint := "payload: text, x*200 = 200 x's, hex 48 65 · 0 = no fragmenting"
 	if !f.focused {
 		hint = "e: edit the form · w: walkthrough · r: raw frame lab"

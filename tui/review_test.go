@@ -235,3 +235,16 @@ func TestShortSizeFits(t *testing.T) {
 		}
 	}
 }
+
+// TestFreePlayFieldsOnNarrowScreens checks that every free play field is
+// on screen at 40 columns: the choices wrap instead of being cut.
+func TestFreePlayFieldsOnNarrowScreens(t *testing.T) {
+	m := recordedModel(t, 40, 24)
+	m = send(m, keys("f")...)
+	v := m.View()
+	for _, want := range []string{"message:", "from:", "type:", "close code:", "fragment size:"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("free play at 40 columns lacks %q:\n%s", want, v)
+		}
+	}
+}
