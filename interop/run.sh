@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The Node.js peers (ws, and playwright-core driving the system Chromium).
+# Their tests skip only when node or chromium is not installed.
+if command -v npm >/dev/null && [ ! -d node/node_modules/ws ]; then
+  echo "== interop: npm ci (ws, playwright-core)"
+  (cd node && npm ci --no-audit --no-fund)
+fi
+
 echo "== interop: go vet"
 go vet ./...
 
