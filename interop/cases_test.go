@@ -520,6 +520,19 @@ func bigCases() []confCase {
 			})
 		}
 	}
+	add("B.8", "message growing past the 32 MiB default limit in 1 MiB fragments: 1009", func(p *peer) {
+		chunk := pattern(1<<20, 3)
+		for i := 0; i < 33; i++ {
+			op := byte(opCont)
+			if i == 0 {
+				op = opBinary
+			}
+			if p.send(p.frame(false, 0, op, chunk)) != nil {
+				break
+			}
+		}
+		p.expectFail(1009)
+	})
 	for i, chop := range []int{64, 128, 256, 512, 1024, 2048} {
 		add(fmt.Sprintf("9.5.%d", i+1), fmt.Sprintf("1 MiB text message in %d-byte TCP writes", chop), echoCase(opText, textPattern(1<<20), chop))
 		add(fmt.Sprintf("9.6.%d", i+1), fmt.Sprintf("1 MiB binary message in %d-byte TCP writes", chop), echoCase(opBinary, pattern(1<<20, 1), chop))

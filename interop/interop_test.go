@@ -661,6 +661,38 @@ func TestOurClientGorillaServer(t *testing.T) {
 				}
 			})
 
+			t.Run("concurrent-close", func(t *testing.T) {
+				oc := dialOurs(t, url, fragment)
+				var wg sync.WaitGroup
+				for i := 0; i < 6; i++ {
+					wg.Add(1)
+					go func(i int) {
+						defer wg.Done()
+						if i%3 == 2 {
+							oc.c.WriteMessage(context.Background(), protocol.TextMessage, []byte("racing"))
+							return
+						}
+						if err := oc.c.Close(protocol.CloseNormal, "together"); err != nil {
+							t.Errorf("Close from goroutine %d: %v", i, err)
+						}
+					}(i)
+				}
+				wg.Wait()
+				select {
+				case <-oc.c.Done():
+				case <-time.After(10 * time.Second):
+					t.Errorf("TCP connection not closed")
+				}
+				select {
+				case ce := <-closes:
+					if ce.Code != 1000 || ce.Text != "together" {
+						t.Errorf("gorilla saw %d %q", ce.Code, ce.Text)
+					}
+				case <-time.After(10 * time.Second):
+					t.Errorf("gorilla did not see the close")
+				}
+			})
+
 			t.Run("concurrent-writers", func(t *testing.T) {
 				oc := dialOurs(t, url, fragment)
 				const writers, each = 8, 40
