@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/wsanatomy/wsanatomy/testvectors"
+	"github.com/wsanatomy/wsanatomy/tui/lessonui"
 )
 
 const usage = `wsanatomy: see how the WebSocket protocol (RFC 6455) really works.
@@ -22,6 +23,8 @@ Usage:
   wsanatomy serve [--addr ADDR]        an echo server for any WebSocket client (default 127.0.0.1:8080)
   wsanatomy dial [--echo] URL          a client: sends stdin lines as text messages, prints replies;
                                        --echo sends every message back until the server closes
+  wsanatomy lessons [N] [--lang en|zh] step through the protocol one idea at a time, with live demos
+                                       and checks; --list lists them, N --plain prints lesson N
   wsanatomy source [FILE] [--field ID]  read the codec's annotated source; --field opens the code of a
                                        frame field or header; --list and --plain print without the TUI
   wsanatomy vectors [FILE|DIR...]      run RFC 6455 test vectors (the built-in ones, or JSON files)
@@ -75,6 +78,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runServe(rest, stderr)
 	case "dial":
 		return runDial(rest, stdin, stdout, stderr)
+	case "lessons":
+		if code := lessonui.Command(context.Background(), rest, stdin, stdout, stderr); code != 0 {
+			return exitError(code)
+		}
+		return nil
 	case "source":
 		return runSource(rest, stdout, stderr)
 	case "vectors":
