@@ -258,7 +258,11 @@ func WritePlain(ctx context.Context, w io.Writer, l lessons.Lesson, width int) e
 		}
 		if c := s.Check; c != nil {
 			b.WriteString("\n")
-			para(lessons.Label(lang, "check") + " " + c.Question)
+			label := lessons.Label(lang, "check")
+			if !strings.HasSuffix(label, "：") {
+				label += " "
+			}
+			para(label + c.Question)
 			for j, ch := range c.Choices {
 				para(fmt.Sprintf("  %c) %s", 'a'+j, ch))
 			}

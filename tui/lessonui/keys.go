@@ -20,24 +20,25 @@ func newKeys(lang string) keyMap {
 	}
 	k := keyMap{
 		lang:       lang,
-		Next:       b("help.next", "→", "right", "space", "enter", "l"),
-		Prev:       b("help.back", "←", "left", "h"),
+		Next:       b("help.next", "right", " ", "enter", "l"),
+		Prev:       b("help.back", "left", "h"),
 		Back:       b("help.esc", "esc"),
-		Up:         b("help.scroll", "↑", "up", "k"),
-		Down:       b("help.scroll", "↓", "down", "j"),
+		Up:         b("help.scroll", "up", "k"),
+		Down:       b("help.scroll", "down", "j"),
 		PageUp:     b("help.page", "pgup", "ctrl+u"),
 		PageDown:   b("help.page", "pgdown", "ctrl+d"),
 		Select:     b("help.select", "tab"),
 		SelectBack: b("help.select", "shift+tab"),
 		Rerun:      b("help.rerun", "r"),
 		Answer:     b("help.answer", "a"),
-		Open:       b("help.open", "enter", "right", "space", "l"),
+		Open:       b("help.open", "enter", "right", " ", "l"),
 		Reset:      b("help.reset", "r"),
 		Help:       b("help.help", "?"),
 		Quit:       b("help.quit", "q"),
 		ForceQuit:  b("help.quit", "ctrl+c"),
 	}
 	k.Next.SetHelp("→/space", tr(lang, "help.next"))
+	k.Prev.SetHelp("←", tr(lang, "help.back"))
 	k.Up.SetHelp("↑/↓/k/j", tr(lang, "help.scroll"))
 	k.PageUp.SetHelp("pgup/pgdn", tr(lang, "help.page"))
 	k.Select.SetHelp("tab/shift+tab", tr(lang, "help.select"))

@@ -308,10 +308,6 @@ func (m Model) enter(i int) (tea.Model, tea.Cmd) {
 	m.input.Blur()
 	s := m.lesson.Steps[i]
 	var cmds []tea.Cmd
-	if c := s.Check; c != nil && !c.IsChoice() && !m.answered[i].correct {
-		m.focus = true
-		cmds = append(cmds, m.input.Focus())
-	}
 	if len(s.Actions) > 0 {
 		if _, ok := m.results[i]; !ok && !m.running[i] {
 			cmds = append(cmds, m.runCmd(i))
@@ -349,7 +345,15 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	choiceActive := s.Check != nil && s.Check.IsChoice() && !m.answered[m.step].correct
+	typedActive := s.Check != nil && !s.Check.IsChoice() && !m.answered[m.step].correct
 	switch {
+	case typedActive && (msg.Type == tea.KeyEnter || key.Matches(msg, m.keys.Answer)):
+		// The answer field takes the keyboard only when asked to, so that
+		// → and space keep moving through the lesson.
+		m.focus = true
+		m.scroll = max(m.scroll, m.checkLine()-2)
+		m.clampScroll()
+		return m, m.input.Focus()
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()
 	case key.Matches(msg, m.keys.Help):

@@ -70,6 +70,19 @@ func (m Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
+// moreRule is the rule under the body, saying how many lines are below.
+func (m Model) moreRule(below int) string {
+	if below <= 0 {
+		return m.rule()
+	}
+	more := fmt.Sprintf(" ↓ %d (pgdn) ", below)
+	if m.theme.ascii {
+		more = fmt.Sprintf(" v %d (pgdn) ", below)
+	}
+	left := max(1, m.w-ansi.StringWidth(more)-2)
+	return m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), left)+more+strings.Repeat(m.theme.hbar(), 2))
+}
+
 func (m Model) rule() string {
 	return m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), max(1, m.w)))
 }
@@ -206,11 +219,13 @@ func (m Model) textLines(width int) []string {
 			}
 		}
 		if answered {
-			verdict := m.theme.r(m.theme.good, m.theme.check()+" "+tr(lang, "right"))
+			// The feedback itself says right or wrong; the mark says it
+			// at a glance.
+			verdict := m.theme.r(m.theme.good, m.theme.check())
 			if !a.correct {
-				verdict = m.theme.r(m.theme.bad, "✗ "+tr(lang, "wrong"))
+				verdict = m.theme.r(m.theme.bad, "✗")
 				if m.theme.ascii {
-					verdict = m.theme.r(m.theme.bad, "x "+tr(lang, "wrong"))
+					verdict = m.theme.r(m.theme.bad, "x")
 				}
 			}
 			out = append(out, "")
@@ -340,10 +355,12 @@ func (m Model) lessonView() []string {
 	}
 	out := []string{m.theme.r(m.theme.heading, head) + strings.Repeat(" ", gap) + stepInfo, m.rule()}
 	var rows []string
+	total := 0
 	if m.wide() {
 		tw, dw := m.columns()
 		text := m.textLines(tw)
 		demo, _ := m.demoLines(dw)
+		total = max(len(text), len(demo))
 		for i := m.scroll; i < m.scroll+body; i++ {
 			l, r := "", ""
 			if i < len(text) {
@@ -357,6 +374,7 @@ func (m Model) lessonView() []string {
 		}
 	} else {
 		c, _ := m.content()
+		total = len(c)
 		for i := m.scroll; i < m.scroll+body && i < len(c); i++ {
 			rows = append(rows, " "+c[i])
 		}
@@ -365,7 +383,7 @@ func (m Model) lessonView() []string {
 		rows = append(rows, "")
 	}
 	out = append(out, rows...)
-	out = append(out, m.rule())
+	out = append(out, m.moreRule(total-m.scroll-body))
 	if m.status != "" {
 		out = append(out, m.status)
 	} else {

@@ -1,0 +1,120 @@
+package lessonui
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+)
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	o, err := parseArgs(args)
+	var out, errb bytes.Buffer
+	if err != nil {
+		code := Command(context.Background(), args, nil, &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	o.getenv = func(string) string { return "" }
+	o.path = filepath.Join(t.TempDir(), "progress.json")
+	code := run(context.Background(), o, nil, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestListBothLanguages(t *testing.T) {
+	for _, lang := range lessons.Languages {
+		code, out, _ := runCmd(t, "--list", "--lang", lang)
+		cat, _ := lessons.Catalog(lang)
+		if code != 0 || len(cat) != 13 {
+			t.Fatalf("%s: exit %d, %d lessons", lang, code, len(cat))
+		}
+		for _, l := range cat {
+			if !strings.Contains(out, l.Title) || !strings.Contains(out, l.Summary) {
+				t.Errorf("%s: list lacks lesson %d %q", lang, l.Number, l.Title)
+			}
+		}
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	for _, args := range [][]string{{"99"}, {"0"}, {"x"}, {"--bogus"}, {"1", "2"}, {"--lang", "fr"}, {"--lang"}, {"--plain=yes"}} {
+		code, _, errs := runCmd(t, args...)
+		if code != 2 || !strings.Contains(errs, "wsanatomy lessons:") || !strings.Contains(errs, "usage:") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+		if n := strings.Count(strings.TrimSpace(errs), "\n"); n != 1 {
+			t.Errorf("%v: want an error line and a usage line, got %q", args, errs)
+		}
+	}
+}
+
+func TestFlagsBeforeOrAfterN(t *testing.T) {
+	for _, args := range [][]string{{"3", "--plain", "--lang", "en"}, {"--lang=en", "--plain", "3"}, {"--plain", "3", "--lang", "en"}} {
+		o, err := parseArgs(args)
+		if err != nil || o.n != 3 || !o.plain || o.lang != "en" {
+			t.Errorf("%v: %+v %v", args, o, err)
+		}
+	}
+}
+
+// TestPlainLessonShowsRealBytes: the plain lesson runs its demos and
+// prints the frames they produced, dissected.
+func TestPlainLessonShowsRealBytes(t *testing.T) {
+	code, out, errs := runCmd(t, "1", "--plain", "--lang", "en")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"Lesson 1: Why WebSocket exists",
+		"POST / HTTP/1.1\\r\\n",     // the real HTTP request
+		"HTTP/1.1 200 OK\\r\\n",     // and response
+		"→ text FIN M 5B \"Hello\"", // the client's frame in the timeline
+		"frame · client → server · text · 11 bytes on the wire",
+		"0000  81 85 ",               // its hex dump: FIN+text, MASK+5
+		"← text FIN 5B \"Hello\"",    // the server's frame
+		"0000  81 05 48 65 6c 6c 6f", // unmasked, as §5.7 shows it
+		"Answer: 11",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plain lesson lacks %q", want)
+		}
+	}
+	for i, l := range strings.Split(out, "\n") {
+		if lessons.Width(l) > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, lessons.Width(l), l)
+		}
+	}
+	code, out, _ = runCmd(t, "12", "--plain", "--lang", "zh")
+	if code != 0 || !strings.Contains(out, "403 Forbidden") || !strings.Contains(out, "✗ §10.4 → 1009") || !strings.Contains(out, "✗ §5.5 → 1002") {
+		t.Errorf("zh lesson 12 plain: exit %d, missing the refusals:\n%s", code, out)
+	}
+}
+
+func TestNotATerminalPrintsText(t *testing.T) {
+	code, out, _ := runCmd(t)
+	if code != 0 || !strings.Contains(out, "Why WebSocket exists") {
+		t.Fatalf("no TTY, no N: exit %d, want the list: %q", code, out)
+	}
+}
+
+func TestReset(t *testing.T) {
+	o, _ := parseArgs([]string{"--reset"})
+	o.getenv = func(string) string { return "" }
+	o.path = filepath.Join(t.TempDir(), "progress.json")
+	p, _ := lessons.LoadProgress(o.path)
+	p.MarkDone(2)
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), o, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	q, _ := lessons.LoadProgress(o.path)
+	if q.Done(2) || !strings.Contains(out.String(), "Progress reset.") {
+		t.Fatalf("not reset: %q", out.String())
+	}
+}

@@ -1,0 +1,455 @@
+package lessonui
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// fakeRunner returns the same events for every step: a masked text frame
+// "Hello" from the client, with a fixed key, and a note. It makes the
+// golden views reproducible.
+type fakeRunner struct{ runs int }
+
+func (f *fakeRunner) Run(ctx context.Context, acts []lessons.Action) lessonrun.Result {
+	f.runs++
+	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
+	h := protocol.Header{Fin: true, Opcode: protocol.OpText, Masked: true, MaskKey: key, Length: 5}
+	raw := protocol.AppendHeader(nil, h)
+	p := []byte("Hello")
+	masked := append([]byte(nil), p...)
+	protocol.Mask(key, 0, masked)
+	return lessonrun.Result{Events: []lessonrun.Event{
+		{Kind: lessonrun.KindNote, Note: lessonrun.NoteConnected},
+		{Kind: lessonrun.KindFrame, Role: protocol.RoleClient, Received: true,
+			Frame: &protocol.FrameEvent{Role: protocol.RoleServer, Dir: protocol.Received, Header: h, RawHeader: raw, Payload: masked, Unmasked: p}},
+		{Kind: lessonrun.KindMessage, Role: protocol.RoleServer, Opcode: protocol.OpText, Bytes: p},
+	}}
+}
+
+func (f *fakeRunner) Close() error { return nil }
+
+func newTestModel(t *testing.T, lang string, w, h int, fake bool) (Model, *lessons.Progress) {
+	t.Helper()
+	cat, err := lessons.Catalog(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := lessons.LoadProgress(filepath.Join(t.TempDir(), "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Lang: lang, Catalog: cat, Progress: prog}
+	if fake {
+		cfg.NewRunner = func() StepRunner { return &fakeRunner{} }
+	}
+	m := New(cfg)
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return mm.(Model), prog
+}
+
+// drive feeds keys to the model, running every command it returns (and
+// feeding their messages back) until it settles. tea.Quit ends the drive.
+func drive(t *testing.T, m Model, keys ...tea.KeyMsg) (Model, bool) {
+	t.Helper()
+	for _, k := range keys {
+		mm, cmd := m.Update(k)
+		m = mm.(Model)
+		var quit bool
+		m, quit = runCmds(t, m, cmd)
+		if quit {
+			return m, true
+		}
+	}
+	return m, false
+}
+
+func runCmds(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case nil:
+		case tea.QuitMsg:
+			return m, true
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case stepDoneMsg, openMsg:
+			mm, next := m.Update(msg)
+			m = mm.(Model)
+			queue = append(queue, next)
+		default:
+			// Cursor blinks and the like: not part of the behaviour tested.
+		}
+	}
+	return m, false
+}
+
+func keyOf(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func keys(ss ...string) []tea.KeyMsg {
+	var out []tea.KeyMsg
+	for _, s := range ss {
+		out = append(out, keyOf(s))
+	}
+	return out
+}
+
+// TestPickerLessonChecksProgress goes from the picker into lesson 1,
+// answers its choice check wrong then right, its typed check wrong then
+// right, finishes the lesson and checks what was saved.
+func TestPickerLessonChecksProgress(t *testing.T) {
+	m, prog := newTestModel(t, "en", 80, 24, true)
+	defer m.Shutdown()
+	m, _ = drive(t, m, keys("down", "down", "up", "up", "enter")...)
+	if m.screen != screenLesson || m.lesson.Number != 1 || m.step != 0 {
+		t.Fatalf("screen %d lesson %d step %d, want lesson 1 step 0", m.screen, m.lesson.Number, m.step)
+	}
+	// Find the steps with checks.
+	choice, typed := -1, -1
+	for i, s := range m.lesson.Steps {
+		if s.Check != nil && s.Check.IsChoice() && choice < 0 {
+			choice = i
+		}
+		if s.Check != nil && !s.Check.IsChoice() && typed < 0 {
+			typed = i
+		}
+	}
+	if choice < 0 || typed < 0 {
+		t.Fatalf("lesson 1 should have a choice and a typed check (choice %d typed %d)", choice, typed)
+	}
+	for m.step < choice {
+		m, _ = drive(t, m, keyOf("right"))
+	}
+	c := m.lesson.Steps[choice].Check
+	wrong := (c.Correct + 1) % len(c.Choices)
+	m, _ = drive(t, m, keyOf(fmt.Sprint(wrong+1)))
+	if a := m.answered[choice]; a.correct || a.feedback != c.Wrong {
+		t.Fatalf("wrong choice graded %+v", a)
+	}
+	if prog.Passed(1, choice) {
+		t.Fatal("a wrong answer was recorded as passed")
+	}
+	if !strings.Contains(m.View(), "✗ "+strings.Fields(c.Wrong)[0]) {
+		t.Fatalf("no wrong feedback on screen:\n%s", m.View())
+	}
+	// Arrow keys then enter.
+	for m.choice > 0 {
+		m, _ = drive(t, m, keyOf("up"))
+	}
+	for range c.Correct {
+		m, _ = drive(t, m, keyOf("down"))
+	}
+	m, _ = drive(t, m, keyOf("enter"))
+	if a := m.answered[choice]; !a.correct {
+		t.Fatalf("right choice graded %+v", a)
+	}
+	if !prog.Passed(1, choice) {
+		t.Fatal("a right answer was not recorded")
+	}
+	for m.step < typed {
+		m, _ = drive(t, m, keyOf("right"))
+	}
+	tc := m.lesson.Steps[typed].Check
+	// enter focuses the field; typed keys then go into it, not to the
+	// navigation (q must not quit).
+	m, _ = drive(t, m, keyOf("enter"))
+	if !m.focus {
+		t.Fatal("enter did not focus the answer field")
+	}
+	var quit bool
+	m, quit = drive(t, m, append(keys("q", "9", "9"), keyOf("enter"))...)
+	if quit || m.answered[typed].correct {
+		t.Fatalf("typing a wrong answer: quit=%v %+v", quit, m.answered[typed])
+	}
+	for range 3 {
+		m, _ = drive(t, m, tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	m, _ = drive(t, m, append(keys(tc.Answers[0]+" bytes"), keyOf("enter"))...)
+	if !m.answered[typed].correct || m.focus {
+		t.Fatalf("typed right answer %q: %+v focus=%v", tc.Answers[0], m.answered[typed], m.focus)
+	}
+	// To the end: the last → marks the lesson done, the next returns to
+	// the picker.
+	for m.step < len(m.lesson.Steps)-1 {
+		m, _ = drive(t, m, keyOf("space"))
+	}
+	m, _ = drive(t, m, keyOf("right"))
+	if !prog.Done(1) {
+		t.Fatal("lesson not marked done")
+	}
+	m, _ = drive(t, m, keyOf("right"))
+	if m.screen != screenPicker {
+		t.Fatal("did not return to the picker")
+	}
+	// It was saved: a fresh load sees it.
+	again, err := lessons.LoadProgress(prog.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Done(1) || again.ChecksPassed(1) != 2 {
+		t.Fatalf("saved progress: done=%v checks=%d", again.Done(1), again.ChecksPassed(1))
+	}
+	if !strings.Contains(m.View(), "checks 2/3") {
+		t.Fatalf("picker does not show the progress:\n%s", m.View())
+	}
+	// Reset from the picker, with confirmation: n keeps, y resets.
+	m, _ = drive(t, m, keys("r", "n")...)
+	if !prog.Done(1) {
+		t.Fatal("reset without confirmation")
+	}
+	m, _ = drive(t, m, keys("r", "y")...)
+	if prog.Done(1) || prog.ChecksPassed(1) != 0 {
+		t.Fatal("reset did not forget")
+	}
+	if _, err := os.Stat(prog.Path()); !os.IsNotExist(err) {
+		t.Fatalf("progress file still there: %v", err)
+	}
+	_, quit = drive(t, m, keyOf("q"))
+	if !quit {
+		t.Fatal("q did not quit")
+	}
+}
+
+// TestNavigation: ← goes back, esc returns to the picker, a step with
+// actions runs once however often it is visited.
+func TestNavigation(t *testing.T) {
+	var fakes []*fakeRunner
+	cat, _ := lessons.Catalog("en")
+	prog, _ := lessons.LoadProgress(filepath.Join(t.TempDir(), "p.json"))
+	m := New(Config{Lang: "en", Catalog: cat, Progress: prog, Open: 1, NewRunner: func() StepRunner {
+		f := &fakeRunner{}
+		fakes = append(fakes, f)
+		return f
+	}})
+	defer m.Shutdown()
+	m, _ = runCmds(t, m, m.Init())
+	if m.screen != screenLesson || m.lesson.Number != 1 {
+		t.Fatal("Open did not open lesson 1")
+	}
+	withActions := -1
+	for i, s := range m.lesson.Steps {
+		if len(s.Actions) > 0 {
+			withActions = i
+			break
+		}
+	}
+	for m.step < withActions {
+		m, _ = drive(t, m, keyOf("right"))
+	}
+	m, _ = drive(t, m, keys("left", "right")...)
+	if len(fakes) != 1 || fakes[0].runs != 1 {
+		t.Fatalf("runs: %d runners, %+v", len(fakes), fakes)
+	}
+	if !strings.Contains(m.View(), "Live demo") {
+		t.Fatalf("no demo:\n%s", m.View())
+	}
+	m, _ = drive(t, m, keyOf("tab"))
+	if !strings.Contains(m.View(), "frame · client → server · text · 11 bytes on the wire") {
+		t.Fatalf("selected frame not dissected:\n%s", m.View())
+	}
+	m, _ = drive(t, m, keyOf("r"))
+	if fakes[0].runs != 2 {
+		t.Fatal("r did not run the demo again")
+	}
+	m, _ = drive(t, m, keyOf("esc"))
+	if m.screen != screenPicker {
+		t.Fatal("esc did not return to the picker")
+	}
+	m, _ = drive(t, m, keyOf("?"))
+	if !m.showHelp || !strings.Contains(m.View(), "reset progress") {
+		t.Fatal("? did not show the help")
+	}
+}
+
+// TestGolden compares the views with golden files, in both languages at
+// 60 and 80 columns, and checks that no line is wider than the terminal
+// and the screen is exactly as tall.
+func TestGolden(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		for _, w := range []int{60, 80} {
+			for _, ascii := range []bool{false, true} {
+				m, _ := newTestModel(t, lang, w, 24, true)
+				m.cfg.ASCII = ascii
+				m.theme = newStyles(false, ascii)
+				views := map[string]string{"picker": m.View()}
+				m, _ = drive(t, m, keys("down", "down", "enter")...)
+				views["lesson3_step1"] = m.View()
+				for m.step < 4 {
+					m, _ = drive(t, m, keyOf("right"))
+				}
+				m, _ = drive(t, m, keys("tab", "pgdown")...)
+				views["lesson3_step5_demo"] = m.View()
+				m, _ = drive(t, m, keys("esc", "1", "enter", "right", "1")...)
+				views["lesson1_check"] = m.View()
+				m.Shutdown()
+				for name, v := range views {
+					if ascii && name != "lesson3_step1" {
+						continue
+					}
+					file := fmt.Sprintf("%s_%s_%dx24", name, lang, w)
+					if ascii {
+						file += "_ascii"
+					}
+					checkView(t, file, v, w, 24)
+				}
+			}
+		}
+	}
+}
+
+func checkView(t *testing.T, name, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Errorf("%s: %d lines, want %d", name, len(lines), h)
+	}
+	for i, l := range lines {
+		if lessons.Width(l) > w || ansi.StringWidth(l) > w {
+			t.Errorf("%s: line %d is %d columns, wider than %d: %q", name, i+1, lessons.Width(l), w, l)
+		}
+	}
+	if strings.Contains(v, "\x1b[") {
+		t.Errorf("%s: escape sequences without colour", name)
+	}
+	if strings.Contains(name, "ascii") {
+		for _, r := range v {
+			if r >= 0x2500 && r <= 0x25FF {
+				t.Errorf("%s: box-drawing or geometric character %q in ASCII mode", name, r)
+				break
+			}
+		}
+	}
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if string(want) != v {
+		t.Errorf("%s differs from %s:\n%s", name, path, v)
+	}
+}
+
+// TestResizeKeepsWidth: any size from 40 to 140 columns keeps every line
+// within the terminal, in both languages, with a real demo on screen.
+func TestResizeKeepsWidth(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m, _ := newTestModel(t, lang, 80, 24, true)
+		m, _ = drive(t, m, keys("2", "enter")...)
+		for m.step < 3 {
+			m, _ = drive(t, m, keyOf("right"))
+		}
+		m, _ = drive(t, m, keyOf("tab"))
+		for _, sz := range [][2]int{{40, 15}, {60, 24}, {80, 24}, {100, 30}, {120, 40}, {140, 50}} {
+			mm, _ := m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			m = mm.(Model)
+			for _, name := range []string{"top", "scrolled"} {
+				if name == "scrolled" {
+					m, _ = drive(t, m, keys("pgdown", "pgdown")...)
+				}
+				v := m.View()
+				lines := strings.Split(v, "\n")
+				if len(lines) != sz[1] {
+					t.Errorf("%s %dx%d %s: %d lines", lang, sz[0], sz[1], name, len(lines))
+				}
+				for i, l := range lines {
+					if lessons.Width(l) > sz[0] {
+						t.Errorf("%s %dx%d %s line %d: %d columns: %q", lang, sz[0], sz[1], name, i+1, lessons.Width(l), l)
+					}
+				}
+			}
+		}
+		m.Shutdown()
+	}
+}
+
+// TestQuitLeavesNoGoroutines runs real demos on real connections, quits,
+// and checks that every goroutine ended.
+func TestQuitLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	m, _ := newTestModel(t, "en", 80, 24, false)
+	m, _ = drive(t, m, keys("6", "enter")...) // lesson 6: dribble, raw frames
+	for m.step < 2 {
+		m, _ = drive(t, m, keyOf("right"))
+	}
+	if len(m.results) == 0 {
+		t.Fatal("no demo ran")
+	}
+	// Leave a lesson (its runner closes in the background), open another
+	// and quit while its first demo may still run.
+	m, _ = drive(t, m, keys("esc", "7", "enter")...)
+	mm, cmd := m.Update(keyOf("right"))
+	m = mm.(Model)
+	go func() {
+		if cmd != nil {
+			cmd()
+		}
+	}()
+	_, quit := drive(t, m, keyOf("ctrl+c"))
+	if !quit {
+		t.Fatal("ctrl+c did not quit")
+	}
+	m.Shutdown()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines left (was %d):\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// bytesOf is for the plain test below.
+var _ = bytes.Contains
