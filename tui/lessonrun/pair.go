@@ -118,6 +118,15 @@ func (t *tap) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := t.Conn.Read(p)
+	if t.muted.Load() {
+		// Muted while this read waited: a frozen process never looks at
+		// what arrived.
+		select {
+		case <-t.closed:
+			return 0, net.ErrClosed
+		case <-t.unmute:
+		}
+	}
 	if n > 0 && t.tapping.Load() {
 		t.rec.add(t.pairID, Event{Kind: KindRead, Role: t.role, Bytes: append([]byte(nil), p[:n]...)})
 	}

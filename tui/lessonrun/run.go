@@ -352,7 +352,7 @@ func (r *Runner) heartbeat(ctx context.Context, p *pair, interval, timeout time.
 			return
 		case <-p.pongs:
 			if !waiting.IsZero() {
-				r.rec.add(p.id, Event{Kind: KindNote, Note: NotePong, Role: protocol.RoleClient, D: time.Since(waiting).Round(time.Millisecond)})
+				r.rec.add(p.id, Event{Kind: KindNote, Note: NotePong, Role: protocol.RoleClient, D: time.Since(waiting).Round(time.Microsecond)})
 			}
 			waiting, dead = time.Time{}, nil
 		case <-tick.C:
