@@ -121,7 +121,8 @@ type Conn struct {
 	bw           *bufio.Writer
 	writeErr     error
 	closeSent    bool
-	outInMessage bool // a fragmented message we send is in progress
+	sentCode     CloseCode // the code of our close frame, once sent
+	outInMessage bool      // a fragmented message we send is in progress
 	hdrBuf       [MaxHeaderSize]byte
 	keyBuf       [4]byte
 	writer       messageWriter
@@ -244,10 +245,13 @@ func (c *Conn) closeTCP(first bool, cause error) {
 			code, reason = c.peerClose.Code, c.peerClose.Reason
 		}
 		c.closeMu.Unlock()
+		c.frameMu.Lock()
+		sent := c.sentCode
+		c.frameMu.Unlock()
 		// Tell the observer before Done() fires, so that whoever waits on
 		// Done() can count on having seen the ClosedEvent.
 		if c.observe != nil {
-			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason, ClosedTCPFirst: first, Err: cause})
+			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason, SentCode: sent, ClosedTCPFirst: first, Err: cause})
 		}
 		close(c.tcpClosed)
 	})

@@ -91,6 +91,10 @@ type ClosedEvent struct {
 	Role   Role
 	Code   CloseCode // the peer's close code, or 1006 if it sent none
 	Reason string
+	// SentCode is the code in this endpoint's own close frame: the code it
+	// failed the connection with, or the one it echoed. 0 if it sent no
+	// close frame; 1005 if its close frame had no code.
+	SentCode CloseCode
 	// ClosedTCPFirst says whether this endpoint closed TCP before the peer
 	// did. §7.1.1: the server should close first.
 	ClosedTCPFirst bool

@@ -356,6 +356,9 @@ func (c *Conn) receivedClose(code CloseCode, reason string) error {
 // A client waits, for at most CloseTimeout, for the server to close.
 func (c *Conn) finishTCP(cause error) {
 	if c.role == RoleServer {
+		if cause != nil {
+			c.lingerAfterFailure()
+		}
 		c.closeTCP(true, cause)
 		return
 	}
@@ -364,6 +367,26 @@ func (c *Conn) finishTCP(cause error) {
 	// io.Copy returns nil when the server closed: it closed first.
 	c.closeTCP(err != nil, cause)
 }
+
+// lingerAfterFailure lets a server's close frame reach a client that is
+// still sending. Closing a socket while the peer's bytes sit unread in it
+// makes the kernel answer with a TCP reset, and a reset can destroy the
+// close frame before the client reads it: the client would see 1006
+// instead of the code we sent. So the server half-closes (sends FIN, which
+// still makes it the side that closes first, §7.1.1), then reads and
+// discards for a short, bounded time until the client closes too.
+func (c *Conn) lingerAfterFailure() {
+	cw, ok := c.netConn.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	c.netConn.SetReadDeadline(time.Now().Add(min(c.opts.CloseTimeout, lingerTimeout)))
+	io.Copy(io.Discard, c.br)
+}
+
+// lingerTimeout bounds lingerAfterFailure: a client that keeps sending
+// after our close frame gets this long, then a reset.
+const lingerTimeout = time.Second
 
 // fail is "_Fail the WebSocket Connection_" (§7.1.7): send a close frame
 // with the violation's code, then close the connection. The violation is

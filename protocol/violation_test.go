@@ -3,7 +3,9 @@ package protocol
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -150,5 +152,77 @@ func TestCheckHeaderTable(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: violation %v, want section %q", tc.name, v, tc.want)
 		}
+	}
+}
+
+// recordingConn notes the order in which a connection is shut down.
+type recordingConn struct {
+	*net.TCPConn
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *recordingConn) note(s string)     { r.mu.Lock(); r.calls = append(r.calls, s); r.mu.Unlock() }
+func (r *recordingConn) CloseWrite() error { r.note("CloseWrite"); return r.TCPConn.CloseWrite() }
+func (r *recordingConn) Close() error      { r.note("Close"); return r.TCPConn.Close() }
+
+// TestFailingServerHalfClosesFirst: a server that fails a connection sends
+// its close frame, then half-closes and drains before closing. Closing at
+// once while the client's bytes sit unread would answer them with a TCP
+// reset, which on a real network can destroy the close frame in flight
+// (on loopback it arrives too fast to be lost, hence this check of the
+// mechanism rather than of a lost frame).
+func TestFailingServerHalfClosesFirst(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recordingConn{TCPConn: sc.(*net.TCPConn)}
+	server := NewConn(rec, RoleServer, nil, &Options{CloseTimeout: 2 * time.Second})
+	client := NewConn(cc, RoleClient, nil, &Options{CloseTimeout: 2 * time.Second})
+	defer client.CloseNow()
+	// The bad frame, then more frames the server will never read.
+	client.WriteRaw(clientFrame(Header{Fin: true, Opcode: 0x3}, nil))
+	client.WriteRaw(clientFrame(Header{Fin: true, Opcode: OpBinary}, make([]byte, 64<<10)))
+	serverErr := make(chan error, 1)
+	go func() { _, _, err := server.ReadMessage(context.Background()); serverErr <- err }()
+	_, _, err = client.ReadMessage(context.Background())
+	if code, ok := CloseStatus(err); !ok || code != CloseProtocolError {
+		t.Fatalf("client read %v, want close 1002", err)
+	}
+	<-serverErr
+	<-server.Done()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.calls) < 2 || rec.calls[0] != "CloseWrite" || rec.calls[len(rec.calls)-1] != "Close" {
+		t.Errorf("shutdown sequence %v, want CloseWrite then Close", rec.calls)
+	}
+}
+
+// TestClosedEventSaysWhatWasSent: after failing a connection, the
+// server's ClosedEvent carries the code it sent, beside the 1006 it saw.
+func TestClosedEventSaysWhatWasSent(t *testing.T) {
+	events := make(chan *ClosedEvent, 1)
+	obs := func(e Event) {
+		if ce, ok := e.(*ClosedEvent); ok {
+			events <- ce
+		}
+	}
+	client, server := connPair(t, nil, &Options{Observer: obs})
+	client.WriteRaw(clientFrame(Header{Fin: true, Opcode: OpText}, []byte{0xff}))
+	go client.ReadMessage(context.Background())
+	server.ReadMessage(context.Background())
+	ce := <-events
+	if ce.SentCode != CloseInvalidPayload || ce.Code != CloseAbnormalClosure || !ce.ClosedTCPFirst {
+		t.Errorf("closed event %+v, want sent 1007, received none (1006), server first", ce)
 	}
 }

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -285,6 +286,10 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	}
 	if h.Opcode == OpClose {
 		c.closeSent = true
+		c.sentCode = CloseNoStatusReceived
+		if len(payload) >= 2 {
+			c.sentCode = CloseCode(binary.BigEndian.Uint16(payload))
+		}
 	}
 	return nil
 }
