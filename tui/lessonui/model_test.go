@@ -107,6 +107,19 @@ func runCmds(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
 	return m, false
 }
 
+// advanceTo presses key until the lesson reaches step, and fails (instead
+// of looping forever) if the key stops moving it.
+func advanceTo(t *testing.T, m Model, step int, key string) Model {
+	t.Helper()
+	for tries := 0; m.step < step; tries++ {
+		if tries > 2*len(m.lesson.Steps) {
+			t.Fatalf("%q does not move past step %d (want step %d)", key, m.step, step)
+		}
+		m, _ = drive(t, m, keyOf(key))
+	}
+	return m
+}
+
 func keyOf(s string) tea.KeyMsg {
 	switch s {
 	case "enter":
@@ -162,9 +175,7 @@ func TestPickerLessonChecksProgress(t *testing.T) {
 	if choice < 0 || typed < 0 {
 		t.Fatalf("lesson 1 should have a choice and a typed check (choice %d typed %d)", choice, typed)
 	}
-	for m.step < choice {
-		m, _ = drive(t, m, keyOf("right"))
-	}
+	m = advanceTo(t, m, choice, "right")
 	c := m.lesson.Steps[choice].Check
 	wrong := (c.Correct + 1) % len(c.Choices)
 	m, _ = drive(t, m, keyOf(fmt.Sprint(wrong+1)))
@@ -191,9 +202,7 @@ func TestPickerLessonChecksProgress(t *testing.T) {
 	if !prog.Passed(1, choice) {
 		t.Fatal("a right answer was not recorded")
 	}
-	for m.step < typed {
-		m, _ = drive(t, m, keyOf("right"))
-	}
+	m = advanceTo(t, m, typed, "right")
 	tc := m.lesson.Steps[typed].Check
 	// enter focuses the field; typed keys then go into it, not to the
 	// navigation (q must not quit).
@@ -215,9 +224,7 @@ func TestPickerLessonChecksProgress(t *testing.T) {
 	}
 	// To the end: the last → marks the lesson done, the next returns to
 	// the picker.
-	for m.step < len(m.lesson.Steps)-1 {
-		m, _ = drive(t, m, keyOf("space"))
-	}
+	m = advanceTo(t, m, len(m.lesson.Steps)-1, "space")
 	m, _ = drive(t, m, keyOf("right"))
 	if !prog.Done(1) {
 		t.Fatal("lesson not marked done")
@@ -278,9 +285,7 @@ func TestNavigation(t *testing.T) {
 			break
 		}
 	}
-	for m.step < withActions {
-		m, _ = drive(t, m, keyOf("right"))
-	}
+	m = advanceTo(t, m, withActions, "right")
 	m, _ = drive(t, m, keys("left", "right")...)
 	if len(fakes) != 1 || fakes[0].runs != 1 {
 		t.Fatalf("runs: %d runners, %+v", len(fakes), fakes)
