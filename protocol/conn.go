@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -121,8 +122,8 @@ type Conn struct {
 	bw           *bufio.Writer
 	writeErr     error
 	closeSent    bool
-	sentCode     CloseCode // the code of our close frame, once sent
-	outInMessage bool      // a fragmented message we send is in progress
+	sentCode     atomic.Uint32 // the CloseCode of our close frame, once sent; atomic so closeTCP never waits for frameMu
+	outInMessage bool          // a fragmented message we send is in progress
 	hdrBuf       [MaxHeaderSize]byte
 	keyBuf       [4]byte
 	writer       messageWriter
@@ -237,7 +238,6 @@ func ctxErr(ctx context.Context, err error) error {
 // closeTCP closes the TCP connection once and reports the end.
 func (c *Conn) closeTCP(first bool, cause error) {
 	c.tcpCloseOnce.Do(func() {
-		c.netConn.Close()
 		c.closeMu.Lock()
 		c.closedFirst = first
 		code, reason := CloseAbnormalClosure, ""
@@ -245,14 +245,15 @@ func (c *Conn) closeTCP(first bool, cause error) {
 			code, reason = c.peerClose.Code, c.peerClose.Reason
 		}
 		c.closeMu.Unlock()
-		c.frameMu.Lock()
-		sent := c.sentCode
-		c.frameMu.Unlock()
-		// Tell the observer before Done() fires, so that whoever waits on
-		// Done() can count on having seen the ClosedEvent.
+		// Tell the observer before the socket closes: the peer cannot see
+		// the close (and report its own end) before ours is reported, so
+		// an observer of both ends sees them in causal order. And before
+		// Done() fires, so that whoever waits on Done() has the event.
 		if c.observe != nil {
-			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason, SentCode: sent, ClosedTCPFirst: first, Err: cause})
+			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason,
+				SentCode: CloseCode(c.sentCode.Load()), ClosedTCPFirst: first, Err: cause})
 		}
+		c.netConn.Close()
 		close(c.tcpClosed)
 	})
 }

@@ -286,10 +286,11 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	}
 	if h.Opcode == OpClose {
 		c.closeSent = true
-		c.sentCode = CloseNoStatusReceived
+		sent := CloseNoStatusReceived
 		if len(payload) >= 2 {
-			c.sentCode = CloseCode(binary.BigEndian.Uint16(payload))
+			sent = CloseCode(binary.BigEndian.Uint16(payload))
 		}
+		c.sentCode.Store(uint32(sent))
 	}
 	return nil
 }
