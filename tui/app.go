@@ -24,6 +24,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
+	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
 type mode int
@@ -102,6 +103,12 @@ type Model struct {
 	walk   walk
 	free   freePlay
 	lab    lab
+
+	// The source reader, built the first time s opens it; while reading,
+	// it has the whole screen and the keys.
+	src      source.Model
+	srcReady bool
+	reading  bool
 
 	connInfo   string // "session 1 · client :x ⇄ server :y"
 	follow     int    // a session started with n, whose entries the lab follows
@@ -185,6 +192,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.contentKey = ""
+		if m.srcReady {
+			m.src, _ = m.src.Update(msg)
+		}
+		return nil
+	case source.CloseMsg:
+		m.reading = false
 		return nil
 	case sessionMsg:
 		if msg.err != nil {
@@ -249,8 +262,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case quitMsg:
 		return tea.Quit
 	case tea.MouseMsg:
+		if m.reading {
+			return m.readerUpdate(msg)
+		}
 		return m.mouse(msg)
 	case tea.KeyMsg:
+		if m.reading {
+			return m.readerUpdate(msg)
+		}
 		return m.key(msg)
 	}
 	return nil
@@ -300,6 +319,7 @@ func (m *Model) selectEntry(i int) {
 	m.tl.Select(i)
 	if e, ok := m.tl.Selected(); ok {
 		m.frame.Reset(e)
+		m.hs.Reset(e)
 	}
 	m.detail.GotoTop()
 }
@@ -444,6 +464,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.detail.HalfPageUp()
 	case key.Matches(msg, k.PageDown):
 		m.detail.HalfPageDown()
+	case key.Matches(msg, k.Code) && haveEntry:
+		if id, ok := m.codeTarget(e); ok {
+			m.openCode(id)
+		}
+	case key.Matches(msg, k.Field) && haveEntry && e.Kind == session.KindHandshake:
+		m.moveHeader(e, 1)
+	case key.Matches(msg, k.FieldBack) && haveEntry && e.Kind == session.KindHandshake:
+		m.moveHeader(e, -1)
 	case key.Matches(msg, k.Field) && haveEntry:
 		m.frame.NextField(e, 1)
 	case key.Matches(msg, k.FieldBack) && haveEntry:

@@ -74,6 +74,10 @@ type dissectOptions struct {
 	width  int
 	field  render.Field // selected field, or FieldNone
 	cursor int          // hex cursor, or -1
+	header string       // selected handshake header (sourcebook ID), or ""
+	// codeKey, if set, is the key that opens the source reader: the
+	// dissection then says what it would show ("s: see the code for FIN").
+	codeKey string
 }
 
 // dissect renders an entry in full: a handshake with its annotations, a
@@ -87,7 +91,11 @@ func dissect(e session.Entry, o dissectOptions) string {
 	switch e.Kind {
 	case session.KindHandshake:
 		hs := e.Handshake
-		b.WriteString(render.Handshake(hs.Raw, t, o.width))
+		head := render.Handshake(hs.Raw, t, o.width)
+		if o.codeKey != "" {
+			head = markHeader(head, hs.Raw, o)
+		}
+		b.WriteString(head)
 		if hs.Err != nil {
 			b.WriteString("\n" + t.Bad("refused: "+hs.Err.Error()))
 		}
@@ -111,6 +119,13 @@ func dissect(e session.Entry, o dissectOptions) string {
 		}
 		if o.cursor >= 0 && o.cursor < len(e.Wire) {
 			fmt.Fprintf(&b, "\n» hex cursor: byte %d = 0x%02x = %08b", o.cursor, e.Wire[o.cursor], e.Wire[o.cursor])
+		}
+		if fields := f.Fields(); o.codeKey != "" && len(fields) > 0 {
+			if s, en := f.Span(o.field); en > s {
+				fmt.Fprintf(&b, "\n» %s: see the code for %s", o.codeKey, o.field.Name())
+			} else {
+				fmt.Fprintf(&b, "\n» tab: pick a field · %s: see the code for %s", o.codeKey, fields[0].Name())
+			}
 		}
 		section("fields")
 		b.WriteString(render.FieldTable(f, t, o.field, o.width))
@@ -150,4 +165,38 @@ func dissect(e session.Entry, o dissectOptions) string {
 		b.WriteString(e.Note)
 	}
 	return b.String()
+}
+
+// markHeader marks the selected header of a rendered handshake head and
+// says, under it, what the code key opens; with no header selected, the
+// first line says how to pick one.
+func markHeader(head string, raw []byte, o dissectOptions) string {
+	hs := codeHeaders(raw)
+	if len(hs) == 0 {
+		return head
+	}
+	lines := strings.Split(head, "\n")
+	if o.header == "" {
+		hint := fmt.Sprintf("» tab: pick a header · %s: see the code for %s", o.codeKey, hs[0].id)
+		return strings.Join(append([]string{hint}, lines...), "\n")
+	}
+	for _, h := range hs {
+		if h.id != o.header {
+			continue
+		}
+		for i, l := range lines {
+			if !strings.HasPrefix(l, h.text) {
+				continue
+			}
+			lines[i] = o.theme.Field(render.FieldNone, h.text, true) + l[len(h.text):]
+			j := i + 1
+			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
+				j++
+			}
+			hint := fmt.Sprintf("  » %s: see the code for %s · tab: next header", o.codeKey, h.id)
+			lines = append(lines[:j], append([]string{hint}, lines[j:]...)...)
+			return strings.Join(lines, "\n")
+		}
+	}
+	return head
 }

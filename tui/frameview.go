@@ -72,14 +72,46 @@ func (v *frameView) MoveByte(e session.Entry, d int) {
 }
 
 // View renders the frame's dissection.
-func (v frameView) View(e session.Entry, t render.Theme, width int) string {
-	return dissect(e, dissectOptions{theme: t, width: width, field: v.field, cursor: v.cursor})
+// With code set, it says what the code key would open.
+func (v frameView) View(e session.Entry, t render.Theme, width int, code bool) string {
+	o := dissectOptions{theme: t, width: width, field: v.field, cursor: v.cursor}
+	if code {
+		o.codeKey = codeKey
+	}
+	return dissect(e, o)
 }
 
 // handshakeView renders one half of the opening handshake: each line with
 // its rule and, for the response, the accept computation step by step.
-type handshakeView struct{}
-
-func (handshakeView) View(e session.Entry, t render.Theme, width int) string {
-	return dissect(e, dissectOptions{theme: t, width: width, cursor: -1})
+// tab and shift+tab move a cursor through the headers the source reader
+// has code for.
+type handshakeView struct {
+	header string // the selected header's sourcebook ID, or ""
 }
+
+// Reset keeps the selected header if the new entry is a handshake that
+// has it.
+func (v *handshakeView) Reset(e session.Entry) {
+	if e.Kind != session.KindHandshake {
+		v.header = ""
+		return
+	}
+	for _, h := range codeHeaders(e.Handshake.Raw) {
+		if h.id == v.header {
+			return
+		}
+	}
+	v.header = ""
+}
+
+func (v handshakeView) View(e session.Entry, t render.Theme, width int, code bool) string {
+	o := dissectOptions{theme: t, width: width, cursor: -1, header: v.header}
+	if code {
+		o.codeKey = codeKey
+	}
+	return dissect(e, o)
+}
+
+// codeKey is the key that opens the source reader, as the dissection
+// names it.
+const codeKey = "s"

@@ -13,7 +13,7 @@ type keyMap struct {
 	NewSession, Help, Quit    key.Binding
 	FormNext, FormPrev        key.Binding
 	FormChange, Toggle, Send  key.Binding
-	LabSend                   key.Binding
+	LabSend, Code             key.Binding
 	Leave                     key.Binding
 	Wheel                     key.Binding
 	presetHint, payloadSyntax key.Binding
@@ -30,8 +30,9 @@ func newKeyMap() keyMap {
 		Down:          b([]string{"down", "j"}, "↓/j", "next frame"),
 		First:         b([]string{"home", "g"}, "g", "first frame"),
 		Last:          b([]string{"end", "G"}, "G", "last frame"),
-		Field:         b([]string{"tab"}, "tab", "next field (bit grid)"),
-		FieldBack:     b([]string{"shift+tab"}, "shift+tab", "previous field"),
+		Field:         b([]string{"tab"}, "tab", "next field (bit grid) or header"),
+		FieldBack:     b([]string{"shift+tab"}, "shift+tab", "previous field or header"),
+		Code:          b([]string{"s"}, "s", "see the code of the field or header"),
 		ByteNext:      b([]string{"]"}, "]", "next byte (hex)"),
 		BytePrev:      b([]string{"["}, "[", "previous byte (hex)"),
 		PageUp:        b([]string{"pgup", "ctrl+u"}, "pgup", "scroll up"),
@@ -73,7 +74,7 @@ func (k keyMap) groups() []helpGroup {
 		{"anywhere (outside a form)", []key.Binding{k.Walk, k.Free, k.Lab, k.NewSession, k.Help, k.Quit}},
 		{"walkthrough (w)", []key.Binding{k.Next, k.Back}},
 		{"timeline and frame, in every mode", []key.Binding{k.Up, k.Down, k.First, k.Last, k.Field, k.FieldBack,
-			k.ByteNext, k.BytePrev, k.PageUp, k.PageDown, k.Wheel}},
+			k.ByteNext, k.BytePrev, k.Code, k.PageUp, k.PageDown, k.Wheel}},
 		{"free play (f) and raw frame lab (r)", []key.Binding{k.Edit, k.LabSend}},
 		{"in a form", []key.Binding{k.FormNext, k.FormPrev, k.FormChange, k.Toggle, k.Send, k.Leave, k.presetHint, k.payloadSyntax}},
 	}
@@ -95,7 +96,8 @@ func (m Model) footerKeys() (body, tail []key.Binding) {
 	short := func(b key.Binding, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 	}
-	frame := []key.Binding{short(k.Down, "frame"), short(k.Field, "field"), short(k.ByteNext, "byte")}
+	frame := []key.Binding{short(k.Down, "frame"), short(k.Field, "field"), short(k.Code, "code"), short(k.ByteNext, "byte")}
+	tail = []key.Binding{k.Help, k.Quit}
 	switch {
 	case m.mode == modeFree && m.free.focused:
 		return []key.Binding{short(k.FormNext, "next field"), k.FormChange, k.Send}, []key.Binding{k.Leave}
@@ -103,11 +105,10 @@ func (m Model) footerKeys() (body, tail []key.Binding) {
 		change := key.NewBinding(key.WithKeys("left", "right", " "), key.WithHelp("←/→/space", "change"))
 		return []key.Binding{short(k.FormNext, "next field"), change, short(k.LabSend, "send")}, []key.Binding{k.Leave}
 	case m.mode == modeFree:
-		return append([]key.Binding{short(k.Edit, "edit"), short(k.NewSession, "new connection")}, append(frame, k.Walk, k.Lab)...),
-			[]key.Binding{k.Help, k.Quit}
+		return append([]key.Binding{short(k.Edit, "edit"), short(k.NewSession, "new connection")}, append(frame, k.Walk, k.Lab)...), tail
 	case m.mode == modeLab:
 		return append([]key.Binding{short(k.Edit, "edit"), short(k.LabSend, "send"), short(k.NewSession, "new connection")},
-			append(frame, k.Walk, k.Free)...), []key.Binding{k.Help, k.Quit}
+			append(frame, k.Walk, k.Free)...), tail
 	}
-	return append([]key.Binding{short(k.Next, "next step"), k.Back}, append(frame, k.Free, k.Lab)...), []key.Binding{k.Help, k.Quit}
+	return append([]key.Binding{short(k.Next, "next step"), k.Back}, append(frame, k.Free, k.Lab)...), tail
 }

@@ -54,7 +54,7 @@ func TestLinkedPanes(t *testing.T) {
 	if m.frame.field != render.FieldMaskKey || m.frame.cursor != 2 {
 		t.Errorf("8 tabs: field %q cursor %d, want masking key at byte 2", m.frame.field.Name(), m.frame.cursor)
 	}
-	if !strings.Contains(m.detail.View(), "MK MK MK") && !strings.Contains(m.frame.View(mustSel(m), render.PlainTheme(), 80), "^^ MK MK MK") {
+	if !strings.Contains(m.detail.View(), "MK MK MK") && !strings.Contains(m.frame.View(mustSel(m), render.PlainTheme(), 80, true), "^^ MK MK MK") {
 		t.Errorf("hex dump does not mark the masking key's bytes")
 	}
 	m = send(m, keys("]", "]", "]", "]")...)

@@ -92,7 +92,7 @@ func (m *Model) sync() {
 	m.layout()
 	e, ok := m.shown()
 	narrate := m.mode == modeWalk && !m.wide()
-	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s", e.Seq, e.Wire, m.frame.field, m.frame.cursor, m.detail.Width, narrate, m.walk.step, m.walk.err)
+	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s/%s/%v", e.Seq, e.Wire, m.frame.field, m.frame.cursor, m.detail.Width, narrate, m.walk.step, m.walk.err, m.hs.header, m.formFocused())
 	if !ok {
 		k = "none"
 	}
@@ -107,15 +107,28 @@ func (m *Model) sync() {
 	w := max(20, m.detail.Width-1)
 	var s string
 	if e.Kind == session.KindHandshake {
-		s = m.hs.View(e, m.theme, w)
+		s = m.hs.View(e, m.theme, w, !m.formFocused())
 	} else {
-		s = m.frame.View(e, m.theme, w)
+		s = m.frame.View(e, m.theme, w, !m.formFocused())
 	}
 	if narrate {
 		st := m.walk.steps[m.walk.step]
 		s = render.Wrap(st.Text, w) + "\n" + s
 	}
 	m.detail.SetContent(s)
+	if e.Kind == session.KindHandshake && m.hs.header != "" {
+		// Keep the selected header and its hint in view.
+		for i, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "  » ") {
+				if i+1 > m.detail.YOffset+m.detail.Height {
+					m.detail.SetYOffset(i + 1 - m.detail.Height)
+				} else if i-1 < m.detail.YOffset {
+					m.detail.SetYOffset(max(0, i-2))
+				}
+				break
+			}
+		}
+	}
 }
 
 // building is the frame the raw frame lab is building, shown while the
@@ -142,6 +155,9 @@ func (m Model) shown() (session.Entry, bool) {
 // View draws the screen. Its cost depends on the screen size, not on the
 // number of frames.
 func (m Model) View() string {
+	if m.reading {
+		return m.src.View()
+	}
 	header := m.headerView()
 	if m.full {
 		return header + "\n" + m.helpView()
@@ -217,7 +233,8 @@ var helpNotes = []string{
 	"Walkthrough (w): space, enter or → runs the next real exchange; ← goes back. When the connection has closed, n opens a fresh one.",
 	"Free play (f): the form opens with the cursor in the message. Type it, tab to the sender and the type and change them with ←/→ (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. esc leaves the form, so letters are keys again; e goes back in.",
 	"Raw frame lab (r): pick a preset with ←/→, tab to a bit and toggle it with space, or type hex in bytes; enter sends the exact bytes from the client and the server's reaction appears: the rule broken with its RFC section, its close frame, the connection ending. n then starts a fresh connection. Presets: " + presetNames() + ".",
-	"Linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); [ and ] walk the hex dump and select the field of each byte.",
+	"Linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); [ and ] walk the hex dump and select the field of each byte. On a handshake, tab picks a header.",
+	"See the code: s opens the annotated source reader at the code of protocol/ that encodes and decodes the selected field, the field of the byte under the hex cursor, or the handshake header under the cursor (the first one when none is picked). n and N step through every place that handles it; q or esc comes back here, exactly where you were.",
 	"The mouse wheel scrolls the pane under the pointer; NO_COLOR=1 turns colour off.",
 }
 
@@ -302,14 +319,16 @@ func (m Model) footerView() string {
 		ts = append(ts, item(b))
 	}
 	t := strings.Join(ts, sep)
-	room := m.width - 1 - lipgloss.Width(t) - lipgloss.Width(sep)
+	// Each body item takes its width and the separator after it; the
+	// line starts with a space.
+	room := m.width - 1 - lipgloss.Width(t)
 	var parts []string
 	used := 0
 	for i, b := range body {
 		it := item(b)
 		w := lipgloss.Width(it) + lipgloss.Width(sep)
 		if used+w > room {
-			if i > 0 && used+2 <= room {
+			if i > 0 && used+1+lipgloss.Width(sep) <= room {
 				parts = append(parts, st.Ellipsis.Render("…"))
 			}
 			break

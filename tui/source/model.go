@@ -42,6 +42,10 @@ type Options struct {
 	Field    string // a field or header to open at; overrides File
 	Styles   Styles // the zero value draws plain text
 	Embedded bool   // q sends CloseMsg instead of quitting the program
+	// EscLeaves makes esc leave an embedded reader even when a field is
+	// highlighted (a parent that opened the reader at a field wants esc to
+	// come back); esc still clears a search first.
+	EscLeaves bool
 }
 
 type mode uint8
@@ -427,7 +431,7 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.PrevMatch):
 		m.step(-1)
 	case key.Matches(msg, k.Back):
-		if m.query == nil && m.field == "" && m.opts.Embedded {
+		if m.query == nil && (m.field == "" || m.opts.EscLeaves) && m.opts.Embedded {
 			return m.quit()
 		}
 		m.clearSearch()

@@ -396,6 +396,23 @@ func TestEmbedded(t *testing.T) {
 	}
 }
 
+// TestEscLeaves checks that, with EscLeaves, esc leaves a reader opened at
+// a field at once, but still clears a search first.
+func TestEscLeaves(t *testing.T) {
+	m := sized(t, miniBook(t), Options{Embedded: true, EscLeaves: true}, 80, 24)
+	m, _ = m.Update(OpenFieldMsg{Field: "opcode"})
+	if _, cmd := m.Update(keyMsg("esc")); cmd == nil {
+		t.Error("esc on a field: no command")
+	} else if _, ok := cmd().(CloseMsg); !ok {
+		t.Error("esc on a field should send CloseMsg")
+	}
+	m.search("opcode")
+	m, cmd := m.Update(keyMsg("esc"))
+	if cmd != nil || m.query != nil {
+		t.Errorf("esc during a search should clear it first (query %v)", m.query)
+	}
+}
+
 // TestStyles checks NO_COLOR: the no-colour styles emit no colour even on
 // a true-colour terminal, the default styles do, and the plain styles emit
 // nothing at all.

@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/session"
+	"github.com/wsanatomy/wsanatomy/tui/source"
+)
+
+// The link from the screen to the code: s on a frame field, a byte of the
+// hex dump or a handshake header opens the annotated source reader
+// (package tui/source) at the code that encodes and decodes it. The
+// reader takes the whole screen; q or esc comes back to exactly where the
+// learner was, since nothing of this screen changes meanwhile.
+
+// frameFieldID is the sourcebook ID of a field of frame f: the extended
+// length is the 16- or the 64-bit one, as the frame's length form says.
+// It returns "" for FieldNone.
+func frameFieldID(f render.Frame, fl render.Field) string {
+	switch fl {
+	case render.FieldFIN:
+		return sourcebook.FieldFIN
+	case render.FieldRSV1:
+		return sourcebook.FieldRSV1
+	case render.FieldRSV2:
+		return sourcebook.FieldRSV2
+	case render.FieldRSV3:
+		return sourcebook.FieldRSV3
+	case render.FieldOpcode:
+		return sourcebook.FieldOpcode
+	case render.FieldMask:
+		return sourcebook.FieldMask
+	case render.FieldLen:
+		return sourcebook.FieldPayloadLen
+	case render.FieldExtLen:
+		if f.Header.LengthForm == protocol.Length64Bit {
+			return sourcebook.FieldExtLen64
+		}
+		return sourcebook.FieldExtLen16
+	case render.FieldMaskKey:
+		return sourcebook.FieldMaskingKey
+	case render.FieldPayload:
+		return sourcebook.FieldPayload
+	}
+	return ""
+}
+
+// headerLine is a line of a handshake head that the reader has code for.
+type headerLine struct {
+	id   string // the sourcebook ID, e.g. "Sec-WebSocket-Key"
+	text string // the line as sent
+}
+
+// codeHeaders returns the lines of a handshake head whose header has a
+// sourcebook ID, in the order they were sent.
+func codeHeaders(raw []byte) []headerLine {
+	var out []headerLine
+	for i, l := range render.AnnotateHandshake(raw) {
+		name, _, ok := strings.Cut(l.Text, ":")
+		if i == 0 || !ok {
+			continue
+		}
+		if fd, ok := sourcebook.LookupField(strings.TrimSpace(name)); ok && fd.Kind == sourcebook.KindHeader {
+			out = append(out, headerLine{id: fd.ID, text: l.Text})
+		}
+	}
+	return out
+}
+
+// codeTarget is the sourcebook ID that s opens for entry e: the selected
+// field (the hex cursor always selects the field of its byte) or header,
+// else the first one the entry has. ok is false when e has no code link
+// (a note, a closed connection, bytes too short for a header).
+func (m Model) codeTarget(e session.Entry) (id string, ok bool) {
+	switch e.Kind {
+	case session.KindHandshake:
+		hs := codeHeaders(e.Handshake.Raw)
+		for _, h := range hs {
+			if h.id == m.hs.header {
+				return h.id, true
+			}
+		}
+		if len(hs) > 0 {
+			return hs[0].id, true
+		}
+	case session.KindFrame, session.KindRaw:
+		f := render.ParseFrame(e.Wire)
+		fl := m.frame.field
+		if s, en := f.Span(fl); en <= s {
+			fields := f.Fields()
+			if len(fields) == 0 {
+				return "", false
+			}
+			fl = fields[0]
+		}
+		return frameFieldID(f, fl), true
+	}
+	return "", false
+}
+
+// openCode opens the reader at id, building it the first time.
+func (m *Model) openCode(id string) {
+	if !m.srcReady {
+		book, err := sourcebook.Protocol()
+		if err != nil {
+			m.status = "✗ no source reader: " + err.Error()
+			return
+		}
+		st := source.DefaultStyles()
+		if os.Getenv("NO_COLOR") != "" {
+			st = source.NoColorStyles()
+		}
+		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st})
+		if err != nil {
+			m.status = "✗ no source reader: " + err.Error()
+			return
+		}
+		m.src, m.srcReady = rd, true
+	}
+	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	rd, err := m.src.OpenAt(id)
+	if err != nil {
+		m.status = "✗ " + err.Error()
+		return
+	}
+	m.src, m.reading = rd, true
+}
+
+// readerUpdate routes a key or mouse message to the open reader. ctrl+c
+// still quits the whole program.
+func (m *Model) readerUpdate(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" {
+		return m.quit()
+	}
+	var cmd tea.Cmd
+	m.src, cmd = m.src.Update(msg)
+	return cmd
+}
+
+// moveHeader moves the header cursor of handshake e by d.
+func (m *Model) moveHeader(e session.Entry, d int) {
+	hs := codeHeaders(e.Handshake.Raw)
+	if len(hs) == 0 {
+		return
+	}
+	i := -1
+	for j, h := range hs {
+		if h.id == m.hs.header {
+			i = j
+		}
+	}
+	switch {
+	case i < 0 && d < 0:
+		i = len(hs) - 1
+	case i < 0:
+		i = 0
+	default:
+		i = (i + d + len(hs)) % len(hs)
+	}
+	m.hs.header = hs[i].id
+}
