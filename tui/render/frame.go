@@ -222,7 +222,9 @@ func (f Frame) InField(i int, fl Field) bool {
 }
 
 // Value returns a field's value as text: "1", "0x1 (text)", "37 fa 21 3d".
-func (f Frame) Value(fl Field) string {
+func (f Frame) Value(fl Field) string { return f.value("", fl) }
+
+func (f Frame) value(lang string, fl Field) string {
 	h := f.Header
 	bit := func(b bool) string {
 		if b {
@@ -246,11 +248,11 @@ func (f Frame) Value(fl Field) string {
 	case FieldLen:
 		return fmt.Sprint(f.Wire[1] & 0x7F)
 	case FieldExtLen:
-		return fmt.Sprintf("%d (%d-bit)", h.Length, 8*f.extLenBytes())
+		return fmt.Sprintf(tr(lang, "%d (%d-bit)"), h.Length, 8*f.extLenBytes())
 	case FieldMaskKey:
 		return fmt.Sprintf("% x", h.MaskKey[:])
 	case FieldPayload:
-		return fmt.Sprintf("%d bytes", h.Length)
+		return fmt.Sprintf(tr(lang, "%d bytes"), h.Length)
 	}
 	return ""
 }

@@ -39,7 +39,7 @@ func BitGrid(f Frame, t Theme, sel Field) string { return bitGrid(f, t, sel, 32)
 // it fits, otherwise the same fields 16 bits a row.
 func BitGridFor(f Frame, t Theme, sel Field, width int) string {
 	if width < GridWidth {
-		return bitGrid(f, t, sel, 16) + "\n" + Wrap("(16 bits a row here; the RFC's figure has 32: a wider terminal shows it)", max(10, width))
+		return bitGrid(f, t, sel, 16) + "\n" + t.Wrap(t.tr("(16 bits a row here; the RFC's figure has 32: a wider terminal shows it)"), max(10, width))
 	}
 	return BitGrid(f, t, sel)
 }
@@ -76,10 +76,10 @@ func bitGrid(f Frame, t Theme, sel Field, rowBits int) string {
 	}
 	b.WriteString(border(prev, nil))
 	if rest := len(f.Wire) - n; rest > 0 {
-		fmt.Fprintf(&b, "\n  ... %d more payload bytes (see the hex dump)", rest)
+		fmt.Fprintf(&b, "\n"+t.tr("  ... %d more payload bytes (see the hex dump)"), rest)
 	}
 	if f.HeaderLen == 0 {
-		b.WriteString("\n  (too few bytes for a complete header: the receiver waits for more)")
+		b.WriteString("\n" + t.tr("  (too few bytes for a complete header: the receiver waits for more)"))
 	}
 	return b.String()
 }
@@ -141,7 +141,7 @@ func rowLine(f Frame, t Theme, sel Field, row, rowBits int, cells []cell, values
 			}
 			s = string(bits)
 		} else {
-			s = fit(cellLabel(f, c), w)
+			s = fit(cellLabel(t.lang, f, c), w)
 		}
 		b.WriteString(t.Field(c.field, s, sel == c.field && sel != FieldNone))
 	}
@@ -150,7 +150,7 @@ func rowLine(f Frame, t Theme, sel Field, row, rowBits int, cells []cell, values
 }
 
 // cellLabel names a cell, saying which bytes of a long field it holds.
-func cellLabel(f Frame, c cell) string {
+func cellLabel(lang string, f Frame, c cell) string {
 	switch c.field {
 	case FieldFIN:
 		return "F"
@@ -161,7 +161,7 @@ func cellLabel(f Frame, c cell) string {
 	case FieldOpcode:
 		return "opcode"
 	case FieldLen:
-		return "payload len"
+		return tr(lang, "payload len")
 	case FieldNone:
 		return "?"
 	}
@@ -176,9 +176,9 @@ func cellLabel(f Frame, c cell) string {
 		name = "payload (masked)"
 	}
 	if c.byteLo == s && c.byteHi == e-1 {
-		return name
+		return tr(lang, name)
 	}
-	return fmt.Sprintf("%s %d-%d", shortName(c.field), c.byteLo-s+1, c.byteHi-s+1)
+	return fmt.Sprintf(tr(lang, "%s %d-%d"), tr(lang, shortName(c.field)), c.byteLo-s+1, c.byteHi-s+1)
 }
 
 func shortName(fl Field) string {
@@ -191,10 +191,18 @@ func shortName(fl Field) string {
 	return "payload bytes"
 }
 
-// fit pads or cuts s to exactly w columns.
+// fit pads or cuts s to exactly w columns. A Chinese character takes two
+// columns and is never cut in half.
 func fit(s string, w int) string {
-	if len(s) > w {
-		return s[:w]
+	if cols(s) > w {
+		n := 0
+		for i, r := range s {
+			if n+cols(string(r)) > w {
+				s = s[:i]
+				break
+			}
+			n += cols(string(r))
+		}
 	}
-	return s + strings.Repeat(" ", w-len(s))
+	return pad(s, w)
 }

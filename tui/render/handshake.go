@@ -30,28 +30,31 @@ type HandshakeLine struct {
 
 // AnnotateHandshake splits a request or response head into lines and says
 // what each line is for.
-func AnnotateHandshake(raw []byte) []HandshakeLine {
+func AnnotateHandshake(raw []byte) []HandshakeLine { return annotateHandshake("", raw) }
+
+func annotateHandshake(lang string, raw []byte) []HandshakeLine {
+	tr := func(en string) string { return tr(lang, en) }
 	var out []HandshakeLine
 	lines := strings.Split(strings.TrimRight(string(raw), "\r\n"), "\r\n")
 	for i, ln := range lines {
 		note := ""
 		switch {
 		case i == 0 && strings.HasPrefix(ln, "GET "):
-			note = "the request line: method GET, HTTP/1.1 or later (§4.1 items 2-3)"
+			note = tr("the request line: method GET, HTTP/1.1 or later (§4.1 items 2-3)")
 		case i == 0 && strings.Contains(ln, " 101 "):
-			note = "101: the server agrees to switch protocols; WebSocket frames follow (§4.2.2)"
+			note = tr("101: the server agrees to switch protocols; WebSocket frames follow (§4.2.2)")
 		case i == 0:
-			note = "not 101: the handshake failed; the client must not continue (§4.1)"
+			note = tr("not 101: the handshake failed; the client must not continue (§4.1)")
 		default:
 			name, _, _ := strings.Cut(ln, ":")
-			note = headerNotes[strings.ToLower(strings.TrimSpace(name))]
+			note = tr(headerNotes[strings.ToLower(strings.TrimSpace(name))])
 			if note == "" {
-				note = "an ordinary HTTP header"
+				note = tr("an ordinary HTTP header")
 			}
 		}
 		out = append(out, HandshakeLine{Text: ln, Note: note})
 	}
-	out = append(out, HandshakeLine{Text: "", Note: "an empty line (CRLF CRLF) ends the head; frames start right after it"})
+	out = append(out, HandshakeLine{Text: "", Note: tr("an empty line (CRLF CRLF) ends the head; frames start right after it")})
 	return out
 }
 
@@ -59,19 +62,25 @@ func AnnotateHandshake(raw []byte) []HandshakeLine {
 // beside the lines; otherwise under them, indented.
 func Handshake(raw []byte, t Theme, width int) string {
 	var b strings.Builder
-	for i, l := range AnnotateHandshake(raw) {
+	for i, l := range annotateHandshake(t.lang, raw) {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		text := l.Text
 		if text == "" {
-			text = "(empty line)"
+			text = t.tr("(empty line)")
 		}
-		if width >= 100 && len(text) <= 46 {
-			fmt.Fprintf(&b, "%-46s %s", text, t.Dim(l.Note))
+		if width >= 100 && cols(text) <= 46 {
+			note := l.Note
+			if t.lang == "zh" {
+				// Chinese notes wrap beside the lines (English ones are
+				// left as they were drawn).
+				note = strings.ReplaceAll(t.Wrap(note, width-47), "\n", "\n"+strings.Repeat(" ", 47))
+			}
+			b.WriteString(pad(text, 46) + " " + t.Dim(note))
 			continue
 		}
-		b.WriteString(text + "\n    " + t.Dim(strings.ReplaceAll(Wrap(l.Note, width-4), "\n", "\n    ")))
+		b.WriteString(text + "\n    " + t.Dim(strings.ReplaceAll(t.Wrap(l.Note, width-4), "\n", "\n    ")))
 	}
 	return b.String()
 }
@@ -100,10 +109,10 @@ func AcceptStepsFor(s protocol.AcceptSteps, got string, t Theme, width int) stri
 	valW := max(20, width-len(ind))
 	var b strings.Builder
 	step := func(label, value string, style func(string) string) {
-		lines := strings.Split(Wrap(value, valW), "\n")
+		lines := strings.Split(t.Wrap(value, valW), "\n")
 		for i, l := range lines {
 			if i == 0 {
-				fmt.Fprintf(&b, "  %-13s%s", label, style(l))
+				b.WriteString("  " + pad(label, 13) + style(l))
 			} else {
 				b.WriteString("\n" + ind + style(l))
 			}
@@ -126,13 +135,13 @@ func AcceptStepsFor(s protocol.AcceptSteps, got string, t Theme, width int) stri
 	b.WriteByte('\n')
 	switch {
 	case got == s.Accept:
-		step("5. check", "matches the server's Sec-WebSocket-Accept: "+got, t.Good)
+		step(t.tr("5. check"), t.tr("matches the server's Sec-WebSocket-Accept: ")+got, t.Good)
 	case got == "":
-		step("5. check", "the server sent no Sec-WebSocket-Accept", t.Bad)
+		step(t.tr("5. check"), t.tr("the server sent no Sec-WebSocket-Accept"), t.Bad)
 	default:
-		step("5. check", "does NOT match the server's "+got, t.Bad)
+		step(t.tr("5. check"), t.tr("does NOT match the server's ")+got, t.Bad)
 	}
-	note := Wrap("The key is used as sent, not base64-decoded; the GUID is fixed by §1.3.", max(20, width-5))
+	note := t.Wrap(t.tr("The key is used as sent, not base64-decoded; the GUID is fixed by §1.3."), max(20, width-5))
 	b.WriteString("\n" + t.Dim("     "+strings.ReplaceAll(note, "\n", "\n     ")))
 	return b.String()
 }

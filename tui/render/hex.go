@@ -83,7 +83,7 @@ func hexDump(f Frame, t Theme, sel Field, cursor, limit, perRow int) string {
 		b.WriteString(strings.TrimRight(tags.String(), " "))
 	}
 	if rest := len(f.Wire) - n; rest > 0 {
-		fmt.Fprintf(&b, "\n      ... %d more bytes, %d in all", rest, len(f.Wire))
+		fmt.Fprintf(&b, "\n"+t.tr("      ... %d more bytes, %d in all"), rest, len(f.Wire))
 	}
 	return b.String()
 }

@@ -14,6 +14,7 @@ type Theme struct {
 	bad      lipgloss.Style
 	good     lipgloss.Style
 	heading  lipgloss.Style
+	lang     string // "" (English) or "zh"; see WithLang
 }
 
 // PlainTheme renders uncoloured text.

@@ -12,21 +12,22 @@ import (
 // lines of XORs.
 func Unmask(f Frame, t Theme, width int) string {
 	if f.HeaderLen == 0 {
-		return "no complete header, so no payload to unmask"
+		return t.tr("no complete header, so no payload to unmask")
 	}
 	wire := f.Payload()
 	if !f.Header.Masked {
 		if len(wire) == 0 {
-			return "not masked, and the payload is empty"
+			return t.tr("not masked, and the payload is empty")
 		}
-		line := fmt.Sprintf("payload   %s  %s", HexBytes(wire, 8), Quote(wire, 24))
-		if utf8.RuneCountInString(line) > width {
-			line = fmt.Sprintf("payload   %s\n          %s", HexBytes(wire, 8), Quote(wire, 24))
+		label := pad(t.tr("payload"), 8) + "  "
+		line := label + HexBytes(wire, 8) + "  " + t.Quote(wire, 24)
+		if cols(line) > width {
+			line = label + HexBytes(wire, 8) + "\n" + strings.Repeat(" ", cols(label)) + t.Quote(wire, 24)
 		}
-		return "not masked (MASK=0): the bytes on the wire are the payload\n" + line
+		return t.tr("not masked (MASK=0): the bytes on the wire are the payload") + "\n" + line
 	}
 	if len(wire) == 0 {
-		return fmt.Sprintf("masked with %s, but the payload is empty: nothing to XOR", HexBytes(f.Header.MaskKey[:], 4))
+		return fmt.Sprintf(t.tr("masked with %s, but the payload is empty: nothing to XOR"), HexBytes(f.Header.MaskKey[:], 4))
 	}
 	const show = 8
 	k := f.Header.MaskKey
@@ -35,17 +36,20 @@ func Unmask(f Frame, t Theme, width int) string {
 		keys[i] = k[i%4]
 	}
 	var b strings.Builder
-	side := fmt.Sprintf("masked (wire)  %-26s unmasked  %s  %s", HexBytes(wire, show), HexBytes(f.Unmasked, show), Quote(f.Unmasked, 20))
-	if utf8.RuneCountInString(side) <= width {
+	masked, key, unmasked := t.tr("masked (wire)"), t.tr("key[i % 4]"), t.tr("unmasked")
+	lw := max(cols(masked), cols(key), cols(unmasked)) // the labels' column
+	label := func(s string) string { return pad(s, lw) + "  " }
+	side := label(masked) + pad(HexBytes(wire, show), 26) + " " + unmasked + "  " + HexBytes(f.Unmasked, show) + "  " + t.Quote(f.Unmasked, 20)
+	if cols(side) <= width {
 		b.WriteString(side + "\n")
-		fmt.Fprintf(&b, "key[i %% 4]     %s\n", t.Field(FieldMaskKey, HexBytes(keys, show), false))
+		b.WriteString(label(key) + t.Field(FieldMaskKey, HexBytes(keys, show), false) + "\n")
 	} else {
 		// Too narrow for side by side: masked, key and unmasked stacked,
 		// so the XOR reads down each column.
-		fmt.Fprintf(&b, "masked (wire)  %s\n", HexBytes(wire, show))
-		fmt.Fprintf(&b, "key[i %% 4]     %s\n", t.Field(FieldMaskKey, HexBytes(keys, show), false))
-		fmt.Fprintf(&b, "unmasked       %s\n", HexBytes(f.Unmasked, show))
-		fmt.Fprintf(&b, "               %s\n", Quote(f.Unmasked, 20))
+		b.WriteString(label(masked) + HexBytes(wire, show) + "\n")
+		b.WriteString(label(key) + t.Field(FieldMaskKey, HexBytes(keys, show), false) + "\n")
+		b.WriteString(label(unmasked) + HexBytes(f.Unmasked, show) + "\n")
+		b.WriteString(label("") + t.Quote(f.Unmasked, 20) + "\n")
 	}
 	var items []string
 	for i := 0; i < min(4, len(wire), len(f.Unmasked)); i++ {
@@ -63,7 +67,7 @@ func Unmask(f Frame, t Theme, width int) string {
 		line += it
 	}
 	b.WriteString(line)
-	b.WriteString("\n" + t.Dim(Wrap("byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask", width)))
+	b.WriteString("\n" + t.Dim(t.Wrap(t.tr("byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask"), width)))
 	return b.String()
 }
 
@@ -76,17 +80,19 @@ func charOf(c byte) string {
 
 // Quote shows a payload as text when it is printable UTF-8, cut to n
 // characters, and as a byte count otherwise.
-func Quote(p []byte, n int) string {
+func Quote(p []byte, n int) string { return quoteIn("", p, n) }
+
+func quoteIn(lang string, p []byte, n int) string {
 	if len(p) == 0 {
 		return `""`
 	}
 	if !utf8.Valid(p) {
-		return fmt.Sprintf("(%d bytes, not UTF-8 text)", len(p))
+		return fmt.Sprintf(tr(lang, "(%d bytes, not UTF-8 text)"), len(p))
 	}
 	s := string(p)
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return fmt.Sprintf("(%d bytes of binary)", len(p))
+			return fmt.Sprintf(tr(lang, "(%d bytes of binary)"), len(p))
 		}
 	}
 	if utf8.RuneCountInString(s) > n {

@@ -1,0 +1,199 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+)
+
+// The renderers speak English unless their Theme says otherwise. The
+// English text stays in the code where it is used; zh maps each English
+// string (or format) to its Simplified Chinese version, written for
+// Chinese readers with the words of the project's glossary. RFC field and
+// header names (FIN, RSV1, opcode, MASK, Sec-WebSocket-Key) and opcode
+// names stay in English in both languages, as the Chinese lessons keep
+// them. A string missing from zh prints in English; a test fails when one
+// is missing.
+
+// WithLang returns t speaking lang: "zh" for Simplified Chinese, anything
+// else for English. The zero Theme speaks English.
+func (t Theme) WithLang(lang string) Theme {
+	t.lang = ""
+	if lang == "zh" {
+		t.lang = "zh"
+	}
+	return t
+}
+
+// Lang returns the theme's language, "en" or "zh".
+func (t Theme) Lang() string {
+	if t.lang == "" {
+		return "en"
+	}
+	return t.lang
+}
+
+// tr returns the text of en in lang.
+func tr(lang, en string) string {
+	if lang == "zh" {
+		if s, ok := zh[en]; ok {
+			return s
+		}
+	}
+	return en
+}
+
+func (t Theme) tr(en string) string { return tr(t.lang, en) }
+
+// Wrap breaks s into lines of at most width columns in the theme's
+// language. English breaks at spaces, exactly as [Wrap] does; Chinese,
+// which has no spaces, may also break between characters, never before
+// closing punctuation (the wrapper of package lessons), and counts a
+// Chinese character as the two columns a terminal draws.
+func (t Theme) Wrap(s string, width int) string { return wrapIn(t.lang, s, width) }
+
+func wrapIn(lang, s string, width int) string {
+	if lang != "zh" {
+		return Wrap(s, width)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = lessons.Wrap(l, width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// HexLegend explains the tags under a hex dump, in the theme's language.
+func (t Theme) HexLegend() string { return t.tr(HexLegend) }
+
+// Quote is [Quote] in the theme's language.
+func (t Theme) Quote(p []byte, n int) string { return quoteIn(t.lang, p, n) }
+
+// cols is the number of terminal columns s takes: a Chinese character
+// takes two.
+func cols(s string) int { return lessons.Width(s) }
+
+// pad pads s with spaces to w columns; a wider s is left as it is.
+func pad(s string, w int) string {
+	if n := cols(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// zh is the Simplified Chinese for every English string the renderers
+// print, keyed by the English.
+var zh = map[string]string{
+	// Field names (Name, ShortName, bit grid labels). FIN, RSV1-3, opcode
+	// and MASK keep their RFC names.
+	"payload len":                  "载荷长度",
+	"ext. payload len":             "扩展载荷长度",
+	"extended payload length":      "扩展载荷长度",
+	"extended payload length (16)": "扩展载荷长度（16 位）",
+	"extended payload length (64)": "扩展载荷长度（64 位）",
+	"masking key":                  "掩码密钥",
+	"payload":                      "载荷",
+	"payload (masked)":             "载荷（已掩码）",
+	"ext. length bytes":            "扩展载荷长度",
+	"masking key bytes":            "掩码密钥",
+	"payload bytes":                "载荷",
+	"%s %d-%d":                     "%s第 %d-%d 字节",
+
+	// Field values.
+	"%d (%d-bit)": "%d（%d 位）",
+	"%d bytes":    "%d 字节",
+	"7-bit":       "7 位",
+	"7+16-bit":    "7+16 位",
+	"7+64-bit":    "7+64 位",
+
+	// Field meanings.
+	"last frame of its message":                 "所在消息的最后一帧",
+	"more frames of this message follow (§5.4)": "这条消息后面还有帧（§5.4）",
+	"set, but no extension gives it a meaning: the receiver must fail the connection (§5.2)":                            "被置为 1，但没有哪个扩展定义了它的含义：接收方必须使 WebSocket 连接失败（§5.2）",
+	"reserved; 0 unless an extension says otherwise (§5.2)":                                                             "保留位；除非扩展另有定义，否则为 0（§5.2）",
+	"the payload is XORed with the masking key (§5.3)":                                                                  "载荷已与掩码密钥做了 XOR（§5.3）",
+	"the payload is sent as is (§5.1)":                                                                                  "载荷原样发送，没有掩码（§5.1）",
+	"126 is a marker: the next 2 bytes hold the length (16-bit)":                                                        "126 是个标记：真正的长度在后面 2 个字节里（16 位）",
+	"127 is a marker: the next 8 bytes hold the length (64-bit)":                                                        "127 是个标记：真正的长度在后面 8 个字节里（64 位）",
+	"%d fits in 7 bits (0-125): no extended length":                                                                     "%d 在 7 位能表示的范围内（0-125）：没有扩展载荷长度",
+	"32 random bits, fresh for each frame (§5.3)":                                                                       "32 位随机数，每一帧都重新生成（§5.3）",
+	"%d of %d bytes arrived before the receiver stopped reading":                                                        "接收方停止读取之前，%[2]d 字节中只到了 %[1]d 字节",
+	"continuation: more payload of the message in progress (§5.4)":                                                      "延续帧：正在传输的那条消息的后续载荷（§5.4）",
+	"text: the message is UTF-8 text (§5.6)":                                                                            "文本：消息内容是 UTF-8 文本（§5.6）",
+	"binary: any bytes; the application decides (§5.6)":                                                                 "二进制：任意字节，含义由应用程序决定（§5.6）",
+	"close: starts or answers the closing handshake (§5.5.1)":                                                           "close：发起或回应关闭握手（§5.5.1）",
+	"ping: the peer must answer with a pong (§5.5.2)":                                                                   "ping：对端必须回一个 pong（§5.5.2）",
+	"pong: answers a ping, or a one-way heartbeat (§5.5.3)":                                                             "pong：回应 ping，也可以单独发送，作为单向心跳（§5.5.3）",
+	"reserved: no meaning without an extension; the receiver must fail the connection (§5.2)":                           "保留：没有扩展定义就没有含义；接收方必须使 WebSocket 连接失败（§5.2）",
+	"the top bit of the 64-bit length is set, which §5.2 forbids":                                                       "64 位长度的最高位是 1，这是 §5.2 禁止的",
+	"%d would fit in the %s form: this form is not minimal, which §5.2 forbids":                                         "%d 用 %s 的形式就能表示：这里用的不是最短形式，这是 §5.2 禁止的",
+	"%d is more than 125 but at most 65535: the 16-bit form is the shortest that fits (§5.2 requires the minimal form)": "%d 大于 125、不超过 65535：16 位形式是能表示它的最短形式（§5.2 要求用最短形式）",
+	"%d is more than 65535: only the 64-bit form fits (its top bit must be 0, §5.2)":                                    "%d 大于 65535：只有 64 位形式能表示（最高位必须为 0，§5.2）",
+	"close body breaks a rule: ":                                                                                        "close 帧的载荷违反了规则：",
+	"empty close body: no status code (reported as 1005)":                                                               "close 帧的载荷为空：没有关闭码（上报为 1005）",
+	"close code %s, reason %q":                                                                                          "关闭码 %s，关闭原因 %q",
+	"(%d bytes, not UTF-8 text)":                                                                                        "（%d 字节，不是 UTF-8 文本）",
+	"(%d bytes of binary)":                                                                                              "（%d 字节二进制数据）",
+	"  %d bytes: not enough for a header":                                                                               "  %d 字节：不够一个帧头",
+
+	// Explain.
+	"%d bytes are not a whole header yet: a receiver waits for the rest (TCP is a byte stream).":                                                                                                    "%d 字节还凑不成完整的帧头：接收方会等剩下的字节到来（TCP 是字节流）。",
+	"Client to server, so masked (§5.1): a fresh random key per frame, so that a script cannot choose the bytes a confused proxy sees (§10.3). Masking is not encryption: the key is in the frame.": "客户端发往服务器，所以加了掩码（§5.1）：每一帧用一个新的随机掩码密钥，脚本就无法控制那些会误解流量的代理所看到的字节（§10.3）。掩码不是加密：掩码密钥就写在帧里。",
+	"Client to server but NOT masked: §5.1 says the server must close the connection.":                                                                                                              "客户端发往服务器，却没有加掩码：按 §5.1，服务器必须关闭连接。",
+	"Server to client but masked: §5.1 says the client must close the connection.":                                                                                                                  "服务器发往客户端，却加了掩码：按 §5.1，客户端必须关闭连接。",
+	"Server to client, so not masked (§5.1): only client frames are masked.":                                                                                                                        "服务器发往客户端，所以不加掩码（§5.1）：只有客户端发出的帧才加掩码。",
+	"A control frame (opcode %s has its top bit set): at most 125 bytes and never fragmented, so it may go between the fragments of a message (§5.5).":                                              "这是控制帧（opcode %s 的最高位为 1）：载荷最多 125 字节，且不能分片，所以可以插在一条消息的分片帧之间（§5.5）。",
+	"A continuation frame with FIN set: the last fragment of its message (§5.4).":                                                                                                                   "FIN 为 1 的延续帧：所在消息的最后一个分片帧（§5.4）。",
+	"A continuation frame with FIN clear: a middle fragment; more follow (§5.4).":                                                                                                                   "FIN 为 0 的延续帧：位于中间的分片帧，后面还有（§5.4）。",
+	"The first fragment of a %s message: FIN is 0, so continuation frames follow (§5.4).":                                                                                                           "一条 %s 消息的第一个分片帧：FIN 为 0，所以后面会跟着延续帧（§5.4）。",
+	"A whole %s message in one frame: FIN is 1 and the opcode is not continuation.":                                                                                                                 "一帧装下一整条 %s 消息：FIN 为 1，opcode 也不是 continuation。",
+	"Length %d fits in the 7-bit field, so the header is %d bytes.":                                                                                                                                 "长度 %d 放得进 7 位字段，所以帧头是 %d 字节。",
+	"Length %d needs the 16-bit extended length (7-bit field = 126); the header is %d bytes.":                                                                                                       "长度 %d 要用 16 位的扩展载荷长度（7 位字段 = 126）；帧头是 %d 字节。",
+	"Length %d needs the 64-bit extended length (7-bit field = 127); the header is %d bytes.":                                                                                                       "长度 %d 要用 64 位的扩展载荷长度（7 位字段 = 127）；帧头是 %d 字节。",
+	"REFUSED by the receiver: §%s: %s. It fails the connection with close code %s.":                                                                                                                 "接收方拒收：§%s：%s。它以关闭码 %s 使 WebSocket 连接失败。",
+
+	// Bit grid.
+	"(16 bits a row here; the RFC's figure has 32: a wider terminal shows it)": "（这里每行 16 位；RFC 的图每行 32 位，终端宽一些就能看到）",
+	"  ... %d more payload bytes (see the hex dump)":                           "  ... 还有 %d 字节载荷（见十六进制转储）",
+	"  (too few bytes for a complete header: the receiver waits for more)":     "  （字节太少，凑不成完整的帧头：接收方会继续等）",
+
+	// Hex dump.
+	HexLegend:                            "hd=FIN、RSV1-3、opcode  ln=MASK、载荷长度  xl=扩展载荷长度  mk=掩码密钥  pl=载荷",
+	"      ... %d more bytes, %d in all": "      ... 还有 %d 字节，共 %d 字节",
+
+	// Unmask.
+	"no complete header, so no payload to unmask":                "帧头不完整，所以没有可以去掩码的载荷",
+	"not masked, and the payload is empty":                       "没有掩码，载荷也是空的",
+	"not masked (MASK=0): the bytes on the wire are the payload": "没有掩码（MASK=0）：线路上的字节就是载荷",
+	"masked with %s, but the payload is empty: nothing to XOR":   "掩码密钥是 %s，但载荷为空：没有要 XOR 的字节",
+	"masked (wire)": "线路上（已掩码）",
+	"unmasked":      "去掩码后",
+	"key[i % 4]":    "掩码密钥[i % 4]",
+	"byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask": "载荷第 i 个字节与掩码密钥第 i mod 4 个字节做 XOR（§5.3）；再做一次 XOR 即可还原",
+
+	// Opening handshake.
+	"required; names the server, so one IP can serve many (§4.1 item 4)":                     "必需；指明服务器的名字，一个 IP 上可以有多个服务器（§4.1 第 4 条）",
+	"must hold the token \"websocket\", any case (§4.1 item 5, §4.2.1)":                      "必须含有 token \"websocket\"，大小写不限（§4.1 第 5 条，§4.2.1）",
+	"must hold \"Upgrade\"; hop-by-hop, so proxies must re-add it (§4.1 item 6)":             "必须含有 \"Upgrade\"；它是逐跳（hop-by-hop）头部，代理转发时必须重新加上（§4.1 第 6 条）",
+	"16 random bytes, base64: a fresh nonce per connection (§4.1 item 7)":                    "16 个随机字节的 base64 编码：每个连接一个新的一次性随机数（nonce）（§4.1 第 7 条）",
+	"must be 13; a server answers any other with 426 (§4.1 item 9, §4.4)":                    "必须是 13；其他版本服务器一律回 426（§4.1 第 9 条，§4.4）",
+	"base64(SHA-1(key + GUID)): proves a WebSocket server read this request (§4.2.2)":        "base64(SHA-1(key + GUID))：证明读了这个请求的是 WebSocket 服务器（§4.2.2）",
+	"subprotocols offered, or the one chosen (§4.1 item 10, §11.3.4)":                        "客户端提供的子协议，或服务器选中的那一个（§4.1 第 10 条，§11.3.4）",
+	"extensions offered or accepted, e.g. permessage-deflate (§9)":                           "提供或接受的扩展，例如 permessage-deflate（§9）",
+	"sent by browsers; the server may refuse origins it does not trust (§4.1 item 8, §10.2)": "浏览器会发送；服务器可以拒绝它不信任的来源（§4.1 第 8 条，§10.2）",
+	"ordinary HTTP; WebSocket ignores it":                                                    "普通的 HTTP 头部；WebSocket 不理会它",
+	"ordinary HTTP":                                                                          "普通的 HTTP 头部",
+	"the request line: method GET, HTTP/1.1 or later (§4.1 items 2-3)":                       "请求行：方法是 GET，版本是 HTTP/1.1 或更高（§4.1 第 2-3 条）",
+	"101: the server agrees to switch protocols; WebSocket frames follow (§4.2.2)":           "101：服务器同意协议升级；接下来就是 WebSocket 帧（§4.2.2）",
+	"not 101: the handshake failed; the client must not continue (§4.1)":                     "不是 101：握手失败，客户端不得继续（§4.1）",
+	"an ordinary HTTP header":                                                                "普通的 HTTP 头部",
+	"an empty line (CRLF CRLF) ends the head; frames start right after it":                   "空行（CRLF CRLF）表示头部结束；紧接着就是帧",
+	"(empty line)": "（空行）",
+
+	// Sec-WebSocket-Accept, step by step.
+	"5. check": "5. 核对",
+	"matches the server's Sec-WebSocket-Accept: ":                             "与服务器发来的 Sec-WebSocket-Accept 一致：",
+	"the server sent no Sec-WebSocket-Accept":                                 "服务器没有发送 Sec-WebSocket-Accept",
+	"does NOT match the server's ":                                            "与服务器发来的值不一致：",
+	"The key is used as sent, not base64-decoded; the GUID is fixed by §1.3.": "key 按收到的字符串原样拼接，不先做 base64 解码；GUID 是 §1.3 规定的固定值。",
+}
