@@ -215,7 +215,7 @@ func run(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writ
 // put on the wire, dissected: the real bytes, not a description of them.
 func WritePlain(ctx context.Context, w io.Writer, l lessons.Lesson, width int) error {
 	lang := strings.Split(l.File, "/")[0]
-	t := render.PlainTheme()
+	t := render.PlainTheme().WithLang(lang)
 	r := lessonrun.New()
 	defer r.Close()
 	var b strings.Builder

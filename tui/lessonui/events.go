@@ -157,12 +157,12 @@ func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
 		}
 		b.WriteString(render.FieldTable(f, t, render.FieldNone, width) + "\n")
 		b.WriteString(render.HexDump(f, t, render.FieldNone, -1, render.HexLimit) + "\n")
-		b.WriteString(t.Dim(render.Wrap(render.HexLegend, width)) + "\n")
+		b.WriteString(t.Dim(t.Wrap(t.HexLegend(), width)) + "\n")
 		if f.Header.Masked {
 			b.WriteString(render.Unmask(f, t, width) + "\n")
 		}
-		for _, s := range render.Explain(f, e.Role, e.Frame.Violation) {
-			b.WriteString(render.Wrap(s, width) + "\n")
+		for _, s := range t.Explain(f, e.Role, e.Frame.Violation) {
+			b.WriteString(t.Wrap(s, width) + "\n")
 		}
 	case lessonrun.KindHandshake:
 		b.WriteString(render.Handshake(e.Handshake.Raw, t, width) + "\n")

@@ -1,8 +1,9 @@
 package lessonui
 
 // Package lessonui's own words, per language. The lessons are translated
-// in their files; the frame dissections come from tui/render, in English,
-// with RFC field names that the Chinese lessons keep in English too.
+// in their files; the frame dissections come from tui/render, in the
+// lesson's language (render.Theme.WithLang), with the RFC field names that
+// the Chinese lessons keep in English too.
 var labels = map[string]map[string]string{
 	"en": {
 		"picker.title":    "wsanatomy lessons",

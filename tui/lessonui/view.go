@@ -20,9 +20,9 @@ func (m Model) lang() string { return m.cfg.Lang }
 // renderTheme is tui/render's theme matching ours.
 func (m Model) renderTheme() render.Theme {
 	if m.theme.color {
-		return render.ColorTheme()
+		return render.ColorTheme().WithLang(m.lang())
 	}
-	return render.PlainTheme()
+	return render.PlainTheme().WithLang(m.lang())
 }
 
 // clip cuts a line to width columns, escape sequences and wide characters
