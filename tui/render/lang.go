@@ -111,7 +111,7 @@ var zh = map[string]string{
 	"more frames of this message follow (§5.4)": "这条消息后面还有帧（§5.4）",
 	"set, but no extension gives it a meaning: the receiver must fail the connection (§5.2)":                            "被置为 1，但没有哪个扩展定义了它的含义：接收方必须使 WebSocket 连接失败（§5.2）",
 	"reserved; 0 unless an extension says otherwise (§5.2)":                                                             "保留位；除非扩展另有定义，否则为 0（§5.2）",
-	"the payload is XORed with the masking key (§5.3)":                                                                  "载荷已与掩码密钥做了 XOR（§5.3）",
+	"the payload is XORed with the masking key (§5.3)":                                                                  "载荷已与掩码密钥逐字节异或（§5.3）",
 	"the payload is sent as is (§5.1)":                                                                                  "载荷原样发送，没有掩码（§5.1）",
 	"126 is a marker: the next 2 bytes hold the length (16-bit)":                                                        "126 是个标记：真正的长度在后面 2 个字节里（16 位）",
 	"127 is a marker: the next 8 bytes hold the length (64-bit)":                                                        "127 是个标记：真正的长度在后面 8 个字节里（64 位）",
@@ -165,11 +165,11 @@ var zh = map[string]string{
 	"no complete header, so no payload to unmask":                "帧头不完整，所以没有可以去掩码的载荷",
 	"not masked, and the payload is empty":                       "没有掩码，载荷也是空的",
 	"not masked (MASK=0): the bytes on the wire are the payload": "没有掩码（MASK=0）：线路上的字节就是载荷",
-	"masked with %s, but the payload is empty: nothing to XOR":   "掩码密钥是 %s，但载荷为空：没有要 XOR 的字节",
+	"masked with %s, but the payload is empty: nothing to XOR":   "掩码密钥是 %s，但载荷为空：没有要异或的字节",
 	"masked (wire)": "线路上（已掩码）",
 	"unmasked":      "去掩码后",
 	"key[i % 4]":    "掩码密钥[i % 4]",
-	"byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask": "载荷第 i 个字节与掩码密钥第 i mod 4 个字节做 XOR（§5.3）；再做一次 XOR 即可还原",
+	"byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask": "载荷第 i 个字节与掩码密钥第 i mod 4 个字节做异或（§5.3）；再异或一次即可还原",
 
 	// Opening handshake.
 	"required; names the server, so one IP can serve many (§4.1 item 4)":                     "必需；指明服务器的名字，一个 IP 上可以有多个服务器（§4.1 第 4 条）",
