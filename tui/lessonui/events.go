@@ -168,7 +168,7 @@ func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
 		b.WriteString(render.Handshake(e.Handshake.Raw, t, width) + "\n")
 		if e.Handshake.Accept != nil && !e.Handshake.Request {
 			b.WriteString(t.Heading(tr(lang, "detail.accept")) + "\n")
-			b.WriteString(render.AcceptSteps(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t) + "\n")
+			b.WriteString(render.AcceptStepsFor(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
 		}
 		if e.Handshake.Err != nil {
 			b.WriteString(t.Bad(render.Wrap(e.Handshake.Err.Error(), width)) + "\n")
