@@ -141,7 +141,24 @@ func noteText(lang string, e lessonrun.Event) string {
 
 // detail dissects one event for the demo pane, wrapped to width.
 func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
+	return detailFor(lang, e, t, width, "", false)
+}
+
+// detailFor is detail with the field or header link (a sourcebook ID, or
+// "") picked and, with code set, a hint saying what s opens.
+func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link string, code bool) string {
 	var b strings.Builder
+	links := eventLinks(e)
+	sel := render.FieldNone
+	for _, l := range links {
+		if l.id == link {
+			sel = l.field
+		}
+	}
+	hint := ""
+	if code && len(links) > 0 {
+		hint = codeHint(lang, links, link, e.Kind == lessonrun.KindHandshake)
+	}
 	switch e.Kind {
 	case lessonrun.KindFrame:
 		wire := e.Wire()
@@ -152,11 +169,14 @@ func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
 		}
 		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.frame"), dir, e.Frame.Header.Opcode, len(wire))))
 		b.WriteString("\n")
-		if width >= render.GridWidth+2 {
-			b.WriteString(render.BitGrid(f, t, render.FieldNone) + "\n")
+		if hint != "" {
+			b.WriteString(hint + "\n")
 		}
-		b.WriteString(render.FieldTable(f, t, render.FieldNone, width) + "\n")
-		b.WriteString(render.HexDump(f, t, render.FieldNone, -1, render.HexLimit) + "\n")
+		if width >= render.GridWidth+2 {
+			b.WriteString(render.BitGrid(f, t, sel) + "\n")
+		}
+		b.WriteString(render.FieldTable(f, t, sel, width) + "\n")
+		b.WriteString(render.HexDump(f, t, sel, -1, render.HexLimit) + "\n")
 		b.WriteString(t.Dim(t.Wrap(t.HexLegend(), width)) + "\n")
 		if f.Header.Masked {
 			b.WriteString(render.Unmask(f, t, width) + "\n")
@@ -165,10 +185,14 @@ func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
 			b.WriteString(t.Wrap(s, width) + "\n")
 		}
 	case lessonrun.KindHandshake:
-		b.WriteString(render.Handshake(e.Handshake.Raw, t, width) + "\n")
+		head := render.Handshake(e.Handshake.Raw, t, width)
+		if hint != "" {
+			head = markHeader(head, links, link, hint, t)
+		}
+		b.WriteString(head + "\n")
 		if e.Handshake.Accept != nil && !e.Handshake.Request {
 			b.WriteString(t.Heading(tr(lang, "detail.accept")) + "\n")
-			b.WriteString(render.AcceptStepsFor(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
+			b.WriteString(render.AcceptSteps(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t) + "\n")
 		}
 		if e.Handshake.Err != nil {
 			b.WriteString(t.Bad(render.Wrap(e.Handshake.Err.Error(), width)) + "\n")
@@ -195,7 +219,10 @@ func detail(lang string, e lessonrun.Event, t render.Theme, width int) string {
 		// Show the first frame the bytes hold, as a receiver reads it.
 		f := render.ParseFrame(e.Bytes)
 		if f.HeaderLen > 0 {
-			b.WriteString(render.FieldTable(f, t, render.FieldNone, width) + "\n")
+			if hint != "" {
+				b.WriteString(hint + "\n")
+			}
+			b.WriteString(render.FieldTable(f, t, sel, width) + "\n")
 		}
 	case lessonrun.KindClosed:
 		c := e.Closed

@@ -11,6 +11,7 @@ type keyMap struct {
 	Next, Prev, Back, Up, Down           key.Binding
 	PageUp, PageDown, Select, SelectBack key.Binding
 	Rerun, Answer, Open, Reset, Help     key.Binding
+	Field, FieldBack, Code               key.Binding
 	Quit, ForceQuit                      key.Binding
 }
 
@@ -30,6 +31,9 @@ func newKeys(lang string) keyMap {
 		Select:     b("help.select", "tab"),
 		SelectBack: b("help.select", "shift+tab"),
 		Rerun:      b("help.rerun", "r"),
+		Field:      b("help.field", "]"),
+		FieldBack:  b("help.field", "["),
+		Code:       b("help.code", "s"),
 		Answer:     b("help.answer", "a"),
 		Open:       b("help.open", "enter", "right", " ", "l"),
 		Reset:      b("help.reset", "r"),
@@ -43,6 +47,7 @@ func newKeys(lang string) keyMap {
 	k.PageUp.SetHelp("pgup/pgdn", tr(lang, "help.page"))
 	k.Select.SetHelp("tab/shift+tab", tr(lang, "help.select"))
 	k.Open.SetHelp("enter", tr(lang, "help.open"))
+	k.Field.SetHelp("[/]", tr(lang, "help.field"))
 	return k
 }
 
@@ -58,7 +63,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	if k.lesson {
 		return [][]key.Binding{
 			{k.Next, k.Prev, k.Back},
-			{k.Up, k.PageUp, k.Select},
+			{k.Up, k.PageUp, k.Select, k.Field, k.Code},
 			{k.Rerun, k.Answer, k.Help, k.Quit},
 		}
 	}

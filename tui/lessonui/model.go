@@ -13,6 +13,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
 // StepRunner runs a step's actions; *lessonrun.Runner is the real one,
@@ -93,7 +94,8 @@ type Model struct {
 	results map[int]lessonrun.Result
 	running map[int]bool
 	scroll  int
-	sel     int // selected demo event, among the selectable ones
+	sel     int    // selected demo event, among the selectable ones
+	link    string // picked field or header of the selected event (sourcebook ID), or ""
 	done    bool
 
 	choice   int
@@ -104,6 +106,12 @@ type Model struct {
 	keys     keyMap
 	help     help.Model
 	showHelp bool
+
+	// The source reader, built the first time s opens it; while reading,
+	// it has the whole screen and the keys.
+	src      source.Model
+	srcReady bool
+	reading  bool
 }
 
 // stepDoneMsg carries a step's result back to the model.
@@ -169,6 +177,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		m.input.Width = max(10, msg.Width-8)
 		m.clampScroll()
+		if m.srcReady {
+			m.src, _ = m.src.Update(msg)
+		}
+		return m, nil
+	case source.CloseMsg:
+		m.reading = false
 		return m, nil
 	case openMsg:
 		return m.open(m.cursor)
@@ -177,13 +191,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.results[msg.step] = msg.res
 			delete(m.running, msg.step)
 			if msg.step == m.step {
-				m.sel = 0
+				m.sel, m.link = 0, ""
 			}
 		}
 		return m, nil
+	case tea.MouseMsg:
+		if m.reading {
+			var cmd tea.Cmd
+			m.src, cmd = m.src.Update(msg)
+			return m, cmd
+		}
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.ForceQuit) {
 			return m.quit()
+		}
+		if m.reading {
+			var cmd tea.Cmd
+			m.src, cmd = m.src.Update(msg)
+			return m, cmd
 		}
 		if m.screen == screenPicker {
 			return m.pickerKey(msg)
@@ -301,7 +326,7 @@ func (m *Model) closeRunner() {
 
 // enter shows step i, running its actions the first time.
 func (m Model) enter(i int) (tea.Model, tea.Cmd) {
-	m.step, m.scroll, m.sel = i, 0, 0
+	m.step, m.scroll, m.sel, m.link = i, 0, 0, ""
 	m.choice = 0
 	m.input.Reset()
 	m.focus = false
@@ -400,6 +425,13 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.scroll = max(0, m.scroll-m.bodyHeight()+1)
 	case key.Matches(msg, m.keys.PageDown):
 		m.scroll += m.bodyHeight() - 1
+	case key.Matches(msg, m.keys.Field):
+		m.moveLink(1)
+	case key.Matches(msg, m.keys.FieldBack):
+		m.moveLink(-1)
+	case key.Matches(msg, m.keys.Code):
+		m.openCode()
+		return m, nil
 	case key.Matches(msg, m.keys.Select):
 		m.moveSel(1)
 	case key.Matches(msg, m.keys.SelectBack):
@@ -449,6 +481,7 @@ func (m *Model) moveSel(d int) {
 		return
 	}
 	m.sel = (m.sel + d + n) % n
+	m.link = ""
 	if !m.wide() {
 		if line := m.selLine(); line >= 0 {
 			m.scroll = max(0, line-1)

@@ -58,6 +58,9 @@ func (m Model) bodyHeight() int {
 
 // View draws the screen.
 func (m Model) View() string {
+	if m.reading {
+		return m.src.View()
+	}
 	var lines []string
 	if m.screen == screenPicker {
 		lines = m.pickerView()
@@ -282,7 +285,7 @@ func (m Model) demoLines(width int) (out []string, selAt int) {
 	}
 	if picked >= 0 {
 		out = append(out, m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), width)))
-		out = append(out, strings.Split(clipLines(detail(lang, res.Events[picked], t, width), width), "\n")...)
+		out = append(out, strings.Split(clipLines(detailFor(lang, res.Events[picked], t, width, m.link, true), width), "\n")...)
 		out = append(out, m.theme.r(m.theme.dim, tr(lang, "demo.keys")))
 	}
 	return out, selAt

@@ -1,0 +1,229 @@
+package lessonui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/source"
+)
+
+// The link from a lesson's demo to the code: [ and ] pick a field of the
+// selected frame (or a header of the selected handshake), s opens the
+// annotated source reader (package tui/source) at the code that encodes
+// and decodes it, the first field when none is picked. The reader takes
+// the whole screen; q or esc comes back to the lesson as it was.
+
+// codeLink is one field or header of an event that the reader has code
+// for.
+type codeLink struct {
+	id    string       // the sourcebook ID
+	field render.Field // for a frame field; FieldNone for a header
+	text  string       // for a header: its line as sent
+}
+
+// frameFieldID is the sourcebook ID of a field of frame f: the extended
+// length is the 16- or the 64-bit one, as the frame's length form says.
+func frameFieldID(f render.Frame, fl render.Field) string {
+	switch fl {
+	case render.FieldFIN:
+		return sourcebook.FieldFIN
+	case render.FieldRSV1:
+		return sourcebook.FieldRSV1
+	case render.FieldRSV2:
+		return sourcebook.FieldRSV2
+	case render.FieldRSV3:
+		return sourcebook.FieldRSV3
+	case render.FieldOpcode:
+		return sourcebook.FieldOpcode
+	case render.FieldMask:
+		return sourcebook.FieldMask
+	case render.FieldLen:
+		return sourcebook.FieldPayloadLen
+	case render.FieldExtLen:
+		if f.Header.LengthForm == protocol.Length64Bit {
+			return sourcebook.FieldExtLen64
+		}
+		return sourcebook.FieldExtLen16
+	case render.FieldMaskKey:
+		return sourcebook.FieldMaskingKey
+	case render.FieldPayload:
+		return sourcebook.FieldPayload
+	}
+	return ""
+}
+
+// frameLinks are the fields frame wire has, in wire order.
+func frameLinks(wire []byte) []codeLink {
+	f := render.ParseFrame(wire)
+	var out []codeLink
+	for _, fl := range f.Fields() {
+		out = append(out, codeLink{id: frameFieldID(f, fl), field: fl})
+	}
+	return out
+}
+
+// headerLinks are the header lines of a handshake head that have a
+// sourcebook ID, in the order they were sent.
+func headerLinks(raw []byte) []codeLink {
+	var out []codeLink
+	for i, l := range render.AnnotateHandshake(raw) {
+		name, _, ok := strings.Cut(l.Text, ":")
+		if i == 0 || !ok {
+			continue
+		}
+		if fd, ok := sourcebook.LookupField(strings.TrimSpace(name)); ok && fd.Kind == sourcebook.KindHeader {
+			out = append(out, codeLink{id: fd.ID, text: l.Text})
+		}
+	}
+	return out
+}
+
+// eventLinks are the fields or headers of an event that the reader has
+// code for: none for notes, races, HTTP and closes.
+func eventLinks(e lessonrun.Event) []codeLink {
+	switch e.Kind {
+	case lessonrun.KindFrame:
+		return frameLinks(e.Wire())
+	case lessonrun.KindRaw:
+		return frameLinks(e.Bytes)
+	case lessonrun.KindHandshake:
+		return headerLinks(e.Handshake.Raw)
+	}
+	return nil
+}
+
+// selected returns the selected demo event, if the step's demo has run.
+func (m Model) selected() (lessonrun.Event, bool) {
+	ev := m.selectables()
+	if m.running[m.step] || m.sel < 0 || m.sel >= len(ev) {
+		return lessonrun.Event{}, false
+	}
+	return ev[m.sel], true
+}
+
+// linkIndex is the index of the picked field in links, or -1.
+func (m Model) linkIndex(links []codeLink) int {
+	for i, l := range links {
+		if l.id == m.link {
+			return i
+		}
+	}
+	return -1
+}
+
+// moveLink picks the next (d=1) or previous field of the selected event.
+func (m *Model) moveLink(d int) {
+	e, ok := m.selected()
+	if !ok {
+		return
+	}
+	links := eventLinks(e)
+	if len(links) == 0 {
+		return
+	}
+	i := m.linkIndex(links)
+	switch {
+	case i < 0 && d < 0:
+		i = len(links) - 1
+	case i < 0:
+		i = 0
+	default:
+		i = (i + d + len(links)) % len(links)
+	}
+	m.link = links[i].id
+}
+
+// openCode opens the reader at the picked field of the selected event, or
+// its first one; it does nothing for an event without any.
+func (m *Model) openCode() {
+	e, ok := m.selected()
+	if !ok {
+		return
+	}
+	links := eventLinks(e)
+	if len(links) == 0 {
+		return
+	}
+	id := links[max(0, m.linkIndex(links))].id
+	if !m.srcReady {
+		book, err := sourcebook.Protocol()
+		if err != nil {
+			m.status = err.Error()
+			return
+		}
+		st := source.PlainStyles()
+		switch {
+		case m.cfg.Color:
+			st = source.DefaultStyles()
+		case os.Getenv("NO_COLOR") != "":
+			st = source.NoColorStyles()
+		}
+		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st})
+		if err != nil {
+			m.status = err.Error()
+			return
+		}
+		m.src, m.srcReady = rd, true
+	}
+	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.w, Height: m.h})
+	rd, err := m.src.OpenAt(id)
+	if err != nil {
+		m.status = err.Error()
+		return
+	}
+	m.src, m.reading = rd, true
+}
+
+// codeHint is the line under a dissection's heading saying what s opens.
+func codeHint(lang string, links []codeLink, picked string, header bool) string {
+	for _, l := range links {
+		if l.id == picked {
+			return "» " + fmt.Sprintf(tr(lang, "code.see"), linkName(l))
+		}
+	}
+	key := "code.pick"
+	if header {
+		key = "code.pickheader"
+	}
+	return "» " + fmt.Sprintf(tr(lang, key), linkName(links[0]))
+}
+
+// linkName is how the hint names a field: as the frame figure does.
+func linkName(l codeLink) string {
+	if l.field != render.FieldNone {
+		return l.field.Name()
+	}
+	return l.id
+}
+
+// markHeader marks the picked header of a rendered handshake head and puts
+// the hint under it (under its note, when the note wraps below it). With
+// no header picked, the hint goes first.
+func markHeader(head string, links []codeLink, picked, hint string, t render.Theme) string {
+	lines := strings.Split(head, "\n")
+	for _, l := range links {
+		if l.id != picked {
+			continue
+		}
+		for i, ln := range lines {
+			if !strings.HasPrefix(ln, l.text) {
+				continue
+			}
+			lines[i] = t.Field(render.FieldNone, l.text, true) + ln[len(l.text):]
+			j := i + 1
+			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
+				j++
+			}
+			lines = append(lines[:j], append([]string{"  " + hint}, lines[j:]...)...)
+			return strings.Join(lines, "\n")
+		}
+	}
+	return hint + "\n" + head
+}

@@ -1,0 +1,213 @@
+package lessonui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/source"
+)
+
+// TestEveryLinkHasCode fails when a frame field or an annotated handshake
+// header of a demo has no sourcebook ID that a marker in protocol/ names.
+func TestEveryLinkHasCode(t *testing.T) {
+	book, err := sourcebook.Protocol()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	check := func(what, id string, kind sourcebook.FieldKind) {
+		t.Helper()
+		fd, ok := sourcebook.LookupField(id)
+		switch {
+		case !ok:
+			t.Errorf("%s maps to %q, which is no sourcebook field", what, id)
+		case fd.Kind != kind:
+			t.Errorf("%s maps to %q, a %s, want a %s", what, id, fd.Kind, kind)
+		case len(book.Markers(fd.ID)) == 0:
+			t.Errorf("%s maps to %q, which no marker in protocol/ names", what, id)
+		}
+		seen[fd.ID] = true
+	}
+	frames := []render.Frame{
+		render.ParseFrame([]byte{0x81, 0x00}),
+		render.ParseFrame(append([]byte{0x82, 126, 0, 200}, make([]byte, 200)...)),
+		render.ParseFrame(append([]byte{0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0}, make([]byte, 65536)...)),
+	}
+	for fl := render.FieldFIN; fl.Name() != ""; fl++ {
+		for _, f := range frames {
+			check("frame field "+fl.Name(), frameFieldID(f, fl), sourcebook.KindField)
+		}
+	}
+	var head strings.Builder
+	head.WriteString("GET / HTTP/1.1\r\n")
+	for _, fd := range sourcebook.Fields() {
+		if fd.Kind == sourcebook.KindHeader {
+			head.WriteString(strings.ToUpper(fd.ID) + ": x\r\n")
+		}
+	}
+	head.WriteString("User-Agent: test\r\n\r\n")
+	linked := map[string]bool{}
+	for _, l := range headerLinks([]byte(head.String())) {
+		check("header "+l.text, l.id, sourcebook.KindHeader)
+		linked[strings.ToLower(l.id)] = true
+	}
+	for _, l := range render.AnnotateHandshake([]byte(head.String())) {
+		name, _, ok := strings.Cut(l.Text, ":")
+		if ok && !strings.Contains(l.Note, "ordinary HTTP") && !linked[strings.ToLower(name)] {
+			t.Errorf("annotated header %q has no link to the code", name)
+		}
+	}
+	for _, fd := range sourcebook.Fields() {
+		if !seen[fd.ID] {
+			t.Errorf("sourcebook field %q is reachable from no field or header of a demo", fd.ID)
+		}
+	}
+}
+
+// handshakeRunner is fakeRunner with the opening handshake first.
+type handshakeRunner struct{ fakeRunner }
+
+func (h *handshakeRunner) Run(ctx context.Context, acts []lessons.Action) lessonrun.Result {
+	res := h.fakeRunner.Run(ctx, acts)
+	req := "GET / HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	hs := lessonrun.Event{Kind: lessonrun.KindHandshake, Role: protocol.RoleClient,
+		Handshake: &protocol.HandshakeEvent{Role: protocol.RoleClient, Request: true, Raw: []byte(req)}}
+	res.Events = append([]lessonrun.Event{hs}, res.Events...)
+	return res
+}
+
+// demoText is the whole scrollable lesson, demo included, as text.
+func demoText(m Model) string {
+	c, _ := m.content()
+	return strings.Join(c, "\n")
+}
+
+// readingAt checks that the reader is open at field id.
+func readingAt(t *testing.T, m Model, id string) {
+	t.Helper()
+	if !m.reading {
+		t.Fatalf("the reader is not open (want it at %s)", id)
+	}
+	v := m.View()
+	fd, _ := sourcebook.LookupField(id)
+	if !strings.Contains(v, "▸ "+id+" ") || !strings.Contains(v, fd.Title+": place 1 of") {
+		t.Errorf("the reader does not show the code for %s:\n%s", id, v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != m.h {
+		t.Errorf("the reader's view is %d lines, want %d", n, m.h)
+	}
+}
+
+// leaveReader presses key in the reader and feeds its CloseMsg back.
+func leaveReader(t *testing.T, m Model, key string) Model {
+	t.Helper()
+	mm, cmd := m.Update(keyOf(key))
+	m = mm.(Model)
+	if cmd == nil {
+		t.Fatalf("%s in the reader: no command", key)
+	}
+	msg := cmd()
+	if _, ok := msg.(source.CloseMsg); !ok {
+		t.Fatalf("%s in the reader sent %T, want source.CloseMsg", key, msg)
+	}
+	mm, _ = m.Update(msg)
+	return mm.(Model)
+}
+
+// TestSeeTheCodeFromALesson: in a lesson's demo, [ and ] pick a field of
+// the selected frame or a header of the selected handshake, s opens the
+// reader at its code, q and esc come back to the lesson as it was.
+func TestSeeTheCodeFromALesson(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m, _ := newTestModel(t, lang, 80, 24, true)
+		m.cfg.NewRunner = func() StepRunner { return &handshakeRunner{} }
+		m, _ = drive(t, m, keys("3", "enter")...)
+		m = advanceTo(t, m, 4, "right")
+		if len(m.selectables()) != 2 {
+			t.Fatalf("%s: %d selectable events, want the handshake and the frame", lang, len(m.selectables()))
+		}
+
+		// The handshake is selected; nothing picked: s opens its first header.
+		if want := "» " + strings.ReplaceAll(tr(lang, "code.pickheader"), "%s", "Host"); !strings.Contains(demoText(m), want) {
+			t.Errorf("%s: the handshake has no hint %q", lang, want)
+		}
+		m, _ = drive(t, m, keys("s")...)
+		readingAt(t, m, sourcebook.HeaderHost)
+		m = leaveReader(t, m, "q")
+
+		// [ goes round to the last header.
+		m, _ = drive(t, m, keys("[")...)
+		if m.link != sourcebook.HeaderVersion {
+			t.Errorf("%s: [ picked %q, want %s", lang, m.link, sourcebook.HeaderVersion)
+		}
+		m, _ = drive(t, m, keys("[")...)
+		if !strings.Contains(demoText(m), "  » "+strings.ReplaceAll(tr(lang, "code.see"), "%s", sourcebook.HeaderKey)) {
+			t.Errorf("%s: no hint under Sec-WebSocket-Key:\n%s", lang, demoText(m))
+		}
+		before := m.View()
+		m, _ = drive(t, m, keys("s")...)
+		readingAt(t, m, sourcebook.HeaderKey)
+		m = leaveReader(t, m, "esc")
+		if m.reading || m.View() != before {
+			t.Errorf("%s: esc did not come back to the lesson as it was:\n%s", lang, m.View())
+		}
+
+		// The frame: tab selects it, the pick is cleared; ] ] is RSV1.
+		m, _ = drive(t, m, keys("tab")...)
+		if m.link != "" {
+			t.Errorf("%s: a new selection kept the pick %q", lang, m.link)
+		}
+		m, _ = drive(t, m, keys("]", "]")...)
+		if !strings.Contains(demoText(m), "» "+strings.ReplaceAll(tr(lang, "code.see"), "%s", "RSV1")) {
+			t.Errorf("%s: no hint for RSV1", lang)
+		}
+		if !strings.Contains(demoText(m), "> RSV1") {
+			t.Errorf("%s: the field table does not mark RSV1", lang)
+		}
+		before = m.View()
+		m, _ = drive(t, m, keys("s")...)
+		readingAt(t, m, sourcebook.FieldRSV1)
+		m = leaveReader(t, m, "q")
+		if m.View() != before {
+			t.Errorf("%s: q did not come back to the lesson as it was", lang)
+		}
+
+		// Resize while reading: the reader and the lesson both follow.
+		m, _ = drive(t, m, keys("]", "]", "]", "]", "]", "]")...) // RSV1 + 6: the masking key
+		m, _ = drive(t, m, keys("s")...)
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		m = mm.(Model)
+		readingAt(t, m, sourcebook.FieldMaskingKey)
+		m = leaveReader(t, m, "q")
+		checkViewSize(t, m.View(), 120, 40)
+
+		// ctrl+c quits from the reader.
+		m, _ = drive(t, m, keys("s")...)
+		if _, quit := drive(t, m, keyOf("ctrl+c")); !quit {
+			t.Errorf("%s: ctrl+c in the reader did not quit", lang)
+		}
+		m.Shutdown()
+	}
+}
+
+func checkViewSize(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Errorf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lessons.Width(l) > w {
+			t.Errorf("line %d is %d columns, wider than %d", i+1, lessons.Width(l), w)
+		}
+	}
+}
