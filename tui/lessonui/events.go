@@ -192,7 +192,7 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		b.WriteString(head + "\n")
 		if e.Handshake.Accept != nil && !e.Handshake.Request {
 			b.WriteString(t.Heading(tr(lang, "detail.accept")) + "\n")
-			b.WriteString(render.AcceptSteps(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t) + "\n")
+			b.WriteString(render.AcceptStepsFor(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
 		}
 		if e.Handshake.Err != nil {
 			b.WriteString(t.Bad(render.Wrap(e.Handshake.Err.Error(), width)) + "\n")
