@@ -84,18 +84,22 @@ func TestViolationsCloseTheConnection(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, _, err := server.ReadMessage(ctx)
+			// Both ends read at once, as real peers do: the failing server
+			// lingers until the client, having read its close frame, closes.
+			serverErr := make(chan error, 1)
+			go func() { _, _, err := server.ReadMessage(ctx); serverErr <- err }()
+			// The client sees the server's close frame with the code...
+			_, _, err := client.ReadMessage(ctx)
+			if code, ok := CloseStatus(err); !ok || code != tc.code {
+				t.Errorf("client read: %v, want close %d", err, tc.code)
+			}
+			// ...which is the code of the violation the server found.
 			var v *Violation
-			if !errors.As(err, &v) {
+			if err := <-serverErr; !errors.As(err, &v) {
 				t.Fatalf("server read: %v, want a *Violation", err)
 			}
 			if v.Section != tc.section || v.Code != tc.code {
 				t.Errorf("violation §%s close %d (%s), want §%s close %d", v.Section, v.Code, v.Msg, tc.section, tc.code)
-			}
-			// The client sees the server's close frame with that code...
-			_, _, err = client.ReadMessage(ctx)
-			if code, ok := CloseStatus(err); !ok || code != tc.code {
-				t.Errorf("client read: %v, want close %d", err, tc.code)
 			}
 			// ...and the server has closed TCP.
 			select {
@@ -112,14 +116,15 @@ func TestViolationsCloseTheConnection(t *testing.T) {
 func TestMaskedFrameFromServer(t *testing.T) {
 	client, server := connPair(t, &Options{CloseTimeout: time.Second}, nil)
 	server.WriteRaw(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("hi")))
+	serverErr := make(chan error, 1)
+	go func() { _, _, err := server.ReadMessage(context.Background()); serverErr <- err }()
 	_, _, err := client.ReadMessage(context.Background())
 	var v *Violation
 	if !errors.As(err, &v) || v.Section != "5.1" || v.Code != CloseProtocolError {
 		t.Fatalf("client read: %v, want §5.1 violation with 1002", err)
 	}
-	_, _, err = server.ReadMessage(context.Background())
-	if code, ok := CloseStatus(err); !ok || code != CloseProtocolError {
-		t.Errorf("server read: %v, want close 1002 from the client", err)
+	if code, ok := CloseStatus(<-serverErr); !ok || code != CloseProtocolError {
+		t.Errorf("server read: want close 1002 from the client")
 	}
 }
 
