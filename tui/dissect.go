@@ -50,9 +50,24 @@ func closedText(e session.Entry) string {
 	if c.ClosedTCPFirst {
 		first = "first"
 	}
-	s := fmt.Sprintf("%s closed TCP %s; close code %s", role, first, c.Code)
-	if c.Reason != "" {
-		s += fmt.Sprintf(" %q", c.Reason)
+	s := fmt.Sprintf("%s closed TCP %s", role, first)
+	// What each side said before the end: the close frame this endpoint
+	// received (1006 when none came) and the one it sent.
+	if c.Code == protocol.CloseAbnormalClosure {
+		s += "; received no close frame (1006, abnormal closure)"
+	} else {
+		s += fmt.Sprintf("; received close %s", c.Code)
+		if c.Reason != "" {
+			s += fmt.Sprintf(" %q", c.Reason)
+		}
+	}
+	switch c.SentCode {
+	case 0:
+		s += "; sent no close frame"
+	case protocol.CloseNoStatusReceived:
+		s += "; sent a close frame with no code"
+	default:
+		s += fmt.Sprintf("; sent close %s", c.SentCode)
 	}
 	if c.Err != nil {
 		s += " (" + c.Err.Error() + ")"
