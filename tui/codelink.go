@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
@@ -17,38 +16,6 @@ import (
 // (package tui/source) at the code that encodes and decodes it. The
 // reader takes the whole screen; q or esc comes back to exactly where the
 // learner was, since nothing of this screen changes meanwhile.
-
-// frameFieldID is the sourcebook ID of a field of frame f: the extended
-// length is the 16- or the 64-bit one, as the frame's length form says.
-// It returns "" for FieldNone.
-func frameFieldID(f render.Frame, fl render.Field) string {
-	switch fl {
-	case render.FieldFIN:
-		return sourcebook.FieldFIN
-	case render.FieldRSV1:
-		return sourcebook.FieldRSV1
-	case render.FieldRSV2:
-		return sourcebook.FieldRSV2
-	case render.FieldRSV3:
-		return sourcebook.FieldRSV3
-	case render.FieldOpcode:
-		return sourcebook.FieldOpcode
-	case render.FieldMask:
-		return sourcebook.FieldMask
-	case render.FieldLen:
-		return sourcebook.FieldPayloadLen
-	case render.FieldExtLen:
-		if f.Header.LengthForm == protocol.Length64Bit {
-			return sourcebook.FieldExtLen64
-		}
-		return sourcebook.FieldExtLen16
-	case render.FieldMaskKey:
-		return sourcebook.FieldMaskingKey
-	case render.FieldPayload:
-		return sourcebook.FieldPayload
-	}
-	return ""
-}
 
 // headerLine is a line of a handshake head that the reader has code for.
 type headerLine struct {
@@ -98,7 +65,7 @@ func (m Model) codeTarget(e session.Entry) (id string, ok bool) {
 			}
 			fl = fields[0]
 		}
-		return frameFieldID(f, fl), true
+		return f.SourceID(fl), true
 	}
 	return "", false
 }

@@ -43,13 +43,13 @@ func TestEveryFieldHasCode(t *testing.T) {
 	}
 	for fl := render.FieldFIN; fl.Name() != ""; fl++ {
 		for _, f := range []render.Frame{short, len16, len64} {
-			check("frame field "+fl.Name(), frameFieldID(f, fl), sourcebook.KindField)
+			check("frame field "+fl.Name(), f.SourceID(fl), sourcebook.KindField)
 		}
 	}
-	if id := frameFieldID(short, render.FieldNone); id != "" {
+	if id := short.SourceID(render.FieldNone); id != "" {
 		t.Errorf("no field maps to %q", id)
 	}
-	if a, b := frameFieldID(len16, render.FieldExtLen), frameFieldID(len64, render.FieldExtLen); a != sourcebook.FieldExtLen16 || b != sourcebook.FieldExtLen64 {
+	if a, b := len16.SourceID(render.FieldExtLen), len64.SourceID(render.FieldExtLen); a != sourcebook.FieldExtLen16 || b != sourcebook.FieldExtLen64 {
 		t.Errorf("extended length maps to %q and %q, want %q and %q", a, b, sourcebook.FieldExtLen16, sourcebook.FieldExtLen64)
 	}
 

@@ -7,7 +7,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
@@ -28,43 +27,12 @@ type codeLink struct {
 	text  string       // for a header: its line as sent
 }
 
-// frameFieldID is the sourcebook ID of a field of frame f: the extended
-// length is the 16- or the 64-bit one, as the frame's length form says.
-func frameFieldID(f render.Frame, fl render.Field) string {
-	switch fl {
-	case render.FieldFIN:
-		return sourcebook.FieldFIN
-	case render.FieldRSV1:
-		return sourcebook.FieldRSV1
-	case render.FieldRSV2:
-		return sourcebook.FieldRSV2
-	case render.FieldRSV3:
-		return sourcebook.FieldRSV3
-	case render.FieldOpcode:
-		return sourcebook.FieldOpcode
-	case render.FieldMask:
-		return sourcebook.FieldMask
-	case render.FieldLen:
-		return sourcebook.FieldPayloadLen
-	case render.FieldExtLen:
-		if f.Header.LengthForm == protocol.Length64Bit {
-			return sourcebook.FieldExtLen64
-		}
-		return sourcebook.FieldExtLen16
-	case render.FieldMaskKey:
-		return sourcebook.FieldMaskingKey
-	case render.FieldPayload:
-		return sourcebook.FieldPayload
-	}
-	return ""
-}
-
 // frameLinks are the fields frame wire has, in wire order.
 func frameLinks(wire []byte) []codeLink {
 	f := render.ParseFrame(wire)
 	var out []codeLink
 	for _, fl := range f.Fields() {
-		out = append(out, codeLink{id: frameFieldID(f, fl), field: fl})
+		out = append(out, codeLink{id: f.SourceID(fl), field: fl})
 	}
 	return out
 }

@@ -43,7 +43,7 @@ func TestEveryLinkHasCode(t *testing.T) {
 	}
 	for fl := render.FieldFIN; fl.Name() != ""; fl++ {
 		for _, f := range frames {
-			check("frame field "+fl.Name(), frameFieldID(f, fl), sourcebook.KindField)
+			check("frame field "+fl.Name(), f.SourceID(fl), sourcebook.KindField)
 		}
 	}
 	var head strings.Builder
