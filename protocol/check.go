@@ -136,8 +136,8 @@ func CheckHeader(h Header, st State) *Violation {
 	if h.Opcode != OpContinuation && st.InMessage {
 		return violationf("5.4", CloseProtocolError, "new %s frame while a fragmented message is still in progress", h.Opcode)
 	}
-	// 8. §10.4: "implementations SHOULD impose implementation-specific
-	// limits on frame sizes and the total message size". Checking the
+	// 8. §10.4: "Such an implementation SHOULD impose a limit on frame
+	// sizes and the total message size after reassembly". Checking the
 	// length field here rejects a huge claim before any buffer exists.
 	if st.MessageLimit > 0 && h.Length > uint64(st.MessageLimit-st.MessageSoFar) {
 		return violationf("10.4", CloseMessageTooBig, "message would be %d bytes, more than the limit of %d",

@@ -123,8 +123,17 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 		opts = &DialOptions{}
 	}
 	o := opts.Options.withDefaults()
-	stop := bindContext(ctx, netConn, bothDeadlines)
+	timeout := opts.HandshakeTimeout
+	if timeout <= 0 {
+		timeout = DefaultHandshakeTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	stop := bindContext(ctx, netConn, bothDeadlines, time.Time{})
 	defer stop()
+	if err := checkDialOptions(opts); err != nil {
+		return nil, err
+	}
 
 	// anatomy: header=Sec-WebSocket-Key (a fresh nonce)
 	key, err := NewKey(o.Rand)
@@ -154,6 +163,44 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 	c := NewConn(netConn, RoleClient, br, &opts.Options)
 	c.subprotocol = resp.Header.Get("Sec-WebSocket-Protocol")
 	return c, nil
+}
+
+// checkDialOptions refuses header values that would break the request:
+// a CR or LF would end the header early and let the value smuggle in
+// headers of its own, and a subprotocol must be an HTTP token (§4.1 item
+// 10: "unique strings conforming to the requirements for elements that
+// comprise this value").
+func checkDialOptions(opts *DialOptions) error {
+	bad := func(s string) bool { return strings.ContainsAny(s, "\r\n\x00") }
+	if bad(opts.Origin) {
+		return fmt.Errorf("websocket: Origin %q contains a line break", opts.Origin)
+	}
+	for name, values := range opts.Header {
+		for _, v := range values {
+			if bad(name) || bad(v) || name == "" || strings.ContainsAny(name, " :") {
+				return fmt.Errorf("websocket: header %q: %q is not a valid header field", name, v)
+			}
+		}
+	}
+	for _, p := range opts.Subprotocols {
+		if !isToken(p) {
+			return fmt.Errorf("websocket: subprotocol %q is not an HTTP token (§4.1 item 10)", p)
+		}
+	}
+	return nil
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 §5.6.2).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // buildRequest writes the opening handshake request of §4.1.
@@ -214,9 +261,10 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *H
 		}
 		return refuse("", "4.1", "%s", msg)
 	}
-	// 2. Upgrade must be "websocket", case-insensitively.
+	// 2. Upgrade must be "websocket", case-insensitively: §4.1 asks for
+	// "an ASCII case-insensitive match for the value", one value, not a list.
 	// anatomy: header=Upgrade (checked in the response)
-	if !headerHasToken(resp.Header, "Upgrade", "websocket") {
+	if up := resp.Header.Values("Upgrade"); len(up) != 1 || !strings.EqualFold(strings.TrimSpace(up[0]), "websocket") {
 		return refuse("Upgrade", "4.1", "Upgrade is %q, expected \"websocket\"", resp.Header.Get("Upgrade"))
 	}
 	// 3. Connection must contain "Upgrade", case-insensitively.
@@ -232,8 +280,8 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *H
 	}
 	// 5. No extension we did not offer; we offer none.
 	// anatomy: header=Sec-WebSocket-Extensions (checked)
-	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
-		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %q, but none was offered", ext)
+	if ext := headerTokens(resp.Header, "Sec-WebSocket-Extensions"); len(ext) > 0 {
+		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %q, but none was offered", strings.Join(ext, ", "))
 	}
 	// 6. No subprotocol we did not offer.
 	// anatomy: header=Sec-WebSocket-Protocol (checked in the response)

@@ -32,28 +32,35 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 		c.closeTCP(true, err)
 		return err
 	}
-	if c.readMu.TryLock() {
-		// Nobody is reading: read until the peer's close frame ends the
-		// connection (receivedClose then closes TCP in the right order).
-		defer c.readMu.Unlock()
-		c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
-		for c.readErr == nil {
-			if _, err := c.nextMessage(); err != nil {
-				break
+	// Someone must read until the peer's close frame arrives (receivedClose
+	// then closes TCP in the right order). If another goroutine is reading,
+	// it will; if nobody is, or the reader stops, Close reads itself,
+	// discarding data. Either way the wait is bounded by CloseTimeout.
+	deadline := time.Now().Add(c.opts.CloseTimeout)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if c.readMu.TryLock() {
+			c.netConn.SetReadDeadline(deadline)
+			for c.readErr == nil {
+				if _, err := c.nextMessage(); err != nil {
+					break
+				}
 			}
+			c.readMu.Unlock()
+			c.closeTCP(true, nil)
+			return nil
 		}
-		c.closeTCP(true, nil)
-		return nil
+		select {
+		case <-c.tcpClosed:
+			return nil
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			c.closeTCP(true, nil)
+			return nil
+		}
 	}
-	// A reader is running: it will see the close frame.
-	timer := time.NewTimer(2 * c.opts.CloseTimeout)
-	defer timer.Stop()
-	select {
-	case <-c.tcpClosed:
-	case <-timer.C:
-		c.closeTCP(true, nil)
-	}
-	return nil
 }
 
 // StartClose sends a close frame and returns without waiting: the closing

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -17,7 +18,8 @@ type Options struct {
 	// MessageLimit is the largest message the connection accepts, in
 	// bytes. A longer message fails the connection with 1009 (§7.4.1,
 	// §10.4). Zero means DefaultMessageLimit; a negative value means no
-	// limit, which lets any peer make us allocate without bound.
+	// limit, which lets any peer make us allocate without bound. (In
+	// [State], which holds the value in force, 0 means no limit.)
 	MessageLimit int64
 	// FragmentSize, when positive, makes WriteMessage split messages into
 	// frames of at most this many payload bytes (§5.4). Zero sends each
@@ -127,6 +129,12 @@ type Conn struct {
 	hdrBuf       [MaxHeaderSize]byte
 	keyBuf       [4]byte
 	writer       messageWriter
+	frameStream  frameStream // a message being sent with WriteFrame
+
+	// The caller's own deadlines, which context-bound calls restore.
+	deadlineMu    sync.Mutex
+	readDeadline  time.Time
+	writeDeadline time.Time
 
 	// Closing.
 	closeMu      sync.Mutex
@@ -172,10 +180,47 @@ func (c *Conn) LocalAddr() net.Addr  { return c.netConn.LocalAddr() }
 func (c *Conn) RemoteAddr() net.Addr { return c.netConn.RemoteAddr() }
 
 // SetReadDeadline and SetWriteDeadline set deadlines on the underlying
-// connection, as net.Conn does. A read or write that times out leaves the
-// stream at an unknown position, so it fails the connection.
-func (c *Conn) SetReadDeadline(t time.Time) error  { return c.netConn.SetReadDeadline(t) }
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.netConn.SetWriteDeadline(t) }
+// connection, as net.Conn does. A call with a context keeps them: its own
+// deadline applies only while it runs, and only if it is earlier.
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	c.readDeadline = t
+	c.deadlineMu.Unlock()
+	return c.netConn.SetReadDeadline(t)
+}
+
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	c.writeDeadline = t
+	c.deadlineMu.Unlock()
+	return c.netConn.SetWriteDeadline(t)
+}
+
+func (c *Conn) userReadDeadline() time.Time {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	return c.readDeadline
+}
+
+func (c *Conn) userWriteDeadline() time.Time {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	return c.writeDeadline
+}
+
+// abort fails the connection for a fault on our own side: it sends a close
+// frame with code (within CloseTimeout), refuses every later write and
+// closes TCP without waiting for the peer.
+func (c *Conn) abort(code CloseCode, reason string) {
+	payload, _ := AppendClosePayload(nil, code, reason)
+	c.sendClose(payload)
+	c.frameMu.Lock()
+	if c.writeErr == nil {
+		c.writeErr = fmt.Errorf("websocket: connection failed with %s: %s", code, reason)
+	}
+	c.frameMu.Unlock()
+	c.closeTCP(true, c.writeErr)
+}
 
 // Which deadline a context governs.
 type deadlineKind uint8
@@ -199,22 +244,23 @@ func setDeadline(conn net.Conn, kind deadlineKind, t time.Time) {
 
 func noop() {}
 
-// bindContext makes ctx govern the next I/O on conn: its deadline becomes
-// the connection's, and cancelling it interrupts the I/O by moving the
-// deadline into the past. The returned stop undoes both. A context that
-// can never be cancelled, like context.Background(), costs nothing: no
+// bindContext makes ctx govern the next I/O on conn: the earlier of its
+// deadline and the caller's own (restore) becomes the connection's, and
+// cancelling ctx interrupts the I/O by moving the deadline into the past.
+// The returned stop puts back the caller's deadline. A context that can
+// never be cancelled, like context.Background(), costs nothing: no
 // allocation, no system call.
-func bindContext(ctx context.Context, conn net.Conn, kind deadlineKind) (stop func()) {
+func bindContext(ctx context.Context, conn net.Conn, kind deadlineKind, restore time.Time) (stop func()) {
 	if ctx.Done() == nil {
 		return noop
 	}
-	if d, ok := ctx.Deadline(); ok {
+	if d, ok := ctx.Deadline(); ok && (restore.IsZero() || d.Before(restore)) {
 		setDeadline(conn, kind, d)
 	}
 	stopAfter := context.AfterFunc(ctx, func() { setDeadline(conn, kind, time.Unix(1, 0)) })
 	return func() {
 		stopAfter()
-		setDeadline(conn, kind, time.Time{})
+		setDeadline(conn, kind, restore)
 	}
 }
 

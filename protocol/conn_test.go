@@ -391,3 +391,28 @@ func TestCloseWhileStreaming(t *testing.T) {
 	<-done
 	<-server.Done()
 }
+
+// TestDeadlinesSurviveContexts: a context-bound read keeps the caller's
+// own deadline, and a read that timed out between frames leaves the
+// connection usable.
+func TestDeadlinesSurviveContexts(t *testing.T) {
+	client, server := connPair(t, nil, nil)
+	start := time.Now()
+	server.SetReadDeadline(start.Add(300 * time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := server.ReadMessage(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first read: %v, want the context's deadline", err)
+	}
+	// The caller's deadline still holds for the next read.
+	_, _, err := server.ReadMessage(context.Background())
+	if d := time.Since(start); !isTimeout(err) || d > 2*time.Second {
+		t.Fatalf("second read: %v after %v, want the caller's 300ms deadline", err, d)
+	}
+	// Nothing was lost: with the deadline lifted, the next message arrives.
+	server.SetReadDeadline(time.Time{})
+	client.WriteMessage(context.Background(), TextMessage, []byte("still here"))
+	if _, msg, err := server.ReadMessage(context.Background()); err != nil || string(msg) != "still here" {
+		t.Fatalf("after timeouts: %q, %v", msg, err)
+	}
+}

@@ -17,11 +17,26 @@
 //  5. check.go: the rules a decoded header must obey, kept apart from decoding.
 //  6. utf8.go: incremental UTF-8 validation of text messages (§5.6, §8.1).
 //  7. read.go and write.go: messages, fragmentation and control frames
-//     (§5.4, §5.5, §6).
+//     (§5.4, §5.5, §6). They work on the fields of [Conn] and [Options],
+//     which conn.go (step 9) declares: a glance at those two types first
+//     helps.
 //  8. close.go and close_handshake.go: status codes and the closing
-//     handshake (§5.5.1, §7).
+//     handshake (§5.5.1, §7). Answering the peer's close and failing the
+//     connection happen while reading, so that code is in read.go
+//     (receivedClose, finishTCP, fail).
 //  9. conn.go and observer.go: the connection that ties it together, and the
 //     observer that lets a program watch every frame.
+//
+// # Closing versus failing
+//
+// RFC 6455 ends a connection in two ways. Closing (§7.1.2) is polite: one
+// side sends a close frame with a status code, the other answers with its
+// own, and then TCP is closed, by the server first (§7.1.1). Failing
+// (§7.1.7, "_Fail the WebSocket Connection_") is what a receiver must do
+// when the peer breaks a rule: send a close frame with the code of the
+// broken rule (1002, 1007, 1009, ...) and close the connection without
+// waiting for an answer. [CheckHeader] and the UTF-8 check decide when to
+// fail; read.go's fail does it.
 //
 // # Decoding is not judging
 //

@@ -33,8 +33,8 @@ func ComputeAcceptSteps(key string) AcceptSteps {
 }
 
 // ComputeAccept returns base64(SHA-1(key + AcceptGUID)), the value a server
-// sends as Sec-WebSocket-Accept. §4.2.2 item 5.4: the key is used as sent,
-// "not the base64-decoded version". The accept value proves the server read
+// sends as Sec-WebSocket-Accept. The key is used as the text that was sent,
+// §4.1: "(as a string, not base64-decoded)". The accept value proves the server read
 // this handshake; it is not authentication and not security.
 func ComputeAccept(key string) string { return ComputeAcceptSteps(key).Accept }
 

@@ -185,6 +185,12 @@ func TestClientChecksResponse(t *testing.T) {
 		{"extension not offered", nil, func(k string) string { return ok(k) + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n" }, "Sec-WebSocket-Extensions", 101},
 		{"subprotocol not offered", []string{"chat"}, func(k string) string { return ok(k) + "Sec-WebSocket-Protocol: mqtt\r\n\r\n" }, "Sec-WebSocket-Protocol", 101},
 		{"subprotocol offered", []string{"chat"}, func(k string) string { return ok(k) + "Sec-WebSocket-Protocol: chat\r\n\r\n" }, "", 0},
+		{"Upgrade as a list", nil, func(k string) string {
+			return strings.Replace(ok(k), "Upgrade: websocket", "Upgrade: websocket, h2c", 1) + "\r\n"
+		}, "Upgrade", 101},
+		{"empty then real extension", nil, func(k string) string {
+			return ok(k) + "Sec-WebSocket-Extensions: \r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
+		}, "Sec-WebSocket-Extensions", 101},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -236,4 +242,56 @@ func TestRequestHostHeader(t *testing.T) {
 			t.Errorf("%s: request\n%s\nwant %q", raw, req, want)
 		}
 	}
+}
+
+// TestDialRefusesHeaderInjection: option values go into the request as
+// header lines, so a line break in one would smuggle in headers.
+func TestDialRefusesHeaderInjection(t *testing.T) {
+	for _, opts := range []*DialOptions{
+		{Origin: "http://a\r\nX-Injected: 1"},
+		{Header: http.Header{"X-Ok": {"fine\r\nX-Injected: 1"}}},
+		{Header: http.Header{"Bad Name": {"x"}}},
+		{Subprotocols: []string{"bad proto,x"}},
+		{Subprotocols: []string{""}},
+	} {
+		err := dialFakeOpts(t, opts)
+		if err == nil || !strings.Contains(err.Error(), "websocket:") {
+			t.Errorf("%+v: err %v, want a refusal", opts, err)
+		}
+	}
+	if err := dialFakeOpts(t, &DialOptions{Subprotocols: []string{"chat.v1"}, Origin: "http://example.com"}); err != nil {
+		t.Errorf("valid options refused: %v", err)
+	}
+}
+
+// dialFakeOpts dials a server that accepts any handshake.
+func dialFakeOpts(t *testing.T, opts *DialOptions) error {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		r, err := http.ReadRequest(bufio.NewReader(nc))
+		if err != nil {
+			return
+		}
+		resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + ComputeAccept(r.Header.Get("Sec-WebSocket-Key")) + "\r\n"
+		if p := r.Header.Get("Sec-WebSocket-Protocol"); p != "" {
+			resp += "Sec-WebSocket-Protocol: " + strings.Split(p, ",")[0] + "\r\n"
+		}
+		io.WriteString(nc, resp+"\r\n")
+		time.Sleep(100 * time.Millisecond)
+	}()
+	c, err := Dial(context.Background(), "ws://"+ln.Addr().String()+"/", opts)
+	if c != nil {
+		c.CloseNow()
+	}
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"time"
 	"unicode/utf8"
 )
@@ -59,7 +60,7 @@ type messageReader struct {
 func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := bindContext(ctx, c.netConn, readDeadline)
+	stop := bindContext(ctx, c.netConn, readDeadline, c.userReadDeadline())
 	defer stop()
 	typ, err := c.nextMessage()
 	return typ, &c.stream, ctxErr(ctx, err)
@@ -81,7 +82,7 @@ func (s *streamReader) Read(p []byte) (int, error) {
 func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := bindContext(ctx, c.netConn, readDeadline)
+	stop := bindContext(ctx, c.netConn, readDeadline, c.userReadDeadline())
 	defer stop()
 	typ, err := c.nextMessage()
 	if err != nil {
@@ -150,6 +151,12 @@ func (r *messageReader) Read(p []byte) (int, error) {
 		if v := r.consume(p[:n]); v != nil {
 			return 0, c.fail(v)
 		}
+	}
+	if isTimeout(err) {
+		// A deadline or a cancelled context: the bytes that did arrive
+		// were consumed and counted, so the stream position is known and
+		// the next read can go on where this one stopped.
+		return n, err
 	}
 	if err != nil {
 		if err == io.EOF {
@@ -235,6 +242,9 @@ func (c *Conn) nextDataFrame() error {
 	r := &c.reader
 	for {
 		h, raw, err := c.readHeader()
+		if isTimeout(err) {
+			return err // the header was only peeked at: nothing is lost
+		}
 		if err != nil {
 			return c.readFailed(err)
 		}
@@ -408,6 +418,13 @@ func (c *Conn) readFailed(err error) error {
 	if c.readErr != nil {
 		return c.readErr
 	}
+	if isTimeout(err) {
+		// Our own deadline struck inside a control frame, whose bytes are
+		// now half read: we give up on the connection, and say so (1001).
+		c.readErr = err
+		c.abort(CloseGoingAway, "read timed out")
+		return err
+	}
 	c.closeMu.Lock()
 	done := c.peerClose != nil
 	c.closeMu.Unlock()
@@ -432,4 +449,10 @@ func shortReason(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// isTimeout reports whether err is a deadline passing (ours or a context's).
+func isTimeout(err error) bool {
+	var ne net.Error
+	return err != nil && errors.As(err, &ne) && ne.Timeout()
 }

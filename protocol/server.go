@@ -18,7 +18,8 @@ type AcceptOptions struct {
 	Options
 	// Subprotocols lists the subprotocols the server speaks, in its order
 	// of preference. The first one the client also offered is chosen
-	// (§4.2.2 item 5.4: "the server ... selects one or none").
+	// (§1.3: "The server selects one or none of the acceptable
+	// protocols"; §4.2.2 puts it in the response).
 	Subprotocols []string
 	// CheckOrigin decides whether to accept a request that carries an
 	// Origin header. Nil accepts only requests whose Origin has the same
@@ -98,7 +99,7 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	stop := bindContext(ctx, netConn, bothDeadlines)
+	stop := bindContext(ctx, netConn, bothDeadlines, time.Time{})
 	defer stop()
 
 	maxHead := opts.MaxHeaderBytes
@@ -226,7 +227,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 			return "", "", h
 		}
 	}
-	// 8. Sec-WebSocket-Protocol (§4.2.2 item 5.4, §1.9): the server picks
+	// 8. Sec-WebSocket-Protocol (§4.2.2, §1.9): the server picks
 	// at most one of the client's subprotocols, by its own preference.
 	// anatomy: header=Sec-WebSocket-Protocol (chosen)
 	offered := headerTokens(r.Header, "Sec-WebSocket-Protocol")

@@ -35,7 +35,7 @@ func (c *Conn) WriteFragmented(ctx context.Context, typ MessageType, data []byte
 		return err
 	}
 	defer c.unlockMessage()
-	stop := bindContext(ctx, c.netConn, writeDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
 	defer stop()
 	if size <= 0 || len(data) <= size {
 		return ctxErr(ctx, c.writeFrame(Header{Fin: true, Opcode: typ}, data))
@@ -63,7 +63,7 @@ func (c *Conn) NextWriter(ctx context.Context, typ MessageType) (io.WriteCloser,
 		return nil, err
 	}
 	w := &c.writer
-	w.op, w.open, w.buf, w.text = typ, true, w.buf[:0], typ == OpText
+	w.op, w.open, w.buf, w.text, w.broken = typ, true, w.buf[:0], typ == OpText, false
 	w.utf8.Reset()
 	if w.size = c.opts.FragmentSize; w.size <= 0 {
 		w.size = streamFragmentSize
@@ -81,16 +81,23 @@ type messageWriter struct {
 	size int
 	buf  []byte
 	text bool // the message is text, so its bytes are checked as UTF-8
-	utf8 UTF8Validator
+	// broken is set when a Write was refused as invalid text: the message
+	// can only be dropped (nothing sent yet) or abort the connection.
+	broken bool
+	utf8   UTF8Validator
 }
 
 func (w *messageWriter) Write(p []byte) (int, error) {
 	if !w.open {
 		return 0, errors.New("websocket: write to a closed message writer")
 	}
+	if w.broken {
+		return 0, errTextBroken
+	}
 	if w.text {
 		if w.utf8.Write(p) >= 0 {
-			return 0, errors.New("websocket: text message is not valid UTF-8 (§5.6)")
+			w.broken = true
+			return 0, errTextBroken
 		}
 	}
 	written := len(p)
@@ -119,17 +126,26 @@ func (w *messageWriter) Close() error {
 	}
 	w.open = false
 	defer w.c.unlockMessage()
-	if w.text && !w.utf8.Complete() {
-		// Sending the final frame would hand the peer invalid text.
-		return errors.New("websocket: text message ends in the middle of a UTF-8 character (§5.6)")
+	if w.broken || (w.text && !w.utf8.Complete()) {
+		// Sending the final frame would hand the peer invalid text (§5.6).
+		if w.op == OpContinuation {
+			// Fragments already went out: the message can be neither
+			// finished nor taken back, and no other message may start
+			// before it ends (§5.4). All that is left is to fail the
+			// connection, with 1011: the fault is on our side.
+			w.c.abort(CloseInternalError, "text message could not be finished as UTF-8")
+		}
+		return errTextBroken
 	}
 	return w.flush(true)
 }
 
+var errTextBroken = errors.New("websocket: text message is not valid UTF-8 (§5.6); nothing more of it is sent")
+
 // Ping sends a ping with an optional payload of at most 125 bytes. The
 // peer answers with a pong carrying the same payload (§5.5.2).
 func (c *Conn) Ping(ctx context.Context, payload []byte) error {
-	stop := bindContext(ctx, c.netConn, writeDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
 	defer stop()
 	return ctxErr(ctx, c.writeControl(OpPing, payload))
 }
@@ -138,7 +154,7 @@ func (c *Conn) Ping(ctx context.Context, payload []byte) error {
 // heartbeat". Pings are answered automatically; there is no need to call
 // Pong for them.
 func (c *Conn) Pong(ctx context.Context, payload []byte) error {
-	stop := bindContext(ctx, c.netConn, writeDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
 	defer stop()
 	return ctxErr(ctx, c.writeControl(OpPong, payload))
 }
@@ -148,21 +164,61 @@ func (c *Conn) Pong(ctx context.Context, payload []byte) error {
 // connection (clients) or cleared (servers); the length comes from
 // payload. The frame must pass the checks a correct peer would apply, so
 // WriteFrame cannot be used to break the protocol: see [Conn.WriteRaw].
+//
+// A message sent this way holds the message lock from its first frame to
+// the frame with FIN set, so other goroutines' messages wait for it (§5.4:
+// fragments of different messages must not interleave). Its frames must
+// come from one goroutine; control frames may go in between.
 func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
-	stop := bindContext(ctx, c.netConn, writeDeadline)
+	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
 	defer stop()
 	if h.Opcode == OpClose {
 		if _, _, v := ParseClosePayload(payload); v != nil {
 			return v
 		}
 	}
-	if h.Opcode.IsData() {
+	if !h.Opcode.IsData() {
+		return ctxErr(ctx, c.writeFrame(h, payload))
+	}
+	fs := &c.frameStream
+	if !fs.open {
+		if h.Opcode == OpContinuation {
+			return violationf("5.4", CloseProtocolError, "continuation frame with no message in progress")
+		}
 		if err := c.lockMessage(ctx); err != nil {
 			return err
 		}
-		defer c.unlockMessage()
+		fs.open, fs.text = true, h.Opcode == OpText
+		fs.utf8.Reset()
 	}
-	return ctxErr(ctx, c.writeFrame(h, payload))
+	// §5.6: the text of a message, across all its frames, is UTF-8.
+	if fs.text && (fs.utf8.Write(payload) >= 0 || (h.Fin && !fs.utf8.Complete())) {
+		if h.Opcode == OpText { // nothing of it was sent: drop it
+			fs.open = false
+			c.unlockMessage()
+		}
+		return errors.New("websocket: text frame is not valid UTF-8 (§5.6)")
+	}
+	err := c.writeFrame(h, payload)
+	if h.Fin || (err != nil && h.Opcode != OpContinuation && !c.outInMessageNow()) {
+		fs.open = false
+		c.unlockMessage()
+	}
+	return ctxErr(ctx, err)
+}
+
+// frameStream is the state of a message written with WriteFrame. Its
+// invariant: open means the message lock is held for it.
+type frameStream struct {
+	open bool
+	text bool
+	utf8 UTF8Validator
+}
+
+func (c *Conn) outInMessageNow() bool {
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	return c.outInMessage
 }
 
 // WriteRaw writes b to the connection as it is, bypassing the encoder and
@@ -234,9 +290,10 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 		return c.writeErr
 	}
 	// §5.5.1: "The application MUST NOT send any more data frames after
-	// sending a Close frame." Pings and pongs are refused too: the peer
-	// may already have closed TCP, and nothing they say still matters.
-	if c.closeSent && h.Opcode != OpClose {
+	// sending a Close frame." Pings are refused too, since no answer is
+	// awaited any more; but a ping received meanwhile is still answered,
+	// because §5.5.2 excuses the pong only once a Close was received.
+	if c.closeSent && h.Opcode != OpClose && h.Opcode != OpPong {
 		return ErrCloseSent
 	}
 	h.Length, h.LengthForm = uint64(len(payload)), LengthAuto
@@ -250,7 +307,8 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	}
 	if h.Masked {
 		// §5.3: "The masking key is a 32-bit value chosen at random by the
-		// client ... a fresh masking key for each frame."
+		// client. When preparing a masked frame, the client MUST pick a
+		// fresh masking key from the set of allowed 32-bit values."
 		// Read into a buffer owned by the connection: a slice of the local
 		// h would make h escape to the heap on every frame.
 		// anatomy: field=masking-key (a fresh key per frame)
