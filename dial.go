@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
+	"unicode/utf8"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
@@ -41,12 +44,14 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	return chat(ctx, c, stdin, stdout)
+	return chat(ctx, c, stdin, stdout, stderr)
 }
 
 // chat sends each line of stdin as a text message and prints what arrives.
-// At the end of stdin it closes with 1000 and waits for the server's close.
-func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout io.Writer) error {
+// A line that is not UTF-8 goes as a binary message, since a text message
+// must be UTF-8 (§5.6). At the end of stdin it closes with 1000 and waits,
+// for a bounded time, for the server's close.
+func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr io.Writer) error {
 	readErr := make(chan error, 1)
 	go func() {
 		for {
@@ -56,42 +61,95 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout io.Writ
 				return
 			}
 			if typ == protocol.TextMessage {
-				fmt.Fprintf(stdout, "%s\n", msg)
+				fmt.Fprintf(stdout, "%s\n", printable(string(msg)))
 			} else {
 				fmt.Fprintf(stdout, "[binary, %d bytes] % x\n", len(msg), msg)
 			}
 		}
 	}()
-	lines := make(chan string)
+	lines := make(chan []byte)
+	scanErr := make(chan error, 1)
 	go func() {
 		defer close(lines)
 		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 64<<10), 16<<20)
+		sc.Buffer(make([]byte, 64<<10), maxLine)
 		for sc.Scan() {
-			lines <- sc.Text()
+			select {
+			case lines <- append([]byte(nil), sc.Bytes()...):
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			scanErr <- fmt.Errorf("reading stdin: %w (lines are limited to %d MiB)", err, maxLine>>20)
 		}
 	}()
+	// finish closes with code and waits for the server's answer, giving up
+	// after the close timeout or a second interrupt.
+	finish := func(code protocol.CloseCode, cause error) error {
+		c.StartClose(code, "")
+		select {
+		case err := <-readErr:
+			if cause != nil {
+				return cause
+			}
+			return closeResult(err)
+		case <-time.After(2 * protocol.DefaultCloseTimeout):
+			c.CloseNow()
+			return errors.New("dial: the server did not answer our close frame; closed TCP")
+		}
+	}
 	for {
 		select {
 		case line, ok := <-lines:
 			if !ok {
+				var cause error
+				select {
+				case err := <-scanErr:
+					cause = fmt.Errorf("dial: %w", err)
+				default:
+				}
 				// Send our close, but keep printing what arrives until the
 				// server answers it.
-				c.StartClose(protocol.CloseNormal, "")
-				return closeResult(<-readErr)
+				return finish(protocol.CloseNormal, cause)
 			}
-			if err := c.WriteMessage(ctx, protocol.TextMessage, []byte(line)); err != nil {
-				c.CloseNow()
-				return fmt.Errorf("dial: %w", err)
+			typ := protocol.TextMessage
+			if !utf8.Valid(line) {
+				typ = protocol.BinaryMessage
+				fmt.Fprintf(stderr, "wsanatomy: a line of %d bytes is not UTF-8, so it goes as a binary message (§5.6)\n", len(line))
+			}
+			if err := c.WriteMessage(ctx, typ, line); err != nil {
+				return finish(protocol.CloseGoingAway, fmt.Errorf("dial: %w", err))
 			}
 		case err := <-readErr:
 			return closeResult(err)
 		case <-ctx.Done():
-			c.Close(protocol.CloseGoingAway, "")
-			return closeResult(<-readErr)
+			return finish(protocol.CloseGoingAway, nil)
 		}
 	}
 }
+
+// maxLine is the longest line of stdin that dial sends.
+const maxLine = 16 << 20
+
+// printable escapes control characters in text from the server, so that a
+// message cannot drive the terminal with escape sequences.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) }
 
 // closeResult turns the error that ended reading into the command's result:
 // nil after a closing handshake, the error otherwise.

@@ -217,3 +217,30 @@ func TestVectorsShowUsesFrameView(t *testing.T) {
 		t.Error("--show of an unknown id exited 0")
 	}
 }
+
+// TestDialLinesThatAreNotText: a stdin line that is not UTF-8 goes as a
+// binary message instead of ending the session, and text from the server
+// cannot drive the terminal with control characters.
+func TestDialLinesThatAreNotText(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := newEchoServer(newFrameLog(&syncBuffer{}))
+	served := make(chan error, 1)
+	go func() { served <- srv.serve(ctx, ln) }()
+	defer func() { cancel(); <-served }()
+	var out, errb bytes.Buffer
+	code := run([]string{"dial", "ws://" + ln.Addr().String() + "/"}, strings.NewReader("ok1\n\xff\xfe bad\n\x1b[31mred\nok2\n"), &out, &errb)
+	want := "ok1\n[binary, 6 bytes] ff fe 20 62 61 64\n\\x1b[31mred\nok2\n"
+	if code != 0 || out.String() != want {
+		t.Errorf("exit %d\nout %q\nwant %q\nstderr %q", code, out.String(), want, errb.String())
+	}
+	if !strings.Contains(errb.String(), "not UTF-8") {
+		t.Errorf("stderr does not explain the binary line: %q", errb.String())
+	}
+	if code, _, stderr := runCLI("serve", "--addr", ""); code != 2 || !strings.Contains(stderr, "needs an address") {
+		t.Errorf("serve --addr '': exit %d, %q", code, stderr)
+	}
+}

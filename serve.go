@@ -23,6 +23,11 @@ func runServe(args []string, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "wsanatomy: serve takes no arguments, got %q\n", fs.Args())
+		return errUsage
+	}
+	if *addr == "" {
+		fmt.Fprintln(stderr, "wsanatomy: serve --addr needs an address, like 127.0.0.1:8080")
 		return errUsage
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -74,7 +79,20 @@ func (s *echoServer) serve(ctx context.Context, ln net.Listener) error {
 		go c.Close(protocol.CloseGoingAway, "server shutting down")
 	}
 	s.mu.Unlock()
-	s.wg.Wait()
+	// Each Close is bounded by the close timeout; this is a second bound,
+	// so that no client, however it behaves, keeps the server alive.
+	waited := make(chan struct{})
+	go func() { s.wg.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(3 * protocol.DefaultCloseTimeout):
+		s.mu.Lock()
+		for c := range s.conns {
+			c.CloseNow()
+		}
+		s.mu.Unlock()
+		<-waited
+	}
 	s.log.flush()
 	return nil
 }

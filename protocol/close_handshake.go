@@ -96,15 +96,12 @@ func (c *Conn) PeerClose() *CloseError {
 // the write by CloseTimeout: a peer that stopped reading cannot hold the
 // closing connection forever.
 func (c *Conn) sendClose(payload []byte) error {
-	c.frameMu.Lock()
-	sent := c.closeSent
-	c.frameMu.Unlock()
-	if sent {
-		return nil
-	}
+	// The deadline goes first, before waiting for the frame lock: a write
+	// stuck on a peer that does not read holds that lock, and the deadline
+	// is what frees it.
 	c.netConn.SetWriteDeadline(time.Now().Add(c.opts.CloseTimeout))
 	err := c.writeFrame(Header{Fin: true, Opcode: OpClose}, payload)
-	if err == ErrCloseSent {
+	if err == errCloseAlreadySent {
 		err = nil
 	}
 	return err

@@ -416,3 +416,20 @@ func TestDeadlinesSurviveContexts(t *testing.T) {
 		t.Fatalf("after timeouts: %q, %v", msg, err)
 	}
 }
+
+// TestCloseWhileAWriteIsStuck: a peer that stops reading leaves a big
+// write blocked, holding the frame lock. Close must still end the
+// connection within its timeout.
+func TestCloseWhileAWriteIsStuck(t *testing.T) {
+	_, server := connPair(t, nil, &Options{CloseTimeout: 300 * time.Millisecond})
+	go server.WriteMessage(context.Background(), BinaryMessage, make([]byte, 64<<20))
+	time.Sleep(100 * time.Millisecond) // the write fills the TCP buffers and blocks
+	done := make(chan struct{})
+	go func() { server.Close(CloseGoingAway, "shutting down"); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung behind a stuck write")
+	}
+	<-server.Done()
+}

@@ -140,6 +140,8 @@ func (w *messageWriter) Close() error {
 	return w.flush(true)
 }
 
+var errCloseAlreadySent = errors.New("websocket: a close frame was already sent")
+
 var errTextBroken = errors.New("websocket: text message is not valid UTF-8 (§5.6); nothing more of it is sent")
 
 // Ping sends a ping with an optional payload of at most 125 bytes. The
@@ -293,7 +295,10 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 	// sending a Close frame." Pings are refused too, since no answer is
 	// awaited any more; but a ping received meanwhile is still answered,
 	// because §5.5.2 excuses the pong only once a Close was received.
-	if c.closeSent && h.Opcode != OpClose && h.Opcode != OpPong {
+	if c.closeSent && h.Opcode == OpClose {
+		return errCloseAlreadySent // one close frame per connection (§5.5.1)
+	}
+	if c.closeSent && h.Opcode != OpPong {
 		return ErrCloseSent
 	}
 	h.Length, h.LengthForm = uint64(len(payload)), LengthAuto
