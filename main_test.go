@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -242,5 +244,27 @@ func TestDialLinesThatAreNotText(t *testing.T) {
 	}
 	if code, _, stderr := runCLI("serve", "--addr", ""); code != 2 || !strings.Contains(stderr, "needs an address") {
 		t.Errorf("serve --addr '': exit %d, %q", code, stderr)
+	}
+}
+
+// TestVectorsWrongExpectation: vectors written elsewhere in the documented
+// schema run with `vectors DIR`; a wrong expectation fails, exits 1 and
+// says why, also with --show after the path.
+func TestVectorsWrongExpectation(t *testing.T) {
+	dir := t.TempDir()
+	file := `{"group": "frames", "description": "a deliberately wrong expectation", "vectors": [{
+		"id": "wrong-opcode", "description": "an empty text frame, wrongly expected as binary", "section": "5.2",
+		"input": {"receiver": "client", "bytes": "8100"},
+		"expect": {"frame": {"fin": true, "rsv1": false, "rsv2": false, "rsv3": false, "opcode": 2, "masked": false, "length": 0, "payload": ""}}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "wrong.json"), []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI("vectors", dir)
+	if code != 1 || !strings.HasSuffix(out, "0 passed, 1 failed\n") || !strings.Contains(out, "opcode: expected 2, got 1") {
+		t.Errorf("vectors DIR: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI("vectors", dir, "--show", "wrong-opcode")
+	if code != 1 || !strings.Contains(out, "FAIL: opcode: expected 2, got 1") {
+		t.Errorf("vectors DIR --show: exit %d\n%s", code, out)
 	}
 }

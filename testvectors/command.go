@@ -22,7 +22,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"Exits 1 if any vector fails.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(flagsFirst(args)); err != nil {
 		return 2
 	}
 	var set *Set
@@ -43,6 +43,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprint(stdout, text)
+		if v, _ := set.Find(*show); v != nil && !RunVector(ctx, v).Pass {
+			return 1 // the vector fails, as its last line says
+		}
 		return 0
 	}
 	rep := Run(ctx, set)
@@ -51,4 +54,28 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// flagsFirst moves flags (and --show's value) before the paths, so that
+// "vectors DIR --show ID" works like "vectors --show ID DIR".
+func flagsFirst(args []string) []string {
+	var flags, paths []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(append(flags, "--"), append(paths, args[i+1:]...)...)
+		case a == "--show" || a == "-show":
+			flags = append(flags, a)
+			if i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+		default:
+			paths = append(paths, a)
+		}
+	}
+	return append(flags, paths...)
 }
