@@ -72,12 +72,22 @@ func LoadProgress(path string) (*Progress, error) {
 	return p, nil
 }
 
+// InMemoryProgress returns progress that is never saved: for a run whose
+// progress file cannot be read, so that the lessons still work and the
+// unreadable file is left as it is for the learner to look at or reset.
+func InMemoryProgress() *Progress {
+	return &Progress{lessons: map[int]*lessonProgress{}}
+}
+
 // Path returns where the progress is stored.
 func (p *Progress) Path() string { return p.path }
 
 // Save writes the progress, creating its directory. It writes a temporary
 // file and renames it, so a crash never leaves half a file behind.
 func (p *Progress) Save() error {
+	if p.path == "" {
+		return nil // progress kept in memory only (see InMemoryProgress)
+	}
 	p.mu.Lock()
 	f := progressFile{Version: 1, Lessons: map[string]*lessonProgress{}}
 	for n, lp := range p.lessons {

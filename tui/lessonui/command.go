@@ -150,8 +150,10 @@ func run(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writ
 	}
 	prog, err := lessons.LoadProgress(path)
 	if err != nil && !o.reset {
-		fmt.Fprintf(stderr, "wsanatomy lessons: %v\n", err)
-		return 1
+		// An unreadable progress file must not lock the learner out: warn,
+		// and keep this run's progress in memory only.
+		fmt.Fprintf(stderr, "wsanatomy lessons: warning: %v; progress is not saved this time\n", err)
+		prog, err = lessons.InMemoryProgress(), nil
 	}
 	if o.reset {
 		if prog != nil {

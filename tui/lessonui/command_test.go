@@ -3,6 +3,7 @@ package lessonui
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,23 @@ func TestReset(t *testing.T) {
 	q, _ := lessons.LoadProgress(o.path)
 	if q.Done(2) || !strings.Contains(out.String(), "Progress reset.") {
 		t.Fatalf("not reset: %q", out.String())
+	}
+}
+
+// TestCorruptProgressFile: an unreadable progress file brings a warning,
+// not a locked-out learner; the file is left for the learner to inspect.
+func TestCorruptProgressFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	path := filepath.Join(dir, "wsanatomy", "progress.json")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	os.WriteFile(path, []byte("garbage{"), 0o644)
+	var out, errb strings.Builder
+	code := Command(context.Background(), []string{"--list", "--lang", "en"}, strings.NewReader(""), &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "Frame anatomy") || !strings.Contains(errb.String(), "warning") {
+		t.Errorf("exit %d, out %q, err %q", code, out.String(), errb.String())
+	}
+	if b, _ := os.ReadFile(path); string(b) != "garbage{" {
+		t.Errorf("the corrupt file was overwritten: %q", b)
 	}
 }
