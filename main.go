@@ -18,18 +18,18 @@ import (
 const usage = `wsanatomy: see how the WebSocket protocol (RFC 6455) really works.
 
 Usage:
-  wsanatomy [--plain]                  the walkthrough: a live client and server, every bit on screen
-                                       (--plain, or output that is not a terminal: annotated text)
-  wsanatomy serve [--addr ADDR]        an echo server for any WebSocket client (default 127.0.0.1:8080)
-  wsanatomy dial [--echo] URL          a client: sends stdin lines as text messages, prints replies;
-                                       --echo sends every message back until the server closes
-  wsanatomy lessons [N] [--lang en|zh] step through the protocol one idea at a time, with live demos
-                                       and checks; --list lists them, N --plain prints lesson N
-  wsanatomy source [FILE] [--field ID]  read the codec's annotated source; --field opens the code of a
-                                       frame field or header; --list and --plain print without the TUI
-  wsanatomy vectors [FILE|DIR...]      run RFC 6455 test vectors (the built-in ones, or JSON files)
-                                       through the codec; --show ID dissects one vector
-  wsanatomy help                       this text
+  wsanatomy [--plain]                   the walkthrough: a live client and server, every bit on screen
+                                        (--plain, or output that is not a terminal: annotated text)
+  wsanatomy lessons [N] [--lang en|zh]  step through the protocol one idea at a time, with live demos
+                                        and checks; --list lists them, N --plain prints lesson N
+  wsanatomy source [FILE] [--field ID]  read the codec's annotated source; --field opens the code of
+                                        a frame field or header; --list and --plain print it as text
+  wsanatomy vectors [FILE|DIR...]       run RFC 6455 test vectors (the built-in ones, or JSON files)
+                                        through the codec; --show ID dissects one vector
+  wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080)
+  wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
+                                        --echo sends every message back until the server closes
+  wsanatomy help                        this text
 
 Commands exit 2 on an unknown command or flag.
 `
@@ -91,6 +91,10 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return nil
 	case "help":
+		if len(rest) > 0 {
+			fmt.Fprintf(stderr, "wsanatomy: help takes no arguments\n")
+			return errUsage
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}

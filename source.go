@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/wsanatomy/wsanatomy/sourcebook"
 
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
@@ -23,11 +26,32 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	file := fs.Arg(0)
+	if *field != "" {
+		// The field must exist; without the TUI, its code is shown by
+		// printing the file that holds its first marker.
+		f, ok := sourcebook.LookupField(*field)
+		if !ok {
+			var ids []string
+			for _, f := range sourcebook.Fields() {
+				ids = append(ids, f.ID)
+			}
+			return fmt.Errorf("source: no field or header %q; known: %s", *field, strings.Join(ids, ", "))
+		}
+		if book, err := sourcebook.Protocol(); err == nil && file == "" {
+			if ms := book.Markers(f.ID); len(ms) > 0 {
+				file = ms[0].File
+			}
+		}
+	}
+	if *width < 20 {
+		fmt.Fprintln(stderr, "wsanatomy: source --width must be at least 20")
+		return errUsage
+	}
 	switch {
 	case *list:
 		return source.WriteList(stdout)
 	case *plain || !isTerminal(stdout):
-		if file == "" && *field == "" {
+		if file == "" {
 			return source.WriteList(stdout)
 		}
 		return source.WritePlain(stdout, file, *width)
