@@ -268,3 +268,16 @@ func TestVectorsWrongExpectation(t *testing.T) {
 		t.Errorf("vectors DIR --show: exit %d\n%s", code, out)
 	}
 }
+
+func TestSourceFieldWithoutTerminal(t *testing.T) {
+	code, out, _ := runCLI("source", "--field", "FIN", "--plain")
+	if code != 0 || !strings.Contains(out, "protocol/frame.go") || !strings.Contains(out, "▸ FIN") {
+		t.Errorf("source --field FIN --plain: exit %d\n%.300s", code, out)
+	}
+	if code, _, stderr := runCLI("source", "--field", "nosuch", "--plain"); code != 1 || !strings.Contains(stderr, "no field or header") {
+		t.Errorf("unknown field: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := runCLI("source", "--width", "0", "--list"); code != 2 {
+		t.Errorf("--width 0: exit %d, want 2", code)
+	}
+}
