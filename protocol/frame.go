@@ -141,9 +141,12 @@ const (
 )
 
 // AppendHeader appends the wire form of h to dst and returns the result.
-// It writes what h says, rule-breaking values included: a frame encoded
-// with LengthForm Length7Bit but Length 300 keeps only the low 7 bits of
-// the length, so callers building frames by hand should set LengthAuto.
+// It writes what h says, rule-breaking values included. A forced
+// LengthForm must be able to carry the length: Length7Bit with a length
+// above 125 keeps only its low 7 bits (and 126 or 127 there would read as
+// markers, announcing an extended length that is not written), so callers
+// building frames by hand should set LengthAuto unless they mean to break
+// the frame.
 func AppendHeader(dst []byte, h Header) []byte {
 	// anatomy: field=opcode (encode)
 	b0 := byte(h.Opcode & 0x0F)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -294,4 +295,28 @@ func dialFakeOpts(t *testing.T, opts *DialOptions) error {
 		c.CloseNow()
 	}
 	return err
+}
+
+// TestHandlerRefusalIsObservedExactly: a refusal from the net/http handler
+// path reaches the observer as the bytes the client received.
+func TestHandlerRefusalIsObservedExactly(t *testing.T) {
+	sent := make(chan []byte, 1)
+	opts := &AcceptOptions{Options: Options{Observer: func(e Event) {
+		if he, ok := e.(*HandshakeEvent); ok && he.Dir == Sent {
+			sent <- he.Raw
+		}
+	}}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { Accept(w, r, opts) }))
+	defer srv.Close()
+	nc, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	io.WriteString(nc, strings.Replace(goodRequest, "Version: 13", "Version: 8", 1)+"\r\n")
+	got, _ := io.ReadAll(nc)
+	raw := <-sent
+	if string(got) != string(raw) || !strings.Contains(string(raw), "426") || !strings.Contains(string(raw), "Sec-WebSocket-Version: 13\r\n") {
+		t.Errorf("client got %q\nobserver saw %q", got, raw)
+	}
 }

@@ -6,6 +6,14 @@ import "encoding/binary"
 // the key (0-3), and returns the key position for the byte after b. Masking
 // and unmasking are the same operation, since x ^ k ^ k == x.
 //
+// Why clients mask at all: §10.3 describes proxies that cache or route by
+// what they think is HTTP inside the stream. A script in a browser chooses
+// its message bytes; unmasked, it could make them look like an HTTP request
+// and poison such a proxy's cache. With a fresh unpredictable key per frame
+// the script no longer controls the bytes on the wire. That is the whole
+// purpose: masking hides nothing from anyone who reads the frame, since the
+// key travels in it.
+//
 // RFC 6455 §5.3: "Octet i of the transformed data ("transformed-octet-i")
 // is the XOR of octet i of the original data ("original-octet-i") with
 // octet at index i modulo 4 of the masking key ("masking-key-octet-j")".

@@ -53,6 +53,17 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	observeHandshake(o.Observer, RoleServer, Received, true, rebuildRequestHead(r), nil, nil)
 	key, proto, herr := checkRequest(r, opts)
 	if herr != nil {
+		// Where the connection can be taken over, the refusal is written
+		// as exact bytes, the same as AcceptConn writes, so the observer
+		// sees what went over the wire; otherwise net/http writes it.
+		if hj, ok := w.(http.Hijacker); ok {
+			if netConn, _, err := hj.Hijack(); err == nil {
+				raw := writeRefusal(netConn, herr)
+				netConn.Close()
+				observeHandshake(o.Observer, RoleServer, Sent, false, raw, nil, herr)
+				return nil, herr
+			}
+		}
 		if herr.Status == http.StatusUpgradeRequired {
 			// §4.4: the refusal lists the versions the server speaks.
 			w.Header().Set("Sec-WebSocket-Version", "13")
@@ -110,7 +121,7 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 	head, err := readHead(br, maxHead)
 	if err == errHeadTooLarge {
 		herr := &HandshakeError{Status: http.StatusRequestHeaderFieldsTooLarge, Msg: fmt.Sprintf("request head is larger than %d bytes", maxHead)}
-		writeRefusal(netConn, herr)
+		observeHandshake(o.Observer, RoleServer, Sent, false, writeRefusal(netConn, herr), nil, herr)
 		return nil, herr
 	}
 	if err != nil {
@@ -120,7 +131,7 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
 	if err != nil {
 		herr := &HandshakeError{Status: http.StatusBadRequest, Section: "4.2.1", Msg: "request is not valid HTTP: " + err.Error()}
-		writeRefusal(netConn, herr)
+		observeHandshake(o.Observer, RoleServer, Sent, false, writeRefusal(netConn, herr), nil, herr)
 		return nil, herr
 	}
 	key, proto, herr := checkRequest(r, opts)
@@ -186,7 +197,9 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	if !headerHasToken(r.Header, "Connection", "Upgrade") {
 		return refuse(http.StatusBadRequest, "Connection", "Connection is %q, expected a value containing \"Upgrade\"", r.Header.Get("Connection"))
 	}
-	// 6. "A |Sec-WebSocket-Version| header field, with a value of 13." §4.4:
+	// 6. (checked before 5, so that an old client with a different key
+	// format learns that its version is the problem: 426, not 400.)
+	// "A |Sec-WebSocket-Version| header field, with a value of 13." §4.4:
 	// a version the server does not speak gets 426 and the versions it does.
 	// §11.3.5 allows the header only once in a request; HTTP allows spaces
 	// around a header value (RFC 9110 §5.5), hence TrimSpace.

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// maskedFrame builds the wire bytes of one client frame by hand: header
+// clientFrame builds the wire bytes of one client frame by hand: header
 // bytes b0, then the length field as given (so tests can break the rules),
 // then a fixed key and the masked payload.
 func clientFrame(h Header, payload []byte) []byte {
