@@ -143,12 +143,14 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 	req := buildRequest(u, key, opts)
 	observeHandshake(o.Observer, RoleClient, Sent, true, req, nil, nil)
 	if _, err := netConn.Write(req); err != nil {
-		return nil, ctxErr(ctx, fmt.Errorf("websocket: failed to send the handshake: %w", err))
+		return nil, fmt.Errorf("websocket: failed to send the handshake to %s: %w", netConn.RemoteAddr(), ctxErr(ctx, err))
 	}
 	br := bufio.NewReaderSize(netConn, bufferSize)
 	head, err := readHead(br, maxResponseHead)
 	if err != nil {
-		return nil, ctxErr(ctx, fmt.Errorf("websocket: failed to read the handshake response: %w", err))
+		// Say which stage and which server: "context deadline exceeded"
+		// alone does not tell a user that the server never answered.
+		return nil, fmt.Errorf("websocket: no complete handshake response from %s (waited up to %v): %w", netConn.RemoteAddr(), timeout, ctxErr(ctx, err))
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
 	if err != nil {
