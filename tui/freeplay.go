@@ -84,18 +84,30 @@ func (f *freePlay) leave() {
 	f.frag.Blur()
 }
 
+// formMove is how both forms, free play and the lab, move between their
+// fields: tab or ↓ to the next, shift+tab or ↑ to the previous, esc leaves.
+func formMove(key string) (step int, leave bool) {
+	switch key {
+	case "tab", "down":
+		return 1, false
+	case "shift+tab", "up":
+		return -1, false
+	case "esc":
+		return 0, true
+	}
+	return 0, false
+}
+
 // Update handles a key while the form has focus.
 func (f freePlay) Update(msg tea.KeyMsg) (freePlay, tea.Cmd) {
-	switch msg.String() {
-	case "tab", "down":
-		f.setFocus(f.focus + 1)
+	if step, leave := formMove(msg.String()); step != 0 {
+		f.setFocus(f.focus + step)
 		return f, nil
-	case "shift+tab", "up":
-		f.setFocus(f.focus - 1)
-		return f, nil
-	case "esc":
+	} else if leave {
 		f.leave()
 		return f, nil
+	}
+	switch msg.String() {
 	case "enter":
 		return f, f.send()
 	case "left", "right":

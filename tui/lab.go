@@ -185,16 +185,14 @@ func (l *lab) leave() {
 
 // Update handles a key while the lab form has focus.
 func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
-	switch msg.String() {
-	case "tab", "down":
-		l.setFocus(l.focus + 1)
+	if step, leave := formMove(msg.String()); step != 0 {
+		l.setFocus(l.focus + step)
 		return l, nil
-	case "shift+tab", "up":
-		l.setFocus(l.focus - 1)
-		return l, nil
-	case "esc":
+	} else if leave {
 		l.leave()
 		return l, nil
+	}
+	switch msg.String() {
 	case "enter":
 		b, err := l.Bytes()
 		if err != nil {
