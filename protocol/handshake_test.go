@@ -133,9 +133,16 @@ func TestSubprotocolByServerPreference(t *testing.T) {
 	}
 }
 
-// fakeServer answers one handshake with a response built from the
-// client's key by respond, and returns the client's Dial error.
+// dialFake dials a server that answers one handshake with the response
+// respond builds from the client's request, and returns Dial's error.
 func dialFake(t *testing.T, subprotocols []string, respond func(key string) string) error {
+	t.Helper()
+	return dialWith(t, &DialOptions{Subprotocols: subprotocols}, func(r *http.Request) string {
+		return respond(r.Header.Get("Sec-WebSocket-Key"))
+	})
+}
+
+func dialWith(t *testing.T, opts *DialOptions, respond func(r *http.Request) string) error {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -152,10 +159,10 @@ func dialFake(t *testing.T, subprotocols []string, respond func(key string) stri
 		if err != nil {
 			return
 		}
-		io.WriteString(nc, respond(r.Header.Get("Sec-WebSocket-Key")))
+		io.WriteString(nc, respond(r))
 		time.Sleep(100 * time.Millisecond)
 	}()
-	c, err := Dial(context.Background(), "ws://"+ln.Addr().String()+"/", &DialOptions{Subprotocols: subprotocols})
+	c, err := Dial(context.Background(), "ws://"+ln.Addr().String()+"/", opts)
 	if c != nil {
 		c.CloseNow()
 	}
@@ -268,35 +275,14 @@ func TestDialRefusesHeaderInjection(t *testing.T) {
 // dialFakeOpts dials a server that accepts any handshake.
 func dialFakeOpts(t *testing.T, opts *DialOptions) error {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		nc, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer nc.Close()
-		r, err := http.ReadRequest(bufio.NewReader(nc))
-		if err != nil {
-			return
-		}
+	return dialWith(t, opts, func(r *http.Request) string {
 		resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + ComputeAccept(r.Header.Get("Sec-WebSocket-Key")) + "\r\n"
 		if p := r.Header.Get("Sec-WebSocket-Protocol"); p != "" {
 			resp += "Sec-WebSocket-Protocol: " + strings.Split(p, ",")[0] + "\r\n"
 		}
-		io.WriteString(nc, resp+"\r\n")
-		time.Sleep(100 * time.Millisecond)
-	}()
-	c, err := Dial(context.Background(), "ws://"+ln.Addr().String()+"/", opts)
-	if c != nil {
-		c.CloseNow()
-	}
-	return err
+		return resp + "\r\n"
+	})
 }
-
 // TestHandlerRefusalIsObservedExactly: a refusal from the net/http handler
 // path reaches the observer as the bytes the client received.
 func TestHandlerRefusalIsObservedExactly(t *testing.T) {
