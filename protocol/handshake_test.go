@@ -283,6 +283,7 @@ func dialFakeOpts(t *testing.T, opts *DialOptions) error {
 		return resp + "\r\n"
 	})
 }
+
 // TestHandlerRefusalIsObservedExactly: a refusal from the net/http handler
 // path reaches the observer as the bytes the client received.
 func TestHandlerRefusalIsObservedExactly(t *testing.T) {
