@@ -148,3 +148,35 @@ func BenchmarkRoundTrip(b *testing.B) {
 		})
 	}
 }
+
+// TestReadAndRoundTripAllocateNothing guards the promise of issue 2:
+// reading a frame allocates nothing in steady state, and neither does a
+// write. (An allocation count, not a timing: it does not depend on the
+// machine.)
+func TestReadAndRoundTripAllocateNothing(t *testing.T) {
+	wire := clientFrame(Header{Fin: true, Opcode: OpText}, bytes.Repeat([]byte("a"), 1024))
+	c := NewConn(nopConn{}, RoleServer, bufio.NewReaderSize(&loopReader{data: wire}, bufferSize), nil)
+	buf := make([]byte, 1024)
+	ctx := context.Background()
+	read := func() {
+		_, r, err := c.NextReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(r, buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := testing.AllocsPerRun(200, read); n != 0 {
+		t.Errorf("reading a 1 KiB text frame allocates %v times", n)
+	}
+	client := NewConn(nopConn{}, RoleClient, nil, &Options{Rand: repeatReader{1, 2, 3, 4}})
+	write := func() {
+		if err := client.WriteMessage(ctx, BinaryMessage, buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := testing.AllocsPerRun(200, write); n != 0 {
+		t.Errorf("writing a 1 KiB masked frame allocates %v times", n)
+	}
+}

@@ -129,7 +129,14 @@ type Conn struct {
 	hdrBuf       [MaxHeaderSize]byte
 	keyBuf       [4]byte
 	writer       messageWriter
-	frameStream  frameStream // a message being sent with WriteFrame
+	pongSend     [maxControlPayload]byte // the pong being written; guarded by frameMu
+
+	// A pong waiting for the frame lock (see queuePong).
+	pongMu      sync.Mutex
+	pongPending bool
+	pongPayload [maxControlPayload]byte
+	pongLen     int
+	frameStream frameStream // a message being sent with WriteFrame
 
 	// The caller's own deadlines, which context-bound calls restore.
 	deadlineMu    sync.Mutex

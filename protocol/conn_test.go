@@ -433,3 +433,28 @@ func TestCloseWhileAWriteIsStuck(t *testing.T) {
 	}
 	<-server.Done()
 }
+
+// TestPingDuringAStuckWrite: while a big write waits on a peer that does
+// not read, a ping must not stall the reader: the pong is queued and the
+// next message is still delivered.
+func TestPingDuringAStuckWrite(t *testing.T) {
+	client, server := connPair(t, nil, nil)
+	ctx := context.Background()
+	go server.WriteMessage(ctx, BinaryMessage, make([]byte, 64<<20)) // the client never reads it
+	time.Sleep(100 * time.Millisecond)
+	client.WriteRaw(append(clientFrame(Header{Fin: true, Opcode: OpPing}, []byte("hb")),
+		clientFrame(Header{Fin: true, Opcode: OpText}, []byte("after the ping"))...))
+	got := make(chan string, 1)
+	go func() {
+		_, msg, _ := server.ReadMessage(ctx)
+		got <- string(msg)
+	}()
+	select {
+	case msg := <-got:
+		if msg != "after the ping" {
+			t.Errorf("read %q", msg)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the reader is stuck behind the writer")
+	}
+}

@@ -316,9 +316,7 @@ func (c *Conn) handleControl(h Header, raw []byte) error {
 		// Pong frame in response, unless it already received a Close
 		// frame." §5.5.3: the pong has "identical "Application data" as
 		// found in the message body of the Ping frame being replied to".
-		if err := c.writeControl(OpPong, payload); err != nil && err != ErrCloseSent {
-			return c.readFailed(err)
-		}
+		c.queuePong(payload)
 		if c.opts.OnPing != nil {
 			c.opts.OnPing(append([]byte(nil), payload...))
 		}
@@ -453,6 +451,9 @@ func shortReason(s string) string {
 
 // isTimeout reports whether err is a deadline passing (ours or a context's).
 func isTimeout(err error) bool {
+	if err == nil {
+		return false // before ne exists: &ne escapes, and this is the hot path
+	}
 	var ne net.Error
-	return err != nil && errors.As(err, &ne) && ne.Timeout()
+	return errors.As(err, &ne) && ne.Timeout()
 }

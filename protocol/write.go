@@ -228,7 +228,7 @@ func (c *Conn) outInMessageNow() bool {
 // watch a correct peer refuse it; no other use is sensible.
 func (c *Conn) WriteRaw(b []byte) error {
 	c.frameMu.Lock()
-	defer c.frameMu.Unlock()
+	defer c.unlockFrame()
 	if c.writeErr != nil {
 		return c.writeErr
 	}
@@ -287,7 +287,12 @@ func (c *Conn) writeControl(op Opcode, payload []byte) error {
 // caught here rather than by the peer.
 func (c *Conn) writeFrame(h Header, payload []byte) error {
 	c.frameMu.Lock()
-	defer c.frameMu.Unlock()
+	defer c.unlockFrame()
+	return c.writeFrameLocked(h, payload)
+}
+
+// writeFrameLocked is writeFrame for a caller that holds frameMu.
+func (c *Conn) writeFrameLocked(h Header, payload []byte) error {
 	if c.writeErr != nil {
 		return c.writeErr
 	}
@@ -356,6 +361,58 @@ func (c *Conn) writeFrame(h Header, payload []byte) error {
 		c.sentCode.Store(uint32(sent))
 	}
 	return nil
+}
+
+// Pongs never make the reader wait
+//
+// A ping is answered by the goroutine that reads it. If it had to wait for
+// the frame lock, a big write to a peer that is not reading (and perhaps is
+// itself waiting for our pong) would stall our reading too. So the reader
+// only queues the pong and sends it if the lock is free; otherwise the
+// goroutine holding the lock sends it the moment it lets go. §5.5.3 allows
+// answering only the most recent of several pings, so one slot is enough.
+
+// queuePong arranges for a pong carrying payload to be sent as soon as
+// the frame lock is free, without waiting for it.
+func (c *Conn) queuePong(payload []byte) {
+	c.pongMu.Lock()
+	c.pongLen = copy(c.pongPayload[:], payload)
+	c.pongPending = true
+	c.pongMu.Unlock()
+	c.sendPendingPong()
+}
+
+// sendPendingPong sends the queued pong if the frame lock is free. If it
+// is not, its holder calls sendPendingPong again when it lets go.
+func (c *Conn) sendPendingPong() {
+	for c.frameMu.TryLock() {
+		c.pongMu.Lock()
+		pending := c.pongPending
+		n := copy(c.pongSend[:], c.pongPayload[:c.pongLen])
+		c.pongPending = false
+		c.pongMu.Unlock()
+		if pending {
+			c.writeFrameLocked(Header{Fin: true, Opcode: OpPong}, c.pongSend[:n]) // an error stays in writeErr
+		}
+		c.frameMu.Unlock()
+		if !c.hasPendingPong() { // a ping may have come while we wrote
+			return
+		}
+	}
+}
+
+func (c *Conn) hasPendingPong() bool {
+	c.pongMu.Lock()
+	defer c.pongMu.Unlock()
+	return c.pongPending
+}
+
+// unlockFrame releases the frame lock and sends a pong queued meanwhile.
+func (c *Conn) unlockFrame() {
+	c.frameMu.Unlock()
+	if c.hasPendingPong() {
+		c.sendPendingPong()
+	}
 }
 
 // writeMasked copies payload into the write buffer piece by piece and
