@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -262,6 +263,9 @@ func DecodeHeader(b []byte) (h Header, n int, err error) {
 // io.ErrUnexpectedEOF if the stream ends inside the header, io.EOF if it
 // ends before the first byte.
 func ReadHeader(r io.Reader) (Header, error) {
+	if br, ok := r.(*bufio.Reader); ok {
+		return readHeaderBuffered(br)
+	}
 	var buf [MaxHeaderSize]byte
 	if _, err := io.ReadFull(r, buf[:2]); err != nil {
 		return Header{}, err
@@ -275,6 +279,38 @@ func ReadHeader(r io.Reader) (Header, error) {
 	}
 	h, _, err := DecodeHeader(buf[:n])
 	return h, err
+}
+
+// readHeaderBuffered is ReadHeader for a bufio.Reader: the header is
+// peeked at in place, so nothing is copied and nothing is allocated.
+func readHeaderBuffered(br *bufio.Reader) (Header, error) {
+	h, raw, err := peekHeader(br)
+	if err == nil {
+		br.Discard(len(raw))
+	}
+	return h, err
+}
+
+// peekHeader decodes the header at the front of br without consuming it.
+// raw holds the header's bytes inside br's buffer: valid until br is read
+// again. The first two bytes say how long the header is (HeaderSizeFrom).
+func peekHeader(br *bufio.Reader) (h Header, raw []byte, err error) {
+	first, err := br.Peek(2)
+	if err != nil {
+		if err == io.EOF && len(first) > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return Header{}, nil, err
+	}
+	raw, err = br.Peek(HeaderSizeFrom(first[0], first[1]))
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return Header{}, nil, err
+	}
+	h, _, _ = DecodeHeader(raw) // cannot fail: raw holds the whole header
+	return h, raw, nil
 }
 
 // String describes the header in one line, for logs:

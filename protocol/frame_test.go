@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/hex"
 	"errors"
@@ -236,5 +237,28 @@ func TestOpcodeClasses(t *testing.T) {
 		if op.IsControl() != (op >= 8) || op.IsData() == op.IsControl() {
 			t.Errorf("%#x IsControl = %v IsData = %v", uint8(op), op.IsControl(), op.IsData())
 		}
+	}
+}
+
+// TestReadHeaderBuffered: from a bufio.Reader, ReadHeader gives the same
+// results and the same errors, without allocating.
+func TestReadHeaderBuffered(t *testing.T) {
+	wire := unhex(t, "81 fe 01 00 37 fa 21 3d")
+	h, err := ReadHeader(bufio.NewReader(iotest.OneByteReader(bytes.NewReader(wire))))
+	if err != nil || h.Length != 256 || h.MaskKey != [4]byte{0x37, 0xfa, 0x21, 0x3d} {
+		t.Fatalf("got %+v, %v", h, err)
+	}
+	if _, err := ReadHeader(bufio.NewReader(bytes.NewReader(wire[:5]))); err != io.ErrUnexpectedEOF {
+		t.Errorf("truncated header: %v", err)
+	}
+	if _, err := ReadHeader(bufio.NewReader(bytes.NewReader(wire[:1]))); err != io.ErrUnexpectedEOF {
+		t.Errorf("one byte: %v", err)
+	}
+	if _, err := ReadHeader(bufio.NewReader(bytes.NewReader(nil))); err != io.EOF {
+		t.Errorf("empty: %v", err)
+	}
+	br := bufio.NewReader(&loopReader{data: wire})
+	if n := testing.AllocsPerRun(100, func() { ReadHeader(br) }); n != 0 {
+		t.Errorf("ReadHeader from a bufio.Reader allocates %v times", n)
 	}
 }

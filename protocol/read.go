@@ -215,24 +215,15 @@ func (r *messageReader) frameDone(v *Violation) *Violation {
 
 // readHeader reads and decodes the next frame header (step 1).
 func (c *Conn) readHeader() (Header, []byte, error) {
-	first, err := c.br.Peek(2)
+	h, raw, err := peekHeader(c.br)
 	if err != nil {
 		return Header{}, nil, err
 	}
-	n := HeaderSizeFrom(first[0], first[1])
-	raw, err := c.br.Peek(n)
-	if err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return Header{}, nil, err
-	}
-	h, _, _ := DecodeHeader(raw) // cannot fail: raw holds n bytes
 	var rawCopy []byte
 	if c.observe != nil {
 		rawCopy = append([]byte(nil), raw...)
 	}
-	c.br.Discard(n)
+	c.br.Discard(len(raw))
 	return h, rawCopy, nil
 }
 
