@@ -2,7 +2,6 @@ package tui
 
 import (
 	"os"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
@@ -17,28 +16,6 @@ import (
 // reader takes the whole screen; q or esc comes back to exactly where the
 // learner was, since nothing of this screen changes meanwhile.
 
-// headerLine is a line of a handshake head that the reader has code for.
-type headerLine struct {
-	id   string // the sourcebook ID, e.g. "Sec-WebSocket-Key"
-	text string // the line as sent
-}
-
-// codeHeaders returns the lines of a handshake head whose header has a
-// sourcebook ID, in the order they were sent.
-func codeHeaders(raw []byte) []headerLine {
-	var out []headerLine
-	for i, l := range render.AnnotateHandshake(raw) {
-		name, _, ok := strings.Cut(l.Text, ":")
-		if i == 0 || !ok {
-			continue
-		}
-		if fd, ok := sourcebook.LookupField(strings.TrimSpace(name)); ok && fd.Kind == sourcebook.KindHeader {
-			out = append(out, headerLine{id: fd.ID, text: l.Text})
-		}
-	}
-	return out
-}
-
 // codeTarget is the sourcebook ID that s opens for entry e: the selected
 // field (the hex cursor always selects the field of its byte) or header,
 // else the first one the entry has. ok is false when e has no code link
@@ -46,14 +23,14 @@ func codeHeaders(raw []byte) []headerLine {
 func (m Model) codeTarget(e session.Entry) (id string, ok bool) {
 	switch e.Kind {
 	case session.KindHandshake:
-		hs := codeHeaders(e.Handshake.Raw)
+		hs := render.HeaderSources(e.Handshake.Raw)
 		for _, h := range hs {
-			if h.id == m.hs.header {
-				return h.id, true
+			if h.ID == m.hs.header {
+				return h.ID, true
 			}
 		}
 		if len(hs) > 0 {
-			return hs[0].id, true
+			return hs[0].ID, true
 		}
 	case session.KindFrame, session.KindRaw:
 		f := render.ParseFrame(e.Wire)
@@ -111,13 +88,13 @@ func (m *Model) readerUpdate(msg tea.Msg) tea.Cmd {
 
 // moveHeader moves the header cursor of handshake e by d.
 func (m *Model) moveHeader(e session.Entry, d int) {
-	hs := codeHeaders(e.Handshake.Raw)
+	hs := render.HeaderSources(e.Handshake.Raw)
 	if len(hs) == 0 {
 		return
 	}
 	i := -1
 	for j, h := range hs {
-		if h.id == m.hs.header {
+		if h.ID == m.hs.header {
 			i = j
 		}
 	}
@@ -129,5 +106,5 @@ func (m *Model) moveHeader(e session.Entry, d int) {
 	default:
 		i = (i + d + len(hs)) % len(hs)
 	}
-	m.hs.header = hs[i].id
+	m.hs.header = hs[i].ID
 }

@@ -63,9 +63,9 @@ func TestEveryFieldHasCode(t *testing.T) {
 	}
 	head.WriteString("User-Agent: test\r\nX-Other: 1\r\n\r\n")
 	linked := map[string]bool{}
-	for _, h := range codeHeaders([]byte(head.String())) {
-		check("header line "+h.text, h.id, sourcebook.KindHeader)
-		linked[strings.ToLower(h.id)] = true
+	for _, h := range render.HeaderSources([]byte(head.String())) {
+		check("header line "+h.Line, h.ID, sourcebook.KindHeader)
+		linked[strings.ToLower(h.ID)] = true
 	}
 	for _, l := range render.AnnotateHandshake([]byte(head.String())) {
 		name, _, ok := strings.Cut(l.Text, ":")

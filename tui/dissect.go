@@ -186,29 +186,29 @@ func dissect(e session.Entry, o dissectOptions) string {
 // says, under it, what the code key opens; with no header selected, the
 // first line says how to pick one.
 func markHeader(head string, raw []byte, o dissectOptions) string {
-	hs := codeHeaders(raw)
+	hs := render.HeaderSources(raw)
 	if len(hs) == 0 {
 		return head
 	}
 	lines := strings.Split(head, "\n")
 	if o.header == "" {
-		hint := fmt.Sprintf("» tab: pick a header · %s: see the code for %s", o.codeKey, hs[0].id)
+		hint := fmt.Sprintf("» tab: pick a header · %s: see the code for %s", o.codeKey, hs[0].ID)
 		return strings.Join(append([]string{hint}, lines...), "\n")
 	}
 	for _, h := range hs {
-		if h.id != o.header {
+		if h.ID != o.header {
 			continue
 		}
 		for i, l := range lines {
-			if !strings.HasPrefix(l, h.text) {
+			if !strings.HasPrefix(l, h.Line) {
 				continue
 			}
-			lines[i] = o.theme.Field(render.FieldNone, h.text, true) + l[len(h.text):]
+			lines[i] = o.theme.Field(render.FieldNone, h.Line, true) + l[len(h.Line):]
 			j := i + 1
 			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
 				j++
 			}
-			hint := fmt.Sprintf("  » %s: see the code for %s · tab: next header", o.codeKey, h.id)
+			hint := fmt.Sprintf("  » %s: see the code for %s · tab: next header", o.codeKey, h.ID)
 			lines = append(lines[:j], append([]string{hint}, lines[j:]...)...)
 			return strings.Join(lines, "\n")
 		}

@@ -96,8 +96,8 @@ func (v *handshakeView) Reset(e session.Entry) {
 		v.header = ""
 		return
 	}
-	for _, h := range codeHeaders(e.Handshake.Raw) {
-		if h.id == v.header {
+	for _, h := range render.HeaderSources(e.Handshake.Raw) {
+		if h.ID == v.header {
 			return
 		}
 	}

@@ -41,14 +41,8 @@ func frameLinks(wire []byte) []codeLink {
 // sourcebook ID, in the order they were sent.
 func headerLinks(raw []byte) []codeLink {
 	var out []codeLink
-	for i, l := range render.AnnotateHandshake(raw) {
-		name, _, ok := strings.Cut(l.Text, ":")
-		if i == 0 || !ok {
-			continue
-		}
-		if fd, ok := sourcebook.LookupField(strings.TrimSpace(name)); ok && fd.Kind == sourcebook.KindHeader {
-			out = append(out, codeLink{id: fd.ID, text: l.Text})
-		}
+	for _, h := range render.HeaderSources(raw) {
+		out = append(out, codeLink{id: h.ID, text: h.Line})
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"strings"
+
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 )
@@ -36,4 +38,27 @@ func (f Frame) SourceID(fl Field) string {
 		return sourcebook.FieldPayload
 	}
 	return ""
+}
+
+// HeaderSource is a line of a handshake head whose header has code marked
+// in protocol/, so the source reader can open it.
+type HeaderSource struct {
+	ID   string // the source reader's ID, e.g. "Sec-WebSocket-Key"
+	Line string // the header line as sent
+}
+
+// HeaderSources returns the lines of the handshake head raw whose headers
+// the source reader has code for, in the order they were sent.
+func HeaderSources(raw []byte) []HeaderSource {
+	var out []HeaderSource
+	for i, l := range AnnotateHandshake(raw) {
+		name, _, ok := strings.Cut(l.Text, ":")
+		if i == 0 || !ok { // the request or status line is no header
+			continue
+		}
+		if fd, ok := sourcebook.LookupField(strings.TrimSpace(name)); ok && fd.Kind == sourcebook.KindHeader {
+			out = append(out, HeaderSource{ID: fd.ID, Line: l.Text})
+		}
+	}
+	return out
 }
