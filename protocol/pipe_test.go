@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -99,5 +101,38 @@ func TestEchoRoundTrip(t *testing.T) {
 	pc := c.PeerClose()
 	if pc == nil || pc.Code != CloseNormal {
 		t.Fatalf("peer close = %v, want 1000 echoed", pc)
+	}
+}
+
+// TestDialWSS: a wss:// URL goes over TLS, with the server name checked
+// against the certificate.
+func TestDialWSS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		typ, msg, err := c.ReadMessage(context.Background())
+		if err == nil {
+			c.WriteMessage(context.Background(), typ, msg)
+			c.ReadMessage(context.Background())
+		}
+	}))
+	defer srv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	url := "wss://" + strings.TrimPrefix(srv.URL, "https://") + "/"
+	ctx := context.Background()
+	c, err := Dial(ctx, url, &DialOptions{TLSConfig: &tls.Config{RootCAs: pool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.WriteMessage(ctx, TextMessage, []byte("secure"))
+	if _, msg, err := c.ReadMessage(ctx); err != nil || string(msg) != "secure" {
+		t.Fatalf("echo over TLS: %q, %v", msg, err)
+	}
+	c.Close(CloseNormal, "")
+	if _, err := Dial(ctx, url, nil); err == nil || !strings.Contains(err.Error(), "TLS handshake") {
+		t.Errorf("an untrusted certificate: err %v, want a TLS handshake failure", err)
 	}
 }
