@@ -15,59 +15,30 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
-// TestEveryLinkHasCode fails when a frame field or an annotated handshake
-// header of a demo has no sourcebook ID that a marker in protocol/ names.
-func TestEveryLinkHasCode(t *testing.T) {
-	book, err := sourcebook.Protocol()
-	if err != nil {
-		t.Fatal(err)
+// TestLinksComeFromRender: a demo's links are the render package's
+// field and header IDs (render's TestEveryFieldHasCode checks those reach
+// code), in wire order for frames and in sent order for headers.
+func TestLinksComeFromRender(t *testing.T) {
+	wire := append([]byte{0x82, 126, 0, 200}, make([]byte, 200)...)
+	f := render.ParseFrame(wire)
+	links := frameLinks(wire)
+	if len(links) != len(f.Fields()) {
+		t.Fatalf("%d links for %d fields", len(links), len(f.Fields()))
 	}
-	seen := map[string]bool{}
-	check := func(what, id string, kind sourcebook.FieldKind) {
-		t.Helper()
-		fd, ok := sourcebook.LookupField(id)
-		switch {
-		case !ok:
-			t.Errorf("%s maps to %q, which is no sourcebook field", what, id)
-		case fd.Kind != kind:
-			t.Errorf("%s maps to %q, a %s, want a %s", what, id, fd.Kind, kind)
-		case len(book.Markers(fd.ID)) == 0:
-			t.Errorf("%s maps to %q, which no marker in protocol/ names", what, id)
-		}
-		seen[fd.ID] = true
-	}
-	frames := []render.Frame{
-		render.ParseFrame([]byte{0x81, 0x00}),
-		render.ParseFrame(append([]byte{0x82, 126, 0, 200}, make([]byte, 200)...)),
-		render.ParseFrame(append([]byte{0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0}, make([]byte, 65536)...)),
-	}
-	for fl := render.FieldFIN; fl.Name() != ""; fl++ {
-		for _, f := range frames {
-			check("frame field "+fl.Name(), f.SourceID(fl), sourcebook.KindField)
+	for i, fl := range f.Fields() {
+		if links[i].field != fl || links[i].id != f.SourceID(fl) {
+			t.Errorf("link %d is %+v, want %s → %q", i, links[i], fl.Name(), f.SourceID(fl))
 		}
 	}
-	var head strings.Builder
-	head.WriteString("GET / HTTP/1.1\r\n")
-	for _, fd := range sourcebook.Fields() {
-		if fd.Kind == sourcebook.KindHeader {
-			head.WriteString(strings.ToUpper(fd.ID) + ": x\r\n")
-		}
+	head := []byte("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nUser-Agent: x\r\nSec-WebSocket-Key: k\r\n\r\n")
+	hs := render.HeaderSources(head)
+	hl := headerLinks(head)
+	if len(hs) != 3 || len(hl) != len(hs) {
+		t.Fatalf("header links %+v, want the 3 of %+v", hl, hs)
 	}
-	head.WriteString("User-Agent: test\r\n\r\n")
-	linked := map[string]bool{}
-	for _, l := range headerLinks([]byte(head.String())) {
-		check("header "+l.text, l.id, sourcebook.KindHeader)
-		linked[strings.ToLower(l.id)] = true
-	}
-	for _, l := range render.AnnotateHandshake([]byte(head.String())) {
-		name, _, ok := strings.Cut(l.Text, ":")
-		if ok && !strings.Contains(l.Note, "ordinary HTTP") && !linked[strings.ToLower(name)] {
-			t.Errorf("annotated header %q has no link to the code", name)
-		}
-	}
-	for _, fd := range sourcebook.Fields() {
-		if !seen[fd.ID] {
-			t.Errorf("sourcebook field %q is reachable from no field or header of a demo", fd.ID)
+	for i := range hs {
+		if hl[i].id != hs[i].ID || hl[i].text != hs[i].Line {
+			t.Errorf("header link %d is %+v, want %+v", i, hl[i], hs[i])
 		}
 	}
 }
