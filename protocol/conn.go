@@ -203,16 +203,21 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	return c.netConn.SetWriteDeadline(t)
 }
 
-func (c *Conn) userReadDeadline() time.Time {
+// bind is bindContext for the connection's reads or writes, restoring the
+// caller's own deadline afterwards. It looks the deadline up only for a
+// context that can end, so a read or write with context.Background()
+// takes no lock for it.
+func (c *Conn) bind(ctx context.Context, kind deadlineKind) (stop func()) {
+	if ctx.Done() == nil {
+		return noop
+	}
 	c.deadlineMu.Lock()
-	defer c.deadlineMu.Unlock()
-	return c.readDeadline
-}
-
-func (c *Conn) userWriteDeadline() time.Time {
-	c.deadlineMu.Lock()
-	defer c.deadlineMu.Unlock()
-	return c.writeDeadline
+	restore := c.readDeadline
+	if kind == writeDeadline {
+		restore = c.writeDeadline
+	}
+	c.deadlineMu.Unlock()
+	return bindContext(ctx, c.netConn, kind, restore)
 }
 
 // abort fails the connection for a fault on our own side: it sends a close

@@ -60,7 +60,7 @@ type messageReader struct {
 func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := bindContext(ctx, c.netConn, readDeadline, c.userReadDeadline())
+	stop := c.bind(ctx, readDeadline)
 	defer stop()
 	typ, err := c.nextMessage()
 	return typ, &c.stream, ctxErr(ctx, err)
@@ -82,7 +82,7 @@ func (s *streamReader) Read(p []byte) (int, error) {
 func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := bindContext(ctx, c.netConn, readDeadline, c.userReadDeadline())
+	stop := c.bind(ctx, readDeadline)
 	defer stop()
 	typ, err := c.nextMessage()
 	if err != nil {

@@ -35,7 +35,7 @@ func (c *Conn) WriteFragmented(ctx context.Context, typ MessageType, data []byte
 		return err
 	}
 	defer c.unlockMessage()
-	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
+	stop := c.bind(ctx, writeDeadline)
 	defer stop()
 	if size <= 0 || len(data) <= size {
 		return ctxErr(ctx, c.writeFrame(Header{Fin: true, Opcode: typ}, data))
@@ -147,7 +147,7 @@ var errTextBroken = errors.New("websocket: text message is not valid UTF-8 (§5.
 // Ping sends a ping with an optional payload of at most 125 bytes. The
 // peer answers with a pong carrying the same payload (§5.5.2).
 func (c *Conn) Ping(ctx context.Context, payload []byte) error {
-	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
+	stop := c.bind(ctx, writeDeadline)
 	defer stop()
 	return ctxErr(ctx, c.writeControl(OpPing, payload))
 }
@@ -156,7 +156,7 @@ func (c *Conn) Ping(ctx context.Context, payload []byte) error {
 // heartbeat". Pings are answered automatically; there is no need to call
 // Pong for them.
 func (c *Conn) Pong(ctx context.Context, payload []byte) error {
-	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
+	stop := c.bind(ctx, writeDeadline)
 	defer stop()
 	return ctxErr(ctx, c.writeControl(OpPong, payload))
 }
@@ -172,7 +172,7 @@ func (c *Conn) Pong(ctx context.Context, payload []byte) error {
 // fragments of different messages must not interleave). Its frames must
 // come from one goroutine; control frames may go in between.
 func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
-	stop := bindContext(ctx, c.netConn, writeDeadline, c.userWriteDeadline())
+	stop := c.bind(ctx, writeDeadline)
 	defer stop()
 	if h.Opcode == OpClose {
 		if _, _, v := ParseClosePayload(payload); v != nil {
