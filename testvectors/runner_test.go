@@ -115,6 +115,9 @@ func TestMalformedFiles(t *testing.T) {
 		{"bad-repeat.json", `bad-repeat.json: vector "huge": field "input.bytes": part 1: count: 1000000000000 is out of range`},
 		{"utf8-no-at.json", `utf8-no-at.json: vector "no-at": field "expect.error.at": required for utf8 vectors`},
 		{"two-results.json", `two-results.json: vector "both": field "expect": want exactly one of frame, error, incomplete`},
+		{"null-field.json", `null-field.json: vector "null-limit": field "input.message_limit": null is not allowed`},
+		{"no-level.json", `no-level.json: vector "no-level": field "level": want MUST, SHOULD or wsanatomy`},
+		{"bad-allowed.json", `bad-allowed.json: vector "bad-alt": field "allowed[0].error.close_code": want an integer or a non-empty array`},
 	}
 	for _, c := range cases {
 		path := filepath.Join("testdata", "malformed", c.file)

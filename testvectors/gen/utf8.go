@@ -105,7 +105,7 @@ func utf8File() file {
 		exp := obj{{"valid", true}}
 		what := "valid"
 		if s.at >= 0 {
-			exp = obj{{"error", obj{{"close_code", 1007}, {"section", "8.1"}, {"at", s.at}}}}
+			exp = obj{{"error", obj{{"close_code", 1007}, {"code_level", levelShould}, {"section", "8.1"}, {"at", s.at}}}}
 			what = fmt.Sprintf("must fail at byte %d", s.at)
 			if s.at == len(b) {
 				what = fmt.Sprintf("must fail at byte %d, the end of the message", s.at)
@@ -117,6 +117,8 @@ func utf8File() file {
 				ID:          fmt.Sprintf("utf8-%s-split-%d", s.name, k),
 				Description: fmt.Sprintf("%s: %s split after byte %d of %d, %s", s.category, s.hex, k, len(b), what),
 				Section:     "8.1",
+				Level:       levelMust,
+				Rule:        qUTF8,
 				Input:       obj{{"fragments", frags}},
 				Expect:      exp,
 			})
@@ -130,6 +132,8 @@ func utf8File() file {
 				ID:          fmt.Sprintf("utf8-%s-bytewise", s.name),
 				Description: fmt.Sprintf("%s: %s one byte per fragment, %s", s.category, s.hex, what),
 				Section:     "8.1",
+				Level:       levelMust,
+				Rule:        qUTF8,
 				Input:       obj{{"fragments", frags}},
 				Expect:      exp,
 			})
