@@ -101,9 +101,9 @@ type Expect struct {
 	PreferredStatus      *int    `json:"preferred_status,omitempty"`
 	PreferredStatusLevel string  `json:"preferred_status_level,omitempty"`
 	SecWebSocketVersion  *string `json:"sec_websocket_version,omitempty"` // handshake request: a version the refusal must list
-	OK         *bool            `json:"ok,omitempty"`         // handshake response: the client accepts it
-	Header     string           `json:"header,omitempty"`     // handshake: the header that is wrong
-	Protocol   *string          `json:"protocol,omitempty"`   // handshake: the subprotocol chosen ("" for none)
+	OK                   *bool   `json:"ok,omitempty"`                    // handshake response: the client accepts it
+	Header               string  `json:"header,omitempty"`                // handshake: the header that is wrong
+	Protocol             *string `json:"protocol,omitempty"`              // handshake: the subprotocol chosen ("" for none)
 }
 
 // FrameExpect is a decoded frame. Payload, if given, is the payload after
