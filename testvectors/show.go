@@ -100,7 +100,7 @@ func dissectVector(v *Vector) string {
 			at += len(frag)
 		}
 		if e := v.Expect.Error; e != nil {
-			fmt.Fprintf(&sb, "validation must fail at message byte %d", *e.At)
+			fmt.Fprintf(&sb, "the text can no longer be valid from message byte %d, where wsanatomy fails (the RFC asks only that the connection fail)", *e.At)
 			if *e.At == at {
 				sb.WriteString(" (the end: the text stops inside a character)")
 			}
