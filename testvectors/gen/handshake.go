@@ -228,6 +228,13 @@ func handshakeFile() file {
 		if rule == "" {
 			fail(fmt.Errorf("handshake: response case %s has no rule", r.id))
 		}
+		if r.id == "hs-resp-protocol-none" {
+			// The server may answer with no subprotocol (§4.2.2), and §4.1
+			// does not make the client fail then; nor does it oblige a
+			// client whose application needs one to go on. wsanatomy goes
+			// on; browsers, following the WebSocket API, fail.
+			level = levelWsanatomy
+		}
 		in := obj{{"kind", "response"}, {"key", rfcKey13}, {"response", r.text}}
 		if r.protocols != nil {
 			in = append(in, kv{"protocols", r.protocols})
@@ -244,8 +251,8 @@ func handshakeFile() file {
 	return f
 }
 
-// respRule: the §4.1 rule each response case rests on; every one is a MUST
-// of the client.
+// respRule: the §4.1 rule each response case rests on; all but one are a
+// MUST of the client.
 var respRule = map[string]string{
 	"hs-resp-rfc":                   qRespValidated,
 	"hs-resp-upgrade-case":          qRespUpgrade,
@@ -262,6 +269,6 @@ var respRule = map[string]string{
 	"hs-resp-extension-not-offered": qRespExt,
 	"hs-resp-protocol-not-offered":  qRespProtocol,
 	"hs-resp-protocol-offered":      qRespProtocol,
-	"hs-resp-protocol-none":         qRespValidated,
+	"hs-resp-protocol-none":         qProtocolNull,
 	"hs-resp-protocol-two":          qRespProtocol,
 }

@@ -74,6 +74,7 @@ const (
 	qOriginMay     = "The server MAY use this information as part of a determination of whether to accept the incoming connection."
 	qAcceptReply   = "If the server chooses to accept the incoming connection, it MUST reply with a valid HTTP response indicating the following."
 	qSubprotocol   = "The value chosen MUST be derived from the client's handshake, specifically by selecting one of the values from the |Sec-WebSocket-Protocol| field that the server is willing to use for this connection (if any)."
+	qProtocolNull  = "Either a single value representing the subprotocol the server is ready to use or null."
 	qResp101       = "If the status code received from the server is not 101, the client handles the response per HTTP [RFC2616] procedures."
 	qRespUpgrade   = "If the response lacks an |Upgrade| header field or the |Upgrade| header field contains a value that is not an ASCII case-insensitive match for the value \"websocket\", the client MUST _Fail the WebSocket Connection_."
 	qRespConn      = "If the response lacks a |Connection| header field or the |Connection| header field doesn't contain a token that is an ASCII case-insensitive match for the value \"Upgrade\", the client MUST _Fail the WebSocket Connection_."
