@@ -220,7 +220,7 @@ func handshakeFile() file {
 		{"hs-resp-extension-not-offered", "An extension the client did not offer is refused", response(ok101, "Sec-WebSocket-Extensions: permessage-deflate"), nil, false, "Sec-WebSocket-Extensions", nil},
 		{"hs-resp-protocol-not-offered", "A subprotocol the client did not offer is refused", response(ok101, "Sec-WebSocket-Protocol: chat"), nil, false, "Sec-WebSocket-Protocol", nil},
 		{"hs-resp-protocol-offered", "A subprotocol the client offered is accepted", response(ok101, "Sec-WebSocket-Protocol: chat"), []string{"superchat", "chat"}, true, "", &chat},
-		{"hs-resp-protocol-none", "No subprotocol chosen though some were offered: accepted with none", response(ok101), []string{"chat"}, true, "", &none},
+		{"hs-resp-protocol-none", "No subprotocol chosen though some were offered: wsanatomy goes on with none", response(ok101), []string{"chat"}, true, "", &none},
 		{"hs-resp-protocol-two", "Two subprotocols chosen at once are refused", response(ok101, "Sec-WebSocket-Protocol: chat, superchat"), []string{"chat", "superchat"}, false, "Sec-WebSocket-Protocol", nil},
 	}
 	for _, r := range resps {
