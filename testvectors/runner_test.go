@@ -20,12 +20,13 @@ func TestRunnerReportsWrongExpectation(t *testing.T) {
 	}
 	rep := Run(context.Background(), set)
 	want := map[string]string{
-		"wrong-opcode":        "opcode: expected 2, got 1",
-		"wrong-payload":       `payload: expected 48656c6c70("Hellp"), got 48656c6c6f("Hello")`,
-		"wrong-close-code":    "close_code: expected 1003, got 1002",
-		"wrong-kind":          `expected result "frame", got "error"`,
-		"wrong-message-count": "count: expected 2, got 1",
-		"wrong-reply":         "reply[0]: expected pong:", // the payload follows
+		"wrong-opcode":         "opcode: expected 2, got 1",
+		"wrong-payload":        `payload: expected 48656c6c70("Hellp"), got 48656c6c6f("Hello")`,
+		"wrong-close-code":     "close_code: expected 1003, got 1002",
+		"wrong-close-code-set": "close_code: expected one of 1003,1008, got 1002",
+		"wrong-kind":           `expected result "frame", got "error"`,
+		"wrong-message-count":  "count: expected 2, got 1",
+		"wrong-reply":          "reply[0]: expected pong:", // the payload follows
 	}
 	seen := map[string]bool{}
 	for _, res := range rep.Results {
@@ -62,7 +63,7 @@ func TestRunnerReportsWrongExpectation(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", s, text)
 		}
 	}
-	if !strings.HasSuffix(text, "\n0 passed, 6 failed\n") {
+	if !strings.HasSuffix(text, "\n0 passed, 7 failed\n") {
 		t.Errorf("report does not end with the summary line:\n%s", text)
 	}
 }
