@@ -199,3 +199,22 @@ func TestVectorCount(t *testing.T) {
 		}
 	}
 }
+
+// The files in runners/testdata are wrong on purpose, for the runners of
+// other implementations to prove they can fail (runners/run.sh). They must
+// load, and every vector in them must fail here too, or they prove nothing.
+func TestRunnerFixturesAreWrong(t *testing.T) {
+	set, err := Load("runners/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Run(context.Background(), set)
+	if len(rep.Results) == 0 {
+		t.Fatal("no vectors in runners/testdata")
+	}
+	for _, res := range rep.Results {
+		if res.Pass {
+			t.Errorf("%s passes, but runners/testdata must hold only wrong expectations", res.Vector.ID)
+		}
+	}
+}

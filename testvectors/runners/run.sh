@@ -4,13 +4,13 @@
 # node/package-lock.json), and fails if either does worse than its
 # expected-deviation list (python/expected.json, node/expected.json). Each
 # runner must also catch every vector of the deliberately wrong files in
-# ../testdata: a runner that cannot fail proves nothing.
+# ../testdata and testdata: a runner that cannot fail proves nothing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian's interpreter: python3-wsproto installs into its dist-packages.
 py=/usr/bin/python3
-wrong=(../testdata/wrong.json ../testdata/wrong-messages.json)
+wrong=(../testdata/wrong.json ../testdata/wrong-messages.json testdata)
 
 echo "== vectors: wsproto"
 "$py" -B python/run_wsproto.py

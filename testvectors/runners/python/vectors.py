@@ -160,15 +160,13 @@ def kind(group, vector, result):
     """The kind of a result (expected or actual): what the vector's level
     binds."""
     if group == "frames":
-        for k in ("frame", "error", "incomplete", "accepted"):
-            if k in result:
-                return "error" if k == "error" else "not-failed"
+        return "error" if "error" in result else "not-failed"
     if group == "messages":
         return "error" if "error" in result else "closed" if "closed" in result else "eof"
     if group == "utf8":
-        return "error" if "error" in result else "valid"
+        return "error" if "error" in result else "valid" if "valid" in result else "other"
     if group == "close":
-        return "error" if "error" in result else "closed"
+        return "error" if "error" in result else "closed" if "closed" in result else "other"
     k = vector["input"]["kind"]
     if k == "accept":
         return "accept"
@@ -213,21 +211,15 @@ def deviations(group, vector, exp, act):
     """[(level, note)] for an actual result of the same kind as exp."""
     out = []
     if group == "frames":
+        # This runner sees frames through a message-level API (README,
+        # "Runners without a frame decoder"): an accepted frame is judged
+        # by what it did.
         if "error" in exp:
             code_check(out, exp["error"], act["error"])
-        elif "accepted" in act:
+        else:
             want = frame_effect(vector, exp["frame"]) if "frame" in exp else ("nothing",)
             if not effect_matches(want, act["accepted"]):
                 out.append(("MUST", "expected %s, got %s" % (show(want), show(act["accepted"]))))
-        elif "frame" in act and "frame" in exp:
-            for k, v in exp["frame"].items():
-                got = act["frame"].get(k)
-                if k == "payload":
-                    v = decode_bytes(v)
-                if got != v:
-                    out.append(("MUST", "frame %s: expected %s, got %s" % (k, show(v), show(got))))
-        elif ("frame" in act) != ("frame" in exp):
-            out.append(("MUST", "expected %s, got %s" % (list(exp), list(act))))
     elif group == "messages":
         want = [(m["type"], decode_bytes(m["payload"])) for m in exp["messages"]]
         if want != act["messages"]:
