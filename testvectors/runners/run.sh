@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the shipped vectors through two independent implementations, Python's
+# Checks schema.json with an independent validator, then runs the shipped
+# vectors through two independent implementations, Python's
 # wsproto (Debian's python3-wsproto) and Node's ws (npm, pinned by
 # node/package-lock.json), and fails if either does worse than its
 # expected-deviation list (python/expected.json, node/expected.json). Each
@@ -11,6 +12,9 @@ cd "$(dirname "$0")"
 # Debian's interpreter: python3-wsproto installs into its dist-packages.
 py=/usr/bin/python3
 wrong=(../testdata/wrong.json ../testdata/wrong-messages.json testdata)
+
+echo "== vectors: schema.json and the loader agree (python3-jsonschema)"
+"$py" -B python/check_schema.py
 
 echo "== vectors: wsproto"
 "$py" -B python/run_wsproto.py
