@@ -254,6 +254,7 @@ func TestVectorsWrongExpectation(t *testing.T) {
 	dir := t.TempDir()
 	file := `{"group": "frames", "description": "a deliberately wrong expectation", "vectors": [{
 		"id": "wrong-opcode", "description": "an empty text frame, wrongly expected as binary", "section": "5.2",
+		"level": "MUST", "rule": "%x1 denotes a text frame",
 		"input": {"receiver": "client", "bytes": "8100"},
 		"expect": {"frame": {"fin": true, "rsv1": false, "rsv2": false, "rsv3": false, "opcode": 2, "masked": false, "length": 0, "payload": ""}}}]}`
 	if err := os.WriteFile(filepath.Join(dir, "wrong.json"), []byte(file), 0o644); err != nil {

@@ -10,7 +10,9 @@
 //
 // The runner feeds each vector to the codec the way a real receiver meets
 // it: frame vectors through DecodeHeader and CheckHeader, message vectors as
-// bytes on a net.Pipe read by a real Conn, handshake requests through the
-// server's handshake on a pipe. It compares what came out with what the
-// vector expects and reports every difference.
+// scripted reads by a real Conn, handshake requests through the server's
+// handshake. It compares what came out with what the vector expects, at
+// every level (MUST, SHOULD and wsanatomy's own choices, since the
+// expected result is wsanatomy's), and reports every difference.
+// runners/ holds runners for other implementations, which judge by level.
 package testvectors

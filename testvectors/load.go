@@ -141,6 +141,12 @@ func ParseFile(name string, data []byte) (*File, []error) {
 			return fail(k, "unknown field (known: $schema, group, description, vectors)")
 		}
 	}
+	if raw, ok := top["$schema"]; ok {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil || string(raw) == "null" {
+			return fail("$schema", "want a string, got %s", clip(string(raw)))
+		}
+	}
 	file := &File{Name: name}
 	if err := json.Unmarshal(top["group"], &file.Group); err != nil || !slices.Contains(groups, file.Group) {
 		return fail("group", "want one of %s, got %s", strings.Join(groups, ", "), orMissing(top["group"]))
@@ -203,23 +209,26 @@ func parseVector(group string, raw json.RawMessage) (*Vector, error) {
 		return v, err
 	}
 	var keys struct {
-		Input  map[string]json.RawMessage `json:"input"`
-		Expect map[string]json.RawMessage `json:"expect"`
+		Input   map[string]json.RawMessage   `json:"input"`
+		Expect  map[string]json.RawMessage   `json:"expect"`
+		Allowed []map[string]json.RawMessage `json:"allowed"`
 	}
 	if err := json.Unmarshal(raw, &keys); err != nil {
 		return v, err
 	}
-	return v, checkVector(group, v, present(keys.Input), present(keys.Expect))
+	var allowed []map[string]bool
+	for _, a := range keys.Allowed {
+		allowed = append(allowed, present(a))
+	}
+	return v, checkVector(group, v, present(keys.Input), present(keys.Expect), allowed)
 }
 
-// present turns an object's keys into a set; a key set to null counts as
-// absent.
+// present turns an object's keys into a set. (null never gets this far:
+// checkKeys refuses it.)
 func present(m map[string]json.RawMessage) map[string]bool {
 	out := map[string]bool{}
-	for k, raw := range m {
-		if string(raw) != "null" {
-			out[k] = true
-		}
+	for k := range m {
+		out[k] = true
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package testvectors
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,12 +15,31 @@ import (
 // in a form a person reads at a glance.
 type outcome []field
 
-type field struct{ name, value string }
+// A field's value is compared as text; a field with a set (an expected
+// value RFC 6455 lets vary, such as "one of 1002,1009") matches any
+// actual value in the set.
+type field struct {
+	name, value string
+	set         []string
+}
 
-func newOutcome(kind string) outcome { return outcome{{"result", kind}} }
+func newOutcome(kind string) outcome { return outcome{{name: "result", value: kind}} }
 
 func (o outcome) add(name string, format string, args ...any) outcome {
-	return append(o, field{name, fmt.Sprintf(format, args...)})
+	return append(o, field{name: name, value: fmt.Sprintf(format, args...)})
+}
+
+// addSet adds an expected field that matches any of members; value is how
+// it is shown.
+func (o outcome) addSet(name, value string, members []string) outcome {
+	return append(o, field{name, value, members})
+}
+
+func (f field) matches(got string) bool {
+	if f.set != nil {
+		return slices.Contains(f.set, got)
+	}
+	return got == f.value
 }
 
 func (o outcome) kind() string {
@@ -59,7 +79,7 @@ func diff(expected, actual outcome) string {
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("%s: expected %s, got nothing", f.name, f.value))
-		case got != f.value:
+		case !f.matches(got):
 			out = append(out, fmt.Sprintf("%s: expected %s, got %s", f.name, f.value, got))
 		}
 	}

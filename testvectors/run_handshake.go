@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -32,19 +33,24 @@ func runHandshake(ctx context.Context, v *Vector) (exp, act outcome, detail stri
 // the status it answers with from the bytes it wrote, as a client would.
 func runRequest(ctx context.Context, v *Vector) (exp, act outcome, detail string) {
 	e := v.Expect
-	exp = newOutcome("status").add("code", "%d", e.Status)
-	switch e.Status {
-	case 101:
-		exp = exp.add("response", "valid")
+	if !e.Status.Any {
+		exp = newOutcome("status").add("code", "101").add("response", "valid")
 		if e.Protocol != nil {
 			exp = exp.add("protocol", "%q", *e.Protocol)
 		}
-	case 426:
-		// §4.4: the server "MUST ... send back a |Sec-WebSocket-Version|
-		// header field indicating the version(s) the server is capable of".
-		exp = exp.add("header", "%q", canonical(e.Header)).add("sec_websocket_version", "13")
-	default:
+	} else {
+		var all4xx []string
+		for c := 400; c <= 499; c++ {
+			all4xx = append(all4xx, fmt.Sprint(c))
+		}
+		exp = newOutcome("status").addSet("code", "4xx", all4xx)
+		if e.PreferredStatus != nil {
+			exp = exp.add("preferred_status", "%d", *e.PreferredStatus)
+		}
 		exp = exp.add("header", "%q", canonical(e.Header))
+		if e.SecWebSocketVersion != nil {
+			exp = exp.add("sec_websocket_version", "lists %s", *e.SecWebSocketVersion)
+		}
 	}
 
 	sc := newScriptConn([]byte(v.Input.Request))
@@ -69,6 +75,9 @@ func runRequest(ctx context.Context, v *Vector) (exp, act outcome, detail string
 		return exp, newOutcome("no-response").add("error", "%q", rerr.Error()), errString(err)
 	}
 	act = newOutcome("status").add("code", "%d", resp.StatusCode)
+	if e.PreferredStatus != nil {
+		act = act.add("preferred_status", "%d", resp.StatusCode)
+	}
 	var herr *protocol.HandshakeError
 	switch {
 	case resp.StatusCode == 101:
@@ -81,8 +90,24 @@ func runRequest(ctx context.Context, v *Vector) (exp, act outcome, detail string
 	default:
 		act = act.add("header", "unknown (error %v)", err)
 	}
-	if resp.StatusCode == 426 {
-		act = act.add("sec_websocket_version", "%s", resp.Header.Get("Sec-WebSocket-Version"))
+	if e.SecWebSocketVersion != nil {
+		// §4.2.2: the refusal carries "a |Sec-WebSocket-Version| header
+		// field indicating the version(s) the server is capable of
+		// understanding", a list, so the vector's version must be in it.
+		got := resp.Header.Values("Sec-WebSocket-Version")
+		listed := false
+		for _, h := range got {
+			for _, tok := range strings.Split(h, ",") {
+				if strings.TrimSpace(tok) == *e.SecWebSocketVersion {
+					listed = true
+				}
+			}
+		}
+		if listed {
+			act = act.add("sec_websocket_version", "lists %s", *e.SecWebSocketVersion)
+		} else {
+			act = act.add("sec_websocket_version", "%q", strings.Join(got, ", "))
+		}
 	}
 	return exp, act, errString(err)
 }

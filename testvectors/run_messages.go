@@ -18,22 +18,25 @@ func runMessages(ctx context.Context, v *Vector) (exp, act outcome, detail strin
 	}
 	switch {
 	case e.Error != nil:
-		exp = exp.add("end", "%s", expectError(e.Error))
+		exp = addEnd(exp, expectError(e.Error))
 	case e.Closed != nil:
-		exp = exp.add("end", "%s", expectClosed(e.Closed))
+		exp = addEnd(exp, expectClosed(e.Closed))
 	default:
-		exp = exp.add("end", "eof")
+		exp = addEnd(exp, newOutcome("eof"))
 	}
 	if e.Replies != nil {
 		exp = exp.add("replies", "%d", len(*e.Replies))
 		for i, r := range *e.Replies {
-			text := ""
+			name := fmt.Sprintf("reply[%d]", i)
 			if *r.Opcode == 8 {
-				text = fmt.Sprintf("close:%d", *r.CloseCode)
+				members := make([]string, len(r.CloseCode))
+				for j, c := range r.CloseCode {
+					members[j] = fmt.Sprintf("close:%d", c)
+				}
+				exp = exp.addSet(name, "close:"+r.CloseCode.String(), members)
 			} else {
-				text = fmt.Sprintf("%s:%s", opcodeName(byte(*r.Opcode)), renderBytes(*r.Payload))
+				exp = exp.add(name, "%s:%s", opcodeName(byte(*r.Opcode)), renderBytes(*r.Payload))
 			}
-			exp = exp.add(fmt.Sprintf("reply[%d]", i), "%s", text)
 		}
 	}
 
@@ -46,7 +49,7 @@ func runMessages(ctx context.Context, v *Vector) (exp, act outcome, detail strin
 	for i, m := range run.messages {
 		act = act.add(fmt.Sprintf("message[%d]", i), "%s:%s", messageType(m.typ), renderBytes(m.payload))
 	}
-	act = act.add("end", "%s", run.end)
+	act = addEnd(act, run.end)
 	if e.Replies != nil {
 		replies := parseWire(run.written)
 		act = act.add("replies", "%d", len(replies))
@@ -55,6 +58,17 @@ func runMessages(ctx context.Context, v *Vector) (exp, act outcome, detail strin
 		}
 	}
 	return exp, act, run.detail
+}
+
+// addEnd adds how reading ended as fields "end", "end.close_code", ...,
+// so that a set of allowed codes is still compared as a set.
+func addEnd(o, end outcome) outcome {
+	o = o.add("end", "%s", end.kind())
+	for _, f := range end[1:] {
+		f.name = "end." + f.name
+		o = append(o, f)
+	}
+	return o
 }
 
 func expectClosed(c *ClosedExpect) outcome {

@@ -20,12 +20,13 @@ func TestRunnerReportsWrongExpectation(t *testing.T) {
 	}
 	rep := Run(context.Background(), set)
 	want := map[string]string{
-		"wrong-opcode":        "opcode: expected 2, got 1",
-		"wrong-payload":       `payload: expected 48656c6c70("Hellp"), got 48656c6c6f("Hello")`,
-		"wrong-close-code":    "close_code: expected 1003, got 1002",
-		"wrong-kind":          `expected result "frame", got "error"`,
-		"wrong-message-count": "count: expected 2, got 1",
-		"wrong-reply":         "reply[0]: expected pong:", // the payload follows
+		"wrong-opcode":         "opcode: expected 2, got 1",
+		"wrong-payload":        `payload: expected 48656c6c70("Hellp"), got 48656c6c6f("Hello")`,
+		"wrong-close-code":     "close_code: expected 1003, got 1002",
+		"wrong-close-code-set": "close_code: expected one of 1003,1008, got 1002",
+		"wrong-kind":           `expected result "frame", got "error"`,
+		"wrong-message-count":  "count: expected 2, got 1",
+		"wrong-reply":          "reply[0]: expected pong:", // the payload follows
 	}
 	seen := map[string]bool{}
 	for _, res := range rep.Results {
@@ -62,7 +63,7 @@ func TestRunnerReportsWrongExpectation(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", s, text)
 		}
 	}
-	if !strings.HasSuffix(text, "\n0 passed, 6 failed\n") {
+	if !strings.HasSuffix(text, "\n0 passed, 7 failed\n") {
 		t.Errorf("report does not end with the summary line:\n%s", text)
 	}
 }
@@ -115,6 +116,9 @@ func TestMalformedFiles(t *testing.T) {
 		{"bad-repeat.json", `bad-repeat.json: vector "huge": field "input.bytes": part 1: count: 1000000000000 is out of range`},
 		{"utf8-no-at.json", `utf8-no-at.json: vector "no-at": field "expect.error.at": required for utf8 vectors`},
 		{"two-results.json", `two-results.json: vector "both": field "expect": want exactly one of frame, error, incomplete`},
+		{"null-field.json", `null-field.json: vector "null-limit": field "input.message_limit": null is not allowed`},
+		{"no-level.json", `no-level.json: vector "no-level": field "level": want MUST, SHOULD or wsanatomy`},
+		{"bad-allowed.json", `bad-allowed.json: vector "bad-alt": field "allowed[0].error.close_code": want an integer or a non-empty array`},
 	}
 	for _, c := range cases {
 		path := filepath.Join("testdata", "malformed", c.file)
@@ -192,6 +196,25 @@ func TestVectorCount(t *testing.T) {
 	for _, g := range groups {
 		if per[g] == 0 {
 			t.Errorf("no %s vectors", g)
+		}
+	}
+}
+
+// The files in runners/testdata are wrong on purpose, for the runners of
+// other implementations to prove they can fail (runners/run.sh). They must
+// load, and every vector in them must fail here too, or they prove nothing.
+func TestRunnerFixturesAreWrong(t *testing.T) {
+	set, err := Load("runners/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Run(context.Background(), set)
+	if len(rep.Results) == 0 {
+		t.Fatal("no vectors in runners/testdata")
+	}
+	for _, res := range rep.Results {
+		if res.Pass {
+			t.Errorf("%s passes, but runners/testdata must hold only wrong expectations", res.Vector.ID)
 		}
 	}
 }

@@ -48,11 +48,12 @@ func Show(ctx context.Context, set *Set, id string) (string, error) {
 		return "", err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s  (%s, %s)\n%s\nRFC 6455 §%s\n\n", v.ID, v.File.Name, v.File.Group, v.Description, v.Section)
+	fmt.Fprintf(&sb, "%s  (%s, %s)\n%s\nRFC 6455 §%s, level %s: %q\n\n", v.ID, v.File.Name, v.File.Group, v.Description, v.Section, v.Level, v.Rule)
 	js, _ := json.MarshalIndent(struct {
-		Input  Input  `json:"input"`
-		Expect Expect `json:"expect"`
-	}{v.Input, v.Expect}, "", "  ")
+		Input   Input    `json:"input"`
+		Expect  Expect   `json:"expect"`
+		Allowed []Expect `json:"allowed,omitempty"`
+	}{v.Input, v.Expect, v.Allowed}, "", "  ")
 	fmt.Fprintf(&sb, "%s\n\n", js)
 	sb.WriteString(dissectVector(v))
 	if FrameView != nil {
@@ -99,7 +100,7 @@ func dissectVector(v *Vector) string {
 			at += len(frag)
 		}
 		if e := v.Expect.Error; e != nil {
-			fmt.Fprintf(&sb, "validation must fail at message byte %d", *e.At)
+			fmt.Fprintf(&sb, "the text can no longer be valid from message byte %d, where wsanatomy fails (the RFC asks only that the connection fail)", *e.At)
 			if *e.At == at {
 				sb.WriteString(" (the end: the text stops inside a character)")
 			}

@@ -18,7 +18,10 @@ import (
 // decodeStrict then turns type errors into the same "field: what was wrong"
 // form.
 
-var bytesType = reflect.TypeOf(Bytes(nil))
+var (
+	bytesType       = reflect.TypeOf(Bytes(nil))
+	unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+)
 
 // checkKeys reports the first key in raw that type t has no field for.
 func checkKeys(raw json.RawMessage, t reflect.Type, path string) error {
@@ -26,14 +29,20 @@ func checkKeys(raw json.RawMessage, t reflect.Type, path string) error {
 		t = t.Elem()
 	}
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+	if len(raw) == 0 {
 		return nil
 	}
-	if t == bytesType {
+	if string(raw) == "null" {
+		// One rule for every field, the same in schema.json: null is not
+		// a way to write "absent", so a file means the same to every
+		// reader, whether its JSON library keeps nulls or drops them.
+		return &fieldError{path, "null is not allowed; leave the field out instead"}
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		// Decode it here, where the path is known: encoding/json would
-		// report a Bytes error without saying which field it came from.
-		var b Bytes
-		if err := b.UnmarshalJSON(raw); err != nil {
+		// report a Bytes (or CodeSet, Status) error without saying which
+		// field it came from.
+		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
 			return &fieldError{path, err.Error()}
 		}
 		return nil

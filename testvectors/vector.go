@@ -34,14 +34,34 @@ type File struct {
 	Vectors     []*Vector `json:"vectors"`
 }
 
-// Vector is one test: an input and the result RFC 6455 demands.
+// Levels: how firmly RFC 6455 binds an expected result or field.
+const (
+	LevelMust      = "MUST"      // RFC 6455 requires it of the receiver
+	LevelShould    = "SHOULD"    // RFC 6455 recommends it
+	LevelWsanatomy = "wsanatomy" // RFC 6455 leaves it open; this is wsanatomy's choice
+)
+
+var levels = []string{LevelMust, LevelShould, LevelWsanatomy}
+
+// Vector is one test: an input, the result wsanatomy gives, how firmly
+// RFC 6455 binds that result, and the other results it allows.
 type Vector struct {
 	ID          string `json:"id"`
 	Description string `json:"description"`
 	// Section is the RFC 6455 section whose rule the vector tests, "5.2".
 	Section string `json:"section"`
-	Input   Input  `json:"input"`
-	Expect  Expect `json:"expect"`
+	// Level says how firmly RFC 6455 binds the kind of result in Expect
+	// (accepted, failed, closed, refused): MUST, SHOULD, or wsanatomy when
+	// the RFC puts the rule on the sender and leaves the receiver free.
+	Level string `json:"level"`
+	// Rule is the RFC 6455 text Level rests on, quoted verbatim.
+	Rule   string `json:"rule"`
+	Input  Input  `json:"input"`
+	Expect Expect `json:"expect"`
+	// Allowed lists other results RFC 6455 permits for the same input, in
+	// the same form as Expect. wsanatomy's own runner ignores them: Expect
+	// is what wsanatomy does.
+	Allowed []Expect `json:"allowed,omitempty"`
 	// File is the file the vector came from.
 	File *File `json:"-"`
 }
@@ -75,10 +95,15 @@ type Expect struct {
 	Replies    *[]ReplyExpect   `json:"replies,omitempty"`    // messages: control frames the receiver sends back
 	Valid      *bool            `json:"valid,omitempty"`      // utf8: the text is valid
 	Accept     string           `json:"accept,omitempty"`     // handshake accept
-	Status     int              `json:"status,omitempty"`     // handshake request: 101, 400, 403 or 426
-	OK         *bool            `json:"ok,omitempty"`         // handshake response: the client accepts it
-	Header     string           `json:"header,omitempty"`     // handshake: the header that is wrong
-	Protocol   *string          `json:"protocol,omitempty"`   // handshake: the subprotocol chosen ("" for none)
+	Status     *Status          `json:"status,omitempty"`     // handshake request: 101, or "4xx" for any refusal
+	// PreferredStatus is the exact refusal status RFC 6455 recommends
+	// (SHOULD) or wsanatomy chooses; PreferredStatusLevel says which.
+	PreferredStatus      *int    `json:"preferred_status,omitempty"`
+	PreferredStatusLevel string  `json:"preferred_status_level,omitempty"`
+	SecWebSocketVersion  *string `json:"sec_websocket_version,omitempty"` // handshake request: a version the refusal must list
+	OK                   *bool   `json:"ok,omitempty"`                    // handshake response: the client accepts it
+	Header               string  `json:"header,omitempty"`                // handshake: the header that is wrong
+	Protocol             *string `json:"protocol,omitempty"`              // handshake: the subprotocol chosen ("" for none)
 }
 
 // FrameExpect is a decoded frame. Payload, if given, is the payload after
@@ -95,14 +120,18 @@ type FrameExpect struct {
 	Payload *Bytes  `json:"payload,omitempty"`
 }
 
-// ErrorExpect is a failed connection: the close code the receiver must
-// send and the RFC section of the broken rule. At is for utf8 vectors: the
-// index, in the whole message, of the first byte after which the text can
-// no longer be valid (the message length if it ends mid-character).
+// ErrorExpect is a failed connection: the close codes appropriate for it
+// (the receiver's close frame should carry one of them), how firmly the
+// RFC binds that code, and the RFC section of the broken rule. Section and
+// At are wsanatomy's own reports, informative only. At is for utf8
+// vectors: the index, in the whole message, of the first byte after which
+// the text can no longer be valid (the message length if it ends
+// mid-character).
 type ErrorExpect struct {
-	CloseCode *int   `json:"close_code"`
-	Section   string `json:"section"`
-	At        *int   `json:"at,omitempty"`
+	CloseCode CodeSet `json:"close_code"`
+	CodeLevel string  `json:"code_level"`
+	Section   string  `json:"section"`
+	At        *int    `json:"at,omitempty"`
 }
 
 // MessageExpect is one delivered message. Type is "text" or "binary".
@@ -122,8 +151,16 @@ type ClosedExpect struct {
 // or its close frame. For a close frame only CloseCode is compared, since
 // the reason is the implementation's own words; for any other frame,
 // Payload, after unmasking.
+//
+// Level says how firmly RFC 6455 asks for the frame to be sent, and, for a
+// close frame, CodeLevel how firmly it fixes the code: a close frame
+// answering a close is a MUST whose code the RFC says is "typically" the
+// echo (wsanatomy level); one sent on failing is a SHOULD with an
+// appropriate code (SHOULD).
 type ReplyExpect struct {
-	Opcode    *int   `json:"opcode"`
-	Payload   *Bytes `json:"payload,omitempty"`
-	CloseCode *int   `json:"close_code,omitempty"`
+	Opcode    *int    `json:"opcode"`
+	Payload   *Bytes  `json:"payload,omitempty"`
+	CloseCode CodeSet `json:"close_code,omitempty"`
+	Level     string  `json:"level"`
+	CodeLevel string  `json:"code_level,omitempty"`
 }

@@ -5,23 +5,29 @@ import (
 )
 
 // framesFile: one frame each, decoded and judged against the receiver's
-// role and state. Expected errors, from the RFC:
+// role and state. Expected errors, and how firmly RFC 6455 asks the
+// receiver for them:
 //
-//	RSV bit set, no extension          1002  §5.2  "MUST _Fail the WebSocket Connection_"
-//	reserved opcode 0x3-0x7, 0xB-0xF   1002  §5.2  "If an unknown opcode is received ..."
-//	64-bit length with top bit set     1002  §5.2  "the most significant bit MUST be 0"
-//	length not in minimal form         1002  §5.2  "the minimal number of bytes MUST be used"
-//	client frame not masked            1002  §5.1  "The server MUST close the connection upon receiving a frame that is not masked"
-//	server frame masked                1002  §5.1  "A client MUST close a connection if it detects a masked frame"
-//	control frame, FIN clear           1002  §5.5  "MUST NOT be fragmented"
-//	control frame payload > 125        1002  §5.5  "payload length of 125 bytes or less"
-//	continuation, no message           1002  §5.4  fragments: first frame is text/binary, then continuations
-//	text/binary inside a message       1002  §5.4  "MUST NOT be interleaved"
-//	over the receiver's size limit     1009  §10.4 (code from §7.4.1: "too big for it to process")
+//	RSV bit set, no extension          MUST fail    §5.2  the receiving endpoint MUST _Fail_
+//	reserved opcode 0x3-0x7, 0xB-0xF   MUST fail    §5.2  "If an unknown opcode is received ..."
+//	client frame not masked            MUST close   §5.1  "The server MUST close the connection ..."; 1002 is a MAY
+//	server frame masked                MUST close   §5.1  "A client MUST close a connection ..."; 1002 is a MAY
+//	over the receiver's size limit     MUST         §10.4 "MUST protect themselves"; 1009 (§7.4.1)
+//	64-bit length with top bit set     wsanatomy    §5.2  "the most significant bit MUST be 0": the sender's rule
+//	length not in minimal form         wsanatomy    §5.2  "the minimal number of bytes MUST be used": the sender's rule
+//	control frame, FIN clear           wsanatomy    §5.5  "MUST NOT be fragmented": the sender's rule
+//	control frame payload > 125        wsanatomy    §5.5  "125 bytes or less": the sender's rule
+//	continuation, no message           wsanatomy    §5.4  how fragments are built: the sender's rule
+//	text/binary inside a message       wsanatomy    §5.4  "MUST NOT be interleaved": the sender's rule
+//
+// For the sender's rules RFC 6455 says nothing of the receiver beyond
+// §10.7 (validate, and "MAY drop the TCP connection"); failing with 1002 is
+// wsanatomy's choice, as it is Autobahn's. The close code of a failure is
+// a SHOULD everywhere (§7.1.7, "an appropriate status code").
 func framesFile() file {
 	f := file{Group: "frames", Description: "Single frames: decoded header fields, or the close code and section of the rule they break"}
-	add := func(id, desc, section string, in obj, exp obj) {
-		f.Vectors = append(f.Vectors, vector{id, desc, section, in, exp})
+	add := func(id, desc, section, level, rule string, in obj, exp obj, allowed ...obj) {
+		f.Vectors = append(f.Vectors, vector{id, desc, section, level, rule, in, exp, allowed})
 	}
 	input := func(receiver string, bytes any, extra ...kv) obj {
 		return append(obj{{"receiver", receiver}, {"bytes", bytes}}, extra...)
@@ -52,7 +58,7 @@ func framesFile() file {
 				e := exp[0].v.(obj)
 				exp = obj{{"frame", append(e, kv{"payload", repeated(unit, n)})}}
 			}
-			add(id, desc, "5.2", input(r, bytesField), exp)
+			add(id, desc, "5.2", levelMust, qLength, input(r, bytesField), exp)
 		}
 	}
 
@@ -66,26 +72,32 @@ func framesFile() file {
 			fr := frame{Fin: true, Opcode: 0x2, Key: keyFor(r), Payload: make([]byte, c.n), Form: c.form}
 			id := fmt.Sprintf("frames-nonminimal-%d-in-%dbit-to-%s", c.n, c.form, r)
 			desc := fmt.Sprintf("Length %d written in the %d-bit extended form, which is not minimal, received by a %s", c.n, c.form, r)
-			add(id, desc, "5.2", input(r, []any{hx(fr.header()), obj{{"repeat", "00"}, {"count", c.n}}}), errorExp(1002, "5.2"))
+			add(id, desc, "5.2", levelWsanatomy, qMinimal, input(r, []any{hx(fr.header()), obj{{"repeat", "00"}, {"count", c.n}}}), protocolError("5.2"))
 		}
 	}
 
 	// Header-only length claims: the receiver judges the header before it
 	// reserves anything for the payload.
+	// §10.4 lets an implementation with a platform limit smaller than the
+	// claim refuse it as too big, with 1009, instead of waiting for it.
+	tooBig := errorExp(1009, levelShould, "10.4")
+	msbSet := errorExp([]int{1002, 1009}, levelShould, "5.2")
 	claims := []struct {
-		id, desc string
-		length   uint64
-		limit    *int64
-		exp      obj
-		section  string
+		id, desc     string
+		length       uint64
+		limit        *int64
+		exp          obj
+		section      string
+		level, rule  string
+		alternatives []obj
 	}{
-		{"frames-claim-2pow63-minus-1-over-limit", "Header alone claiming 2^63-1 bytes with a 16 MiB message limit: refused before any payload is read or allocated", 1<<63 - 1, ptr(16 << 20), errorExp(1009, "10.4"), "10.4"},
-		{"frames-claim-2pow63-minus-1-no-limit", "Header alone claiming 2^63-1 bytes with no limit: a legal length, so the receiver waits for the payload", 1<<63 - 1, nil, obj{{"incomplete", true}}, "5.2"},
-		{"frames-claim-2pow63-msb-set", "Header claiming 2^63 bytes: the most significant bit of the 64-bit length must be 0", 1 << 63, nil, errorExp(1002, "5.2"), "5.2"},
-		{"frames-claim-2pow64-minus-1-msb-set", "Header claiming 2^64-1 bytes: the most significant bit of the 64-bit length must be 0", 1<<64 - 1, nil, errorExp(1002, "5.2"), "5.2"},
-		{"frames-claim-2pow63-msb-set-with-limit", "Header claiming 2^63 bytes with a limit: still a malformed length, not merely a big one", 1 << 63, ptr(16 << 20), errorExp(1002, "5.2"), "5.2"},
-		{"frames-claim-65536-no-payload", "Header claiming 65536 bytes with none present: the frame is incomplete, not wrong", 65536, nil, obj{{"incomplete", true}}, "5.2"},
-		{"frames-claim-limit-plus-one", "Frame of 1025 bytes against a limit of 1024: refused as too big from its header", 1025, ptr(1024), errorExp(1009, "10.4"), "10.4"},
+		{"frames-claim-2pow63-minus-1-over-limit", "Header alone claiming 2^63-1 bytes with a 16 MiB message limit: refused before any payload is read or allocated", 1<<63 - 1, ptr(16 << 20), tooBig, "10.4", levelMust, qLimit, nil},
+		{"frames-claim-2pow63-minus-1-no-limit", "Header alone claiming 2^63-1 bytes with no limit: a legal length, so the receiver waits for the payload (or refuses it as too big for its platform)", 1<<63 - 1, nil, obj{{"incomplete", true}}, "5.2", levelMust, qLimit, []obj{tooBig}},
+		{"frames-claim-2pow63-msb-set", "Header claiming 2^63 bytes: the sender broke the rule that the top bit of the 64-bit length is 0", 1 << 63, nil, msbSet, "5.2", levelWsanatomy, qLength, nil},
+		{"frames-claim-2pow64-minus-1-msb-set", "Header claiming 2^64-1 bytes: the sender broke the rule that the top bit of the 64-bit length is 0", 1<<64 - 1, nil, msbSet, "5.2", levelWsanatomy, qLength, nil},
+		{"frames-claim-2pow63-msb-set-with-limit", "Header claiming 2^63 bytes with a limit: wsanatomy calls it a malformed length, not merely a big one", 1 << 63, ptr(16 << 20), msbSet, "5.2", levelWsanatomy, qLength, nil},
+		{"frames-claim-65536-no-payload", "Header claiming 65536 bytes with none present: the frame is incomplete, not wrong", 65536, nil, obj{{"incomplete", true}}, "5.2", levelMust, qLength, nil},
+		{"frames-claim-limit-plus-one", "Frame of 1025 bytes against a limit of 1024: refused as too big from its header", 1025, ptr(1024), tooBig, "10.4", levelMust, qLimit, nil},
 	}
 	for _, c := range claims {
 		fr := frame{Fin: true, Opcode: 0x2, Length: u64(c.length)}
@@ -93,11 +105,11 @@ func framesFile() file {
 		if c.limit != nil {
 			in = append(in, kv{"message_limit", *c.limit})
 		}
-		add(c.id, c.desc, c.section, in, c.exp)
+		add(c.id, c.desc, c.section, c.level, c.rule, in, c.exp, c.alternatives...)
 	}
 	{
 		fr := frame{Fin: true, Opcode: 0x2, Payload: make([]byte, 1024)}
-		add("frames-at-limit", "Frame of exactly 1024 bytes against a limit of 1024: accepted", "10.4",
+		add("frames-at-limit", "Frame of exactly 1024 bytes against a limit of 1024: accepted", "10.4", levelMust, qLimit,
 			input("client", append([]any{hx(fr.header())}, repeated([]byte{0}, 1024)...), kv{"message_limit", 1024}),
 			frameExp(frame{Fin: true, Opcode: 0x2, Payload: make([]byte, 1024)}, false))
 	}
@@ -110,13 +122,13 @@ func framesFile() file {
 		{"frames-truncated-64bit-length", "82 7f 00 00 00 00", "64-bit extended length cut after four of its eight bytes"},
 		{"frames-truncated-payload", "81 05 48 65 6c", "Payload of 5 announced, 3 present"},
 	} {
-		add(c.id, c.desc+": incomplete, the receiver waits for more", "5.2", input("client", c.hex), obj{{"incomplete", true}})
+		add(c.id, c.desc+": incomplete, the receiver waits for more", "5.2", levelMust, qLength, input("client", c.hex), obj{{"incomplete", true}})
 	}
 	for _, c := range []struct{ id, hex, desc string }{
 		{"frames-truncated-mask-key", "81 85 37 fa", "Masking key cut after two of its four bytes"},
 		{"frames-truncated-masked-payload", "81 85 37 fa 21 3d 7f 9f", "Masked payload of 5 announced, 2 present"},
 	} {
-		add(c.id, c.desc+": incomplete, the receiver waits for more", "5.2", input("server", c.hex), obj{{"incomplete", true}})
+		add(c.id, c.desc+": incomplete, the receiver waits for more", "5.2", levelMust, qLength, input("server", c.hex), obj{{"incomplete", true}})
 	}
 
 	// Every opcode, as a single complete frame, in both directions.
@@ -130,16 +142,18 @@ func framesFile() file {
 			id := fmt.Sprintf("frames-opcode-%X-to-%s", op, r)
 			desc := fmt.Sprintf("Opcode 0x%X (%s) in a final frame, no message in progress, received by a %s", op, opName(op), r)
 			var exp obj
-			section := "5.2"
+			section, level, rule := "5.2", levelMust, qUnfragmented
 			switch {
 			case reservedOp(op):
-				exp = errorExp(1002, "5.2")
+				exp, rule = protocolError("5.2"), qOpcode
 			case op == 0x0:
-				exp, section = errorExp(1002, "5.4"), "5.4"
+				exp, section, level, rule = protocolError("5.4"), "5.4", levelWsanatomy, qFragmented
+			case op >= 0x8:
+				exp, rule = frameExp(fr, true), qControlOps
 			default:
 				exp = frameExp(fr, true)
 			}
-			add(id, desc, section, input(r, fr.wire()), exp)
+			add(id, desc, section, level, rule, input(r, fr.wire()), exp)
 		}
 	}
 
@@ -153,16 +167,16 @@ func framesFile() file {
 			fr := frame{Fin: true, Opcode: op, Key: keyFor(r), Payload: payload}
 			id := fmt.Sprintf("frames-in-message-opcode-%X-to-%s", op, r)
 			desc := fmt.Sprintf("Opcode 0x%X (%s) while a fragmented message is in progress, received by a %s", op, opName(op), r)
-			exp, section := frameExp(fr, true), "5.4"
+			exp, section, level, rule := frameExp(fr, true), "5.4", levelMust, qFragmented
 			switch {
 			case reservedOp(op):
-				exp, section = errorExp(1002, "5.2"), "5.2"
+				exp, section, rule = protocolError("5.2"), "5.2", qOpcode
 			case op == 0x1 || op == 0x2:
-				exp = errorExp(1002, "5.4")
+				exp, level, rule = protocolError("5.4"), levelWsanatomy, qInterleave
 			case op >= 0x8:
-				section = "5.5" // control frames may be injected between fragments
+				section, rule = "5.5", qControlBetween // control frames may be injected between fragments
 			}
-			add(id, desc, section, input(r, fr.wire(), kv{"in_message", true}), exp)
+			add(id, desc, section, level, rule, input(r, fr.wire(), kv{"in_message", true}), exp)
 		}
 	}
 
@@ -174,7 +188,7 @@ func framesFile() file {
 				fr := frame{Fin: true, Rsv: bits, Opcode: op, Key: keyFor(r), Payload: []byte("rsv")}
 				id := fmt.Sprintf("frames-rsv-%s-%s-to-%s", rsvName(bits), opName(op), r)
 				desc := fmt.Sprintf("%s frame with %s set and no extension negotiated, received by a %s", opName(op), rsvLong(bits), r)
-				add(id, desc, "5.2", input(r, fr.wire()), errorExp(1002, "5.2"))
+				add(id, desc, "5.2", levelMust, qRSV, input(r, fr.wire()), protocolError("5.2"))
 			}
 		}
 	}
@@ -192,16 +206,16 @@ func framesFile() file {
 		plain := frame{Fin: true, Opcode: op, Payload: payload}
 		masked := frame{Fin: true, Opcode: op, Key: rfcKey, Payload: payload}
 		add(fmt.Sprintf("frames-unmasked-%s-to-server", opName(op)),
-			fmt.Sprintf("Unmasked %s frame from a client: a server must refuse it", opName(op)), "5.1",
-			input("server", plain.wire(), extra...), errorExp(1002, "5.1"))
+			fmt.Sprintf("Unmasked %s frame from a client: a server must close the connection", opName(op)), "5.1", levelMust, qUnmasked,
+			input("server", plain.wire(), extra...), maskingError())
 		add(fmt.Sprintf("frames-masked-%s-to-client", opName(op)),
-			fmt.Sprintf("Masked %s frame from a server: a client must refuse it", opName(op)), "5.1",
-			input("client", masked.wire(), extra...), errorExp(1002, "5.1"))
+			fmt.Sprintf("Masked %s frame from a server: a client must close the connection", opName(op)), "5.1", levelMust, qMasked,
+			input("client", masked.wire(), extra...), maskingError())
 		add(fmt.Sprintf("frames-masked-%s-to-server", opName(op)),
-			fmt.Sprintf("Masked %s frame from a client, unmasked with key 37 fa 21 3d", opName(op)), "5.3",
+			fmt.Sprintf("Masked %s frame from a client, unmasked with key 37 fa 21 3d", opName(op)), "5.3", levelMust, qUnmask,
 			input("server", masked.wire(), extra...), frameExp(masked, true))
 		add(fmt.Sprintf("frames-unmasked-%s-to-client", opName(op)),
-			fmt.Sprintf("Unmasked %s frame from a server: accepted by a client", opName(op)), "5.1",
+			fmt.Sprintf("Unmasked %s frame from a server: accepted by a client", opName(op)), "5.1", levelMust, qServerNoMask,
 			input("client", plain.wire(), extra...), frameExp(plain, true))
 	}
 	for _, c := range []struct {
@@ -209,13 +223,13 @@ func framesFile() file {
 		key  []byte
 	}{{"zero", zeroKey}, {"ones", onesKey}} {
 		fr := frame{Fin: true, Opcode: 0x1, Key: c.key, Payload: []byte("Hello, masking key")}
-		add("frames-mask-key-"+c.name, fmt.Sprintf("Text frame masked with key %x: any 32-bit value is a valid key", c.key), "5.3",
+		add("frames-mask-key-"+c.name, fmt.Sprintf("Text frame masked with key %x: any 32-bit value is a valid key", c.key), "5.3", levelMust, qUnmask,
 			input("server", fr.wire()), frameExp(fr, true))
 	}
 	{
 		// A payload whose length is not a multiple of 4 ends mid-key.
 		fr := frame{Fin: true, Opcode: 0x2, Key: []byte{0x01, 0x02, 0x04, 0x08}, Payload: []byte{0, 1, 2, 3, 4, 5, 6}}
-		add("frames-mask-partial-key-cycle", "Seven-byte payload: the key wraps once and stops after three of its bytes", "5.3",
+		add("frames-mask-partial-key-cycle", "Seven-byte payload: the key wraps once and stops after three of its bytes", "5.3", levelMust, qUnmask,
 			input("server", fr.wire()), frameExp(fr, true))
 	}
 
@@ -234,26 +248,26 @@ func framesFile() file {
 			}
 			ok := frame{Fin: true, Opcode: op, Key: keyFor(r), Payload: body(125)}
 			add(fmt.Sprintf("frames-control-%s-125-to-%s", opName(op), r),
-				fmt.Sprintf("%s frame with a 125-byte payload, the most a control frame may carry, received by a %s", opName(op), r), "5.5",
+				fmt.Sprintf("%s frame with a 125-byte payload, the most a control frame may carry, received by a %s", opName(op), r), "5.5", levelMust, qControl,
 				input(r, ok.wire()), frameExp(ok, true))
 			big := frame{Fin: true, Opcode: op, Key: keyFor(r), Payload: body(126)}
 			add(fmt.Sprintf("frames-control-%s-126-to-%s", opName(op), r),
-				fmt.Sprintf("%s frame with a 126-byte payload: over the control frame limit of 125", opName(op)), "5.5",
-				input(r, big.wire()), errorExp(1002, "5.5"))
+				fmt.Sprintf("%s frame with a 126-byte payload: the sender broke the control frame limit of 125", opName(op)), "5.5", levelWsanatomy, qControl,
+				input(r, big.wire()), protocolError("5.5"))
 			frag := frame{Fin: false, Opcode: op, Key: keyFor(r), Payload: body(2)}
 			add(fmt.Sprintf("frames-control-%s-fin-clear-to-%s", opName(op), r),
-				fmt.Sprintf("%s frame with FIN clear: control frames must not be fragmented", opName(op)), "5.5",
-				input(r, frag.wire()), errorExp(1002, "5.5"))
+				fmt.Sprintf("%s frame with FIN clear: the sender fragmented a control frame", opName(op)), "5.5", levelWsanatomy, qControl,
+				input(r, frag.wire()), protocolError("5.5"))
 			empty := frame{Fin: true, Opcode: op, Key: keyFor(r)}
 			add(fmt.Sprintf("frames-control-%s-empty-to-%s", opName(op), r),
-				fmt.Sprintf("%s frame with an empty payload, received by a %s", opName(op), r), "5.5",
+				fmt.Sprintf("%s frame with an empty payload, received by a %s", opName(op), r), "5.5", levelMust, qControl,
 				input(r, empty.wire()), frameExp(empty, true))
 		}
 	}
 	{
 		fr := frame{Fin: true, Opcode: 0x9, Payload: make([]byte, 65536)}
-		add("frames-control-ping-64k", "Ping frame claiming 65536 bytes in the 64-bit form: refused from its header", "5.5",
-			input("client", hx(fr.header())), errorExp(1002, "5.5"))
+		add("frames-control-ping-64k", "Ping frame claiming 65536 bytes in the 64-bit form: the sender broke the control frame limit, refused from its header", "5.5", levelWsanatomy, qControl,
+			input("client", hx(fr.header())), protocolError("5.5"))
 	}
 
 	// Data frames: FIN clear starts a message; empty frames are fine.
@@ -269,14 +283,14 @@ func framesFile() file {
 			{"binary-empty", frame{Fin: true, Opcode: 0x2}, "Empty binary frame with FIN set: an empty message"},
 		} {
 			c.fr.Key = keyFor(r)
-			add(fmt.Sprintf("frames-%s-to-%s", c.name, r), c.desc+", received by a "+r, "5.4",
+			add(fmt.Sprintf("frames-%s-to-%s", c.name, r), c.desc+", received by a "+r, "5.4", levelMust, qFragmented,
 				input(r, c.fr.wire()), frameExp(c.fr, true))
 		}
 		cont := frame{Opcode: 0x0, Key: keyFor(r), Payload: []byte("middle")}
-		add("frames-continuation-fin-clear-in-message-to-"+r, "Continuation frame with FIN clear in a message: a middle fragment, received by a "+r, "5.4",
+		add("frames-continuation-fin-clear-in-message-to-"+r, "Continuation frame with FIN clear in a message: a middle fragment, received by a "+r, "5.4", levelMust, qFragmented,
 			input(r, cont.wire(), kv{"in_message", true}), frameExp(cont, true))
-		add("frames-continuation-fin-clear-no-message-to-"+r, "Continuation frame with FIN clear and no message in progress, received by a "+r, "5.4",
-			input(r, cont.wire()), errorExp(1002, "5.4"))
+		add("frames-continuation-fin-clear-no-message-to-"+r, "Continuation frame with FIN clear and no message in progress, received by a "+r, "5.4", levelWsanatomy, qFragmented,
+			input(r, cont.wire()), protocolError("5.4"))
 	}
 	return f
 }

@@ -70,8 +70,11 @@ type vector struct {
 	ID          string `json:"id"`
 	Description string `json:"description"`
 	Section     string `json:"section"`
+	Level       string `json:"level"`
+	Rule        string `json:"rule"`
 	Input       obj    `json:"input"`
 	Expect      obj    `json:"expect"`
+	Allowed     []obj  `json:"allowed,omitempty"`
 }
 
 // obj keeps keys in the order written, so that the files read naturally.
@@ -215,9 +218,21 @@ var receivers = []string{"client", "server"}
 
 // Expected results.
 
-func errorExp(code int, section string) obj {
-	return obj{{"error", obj{{"close_code", code}, {"section", section}}}}
+// errorExp is a failure: the close codes appropriate to it (an int, or a
+// []int when several are), how firmly the RFC fixes the code, and the
+// section of the rule (wsanatomy's report, informative).
+func errorExp(codes any, codeLevel, section string) obj {
+	return obj{{"error", obj{{"close_code", codes}, {"code_level", codeLevel}, {"section", section}}}}
 }
+
+// protocolError is the usual failure: §7.1.7 asks for "a Close frame with
+// an appropriate status code", and for a broken framing rule that is 1002.
+func protocolError(section string) obj { return errorExp(1002, levelShould, section) }
+
+// maskingError is a frame masked the wrong way. §5.1 says the receiver
+// MUST close the connection and MAY use 1002: the code is wsanatomy's
+// choice.
+func maskingError() obj { return errorExp(1002, levelWsanatomy, "5.1") }
 
 func frameExp(f frame, withPayload bool) obj {
 	e := obj{{"fin", f.Fin}, {"rsv1", f.Rsv&0x40 != 0}, {"rsv2", f.Rsv&0x20 != 0}, {"rsv3", f.Rsv&0x10 != 0},
