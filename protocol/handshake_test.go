@@ -82,6 +82,12 @@ func TestServerHandshake(t *testing.T) {
 		{"tokens in any case and lists", strings.Replace(strings.Replace(goodRequest, "Upgrade: websocket", "Upgrade: WebSocket", 1), "Connection: Upgrade", "Connection: keep-alive, upgrade", 1) + "\r\n", nil, 101, ""},
 		{"POST", strings.Replace(goodRequest, "GET", "POST", 1) + "\r\n", nil, 400, ""},
 		{"HTTP/1.0", strings.Replace(goodRequest, "HTTP/1.1", "HTTP/1.0", 1) + "\r\n", nil, 400, ""},
+		// §4.2.1 item 2 asks for a |Host| header field even when the
+		// request target is an absolute URI, which net/http would
+		// otherwise take the host from.
+		{"no Host", strings.Replace(goodRequest, "Host: server.example.com\r\n", "", 1) + "\r\n", nil, 400, "Host"},
+		{"absolute URI, no Host", strings.Replace(strings.Replace(goodRequest, "Host: server.example.com\r\n", "", 1), "GET /chat", "GET http://server.example.com/chat", 1) + "\r\n", nil, 400, "Host"},
+		{"absolute URI and Host", strings.Replace(goodRequest, "GET /chat", "GET http://server.example.com/chat", 1) + "\r\n", nil, 101, ""},
 		{"no Upgrade", strings.Replace(goodRequest, "Upgrade: websocket\r\n", "", 1) + "\r\n", nil, 400, "Upgrade"},
 		{"Upgrade: h2c", strings.Replace(goodRequest, "Upgrade: websocket", "Upgrade: h2c", 1) + "\r\n", nil, 400, "Upgrade"},
 		{"no Connection", strings.Replace(goodRequest, "Connection: Upgrade\r\n", "", 1) + "\r\n", nil, 400, "Connection"},

@@ -134,6 +134,14 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 		observeHandshake(o.Observer, RoleServer, Sent, false, writeRefusal(netConn, herr), nil, herr)
 		return nil, herr
 	}
+	if !headHasField(head, "Host") {
+		// §4.2.1 item 2 asks for "A |Host| header field", but net/http
+		// takes the host from an absolute request target
+		// ("GET http://host/ HTTP/1.1") when the field is missing, so the
+		// head itself is what tells. (Accept needs no such check: the
+		// net/http server refuses an HTTP/1.1 request without Host.)
+		r.Host = ""
+	}
 	key, proto, herr := checkRequest(r, opts)
 	if herr != nil {
 		raw := writeRefusal(netConn, herr)
@@ -267,6 +275,19 @@ func writeRefusal(w io.Writer, herr *HandshakeError) []byte {
 	fmt.Fprintf(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
 	w.Write(b.Bytes())
 	return b.Bytes()
+}
+
+// headHasField reports whether a request or response head has a header
+// field of the given name (any case).
+func headHasField(head []byte, name string) bool {
+	lines := bytes.Split(head, []byte("\n")) // http.ReadRequest also accepts bare LF
+	for _, ln := range lines[1:] {
+		k, _, ok := bytes.Cut(ln, []byte(":"))
+		if ok && strings.EqualFold(string(bytes.TrimSpace(k)), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // rebuildRequestHead writes a request parsed by net/http back as a head,
