@@ -126,10 +126,12 @@ func CheckHeader(h Header, st State) *Violation {
 		}
 		return nil
 	}
-	// 7. §5.4: fragments of one message arrive in order, and "the fragments
+	// 7. §5.4: fragments of one message arrive in order, and "The fragments
 	// of one message MUST NOT be interleaved between the fragments of
-	// another message". So a continuation needs a message in progress, and
-	// a new text or binary frame needs none.
+	// another message unless an extension has been negotiated that can
+	// interpret the interleaving." No extension this codec speaks does, so
+	// a continuation needs a message in progress, and a new text or binary
+	// frame needs none.
 	if h.Opcode == OpContinuation && !st.InMessage {
 		return violationf("5.4", CloseProtocolError, "continuation frame with no message in progress")
 	}

@@ -170,8 +170,9 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 // checkDialOptions refuses header values that would break the request:
 // a CR or LF would end the header early and let the value smuggle in
 // headers of its own, and a subprotocol must be an HTTP token (§4.1 item
-// 10: "unique strings conforming to the requirements for elements that
-// comprise this value").
+// 10: the elements "MUST be non-empty strings with characters in the range
+// U+0021 to U+007E not including separator characters as defined in
+// [RFC2616]").
 func checkDialOptions(opts *DialOptions) error {
 	bad := func(s string) bool { return strings.ContainsAny(s, "\r\n\x00") }
 	if bad(opts.Origin) {
@@ -248,14 +249,17 @@ func buildRequest(u *url.URL, key string, opts *DialOptions) []byte {
 	return b.Bytes()
 }
 
-// checkResponse applies the client's checks of §4.1 (the numbered list
-// after "If the server's response is validated as provided for above").
+// checkResponse applies the client's checks of §4.1, the numbered list
+// after "The client MUST validate the server's response as follows".
 func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *HandshakeError {
 	refuse := func(header, section, format string, args ...any) *HandshakeError {
 		return &HandshakeError{Status: resp.StatusCode, Header: header, Section: section, Msg: fmt.Sprintf(format, args...)}
 	}
 	// 1. "If the status code received from the server is not 101, the
-	// client handles the response per HTTP procedures."
+	// client handles the response per HTTP [RFC2616] procedures."
+	// Such a response (a 401 asking for credentials, a 3xx redirect) is
+	// not a WebSocket connection, so the handshake ends here and the
+	// caller gets the status to act on as HTTP.
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		msg := fmt.Sprintf("expected status 101 Switching Protocols, got %s", resp.Status)
 		if v := resp.Header.Get("Sec-WebSocket-Version"); v != "" {

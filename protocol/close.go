@@ -23,7 +23,7 @@ const (
 	CloseNoStatusReceived  CloseCode = 1005 // never on the wire: a close frame had no code
 	CloseAbnormalClosure   CloseCode = 1006 // never on the wire: TCP closed without a close frame
 	CloseInvalidPayload    CloseCode = 1007 // data inconsistent with the message type (bad UTF-8)
-	ClosePolicyViolation   CloseCode = 1008 // a generic "message violates policy"
+	ClosePolicyViolation   CloseCode = 1008 // a message that violates the endpoint's policy; the generic code
 	CloseMessageTooBig     CloseCode = 1009 // a message too big to process
 	CloseMandatoryExt      CloseCode = 1010 // client: the server did not negotiate a needed extension
 	CloseInternalError     CloseCode = 1011 // server: an unexpected condition

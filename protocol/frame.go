@@ -192,7 +192,8 @@ func AppendHeader(dst []byte, h Header) []byte {
 
 // ErrShortHeader is returned by [DecodeHeader] when b holds only part of a
 // header. TCP is a byte stream (§1.7 and RFC 793): a header may arrive split
-// across reads, so this is "wait for more", not a protocol error.
+// across reads, so the receiver waits for more bytes: this is not a
+// protocol error.
 var ErrShortHeader = errors.New("websocket: incomplete frame header")
 
 // HeaderSizeFrom returns the size of a header from its first two bytes, which

@@ -4,9 +4,9 @@ import "fmt"
 
 // Opcode is the 4-bit frame type in the low nibble of a frame's first byte.
 //
-// RFC 6455 §5.2: "Defines the interpretation of the Payload data. If an
-// unknown opcode is received, the receiving endpoint MUST _Fail the
-// WebSocket Connection_."
+// RFC 6455 §5.2 says of the opcode: "Defines the interpretation of the
+// "Payload data".  If an unknown opcode is received, the receiving
+// endpoint MUST _Fail the WebSocket Connection_."
 //
 // The opcode space is split in two halves by its top bit: 0x0-0x7 are data
 // frames and 0x8-0xF are control frames. That is why [Opcode.IsControl]

@@ -220,8 +220,9 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 		h.Section = "4.4"
 		return "", "", h
 	}
-	// 5. "A |Sec-WebSocket-Key| header field with a base64-encoded value
-	// that, when decoded, is 16 bytes in length." §11.3.1: it "MUST NOT
+	// 5. "A |Sec-WebSocket-Key| header field with a base64-encoded (see
+	// Section 4 of [RFC4648]) value that, when decoded, is 16 bytes in
+	// length." §11.3.1: it "MUST NOT
 	// appear more than once in an HTTP request", so two keys are refused.
 	// anatomy: header=Sec-WebSocket-Key (checked)
 	keys := r.Header.Values("Sec-WebSocket-Key")
