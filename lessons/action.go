@@ -293,7 +293,7 @@ func (a *Action) parseClose(args []string) error {
 	if !c.ValidOnWire() {
 		// 1005 and 1006 are what an application reports, never what a
 		// close frame carries (§7.4.1); a lesson must not ask for them.
-		return fmt.Errorf("close code %s may not be sent in a close frame (§7.4.1)", c)
+		return fmt.Errorf("close code %s may not be sent in a close frame (§7.4.1, §7.4.2)", c)
 	}
 	a.Code = c
 	if len(args) == 2 {

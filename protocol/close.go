@@ -77,7 +77,10 @@ func (c CloseCode) String() string {
 		case c < 3000:
 			name = "reserved for the protocol"
 		case c < 4000:
-			name = "registered with IANA"
+			// §7.4.2: "reserved for use by libraries, frameworks, and
+			// applications"; a code is registered with IANA one by one,
+			// so a number in the range says nothing about registration.
+			name = "library or framework use"
 		case c < 5000:
 			name = "private use"
 		default:
@@ -95,8 +98,9 @@ func (c CloseCode) String() string {
 //     defined so far may appear, and 1004, 1005, 1006 and 1015 never may
 //     (1005, 1006 and 1015 are "designated for use in applications
 //     expecting a status code to indicate" a situation, §7.4.1);
-//   - 3000-3999 are registered by libraries and frameworks and 4000-4999
-//     are private; both are allowed;
+//   - 3000-3999 are for libraries, frameworks and applications (which
+//     register them with IANA) and 4000-4999 are private; both are
+//     allowed;
 //   - 5000 and above are outside every range the RFC defines.
 func (c CloseCode) ValidOnWire() bool {
 	switch {
@@ -106,6 +110,27 @@ func (c CloseCode) ValidOnWire() bool {
 		return c != closeReserved1004 && c != CloseNoStatusReceived && c != CloseAbnormalClosure
 	}
 	return false
+}
+
+// wireRule says, for a code that [CloseCode.ValidOnWire] refuses, which
+// section puts it off the wire and why, as a format for the code. Two
+// sections share the rule, and they say different things: §7.4.1 forbids
+// sending 1005, 1006 and 1015 ("MUST NOT be set as a status code in a Close
+// control frame by an endpoint") and only reserves 1004; §7.4.2 leaves
+// 0-999 unused, keeps the undefined codes of 1000-2999 for future
+// specifications, and defines nothing past 4999.
+func (c CloseCode) wireRule() (section, format string) {
+	switch {
+	case c == CloseNoStatusReceived || c == CloseAbnormalClosure || c == CloseTLSHandshakeError:
+		return "7.4.1", "close code %d MUST NOT be set in a close frame: it only reports a situation to the application"
+	case c == closeReserved1004:
+		return "7.4.1", "close code %d is reserved: no meaning is defined for it yet"
+	case c < 1000:
+		return "7.4.2", "close code %d is in 0-999, a range that is not used"
+	case c < 3000:
+		return "7.4.2", "close code %d is in 1000-2999, kept for future specifications, and none defines it yet"
+	}
+	return "7.4.2", "close code %d is above 4999, outside every range the RFC defines"
 }
 
 // MaxCloseReason is the longest reason a close frame can carry: a control
@@ -130,17 +155,8 @@ func ParseClosePayload(p []byte) (code CloseCode, reason string, v *Violation) {
 	}
 	code = CloseCode(binary.BigEndian.Uint16(p))
 	if !code.ValidOnWire() {
-		// Two sections share this rule: §7.4.1 names the defined codes
-		// that must never be sent (1004, 1005, 1006, 1015), and §7.4.2
-		// gives the ranges, where 0-999 are unused, undefined codes in
-		// 1000-2999 await a future RFC, and nothing exists past 4999.
-		section := "7.4.2"
-		switch code {
-		case closeReserved1004, CloseNoStatusReceived, CloseAbnormalClosure, CloseTLSHandshakeError:
-			section = "7.4.1"
-		}
-		return code, "", violationf(section, CloseProtocolError,
-			"close code %d may not be sent in a close frame", uint16(code))
+		section, format := code.wireRule()
+		return code, "", violationf(section, CloseProtocolError, format, uint16(code))
 	}
 	// The reason "is not guaranteed to be human readable" but it is UTF-8
 	// (§5.5.1), and §8.1 says what to do when UTF-8 is not: "_Fail the
@@ -161,7 +177,8 @@ func AppendClosePayload(dst []byte, code CloseCode, reason string) ([]byte, erro
 		return dst, nil // an empty close frame is the way to say "no code"
 	}
 	if !code.ValidOnWire() {
-		return dst, fmt.Errorf("websocket: cannot send close code %s: §7.4.1 forbids it on the wire", code)
+		section, format := code.wireRule()
+		return dst, fmt.Errorf("websocket: cannot send: "+format+" (§%s)", uint16(code), section)
 	}
 	if len(reason) > MaxCloseReason {
 		return dst, fmt.Errorf("websocket: close reason is %d bytes, at most %d fit in a control frame (§5.5)", len(reason), MaxCloseReason)

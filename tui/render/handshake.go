@@ -10,11 +10,11 @@ import (
 // headerNotes annotates the headers of the opening handshake with their
 // rule, keyed by lower-case header name.
 var headerNotes = map[string]string{
-	"host":                     "required; names the server, so one IP can serve many (§4.1 item 4)",
+	"host":                     "required: the server's host, plus :port unless it is the default (§4.1 item 4, §4.2.1 item 2)",
 	"upgrade":                  "must hold the token \"websocket\", any case (§4.1 item 5, §4.2.1)",
-	"connection":               "must hold \"Upgrade\"; hop-by-hop, so proxies must re-add it (§4.1 item 6)",
+	"connection":               "must include the token \"Upgrade\", any case (§4.1 item 6, §4.2.1)",
 	"sec-websocket-key":        "16 random bytes, base64: a fresh nonce per connection (§4.1 item 7)",
-	"sec-websocket-version":    "must be 13; a server answers any other with 426 (§4.1 item 9, §4.4)",
+	"sec-websocket-version":    "must be 13 (§4.1 item 9); a server that does not speak it refuses with an HTTP error and lists its versions (§4.2.2, §4.4)",
 	"sec-websocket-accept":     "base64(SHA-1(key + GUID)): proves a WebSocket server read this request (§4.2.2)",
 	"sec-websocket-protocol":   "subprotocols offered, or the one chosen (§4.1 item 10, §11.3.4)",
 	"sec-websocket-extensions": "extensions offered or accepted, e.g. permessage-deflate (§9)",
@@ -29,12 +29,14 @@ type HandshakeLine struct {
 }
 
 // AnnotateHandshake splits a request or response head into lines and says
-// what each line is for.
+// what each line is for. A response other than 101 is ordinary HTTP, so
+// its lines get no WebSocket rules.
 func AnnotateHandshake(raw []byte) []HandshakeLine { return annotateHandshake("", raw) }
 
 func annotateHandshake(lang string, raw []byte) []HandshakeLine {
 	tr := func(en string) string { return tr(lang, en) }
 	var out []HandshakeLine
+	refused := false // a response other than 101: the rest is ordinary HTTP
 	lines := strings.Split(strings.TrimRight(string(raw), "\r\n"), "\r\n")
 	for i, ln := range lines {
 		note := ""
@@ -44,17 +46,28 @@ func annotateHandshake(lang string, raw []byte) []HandshakeLine {
 		case i == 0 && strings.Contains(ln, " 101 "):
 			note = tr("101: the server agrees to switch protocols; WebSocket frames follow (§4.2.2)")
 		case i == 0:
-			note = tr("not 101: the handshake failed; the client must not continue (§4.1)")
+			note = tr("not 101: no WebSocket connection; the client handles the response as HTTP, such as a 401 or a redirect (§4.1)")
+			refused = true
 		default:
 			name, _, _ := strings.Cut(ln, ":")
-			note = tr(headerNotes[strings.ToLower(strings.TrimSpace(name))])
+			name = strings.ToLower(strings.TrimSpace(name))
+			switch {
+			case refused && name == "sec-websocket-version":
+				note = tr("the versions this server speaks (§4.4)")
+			case !refused:
+				note = tr(headerNotes[name])
+			}
 			if note == "" {
 				note = tr("an ordinary HTTP header")
 			}
 		}
 		out = append(out, HandshakeLine{Text: ln, Note: note})
 	}
-	out = append(out, HandshakeLine{Text: "", Note: tr("an empty line (CRLF CRLF) ends the head; frames start right after it")})
+	end := "an empty line (CRLF CRLF) ends the head; frames start right after it"
+	if refused {
+		end = "an empty line (CRLF CRLF) ends the head; an ordinary HTTP body may follow"
+	}
+	out = append(out, HandshakeLine{Text: "", Note: tr(end)})
 	return out
 }
 

@@ -249,7 +249,7 @@ func TestChineseValues(t *testing.T) {
 		}
 	}
 	hs := handshakes(zhT, 80)
-	for _, w := range []string{"请求行：方法是 GET", "101：服务器同意协议升级", "不是 101：握手失败", "（空行）",
+	for _, w := range []string{"请求行：方法是 GET", "101：服务器同意协议升级", "不是 101：没有建立 WebSocket 连接", "（空行）",
 		"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "5. 核对", "服务器没有发送 Sec-WebSocket-Accept", "与服务器发来的值不一致：wrong="} {
 		if !strings.Contains(hs, w) {
 			t.Errorf("Chinese handshake lacks %q:\n%s", w, hs)
