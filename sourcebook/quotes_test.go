@@ -251,7 +251,7 @@ func quotesInFile(t *testing.T, path, name string) []quote {
 
 var (
 	pageBreak  = regexp.MustCompile(`(?m)^Fette & Melnikov .*\[Page \d+\]\n*\f\nRFC 6455 .*December 2011\n`)
-	lineHyphen = regexp.MustCompile(`([A-Za-z0-9])-\n\s*([a-z])`)
+	lineHyphen = regexp.MustCompile(`([A-Za-z0-9])-\n\s*([A-Za-z0-9])`)
 	spaces     = regexp.MustCompile(`\s+`)
 )
 
