@@ -207,8 +207,14 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	}
 	// 6. (checked before 5, so that an old client with a different key
 	// format learns that its version is the problem: 426, not 400.)
-	// "A |Sec-WebSocket-Version| header field, with a value of 13." §4.4:
-	// a version the server does not speak gets 426 and the versions it does.
+	// "A |Sec-WebSocket-Version| header field, with a value of 13." For
+	// another version, §4.2.2 says the server "MUST abort the WebSocket
+	// handshake described in this section and instead send an appropriate
+	// HTTP error code (such as 426 Upgrade Required) and a
+	// |Sec-WebSocket-Version| header field indicating the version(s) the
+	// server is capable of understanding"; §4.4 repeats the header rule.
+	// The status is the RFC's example; the error cites §4.4, the section
+	// about versions.
 	// §11.3.5 allows the header only once in a request; HTTP allows spaces
 	// around a header value (RFC 9110 §5.5), hence TrimSpace.
 	// anatomy: header=Sec-WebSocket-Version (checked)
