@@ -43,7 +43,6 @@ func init() {
 		"headersize":   exprHeaderSize,
 		"framesize":    exprFrameSize,
 		"lenfield":     exprLenField,
-		"lenform":      exprLenForm,
 		"mask":         exprMask,
 		"xor":          exprXor,
 		"hex":          fn1(func(s string) (string, error) { return spacedHex([]byte(s)), nil }),
@@ -51,7 +50,6 @@ func init() {
 		"runes":        fn1(func(s string) (string, error) { return strconv.Itoa(utf8.RuneCountInString(s)), nil }),
 		"frame":        exprFrame,
 		"closepayload": exprClosePayload,
-		"closecode":    exprCloseCode,
 		"opcode":       exprOpcode,
 		"opname":       exprOpname,
 		"utf8bad":      exprUTF8Bad,
@@ -60,8 +58,19 @@ func init() {
 	}
 }
 
-// expand evaluates every {{...}} in line and returns the result.
-func expand(line string) (string, error) {
+// localFuncs are the expressions whose result is a name, said in the
+// lesson's language (terms.go).
+var localFuncs = map[string]func(lang string, args []string) (string, error){
+	"closecode": exprCloseCode,
+	"lenform":   exprLenForm,
+}
+
+// expand evaluates every {{...}} in line and returns the result, in
+// English.
+func expand(line string) (string, error) { return expandIn("en", line) }
+
+// expandIn is expand for a lesson in lang.
+func expandIn(lang, line string) (string, error) {
 	var out strings.Builder
 	for {
 		start := strings.Index(line, "{{")
@@ -74,7 +83,7 @@ func expand(line string) (string, error) {
 			return "", fmt.Errorf("unclosed {{ in %q", line)
 		}
 		end += start
-		v, err := evalExpr(line[start+2 : end])
+		v, err := evalExprIn(lang, line[start+2:end])
 		if err != nil {
 			return "", err
 		}
@@ -84,8 +93,11 @@ func expand(line string) (string, error) {
 	}
 }
 
-// evalExpr evaluates the inside of one {{...}}.
-func evalExpr(src string) (string, error) {
+// evalExpr evaluates the inside of one {{...}}, in English.
+func evalExpr(src string) (string, error) { return evalExprIn("en", src) }
+
+// evalExprIn evaluates the inside of one {{...}} for a lesson in lang.
+func evalExprIn(lang, src string) (string, error) {
 	words, err := splitWords(src)
 	if err != nil {
 		return "", fmt.Errorf("{{%s}}: %w", src, err)
@@ -94,6 +106,9 @@ func evalExpr(src string) (string, error) {
 		return "", fmt.Errorf("empty {{}}")
 	}
 	f, ok := exprFuncs[words[0]]
+	if local, isLocal := localFuncs[words[0]]; isLocal {
+		f, ok = func(args []string) (string, error) { return local(lang, args) }, true
+	}
 	if !ok {
 		return "", fmt.Errorf("{{%s}}: unknown function %q", strings.TrimSpace(src), words[0])
 	}
@@ -235,9 +250,9 @@ func exprLenField(args []string) (string, error) {
 	return strconv.Itoa(int(h.LengthField())), err
 }
 
-func exprLenForm(args []string) (string, error) {
+func exprLenForm(lang string, args []string) (string, error) {
 	h, err := lengthHeader(append(args, "unmasked"))
-	return protocol.MinimalLengthForm(h.Length).String(), err
+	return LengthFormName(lang, protocol.MinimalLengthForm(h.Length)), err
 }
 
 func exprMask(args []string) (string, error) {
@@ -362,12 +377,12 @@ func exprClosePayload(args []string) (string, error) {
 	return spacedHex(b), err
 }
 
-func exprCloseCode(args []string) (string, error) {
+func exprCloseCode(lang string, args []string) (string, error) {
 	if len(args) != 1 {
 		return "", fmt.Errorf("want CODE")
 	}
 	c, err := parseCode(args[0])
-	return c.String(), err
+	return CloseCodeName(lang, c), err
 }
 
 func exprOpcode(args []string) (string, error) {

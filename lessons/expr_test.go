@@ -1,6 +1,10 @@
 package lessons
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
 
 // TestExpressionsMatchRFC pins the expressions to values printed in RFC
 // 6455 itself, so a wrong helper cannot agree with a wrong codec.
@@ -82,5 +86,37 @@ func TestExpressionErrors(t *testing.T) {
 	got, err := expand(`x {{xor 7f 37}} y {{opname 1}} z`)
 	if err != nil || got != "x 48 y text z" {
 		t.Errorf("expand = %q, %v", got, err)
+	}
+}
+
+// Names that an expression computes are said in the lesson's language;
+// every other value is the same in both.
+func TestExpressionsInChinese(t *testing.T) {
+	for expr, want := range map[string]string{
+		`closecode 1006`:        "1006（异常关闭）",
+		`closecode 1005`:        "1005（没有关闭码）",
+		`closecode 3001`:        "3001（供库、框架和应用使用）",
+		`lenform 125`:           "7 位",
+		`lenform 65536`:         "7+64 位",
+		`headersize 300 masked`: "8",
+	} {
+		if got, err := evalExprIn("zh", expr); err != nil || got != want {
+			t.Errorf("zh {{%s}} = %q, %v; want %q", expr, got, err, want)
+		}
+	}
+}
+
+// Every name the codec can give a close code has a Chinese name.
+func TestEveryCloseCodeNameInChinese(t *testing.T) {
+	for c := 0; c <= 5001; c++ {
+		name := protocol.CloseCode(c).Name()
+		if _, ok := zhCloseNames[name]; !ok {
+			t.Fatalf("close code %d: no Chinese for %q", c, name)
+		}
+	}
+	for _, f := range []protocol.LengthForm{protocol.Length7Bit, protocol.Length16Bit, protocol.Length64Bit} {
+		if LengthFormName("zh", f) == f.String() {
+			t.Errorf("length form %s has no Chinese name", f)
+		}
 	}
 }

@@ -35,6 +35,10 @@ func parseLesson(name, src string) (*Lesson, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	l.Number, l.Slug = num, slug
+	lang := "en"
+	if path.Base(path.Dir(name)) == "zh" {
+		lang = "zh" // names computed by expressions are said in Chinese
+	}
 
 	fail := func(line int, format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...))
@@ -57,7 +61,7 @@ func parseLesson(name, src string) (*Lesson, error) {
 	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
 	for i, raw := range lines {
 		n := i + 1
-		line, err := expand(raw)
+		line, err := expandIn(lang, raw)
 		if err != nil {
 			return nil, fail(n, "%v", err)
 		}

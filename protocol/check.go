@@ -42,6 +42,11 @@ type Violation struct {
 	Section string    // the RFC 6455 section that states the rule, e.g. "5.5"
 	Code    CloseCode // the close code to fail the connection with
 	Msg     string    // what was wrong, e.g. "control frame payload is 126 bytes, at most 125 allowed"
+	// Format and Args are what Msg was made from: Msg is
+	// fmt.Sprintf(Format, Args...). A screen that speaks another language
+	// looks its sentence up by Format and formats the same Args.
+	Format string
+	Args   []any
 }
 
 func (v *Violation) Error() string {
@@ -49,7 +54,7 @@ func (v *Violation) Error() string {
 }
 
 func violationf(section string, code CloseCode, format string, args ...any) *Violation {
-	return &Violation{Section: section, Code: code, Msg: fmt.Sprintf(format, args...)}
+	return &Violation{Section: section, Code: code, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // State is what a receiver knows when a header arrives: who it is, whether

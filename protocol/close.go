@@ -35,7 +35,12 @@ const (
 
 // String returns the code's number and name, for instance
 // "1002 (protocol error)".
-func (c CloseCode) String() string {
+func (c CloseCode) String() string { return fmt.Sprintf("%d (%s)", uint16(c), c.Name()) }
+
+// Name returns the code's name, for instance "protocol error": the one
+// §7.4.1 or the IANA registry gives it, or for an undefined code the
+// §7.4.2 range it falls in. Screens in other languages translate it.
+func (c CloseCode) Name() string {
 	name := ""
 	switch c {
 	case CloseNormal:
@@ -87,7 +92,7 @@ func (c CloseCode) String() string {
 			name = "out of range"
 		}
 	}
-	return fmt.Sprintf("%d (%s)", uint16(c), name)
+	return name
 }
 
 // ValidOnWire reports whether a close frame may carry the code. This is the

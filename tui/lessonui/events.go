@@ -87,7 +87,7 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 	case lessonrun.KindMessage:
 		return t.Dim(fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), render.Quote(e.Bytes, 16)))
 	case lessonrun.KindClosed:
-		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), e.Closed.Code)
+		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), t.CloseCode(e.Closed.Code))
 		if e.Closed.ClosedTCPFirst {
 			s += tr(lang, "ev.closed.first")
 		}
@@ -226,7 +226,7 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		}
 	case lessonrun.KindClosed:
 		c := e.Closed
-		fmt.Fprintf(&b, "%s: %s", roleName(lang, e.Role), c.Code)
+		fmt.Fprintf(&b, "%s: %s", roleName(lang, e.Role), t.CloseCode(c.Code))
 		if c.Reason != "" {
 			fmt.Fprintf(&b, " %q", c.Reason)
 		}

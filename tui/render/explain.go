@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
 
@@ -94,11 +95,11 @@ func payloadMeaning(lang string, op protocol.Opcode, p []byte) string {
 		code, reason, v := protocol.ParseClosePayload(p)
 		switch {
 		case v != nil:
-			return tr("close body breaks a rule: ") + v.Msg
+			return tr("close body breaks a rule: ") + violationIn(lang, v)
 		case len(p) == 0:
 			return tr("empty close body: no status code (reported as 1005)")
 		}
-		return fmt.Sprintf(tr("close code %s, reason %q"), code, reason)
+		return fmt.Sprintf(tr("close code %s, reason %q"), lessons.CloseCodeName(lang, code), reason)
 	}
 	return quoteIn(lang, p, 24)
 }
@@ -188,7 +189,7 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 		out = append(out, fmt.Sprintf(tr("Length %d needs the 64-bit extended length (7-bit field = 127); the header is %d bytes."), h.Length, f.HeaderLen))
 	}
 	if v != nil {
-		out = append(out, fmt.Sprintf(tr("REFUSED by the receiver: §%s: %s. It fails the connection with close code %s."), v.Section, v.Msg, v.Code))
+		out = append(out, fmt.Sprintf(tr("REFUSED by the receiver: §%s: %s. It fails the connection with close code %s."), v.Section, t.ViolationMsg(v), t.CloseCode(v.Code)))
 	}
 	return out
 }

@@ -126,7 +126,7 @@ var zh = map[string]string{
 	"pong: answers a ping, or a one-way heartbeat (§5.5.3)":                                                             "pong：回应 ping，也可以单独发送，作为单向心跳（§5.5.3）",
 	"reserved: no meaning without an extension; the receiver must fail the connection (§5.2)":                           "保留：没有扩展定义就没有含义；接收方必须使 WebSocket 连接失败（§5.2）",
 	"the top bit of the 64-bit length is set, which §5.2 forbids":                                                       "64 位长度的最高位是 1，这是 §5.2 禁止的",
-	"%d would fit in the %s form: this form is not minimal, which §5.2 forbids":                                         "%d 用 %s 的形式就能表示：这里用的不是最短形式，这是 §5.2 禁止的",
+	"%d would fit in the %s form: this form is not minimal, which §5.2 forbids":                                         "%d 用 %s形式就能表示：这里用的不是最短形式，这是 §5.2 禁止的",
 	"%d is more than 125 but at most 65535: the 16-bit form is the shortest that fits (§5.2 requires the minimal form)": "%d 大于 125、不超过 65535：16 位形式是能表示它的最短形式（§5.2 要求用最短形式）",
 	"%d is more than 65535: only the 64-bit form fits (its top bit must be 0, §5.2)":                                    "%d 大于 65535：只有 64 位形式能表示（最高位必须为 0，§5.2）",
 	"close body breaks a rule: ":                                                                                        "close 帧的载荷违反了规则：",
@@ -150,7 +150,7 @@ var zh = map[string]string{
 	"Length %d fits in the 7-bit field, so the header is %d bytes.":                                                                                                                                 "长度 %d 放得进 7 位字段，所以帧头是 %d 字节。",
 	"Length %d needs the 16-bit extended length (7-bit field = 126); the header is %d bytes.":                                                                                                       "长度 %d 要用 16 位的扩展载荷长度（7 位字段 = 126）；帧头是 %d 字节。",
 	"Length %d needs the 64-bit extended length (7-bit field = 127); the header is %d bytes.":                                                                                                       "长度 %d 要用 64 位的扩展载荷长度（7 位字段 = 127）；帧头是 %d 字节。",
-	"REFUSED by the receiver: §%s: %s. It fails the connection with close code %s.":                                                                                                                 "接收方拒收：§%s：%s。它以关闭码 %s 使 WebSocket 连接失败。",
+	"REFUSED by the receiver: §%s: %s. It fails the connection with close code %s.":                                                                                                                 "接收方拒收：§%s：%s。它以关闭码 %s使 WebSocket 连接失败。",
 
 	// Bit grid.
 	"(16 bits a row here; the RFC's figure has 32: a wider terminal shows it)": "（这里每行 16 位；RFC 的图每行 32 位，终端宽一些就能看到）",

@@ -15,8 +15,8 @@ import (
 )
 
 // literals returns every string literal of the package's non-test files
-// but lang.go (whose zh table holds the translations themselves), and the
-// literals passed to tr.
+// but lang.go and violation.go (whose tables hold the translations
+// themselves), and the literals passed to tr.
 func literals(t *testing.T) (all, translated map[string]token.Position) {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -26,7 +26,7 @@ func literals(t *testing.T) (all, translated map[string]token.Position) {
 	}
 	var files []*ast.File
 	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") || name == "lang.go" {
+		if strings.HasSuffix(name, "_test.go") || name == "lang.go" || name == "violation.go" {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)
@@ -114,7 +114,13 @@ func TestEveryStringHasChinese(t *testing.T) {
 // it shows every one of them and no %!verb error.
 func TestChineseFormats(t *testing.T) {
 	verb := regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])`)
-	for en, cn := range zh {
+	all := map[string]string{}
+	for _, m := range []map[string]string{zh, zhViolations} {
+		for en, cn := range m {
+			all[en] = cn
+		}
+	}
+	for en, cn := range all {
 		if strings.TrimSpace(cn) == "" {
 			t.Errorf("%q: empty Chinese", en)
 			continue
@@ -128,6 +134,9 @@ func TestChineseFormats(t *testing.T) {
 			case "d":
 				args = append(args, 1001+i)
 				want = append(want, fmt.Sprint(1001+i))
+			case "X":
+				args = append(args, 0xA1+i)
+				want = append(want, fmt.Sprintf("%X", 0xA1+i))
 			default:
 				s := fmt.Sprintf("arg%d", i)
 				args = append(args, s)
