@@ -12,8 +12,8 @@ import (
 	"sync"
 )
 
-// Progress remembers, between runs, which lessons a learner finished and
-// which checks they answered right. Lessons are keyed by number and checks
+// Progress remembers, between runs, which lessons a learner finished, which
+// checks they answered right and the step each lesson was left at. Lessons are keyed by number and checks
 // by step index, so progress carries over when the learner switches
 // language: the two languages have the same steps (a test enforces it).
 //
@@ -27,6 +27,7 @@ type Progress struct {
 type lessonProgress struct {
 	Done   bool  `json:"done"`
 	Checks []int `json:"checks_passed,omitempty"` // step indices, sorted
+	Step   int   `json:"step,omitempty"`          // the step the learner was last on
 }
 
 // progressFile is the on-disk form. Version lets a later format migrate.
@@ -142,6 +143,42 @@ func (p *Progress) PassCheck(n, step int) {
 	lp.Checks = append(lp.Checks, 0)
 	copy(lp.Checks[i+1:], lp.Checks[i:])
 	lp.Checks[i] = step
+}
+
+// SetStep records that the learner is on step index step of lesson n, so
+// that reopening the lesson returns there.
+func (p *Progress) SetStep(n, step int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.get(n).Step = step
+}
+
+// Step returns the step index lesson n was left at, 0 for a lesson never
+// opened.
+func (p *Progress) Step(n int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if lp, ok := p.lessons[n]; ok {
+		return lp.Step
+	}
+	return 0
+}
+
+// Complete reports whether lesson l counts as done: every check of it
+// answered right or, for a lesson without checks, read to the end (Done).
+// Reaching the last step with checks still open is not finishing it.
+func (p *Progress) Complete(l Lesson) bool {
+	checks := 0
+	for i, s := range l.Steps {
+		if s.Check == nil {
+			continue
+		}
+		checks++
+		if !p.Passed(l.Number, i) {
+			return false
+		}
+	}
+	return checks > 0 || p.Done(l.Number)
 }
 
 // Done reports whether lesson n was finished.

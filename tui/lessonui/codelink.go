@@ -1,7 +1,6 @@
 package lessonui
 
 import (
-	"fmt"
 	"os"
 	"strings"
 
@@ -144,17 +143,19 @@ func (m *Model) openCode() {
 }
 
 // codeHint is the line under a dissection's heading saying what s opens.
+// The keys it names are the lesson screen's own bindings.
 func codeHint(lang string, links []codeLink, picked string, header bool) string {
+	k := newKeys(lang)
 	for _, l := range links {
 		if l.id == picked {
-			return "» " + fmt.Sprintf(tr(lang, "code.see"), linkName(l))
+			return "» " + hint(lang, "code.see", []string{names(k.Code)}, linkName(l))
 		}
 	}
-	key := "code.pick"
+	label := "code.pick"
 	if header {
-		key = "code.pickheader"
+		label = "code.pickheader"
 	}
-	return "» " + fmt.Sprintf(tr(lang, key), linkName(links[0]))
+	return "» " + hint(lang, label, []string{names(k.Field), names(k.Code)}, linkName(links[0]))
 }
 
 // linkName is how the hint names a field: as the frame figure does.

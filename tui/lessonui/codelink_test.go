@@ -108,7 +108,7 @@ func TestSeeTheCodeFromALesson(t *testing.T) {
 		}
 
 		// The handshake is selected; nothing picked: s opens its first header.
-		if want := "» " + strings.ReplaceAll(tr(lang, "code.pickheader"), "%s", "Host"); !strings.Contains(demoText(m), want) {
+		if want := "» " + hint(lang, "code.pickheader", []string{"[/]", "s"}, "Host"); !strings.Contains(demoText(m), want) {
 			t.Errorf("%s: the handshake has no hint %q", lang, want)
 		}
 		m, _ = drive(t, m, keys("s")...)
@@ -121,7 +121,7 @@ func TestSeeTheCodeFromALesson(t *testing.T) {
 			t.Errorf("%s: [ picked %q, want %s", lang, m.link, sourcebook.HeaderVersion)
 		}
 		m, _ = drive(t, m, keys("[")...)
-		if !strings.Contains(demoText(m), "  » "+strings.ReplaceAll(tr(lang, "code.see"), "%s", sourcebook.HeaderKey)) {
+		if !strings.Contains(demoText(m), "  » "+hint(lang, "code.see", []string{"s"}, sourcebook.HeaderKey)) {
 			t.Errorf("%s: no hint under Sec-WebSocket-Key:\n%s", lang, demoText(m))
 		}
 		before := m.View()
@@ -138,7 +138,7 @@ func TestSeeTheCodeFromALesson(t *testing.T) {
 			t.Errorf("%s: a new selection kept the pick %q", lang, m.link)
 		}
 		m, _ = drive(t, m, keys("]", "]")...)
-		if !strings.Contains(demoText(m), "» "+strings.ReplaceAll(tr(lang, "code.see"), "%s", "RSV1")) {
+		if !strings.Contains(demoText(m), "» "+hint(lang, "code.see", []string{"s"}, "RSV1")) {
 			t.Errorf("%s: no hint for RSV1", lang)
 		}
 		if !strings.Contains(demoText(m), "> RSV1") {

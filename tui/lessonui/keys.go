@@ -1,10 +1,16 @@
 package lessonui
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 )
 
+// keyMap holds every key of the two screens. The hints on the screens are
+// made from these bindings (see hint), never typed into a label, so a hint
+// cannot name a key that does something else.
 type keyMap struct {
 	lang                                 string
 	lesson                               bool
@@ -13,6 +19,10 @@ type keyMap struct {
 	Rerun, Answer, Open, Reset, Help     key.Binding
 	Field, FieldBack, Code               key.Binding
 	Quit, ForceQuit                      key.Binding
+	// On a check: Submit grades the chosen option or the typed answer (and
+	// opens the answer field of a typed check, as Answer does); Choose
+	// moves between options and Pick answers by an option's number.
+	Submit, Choose, Pick key.Binding
 }
 
 func newKeys(lang string) keyMap {
@@ -38,6 +48,9 @@ func newKeys(lang string) keyMap {
 		Open:       b("help.open", "enter", "right", " ", "l"),
 		Reset:      b("help.reset", "r"),
 		Help:       b("help.help", "?"),
+		Submit:     b("help.submit", "enter"),
+		Choose:     b("help.choose", "up", "down"),
+		Pick:       b("help.pick", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 		Quit:       b("help.quit", "q"),
 		ForceQuit:  b("help.quit", "ctrl+c"),
 	}
@@ -48,7 +61,28 @@ func newKeys(lang string) keyMap {
 	k.Select.SetHelp("tab/shift+tab", tr(lang, "help.select"))
 	k.Open.SetHelp("enter", tr(lang, "help.open"))
 	k.Field.SetHelp("[/]", tr(lang, "help.field"))
+	k.Choose.SetHelp("↑/↓", tr(lang, "help.choose"))
 	return k
+}
+
+// names is how a hint writes the keys of binds: their help keys, joined
+// with "/" ("enter/a").
+func names(binds ...key.Binding) string {
+	var s []string
+	for _, b := range binds {
+		s = append(s, b.Help().Key)
+	}
+	return strings.Join(s, "/")
+}
+
+// hint formats the label of key in lang, whose %s verbs take the key
+// names first, then args.
+func hint(lang, label string, keyNames []string, args ...any) string {
+	all := make([]any, 0, len(keyNames)+len(args))
+	for _, k := range keyNames {
+		all = append(all, k)
+	}
+	return fmt.Sprintf(tr(lang, label), append(all, args...)...)
 }
 
 // ShortHelp and FullHelp implement help.KeyMap, for the screen shown.
@@ -64,7 +98,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		return [][]key.Binding{
 			{k.Next, k.Prev, k.Back},
 			{k.Up, k.PageUp, k.Select, k.Field, k.Code},
-			{k.Rerun, k.Answer, k.Help, k.Quit},
+			{k.Submit, k.Choose, k.Rerun, k.Answer, k.Help, k.Quit},
 		}
 	}
 	up := k.Up

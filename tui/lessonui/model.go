@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -98,7 +99,8 @@ type Model struct {
 	link    string // picked field or header of the selected event (sourcebook ID), or ""
 	done    bool
 
-	choice   int
+	choice   int    // the highlighted option of a choice check; -1 until one is chosen
+	note     string // a word about the check, such as "choose an option first"
 	input    textinput.Model
 	focus    bool // the typed answer field has the keyboard
 	answered map[int]answer
@@ -295,7 +297,18 @@ func (m Model) open(i int) (tea.Model, tea.Cmd) {
 	m.running = map[int]bool{}
 	m.answered = map[int]answer{}
 	m.done = false
-	return m.enter(0)
+	start := 0
+	if p := m.cfg.Progress; p != nil {
+		// Checks passed in an earlier visit stay passed, and the lesson
+		// opens where the learner left it.
+		for j, s := range m.lesson.Steps {
+			if c := s.Check; c != nil && p.Passed(m.lesson.Number, j) {
+				m.answered[j] = answer{given: c.Expected(), correct: true, feedback: c.Right}
+			}
+		}
+		start = min(max(0, p.Step(m.lesson.Number)), len(m.lesson.Steps)-1)
+	}
+	return m.enter(start)
 }
 
 // closeRunner closes the lesson's runner in the background.
@@ -327,7 +340,10 @@ func (m *Model) closeRunner() {
 // enter shows step i, running its actions the first time.
 func (m Model) enter(i int) (tea.Model, tea.Cmd) {
 	m.step, m.scroll, m.sel, m.link = i, 0, 0, ""
-	m.choice = 0
+	m.choice, m.note = -1, ""
+	if m.cfg.Progress != nil {
+		m.cfg.Progress.SetStep(m.lesson.Number, i)
+	}
 	m.input.Reset()
 	m.focus = false
 	m.input.Blur()
@@ -358,9 +374,17 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	s := m.lesson.Steps[m.step]
 	if m.focus {
 		switch {
-		case msg.Type == tea.KeyEnter:
+		case key.Matches(msg, m.keys.Submit):
+			if strings.TrimSpace(m.input.Value()) == "" {
+				// Nothing typed is not an answer: grade nothing.
+				m.note = hint(m.lang(), "check.empty", []string{names(m.keys.Submit)})
+				m.scroll = max(0, m.checkLine()-2)
+				m.clampScroll()
+				return m, nil
+			}
+			m.note = ""
 			return m.grade(m.input.Value())
-		case msg.Type == tea.KeyEsc:
+		case key.Matches(msg, m.keys.Back):
 			m.focus = false
 			m.input.Blur()
 			return m, nil
@@ -372,7 +396,7 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	choiceActive := s.Check != nil && s.Check.IsChoice() && !m.answered[m.step].correct
 	typedActive := s.Check != nil && !s.Check.IsChoice() && !m.answered[m.step].correct
 	switch {
-	case typedActive && (msg.Type == tea.KeyEnter || key.Matches(msg, m.keys.Answer)):
+	case typedActive && (key.Matches(msg, m.keys.Submit) || key.Matches(msg, m.keys.Answer)):
 		// The answer field takes the keyboard only when asked to, so that
 		// → and space keep moving through the lesson.
 		m.focus = true
@@ -388,23 +412,38 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.closeRunner()
 		m.screen = screenPicker
 		return m, nil
-	case choiceActive && msg.Type == tea.KeyEnter:
+	case choiceActive && key.Matches(msg, m.keys.Submit):
+		if m.choice < 0 {
+			// Nothing chosen yet: enter must not answer for the learner.
+			m.note = hint(m.lang(), "check.choosefirst", []string{names(m.keys.Choose)})
+			m.scroll = max(m.scroll, m.checkLine()-2)
+			m.clampScroll()
+			return m, nil
+		}
 		return m.grade(strconv.Itoa(m.choice + 1))
-	case choiceActive && key.Matches(msg, m.keys.Up) && msg.String() != "k":
-		m.choice = max(0, m.choice-1)
-	case choiceActive && key.Matches(msg, m.keys.Down) && msg.String() != "j":
-		m.choice = min(len(s.Check.Choices)-1, m.choice+1)
-	case choiceActive && len(msg.Runes) == 1 && msg.Runes[0] >= '1' && msg.Runes[0] < '1'+rune(len(s.Check.Choices)):
-		m.choice = int(msg.Runes[0] - '1')
+	case choiceActive && key.Matches(msg, m.keys.Choose):
+		m.note = ""
+		switch {
+		case m.choice < 0:
+			m.choice = 0
+		case msg.String() == "up":
+			m.choice = max(0, m.choice-1)
+		default:
+			m.choice = min(len(s.Check.Choices)-1, m.choice+1)
+		}
+	case choiceActive && key.Matches(msg, m.keys.Pick) && msg.Runes[0] < '1'+rune(len(s.Check.Choices)):
+		m.choice, m.note = int(msg.Runes[0]-'1'), ""
 		return m.grade(string(msg.Runes))
 	case key.Matches(msg, m.keys.Next):
 		if m.step+1 < len(m.lesson.Steps) {
 			return m.enter(m.step + 1)
 		}
 		if !m.done {
+			// The end of the lesson: it is done if its checks are passed
+			// (a lesson without checks is done once read to the end).
 			m.done = true
-			if m.cfg.Progress != nil {
-				m.cfg.Progress.MarkDone(m.lesson.Number)
+			if p := m.cfg.Progress; p != nil && m.checks() == 0 {
+				p.MarkDone(m.lesson.Number)
 			}
 			m.saveProgress()
 			return m, nil
@@ -462,8 +501,11 @@ func (m Model) grade(given string) (tea.Model, tea.Cmd) {
 	if ok {
 		m.focus = false
 		m.input.Blur()
-		if m.cfg.Progress != nil {
-			m.cfg.Progress.PassCheck(m.lesson.Number, m.step)
+		if p := m.cfg.Progress; p != nil {
+			p.PassCheck(m.lesson.Number, m.step)
+			if p.Complete(m.lesson) {
+				p.MarkDone(m.lesson.Number)
+			}
 		}
 		m.saveProgress()
 	}
@@ -471,6 +513,17 @@ func (m Model) grade(given string) (tea.Model, tea.Cmd) {
 	m.scroll = max(m.scroll, m.checkLine()-2)
 	m.clampScroll()
 	return m, nil
+}
+
+// checks counts the lesson's checks.
+func (m Model) checks() int {
+	n := 0
+	for _, s := range m.lesson.Steps {
+		if s.Check != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // moveSel selects the next (d=1) or previous selectable demo event and

@@ -222,12 +222,28 @@ func TestPickerLessonChecksProgress(t *testing.T) {
 	if !m.answered[typed].correct || m.focus {
 		t.Fatalf("typed right answer %q: %+v focus=%v", tc.Answers[0], m.answered[typed], m.focus)
 	}
-	// To the end: the last → marks the lesson done, the next returns to
-	// the picker.
-	m = advanceTo(t, m, len(m.lesson.Steps)-1, "space")
+	// To the end with a check still open: reading to the end is not
+	// finishing, the screen says what is left.
+	last := len(m.lesson.Steps) - 1
+	m = advanceTo(t, m, last, "space")
 	m, _ = drive(t, m, keyOf("right"))
-	if !prog.Done(1) {
-		t.Fatal("lesson not marked done")
+	if prog.Done(1) || prog.Complete(m.lesson) {
+		t.Fatal("lesson marked done with a check not passed")
+	}
+	if !strings.Contains(m.View(), "2 of 3 checks passed") {
+		t.Fatalf("the end of the lesson does not say what is left:\n%s", m.View())
+	}
+	// Passing the last check is what finishes it.
+	lc := m.lesson.Steps[last].Check
+	if lc == nil || !lc.IsChoice() {
+		t.Fatal("lesson 1 should end with a choice check")
+	}
+	m, _ = drive(t, m, keyOf(fmt.Sprint(lc.Correct+1)))
+	if !prog.Done(1) || !prog.Complete(m.lesson) {
+		t.Fatal("lesson not done once every check passed")
+	}
+	if !strings.Contains(m.View(), "Lesson 1 done. Press →/space to return to the list.") {
+		t.Fatalf("no done message naming the real key:\n%s", m.View())
 	}
 	m, _ = drive(t, m, keyOf("right"))
 	if m.screen != screenPicker {
@@ -238,10 +254,10 @@ func TestPickerLessonChecksProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.Done(1) || again.ChecksPassed(1) != 2 {
+	if !again.Done(1) || again.ChecksPassed(1) != 3 {
 		t.Fatalf("saved progress: done=%v checks=%d", again.Done(1), again.ChecksPassed(1))
 	}
-	if !strings.Contains(m.View(), "checks 2/3") {
+	if !strings.Contains(m.View(), "done  checks 3/3") {
 		t.Fatalf("picker does not show the progress:\n%s", m.View())
 	}
 	// Reset from the picker, with confirmation: n keeps, y resets.
@@ -458,3 +474,136 @@ func TestQuitLeavesNoGoroutines(t *testing.T) {
 
 // bytesOf is for the plain test below.
 var _ = bytes.Contains
+
+// stepWith returns the index of the first step of m's lesson whose check
+// is a choice (choice true) or typed one.
+func stepWith(t *testing.T, m Model, choice bool) int {
+	t.Helper()
+	for i, s := range m.lesson.Steps {
+		if s.Check != nil && s.Check.IsChoice() == choice {
+			return i
+		}
+	}
+	t.Fatalf("lesson %d has no such check", m.lesson.Number)
+	return -1
+}
+
+// Enter on a check never answers for the learner: not an option nobody
+// chose, not an empty field. The hints on the screen name the keys that
+// do answer, and those keys do.
+func TestCheckKeysNeverAnswerForTheLearner(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m, prog := newTestModel(t, lang, 80, 24, true)
+		m, _ = drive(t, m, keys("1", "enter")...)
+		choice := stepWith(t, m, true)
+		m = advanceTo(t, m, choice, "right")
+		m, _ = drive(t, m, keyOf("enter"))
+		if _, ok := m.answered[choice]; ok || prog.Passed(1, choice) {
+			t.Fatalf("%s: enter answered a choice check nobody chose: %+v", lang, m.answered[choice])
+		}
+		if m.step != choice || !strings.Contains(m.View(), hint(lang, "check.choosefirst", []string{"↑/↓"})) {
+			t.Fatalf("%s: enter with no choice does not say what to do:\n%s", lang, m.View())
+		}
+		c := m.lesson.Steps[choice].Check
+		wantHint := hint(lang, "check.choice", []string{"↑/↓", "enter", fmt.Sprintf("1-%d", len(c.Choices))})
+		if !strings.Contains(strings.Join(strings.Fields(m.View()), " "), strings.Join(strings.Fields(wantHint), " ")) {
+			t.Errorf("%s: choice hint %q not on screen:\n%s", lang, wantHint, m.View())
+		}
+		if !strings.Contains(m.View(), "1) "+c.Choices[0]) {
+			t.Errorf("%s: options are not numbered like the keys that answer them:\n%s", lang, m.View())
+		}
+		// ↓ chooses the first option, enter answers with it.
+		m, _ = drive(t, m, keys("down", "enter")...)
+		if a, ok := m.answered[choice]; !ok || a.given != "1" {
+			t.Fatalf("%s: ↓ enter did not answer option 1: %+v", lang, a)
+		}
+
+		typed := stepWith(t, m, false)
+		m = advanceTo(t, m, typed, "right")
+		unfocused := hint(lang, "check.unfocused", []string{"enter/a"})
+		if !strings.Contains(m.View(), unfocused) {
+			t.Fatalf("%s: no hint %q:\n%s", lang, unfocused, m.View())
+		}
+		// tab selects demo frames; it does not open the answer field.
+		m, _ = drive(t, m, keyOf("tab"))
+		if m.focus {
+			t.Fatalf("%s: tab opened the answer field", lang)
+		}
+		// Every key the hint names opens the field.
+		for _, k := range append(m.keys.Submit.Keys(), m.keys.Answer.Keys()...) {
+			m, _ = drive(t, m, keyOf(k))
+			if !m.focus {
+				t.Fatalf("%s: %q, named by the hint, did not open the answer field", lang, k)
+			}
+			m, _ = drive(t, m, keyOf("esc"))
+			if m.focus || m.screen != screenLesson {
+				t.Fatalf("%s: esc did not just leave the field", lang)
+			}
+		}
+		m, _ = drive(t, m, keys("enter", "enter")...)
+		if _, ok := m.answered[typed]; ok || !m.focus {
+			t.Fatalf("%s: enter on an empty field graded it: %+v", lang, m.answered[typed])
+		}
+		if !strings.Contains(m.View(), hint(lang, "check.empty", []string{"enter"})) {
+			t.Fatalf("%s: an empty answer does not say why nothing happened:\n%s", lang, m.View())
+		}
+		m.Shutdown()
+	}
+}
+
+// Reopening a lesson returns to the step it was left at, in this run and
+// the next, with its passed checks still passed.
+func TestReopenReturnsWhereTheLearnerWas(t *testing.T) {
+	m, prog := newTestModel(t, "en", 80, 24, true)
+	m, _ = drive(t, m, keys("1", "enter")...)
+	choice := stepWith(t, m, true)
+	m = advanceTo(t, m, choice, "right")
+	m, _ = drive(t, m, keyOf(fmt.Sprint(m.lesson.Steps[choice].Check.Correct+1)))
+	m = advanceTo(t, m, choice+2, "right")
+	m, _ = drive(t, m, keys("esc", "2", "enter")...)
+	if m.lesson.Number != 2 || m.step != 0 {
+		t.Fatalf("lesson 2 opened at step %d", m.step)
+	}
+	m, _ = drive(t, m, keys("esc", "1", "enter")...)
+	if m.lesson.Number != 1 || m.step != choice+2 {
+		t.Fatalf("lesson 1 reopened at step %d, want %d", m.step, choice+2)
+	}
+	m, _ = drive(t, m, keyOf("q"))
+	m.Shutdown()
+
+	again, err := lessons.LoadProgress(prog.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := lessons.Catalog("en")
+	m2 := New(Config{Lang: "en", Catalog: cat, Progress: again, Open: 1, NewRunner: func() StepRunner { return &fakeRunner{} }})
+	defer m2.Shutdown()
+	m2, _ = runCmds(t, m2, m2.Init())
+	if m2.step != choice+2 {
+		t.Fatalf("a new run opened lesson 1 at step %d, want %d", m2.step, choice+2)
+	}
+	m2, _ = drive(t, m2, keys("left", "left")...)
+	if a := m2.answered[choice]; !a.correct || !strings.Contains(m2.View(), "✓ ") {
+		t.Fatalf("the passed check is not shown as passed:\n%s", m2.View())
+	}
+}
+
+// Inline Markdown is rendered, not shown raw: no backtick reaches the
+// screen outside a code block.
+func TestInlineMarkdown(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m, _ := newTestModel(t, lang, 80, 40, true)
+		m, _ = drive(t, m, keys("3", "enter")...)
+		if !strings.Contains(m.lesson.Steps[0].Text, "`81`") {
+			t.Fatalf("%s: lesson 3 step 1 no longer has inline code; pick another step", lang)
+		}
+		v := m.View()
+		if strings.Contains(v, "`") {
+			t.Errorf("%s: a backtick on screen:\n%s", lang, v)
+		}
+		if !strings.Contains(v, "81") || !strings.Contains(v, "1000 0001") {
+			t.Errorf("%s: the inline code itself is gone:\n%s", lang, v)
+		}
+		m.Shutdown()
+	}
+}

@@ -108,7 +108,7 @@ func (m Model) pickerView() []string {
 		}
 		status := ""
 		if p := m.cfg.Progress; p != nil {
-			if p.Done(l.Number) {
+			if p.Complete(l) {
 				status = m.theme.r(m.theme.good, m.theme.check()+" "+tr(lang, "picker.done")) + "  "
 			}
 			if checks > 0 {
@@ -168,7 +168,7 @@ func (m Model) textLines(width int) []string {
 	lang := m.lang()
 	s := m.lesson.Steps[m.step]
 	out := []string{m.theme.r(m.theme.heading, s.Title), ""}
-	inCode := false
+	inCode, inSpan := false, false
 	for _, l := range strings.Split(lessons.Wrap(strings.ReplaceAll(s.Text, "**", ""), width), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(l), "```") {
 			inCode = !inCode
@@ -178,14 +178,19 @@ func (m Model) textLines(width int) []string {
 			out = append(out, m.theme.r(m.theme.code, l))
 			continue
 		}
-		out = append(out, l)
+		if strings.TrimSpace(l) == "" {
+			inSpan = false // a code span never crosses a paragraph
+		}
+		out = append(out, m.inline(l, &inSpan))
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {
 		out = out[:len(out)-1]
 	}
 	if c := s.Check; c != nil {
 		out = append(out, "", m.theme.r(m.theme.heading, tr(lang, "check")))
-		out = append(out, strings.Split(lessons.Wrap(c.Question, width), "\n")...)
+		for _, l := range strings.Split(lessons.Wrap(c.Question, width), "\n") {
+			out = append(out, m.inline(l, new(bool)))
+		}
 		a, answered := m.answered[m.step]
 		if c.IsChoice() {
 			for j, ch := range c.Choices {
@@ -193,7 +198,8 @@ func (m Model) textLines(width int) []string {
 				if j == m.choice && !a.correct {
 					mark = m.theme.pointer() + " "
 				}
-				opt := strings.Split(lessons.Wrap(fmt.Sprintf("%c) %s", 'a'+j, ch), width-2), "\n")
+				// Numbered as the keys that answer them.
+				opt := strings.Split(lessons.Wrap(fmt.Sprintf("%d) %s", j+1, ch), width-2), "\n")
 				for k, ol := range opt {
 					if k > 0 {
 						ol = "   " + ol
@@ -209,17 +215,23 @@ func (m Model) textLines(width int) []string {
 				}
 			}
 			if !a.correct {
-				out = append(out, m.theme.r(m.theme.dim, tr(lang, "check.choice")))
+				k := m.keys
+				pick := fmt.Sprintf("1-%d", len(c.Choices))
+				out = append(out, m.theme.r(m.theme.dim, lessons.Wrap(hint(lang, "check.choice", []string{names(k.Choose), names(k.Submit), pick}), width)))
 			}
 		} else {
+			k := m.keys
 			switch {
 			case m.focus:
-				out = append(out, m.input.View(), m.theme.r(m.theme.dim, tr(lang, "check.typed")))
+				out = append(out, m.input.View(), m.theme.r(m.theme.dim, lessons.Wrap(hint(lang, "check.typed", []string{names(k.Submit), names(k.Back)}), width)))
 			case answered && a.correct:
 				out = append(out, "> "+a.given)
 			default:
-				out = append(out, m.theme.r(m.theme.dim, tr(lang, "check.unfocused")))
+				out = append(out, m.theme.r(m.theme.dim, hint(lang, "check.unfocused", []string{names(k.Submit, k.Answer)})))
 			}
+		}
+		if m.note != "" {
+			out = append(out, strings.Split(lessons.Wrap(m.note, width), "\n")...)
 		}
 		if answered {
 			// The feedback itself says right or wrong; the mark says it
@@ -232,13 +244,43 @@ func (m Model) textLines(width int) []string {
 				}
 			}
 			out = append(out, "")
-			out = append(out, strings.Split(lessons.Wrap(verdict+" "+a.feedback, width), "\n")...)
+			span := false
+			for _, l := range strings.Split(lessons.Wrap(verdict+" "+a.feedback, width), "\n") {
+				out = append(out, m.inline(l, &span))
+			}
 		}
 	}
 	if m.done && m.step == len(m.lesson.Steps)-1 {
-		out = append(out, "", m.theme.r(m.theme.good, lessons.Wrap(fmt.Sprintf(tr(lang, "lesson.done"), m.lesson.Number), width)))
+		next := []string{names(m.keys.Next)}
+		if p := m.cfg.Progress; p == nil || p.Complete(m.lesson) {
+			out = append(out, "", m.theme.r(m.theme.good, lessons.Wrap(hint(lang, "lesson.done", next, m.lesson.Number), width)))
+		} else {
+			out = append(out, "", lessons.Wrap(hint(lang, "lesson.unfinished", next, m.lesson.Number, p.ChecksPassed(m.lesson.Number), m.checks()), width))
+		}
 	}
 	return out
+}
+
+// inline renders the inline Markdown of one wrapped line: a `code` span
+// loses its backticks and, in colour, takes the code style. *open says
+// whether a span is open from the line before, since wrapping may cut a
+// span in two; it is updated for the next line.
+func (m Model) inline(l string, open *bool) string {
+	if !strings.Contains(l, "`") && !*open {
+		return l
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(l, "`") {
+		if i > 0 {
+			*open = !*open
+		}
+		if *open {
+			b.WriteString(m.theme.r(m.theme.code, part))
+		} else {
+			b.WriteString(part)
+		}
+	}
+	return b.String()
 }
 
 // demoLines are the step's live demo: its events, one a line, then the
@@ -286,7 +328,8 @@ func (m Model) demoLines(width int) (out []string, selAt int) {
 	if picked >= 0 {
 		out = append(out, m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), width)))
 		out = append(out, strings.Split(clipLines(detailFor(lang, res.Events[picked], t, width, m.link, true), width), "\n")...)
-		out = append(out, m.theme.r(m.theme.dim, tr(lang, "demo.keys")))
+		k := m.keys
+		out = append(out, m.theme.r(m.theme.dim, hint(lang, "demo.keys", []string{names(k.Select), names(k.Field), names(k.Code), names(k.Rerun)})))
 	}
 	return out, selAt
 }
