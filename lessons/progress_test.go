@@ -69,3 +69,57 @@ func TestDefaultProgressPath(t *testing.T) {
 		t.Errorf("DefaultProgressPath = %q", p)
 	}
 }
+
+// The step a lesson was left at is kept across runs; a lesson is complete
+// when every check is passed, whatever the old "done" flag says.
+func TestProgressStepAndComplete(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	p, err := LoadProgress(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := Catalog("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := Find(cat, 1)
+	var checks []int
+	for i, s := range l.Steps {
+		if s.Check != nil {
+			checks = append(checks, i)
+		}
+	}
+	if len(checks) < 2 {
+		t.Fatal("lesson 1 should have several checks")
+	}
+	p.SetStep(1, 4)
+	p.MarkDone(1) // as an older version did on reaching the end
+	for _, i := range checks[:len(checks)-1] {
+		p.PassCheck(1, i)
+	}
+	if p.Complete(l) {
+		t.Error("complete with a check not passed")
+	}
+	p.PassCheck(1, checks[len(checks)-1])
+	if !p.Complete(l) {
+		t.Error("not complete with every check passed")
+	}
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := LoadProgress(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Step(1) != 4 || q.Step(2) != 0 || !q.Complete(l) {
+		t.Errorf("reloaded: step %d, step of an unopened lesson %d, complete %v", q.Step(1), q.Step(2), q.Complete(l))
+	}
+	noChecks := Lesson{Number: 99, Steps: []Step{{Title: "only text"}}}
+	if q.Complete(noChecks) {
+		t.Error("a lesson without checks is complete before it is read")
+	}
+	q.MarkDone(99)
+	if !q.Complete(noChecks) {
+		t.Error("a lesson without checks read to the end is not complete")
+	}
+}
