@@ -3,6 +3,7 @@ package source
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -61,7 +62,41 @@ func (r row) draw(st Styles, matches [][2]int) string {
 type doc struct {
 	rows []row
 	// lineRow maps a source line number to the first row that shows it.
+	// Only code lines are in it: a comment becomes prose, re-flowed.
 	lineRow map[int]int
+	// blockRow holds the first row of each block, then of the section
+	// summaries at the end: a place in the prose can be found again at
+	// another width by its block and how far into it.
+	blockRow []int
+}
+
+// position says where row top is: in which block, and how far into it
+// (0 at its first row, 1 at the next block).
+func (d doc) position(top int) (block int, frac float64) {
+	block = sort.Search(len(d.blockRow), func(i int) bool { return d.blockRow[i] > top }) - 1
+	if block < 0 {
+		return 0, 0
+	}
+	if n := d.blockEnd(block) - d.blockRow[block]; n > 0 {
+		frac = float64(top-d.blockRow[block]) / float64(n)
+	}
+	return block, frac
+}
+
+// rowAt is the row at a position found by [doc.position].
+func (d doc) rowAt(block int, frac float64) int {
+	if block >= len(d.blockRow) {
+		return 0
+	}
+	n := d.blockEnd(block) - d.blockRow[block]
+	return d.blockRow[block] + int(frac*float64(n))
+}
+
+func (d doc) blockEnd(block int) int {
+	if block+1 < len(d.blockRow) {
+		return d.blockRow[block+1]
+	}
+	return len(d.rows)
 }
 
 // layout holds the column widths of a side-by-side page.
@@ -113,8 +148,10 @@ func layoutFile(f *sourcebook.File, width int, focus []int) doc {
 	}
 	d := doc{lineRow: map[int]int{}}
 	for _, b := range f.Blocks {
+		d.blockRow = append(d.blockRow, len(d.rows))
 		l.block(&d, b)
 	}
+	d.blockRow = append(d.blockRow, len(d.rows))
 	d.rows = append(d.rows, glossary(f, width)...)
 	return d
 }

@@ -320,22 +320,36 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// resize lays the book out again, keeping the same source line on top.
+// resize lays the book out again at the new size, keeping the reader's
+// place. When code is on screen, its first line stays the same distance
+// from the top. A screen of prose only (a file's opening comment, such as
+// doc.go's) has no line to hold on to: then the place is kept as the block
+// it is in and how far into it, so a resize never jumps to the next code.
 func (m *Model) resize(w, h int) {
-	line := 0
 	d := m.doc(m.file)
+	line := 0
 	for n, r := range d.lineRow {
-		if r >= m.top && (line == 0 || r < d.lineRow[line]) {
+		if r >= m.top && r < m.top+m.bodyHeight() && (line == 0 || r < d.lineRow[line]) {
 			line = n
 		}
 	}
+	offset := 0
+	if line > 0 {
+		offset = d.lineRow[line] - m.top
+	}
+	block, frac := d.position(m.top)
 	m.width, m.height = max(20, w), max(3, h)
 	m.docs = map[int]doc{}
 	m.help.Width = m.width
 	m.input.Width = m.width - 2
-	if line > 0 {
-		m.top = m.doc(m.file).lineRow[line]
+	place := func() {
+		if line > 0 {
+			m.top = m.doc(m.file).lineRow[line] - offset
+		} else {
+			m.top = m.doc(m.file).rowAt(block, frac)
+		}
 	}
+	place()
 	// Matches and links are rows of the old layout: find them again.
 	if m.query != nil {
 		cur := m.cur
@@ -348,9 +362,7 @@ func (m *Model) resize(w, h int) {
 			m.links[i].row = m.doc(m.links[i].file).lineRow[mk.Target]
 		}
 	}
-	if line > 0 {
-		m.top = m.doc(m.file).lineRow[line]
-	}
+	place()
 	m.clamp()
 }
 

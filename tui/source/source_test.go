@@ -454,3 +454,49 @@ func hasColour(s string) bool {
 	}
 	return false
 }
+
+// The reader opens at the top of the book, and a terminal's first size
+// (and every later one) keeps it there. doc.go, the first file, is all
+// prose but its last line: placing the reader by code line alone sent it
+// to the end of the file.
+func TestOpensAtTheTopOfTheBook(t *testing.T) {
+	b := protocolBook(t)
+	first := b.Chapters[0].Files[0].Name
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 20}} {
+		m, err := New(b, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ = m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		if m.files[m.file].Name != first || m.top != 0 {
+			t.Errorf("%dx%d: opens at %s row %d, want %s row 0", size[0], size[1], m.files[m.file].Name, m.top, first)
+		}
+		m, _ = m.Update(tea.WindowSizeMsg{Width: size[0] + 7, Height: size[1] + 3})
+		if m.top != 0 {
+			t.Errorf("%dx%d: a resize moved the top of the book to row %d", size[0], size[1], m.top)
+		}
+	}
+}
+
+// A resize keeps the reading position in prose as in code: the same block,
+// about as far into it.
+func TestResizeKeepsThePlaceInProse(t *testing.T) {
+	b := protocolBook(t)
+	m := sized(t, b, Options{}, 80, 24)
+	if m.files[m.file].Name != "doc.go" {
+		t.Skip("the first file is no longer doc.go")
+	}
+	m = press(m, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j")
+	before := m.top
+	row := m.doc(m.file).rows[m.top].plain()
+	for _, size := range [][2]int{{120, 40}, {70, 30}, {80, 24}} {
+		m, _ = m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		blk, _ := m.doc(m.file).position(m.top)
+		if blk != 0 || m.top == 0 || m.top > 2*before {
+			t.Errorf("%dx%d: top row %d, block %d; was row %d of block 0", size[0], size[1], m.top, blk, before)
+		}
+	}
+	if got := m.doc(m.file).rows[m.top].plain(); got != row {
+		t.Errorf("back at 80x24 the top row is %q, was %q", got, row)
+	}
+}
