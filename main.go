@@ -23,7 +23,8 @@ Usage:
   wsanatomy lessons [N] [--lang en|zh]  step through the protocol one idea at a time, with live demos
                                         and checks; --list lists them, N --plain prints lesson N
   wsanatomy source [FILE] [--field ID]  read the codec's annotated source; --field opens the code of
-                                        a frame field or header; --list and --plain print it as text
+                                        a frame field or header; --list and --plain print it as text;
+                                        --lang en|zh for the reader's words and RFC summaries
   wsanatomy vectors [FILE|DIR...]       run RFC 6455 test vectors (the built-in ones, or JSON files)
                                         through the codec; --show ID dissects one vector
   wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080)

@@ -282,3 +282,19 @@ func TestSourceFieldWithoutTerminal(t *testing.T) {
 		t.Errorf("--width 0: exit %d, want 2", code)
 	}
 }
+
+// source --lang zh says the reader's own words in Chinese; a language it
+// does not speak is a usage error.
+func TestSourceLang(t *testing.T) {
+	code, out, stderr := runCLI("source", "--list", "--lang", "zh")
+	if code != 0 || !strings.Contains(out, "按阅读顺序排列") || !strings.Contains(out, "frame.go") {
+		t.Errorf("source --list --lang zh: exit %d, %q %q", code, out, stderr)
+	}
+	code, out, _ = runCLI("source", "frame.go", "--plain", "--lang", "zh")
+	if code != 0 || !strings.Contains(out, "保持英文原样") || !strings.Contains(out, "func AppendHeader") {
+		t.Errorf("source frame.go --plain --lang zh: exit %d\n%.500s", code, out)
+	}
+	if code, _, stderr := runCLI("source", "--lang", "fr"); code != 2 || !strings.Contains(stderr, "en or zh") {
+		t.Errorf("source --lang fr: exit %d, %q", code, stderr)
+	}
+}

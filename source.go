@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -18,9 +20,15 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 	plain := fs.Bool("plain", false, "print the annotated file as text")
 	field := fs.String("field", "", "open at the code of a frame field or handshake header (FIN, opcode, Sec-WebSocket-Key, ...)")
 	width := fs.Int("width", 100, "line width of --plain output")
-	if err := parseFlags(fs, reorderFlags(args, "--field", "-field", "--width", "-width")); err != nil {
+	langFlag := fs.String("lang", "", "language of the reader's own words and RFC summaries, en or zh (default from LC_ALL, LC_MESSAGES, LANG); the code's comments stay English")
+	if err := parseFlags(fs, reorderFlags(args, "--field", "-field", "--width", "-width", "--lang", "-lang")); err != nil {
 		return err
 	}
+	if *langFlag != "" && !lessons.Supported(*langFlag) {
+		fmt.Fprintf(stderr, "wsanatomy: source --lang must be en or zh, not %q\n", *langFlag)
+		return errUsage
+	}
+	lang := lessons.Language(*langFlag, os.Getenv)
 	if fs.NArg() > 1 {
 		fmt.Fprintln(stderr, "wsanatomy: source takes at most one FILE")
 		return errUsage
@@ -49,12 +57,12 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 	}
 	switch {
 	case *list:
-		return source.WriteList(stdout)
+		return source.WriteListIn(stdout, lang)
 	case *plain || !isTerminal(stdout):
 		if file == "" {
-			return source.WriteList(stdout)
+			return source.WriteListIn(stdout, lang)
 		}
-		return source.WritePlain(stdout, file, *width)
+		return source.WritePlainIn(stdout, file, *width, lang)
 	}
-	return source.Run(file, *field)
+	return source.RunIn(file, *field, lang)
 }

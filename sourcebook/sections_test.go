@@ -131,3 +131,36 @@ func TestFindRefs(t *testing.T) {
 		t.Errorf("FindRefs (-want +got):\n%s", diff)
 	}
 }
+
+// Every summary and every chapter has its Chinese, and nothing else does.
+func TestChineseSummariesAndChapters(t *testing.T) {
+	for num := range summaries {
+		s, _ := LookupSection(num)
+		if z := s.SummaryIn("zh"); z == "" || z == s.Summary {
+			t.Errorf("§%s: no Chinese summary", num)
+		}
+		if s.SummaryIn("en") != s.Summary {
+			t.Errorf("§%s: English summary changed", num)
+		}
+	}
+	for num := range zhSummaries {
+		if _, ok := summaries[num]; !ok {
+			t.Errorf("zhSummaries has §%s, which has no English summary", num)
+		}
+	}
+	titles := map[string]bool{otherChapter: true}
+	for _, spec := range ReadingOrder {
+		titles[spec.Title] = true
+	}
+	for title := range titles {
+		c := &Chapter{Title: title}
+		if c.TitleIn("zh") == title || c.IntroIn("zh") == "" {
+			t.Errorf("chapter %q: no Chinese", title)
+		}
+	}
+	for title := range zhChapters {
+		if !titles[title] {
+			t.Errorf("zhChapters has %q, which is no chapter", title)
+		}
+	}
+}

@@ -39,7 +39,7 @@ var summaries = map[string]string{
 	"7.1.1":  "Closing TCP: the server should close first, so that it, not the client, keeps the TIME_WAIT state.",
 	"7.1.2":  "Starting the closing handshake means sending a Close frame with an optional code and reason.",
 	"7.1.5":  "The close code the application sees: the one in the peer's Close frame, 1005 if it had none, 1006 if no Close frame came at all.",
-	"7.1.7":  "Failing the connection: send a Close frame with a fitting code if possible, then close TCP; process no more data.",
+	"7.1.7":  "Failing the connection: once the connection is open, first send a Close frame with a fitting code (a SHOULD), then close TCP; process no more data from the peer.",
 	"7.4":    "Status codes explain why a connection closed.",
 	"7.4.1":  "The defined codes: 1000 normal, 1001 going away, 1002 protocol error, 1003 unsupported data, 1007 bad payload, 1008 policy, 1009 too big, 1010 extension, 1011 server error; 1005, 1006 and 1015 must never be sent.",
 	"7.4.2":  "Code ranges: below 1000 unused, 1000-2999 for the protocol and its extensions, 3000-3999 for libraries, frameworks and applications (each code registered with IANA), 4000-4999 private.",

@@ -126,7 +126,7 @@ func (m *Model) openCode() {
 		case os.Getenv("NO_COLOR") != "":
 			st = source.NoColorStyles()
 		}
-		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st})
+		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.cfg.Lang})
 		if err != nil {
 			m.status = err.Error()
 			return

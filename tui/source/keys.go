@@ -12,9 +12,12 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap returns the reader's standard bindings.
-func DefaultKeyMap() KeyMap {
+func DefaultKeyMap() KeyMap { return KeyMapIn("en") }
+
+// KeyMapIn is [DefaultKeyMap] with its help in lang ("en" or "zh").
+func KeyMapIn(lang string) KeyMap {
 	b := func(keys []string, k, h string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, h))
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, tr(lang, h)))
 	}
 	return KeyMap{
 		Up:        b([]string{"up", "k"}, "↑/k", "up"),

@@ -139,7 +139,7 @@ func newLayout(width int, f *sourcebook.File) layout {
 
 // layoutFile lays out a file: each block's prose beside (or above) its
 // code, then the sections the file cites, with their summaries.
-func layoutFile(f *sourcebook.File, width int, focus []int) doc {
+func layoutFile(f *sourcebook.File, width int, focus []int, lang string) doc {
 	l := newLayout(width, f)
 	l.focusLines = map[int]bool{}
 	l.titled = map[string]bool{}
@@ -152,7 +152,7 @@ func layoutFile(f *sourcebook.File, width int, focus []int) doc {
 		l.block(&d, b)
 	}
 	d.blockRow = append(d.blockRow, len(d.rows))
-	d.rows = append(d.rows, glossary(f, width)...)
+	d.rows = append(d.rows, glossary(f, width, lang)...)
 	return d
 }
 
@@ -475,7 +475,7 @@ func wrapWords(text string, w, indent int) [][2]int {
 }
 
 // glossary lists the sections the file cites, with titles and summaries.
-func glossary(f *sourcebook.File, width int) []row {
+func glossary(f *sourcebook.File, width int, lang string) []row {
 	var refs []sourcebook.Ref
 	for _, b := range f.Blocks {
 		refs = append(refs, b.Refs...)
@@ -491,17 +491,17 @@ func glossary(f *sourcebook.File, width int) []row {
 	if len(nums) == 0 {
 		return nil
 	}
-	rows := []row{{}, {{"RFC 6455 sections cited in " + f.Name, sHeading}}, {}}
+	rows := []row{{}, {{fmt.Sprintf(tr(lang, "RFC 6455 sections cited in %s"), f.Name), sHeading}}, {}}
 	sortSections(nums)
 	for _, num := range nums {
 		s, ok := sourcebook.LookupSection(num)
 		if !ok {
-			rows = append(rows, row{{"§" + num + " (not in RFC 6455)", sDim}})
+			rows = append(rows, row{{fmt.Sprintf(tr(lang, "§%s (not in RFC 6455)"), num), sDim}})
 			continue
 		}
 		rows = append(rows, row{{s.Label(), sRef}})
-		if s.Summary != "" {
-			rows = append(rows, wrapStyled(s.Summary, width-2, "", sNone)...)
+		if sum := s.SummaryIn(lang); sum != "" {
+			rows = append(rows, wrapStyled(sum, width-2, "", sNone)...)
 			for i := len(rows) - 1; i >= 0 && len(rows[i]) > 0 && rows[i][0].k != sRef; i-- {
 				rows[i] = append(row{{"  ", sNone}}, rows[i]...)
 			}

@@ -42,6 +42,7 @@ type Options struct {
 	Field    string // a field or header to open at; overrides File
 	Styles   Styles // the zero value draws plain text
 	Embedded bool   // q sends CloseMsg instead of quitting the program
+	Lang     string // "zh" for the reader's own words in Chinese; the code stays as it is
 	// EscLeaves makes esc leave an embedded reader even when a field is
 	// highlighted (a parent that opened the reader at a field wants esc to
 	// come back); esc still clears a search first.
@@ -77,6 +78,7 @@ type Model struct {
 	keys   KeyMap
 	help   help.Model
 	opts   Options
+	lang   string // "en" or "zh"
 
 	width, height int
 	mode          mode
@@ -101,7 +103,7 @@ type Model struct {
 // New returns a reader over book, 80x24 until told otherwise.
 func New(book *sourcebook.Book, opts Options) (Model, error) {
 	m := Model{
-		book: book, files: book.Files(), styles: opts.Styles, keys: DefaultKeyMap(),
+		book: book, files: book.Files(), styles: opts.Styles, keys: KeyMapIn(langOf(opts.Lang)), lang: langOf(opts.Lang),
 		help: help.New(), opts: opts, width: 80, height: 24, docs: map[int]doc{},
 		focus: map[int][]int{},
 	}
@@ -128,6 +130,16 @@ func New(book *sourcebook.Book, opts Options) (Model, error) {
 	return m, nil
 }
 
+// keyNames is how the reader's own text names the keys of binds: their
+// help keys, joined with "/".
+func keyNames(binds ...key.Binding) string {
+	var s []string
+	for _, b := range binds {
+		s = append(s, b.Help().Key)
+	}
+	return strings.Join(s, "/")
+}
+
 // Init does nothing: the reader needs no I/O.
 func (m Model) Init() tea.Cmd { return nil }
 
@@ -143,15 +155,15 @@ func (m Model) fileIndex(name string) int {
 func (m *Model) buildTOC() {
 	m.toc = nil
 	for _, ch := range m.book.Chapters {
-		m.toc = append(m.toc, tocEntry{text: fmt.Sprintf("%d. %s", ch.Num, ch.Title), file: -1})
+		m.toc = append(m.toc, tocEntry{text: fmt.Sprintf("%d. %s", ch.Num, ch.TitleIn(m.lang)), file: -1})
 		for _, f := range ch.Files {
-			m.toc = append(m.toc, tocEntry{text: fmt.Sprintf("   %-20s %4d lines", f.Name, len(f.Lines)), file: m.fileIndex(f.Name)})
+			m.toc = append(m.toc, tocEntry{text: fmt.Sprintf(m.tr("   %-20s %4d lines"), f.Name, len(f.Lines)), file: m.fileIndex(f.Name)})
 		}
 	}
-	m.toc = append(m.toc, tocEntry{text: "Frame fields and handshake headers: the code behind each", file: -1})
+	m.toc = append(m.toc, tocEntry{text: m.tr("Frame fields and handshake headers: the code behind each"), file: -1})
 	for _, fd := range sourcebook.Fields() {
 		n := len(m.book.Markers(fd.ID))
-		m.toc = append(m.toc, tocEntry{text: fmt.Sprintf("   %-24s %d places", fd.ID, n), file: -1, field: fd.ID})
+		m.toc = append(m.toc, tocEntry{text: fmt.Sprintf(m.tr("   %-24s %d places"), fd.ID, n), file: -1, field: fd.ID})
 	}
 	for i, e := range m.toc {
 		if e.file >= 0 || e.field != "" {
@@ -168,7 +180,7 @@ func (m Model) bodyHeight() int { return max(1, m.height-2) }
 func (m *Model) doc(i int) doc {
 	d, ok := m.docs[i]
 	if !ok {
-		d = layoutFile(m.files[i], m.width, m.focus[i])
+		d = layoutFile(m.files[i], m.width, m.focus[i], m.lang)
 		m.docs[i] = d
 	}
 	return d
@@ -189,7 +201,7 @@ func (m Model) OpenAt(id string) (Model, error) {
 		for _, f := range sourcebook.Fields() {
 			ids = append(ids, f.ID)
 		}
-		return m, fmt.Errorf("no field or header %q; known: %s", id, strings.Join(ids, ", "))
+		return m, fmt.Errorf(m.tr("no field or header %q; known: %s"), id, strings.Join(ids, ", "))
 	}
 	m.clearSearch()
 	m.field = fd.ID
@@ -207,7 +219,7 @@ func (m Model) OpenAt(id string) (Model, error) {
 	}
 	m.mode = modeRead
 	if len(m.links) == 0 {
-		m.status = fd.ID + ": no code is marked for it"
+		m.status = fmt.Sprintf(m.tr("%s: no code is marked for it"), fd.ID)
 		return m, nil
 	}
 	m.cur = 0
@@ -227,13 +239,13 @@ func (m *Model) goTo(h hit) {
 func (m *Model) describe() {
 	switch {
 	case m.query != nil && len(m.matches) > 0:
-		m.status = fmt.Sprintf("/%s: match %d of %d", m.queryS, m.cur+1, len(m.matches))
+		m.status = fmt.Sprintf(m.tr("/%s: match %d of %d"), m.queryS, m.cur+1, len(m.matches))
 	case m.query != nil:
-		m.status = fmt.Sprintf("/%s: no match", m.queryS)
+		m.status = fmt.Sprintf(m.tr("/%s: no match"), m.queryS)
 	case m.field != "" && len(m.links) > 0:
 		mk := m.book.Markers(m.field)[m.cur]
 		fd, _ := sourcebook.LookupField(m.field)
-		m.status = fmt.Sprintf("%s: place %d of %d, %s:%d %s (n/N)", fd.Title, m.cur+1, len(m.links), mk.File, mk.Target, mk.Note)
+		m.status = fmt.Sprintf(m.tr("%s: place %d of %d, %s:%d %s (%s)"), fd.Title, m.cur+1, len(m.links), mk.File, mk.Target, mk.Note, keyNames(m.keys.NextMatch, m.keys.PrevMatch))
 	}
 }
 
@@ -278,7 +290,7 @@ func (m *Model) step(d int) {
 		list = m.matches
 	}
 	if len(list) == 0 {
-		m.status = "nothing to go to: search with / or open a field from the contents (t)"
+		m.status = fmt.Sprintf(m.tr("nothing to go to: search with %s or open a field from the contents (%s)"), keyNames(m.keys.Search), keyNames(m.keys.Contents))
 		return
 	}
 	m.cur = (m.cur + d + len(list)) % len(list)
@@ -522,12 +534,12 @@ func (m Model) View() string {
 
 func (m Model) titleBar() string {
 	f := m.files[m.file]
-	left := " wsanatomy source"
+	left := m.tr(" wsanatomy source")
 	if ch := m.book.ChapterOf(f.Name); ch != nil {
-		left += fmt.Sprintf(" · %d. %s", ch.Num, ch.Title)
+		left += fmt.Sprintf(" · %d. %s", ch.Num, ch.TitleIn(m.lang))
 	}
 	left += " · " + f.Name
-	right := fmt.Sprintf("file %d/%d ", m.file+1, len(m.files))
+	right := fmt.Sprintf(m.tr("file %d/%d "), m.file+1, len(m.files))
 	if m.mode == modeRead {
 		if n := len(m.docs[m.file].rows); n > 0 {
 			pct := 100
@@ -576,7 +588,10 @@ func cut(drawn string, r row, w int) string {
 
 func (m Model) contentsView() []string {
 	h := m.bodyHeight()
-	lines := []string{m.styles.render(sHeading, "Contents") + m.styles.render(sDim, "  ↑↓ choose · enter open · esc back")}
+	k := m.keys
+	first := func(b key.Binding) string { return strings.SplitN(b.Help().Key, "/", 2)[0] } // ↑ of "↑/k"
+	hint := fmt.Sprintf(m.tr("%s: choose · %s: open · %s: back"), first(k.Up)+"/"+first(k.Down), keyNames(k.Open), keyNames(k.Back))
+	lines := []string{m.styles.render(sHeading, m.tr("Contents")) + m.styles.render(sDim, "  "+hint)}
 	start := max(0, m.tocSel-(h-1)/2)
 	start = min(start, max(0, len(m.toc)-(h-1)))
 	for i := start; i < len(m.toc) && len(lines) < h; i++ {
@@ -595,15 +610,21 @@ func (m Model) contentsView() []string {
 }
 
 func (m Model) helpView() []string {
+	k := m.keys
 	intro := []string{
-		"The reader shows protocol/, the codec this program runs, as a book.",
-		"Left: the comments, as prose. Right: the code they explain.",
-		"▸ FIN marks the code that encodes or decodes a frame field or header;",
-		"↳ names an RFC 6455 section; each file ends with the sections it cites.",
-		"t: the contents, then every frame field and handshake header: enter",
-		"shows the code that encodes and decodes it, n/N the other places.",
-		"",
+		m.tr("The reader shows protocol/, the codec this program runs, as a book."),
+		m.tr("Left: the comments, as prose. Right: the code they explain."),
 	}
+	if m.lang == "zh" {
+		intro = append(intro, m.tr("The comments are the code's own and stay in English."))
+	}
+	intro = append(intro,
+		m.tr("▸ FIN marks the code that encodes or decodes a frame field or header;"),
+		m.tr("↳ names an RFC 6455 section; each file ends with the sections it cites."),
+		fmt.Sprintf(m.tr("%s: the contents, then every frame field and handshake header: %s"), keyNames(k.Contents), keyNames(k.Open)),
+		fmt.Sprintf(m.tr("shows the code that encodes and decodes it, %s the other places."), keyNames(k.NextMatch, k.PrevMatch)),
+		"",
+	)
 	var lines []string
 	for _, l := range intro {
 		lines = append(lines, runewidth.Truncate(l, m.width, "…"))

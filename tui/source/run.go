@@ -12,7 +12,10 @@ import (
 // of the book) or, if field is set, at the code for that frame field or
 // handshake header (an ID from [sourcebook.Fields], e.g. "FIN"). It
 // returns when the learner quits. NO_COLOR turns colours off.
-func Run(file, field string) error {
+func Run(file, field string) error { return RunIn(file, field, "en") }
+
+// RunIn is [Run] with the reader's own words in lang ("en" or "zh").
+func RunIn(file, field, lang string) error {
 	book, err := sourcebook.Protocol()
 	if err != nil {
 		return err
@@ -21,7 +24,7 @@ func Run(file, field string) error {
 	if os.Getenv("NO_COLOR") != "" {
 		st = NoColorStyles()
 	}
-	m, err := New(book, Options{File: file, Field: field, Styles: st})
+	m, err := New(book, Options{File: file, Field: field, Styles: st, Lang: lang})
 	if err != nil {
 		return err
 	}
