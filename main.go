@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/wsanatomy/wsanatomy/testvectors"
 	"github.com/wsanatomy/wsanatomy/tui/lessonui"
@@ -30,7 +31,8 @@ Usage:
   wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080)
   wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
                                         --echo sends every message back until the server closes
-  wsanatomy help                        this text
+  wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
+  wsanatomy --version                   the version
 
 Commands exit 2 on an unknown command or flag.
 `
@@ -52,6 +54,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	var hr helpRequested
+	if errors.As(err, &hr) {
+		writeCommandHelp(stdout, hr.fs)
+		return 0
+	}
+	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -70,6 +79,10 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		fmt.Fprintln(stdout, version())
+		return nil
+	}
 	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-') {
 		return runWalkthrough(args, stdout, stderr)
 	}
@@ -92,8 +105,12 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return nil
 	case "help":
-		if len(rest) > 0 {
-			fmt.Fprintf(stderr, "wsanatomy: help takes no arguments\n")
+		switch {
+		case len(rest) == 1 && rest[0] != "help" && rest[0] != "" && rest[0][0] != '-':
+			// help CMD is CMD --help: the command prints its own help.
+			return dispatch([]string{rest[0], "--help"}, stdin, stdout, stderr)
+		case len(rest) > 0:
+			fmt.Fprintf(stderr, "wsanatomy: help takes at most one command\n")
 			return errUsage
 		}
 		fmt.Fprint(stdout, usage)
@@ -111,13 +128,69 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and turns a flag error into errUsage.
+// parseFlags parses args and turns a flag error into errUsage, and -h or
+// --help into a [helpRequested] for the command.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return helpRequested{fs}
 		}
 		return errUsage
 	}
 	return nil
+}
+
+// helpRequested is a command's -h or --help: its help goes to stdout and
+// the exit status is 0, as for any output that was asked for.
+type helpRequested struct{ fs *flag.FlagSet }
+
+func (h helpRequested) Error() string        { return h.fs.Name() + ": help requested" }
+func (h helpRequested) Is(target error) bool { return target == flag.ErrHelp }
+
+// commandUsage is the first line of each command's help; the flags follow,
+// from the command's own flag set, so the help cannot miss one.
+var commandUsage = map[string]string{
+	"serve":  "wsanatomy serve [--addr ADDR]\n\nAn echo server for any WebSocket client.",
+	"dial":   "wsanatomy dial [--echo] URL\n\nA client: sends stdin lines as text messages and prints the replies. URL is ws://host:port/path or wss://...",
+	"source": "wsanatomy source [FILE] [--field ID] [--list] [--plain] [--lang en|zh]\n\nRead the codec's annotated source: each comment beside the code it explains, and the RFC 6455 sections each file cites.",
+}
+
+// writeCommandHelp prints the help of the command whose flag set fs is.
+func writeCommandHelp(w io.Writer, fs *flag.FlagSet) {
+	name := fs.Name()
+	if name == "wsanatomy" {
+		fmt.Fprint(w, usage) // the walkthrough is the program itself
+		return
+	}
+	line, ok := commandUsage[name]
+	if !ok {
+		line = "wsanatomy " + name + " [flags]"
+	}
+	fmt.Fprintf(w, "Usage: %s\n", line)
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprint(w, "\nFlags:\n")
+		out := fs.Output()
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(out)
+	}
+}
+
+// version names this build: the module version, or (devel) for a build
+// from a checkout, with the commit when the build recorded it.
+func version() string {
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return "wsanatomy " + v
 }

@@ -298,3 +298,49 @@ func TestSourceLang(t *testing.T) {
 		t.Errorf("source --lang fr: exit %d, %q", code, stderr)
 	}
 }
+
+// CMD --help and help CMD print that command's help, with every flag, on
+// stdout and exit 0; --version names the build.
+func TestCommandHelp(t *testing.T) {
+	for cmd, flags := range map[string][]string{
+		"serve":  {"-addr"},
+		"dial":   {"-echo", "-origin", "-subprotocol"},
+		"source": {"-field", "-lang", "-list", "-plain", "-width"},
+	} {
+		code, out, stderr := runCLI(cmd, "--help")
+		if code != 0 || stderr != "" || !strings.HasPrefix(out, "Usage: wsanatomy "+cmd) {
+			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", cmd, code, out, stderr)
+		}
+		for _, f := range flags {
+			if !strings.Contains(out, "  "+f) {
+				t.Errorf("%s --help does not list %s:\n%s", cmd, f, out)
+			}
+		}
+		if code2, out2, _ := runCLI("help", cmd); code2 != 0 || out2 != out {
+			t.Errorf("help %s: exit %d, output differs from %s --help:\n%s", cmd, code2, cmd, out2)
+		}
+		if code3, out3, _ := runCLI(cmd, "-h"); code3 != 0 || out3 != out {
+			t.Errorf("%s -h: exit %d, output differs from --help", cmd, code3)
+		}
+	}
+	if code, out, _ := runCLI("help", "lessons"); code != 0 || !strings.Contains(out, "wsanatomy lessons") {
+		t.Errorf("help lessons: exit %d, %q", code, out)
+	}
+	if code, _, stderr := runCLI("help", "bogus"); code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Errorf("help bogus: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := runCLI("help", "serve", "dial"); code != 2 {
+		t.Errorf("help with two commands: exit %d", code)
+	}
+	if code, out, _ := runCLI("--version"); code != 0 || !strings.HasPrefix(out, "wsanatomy ") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+}
+
+// dial host:port says which URL was probably meant.
+func TestDialSuggestsURL(t *testing.T) {
+	code, _, stderr := runCLI("dial", "127.0.0.1:9")
+	if code == 0 || !strings.Contains(stderr, "did you mean ws://127.0.0.1:9/?") {
+		t.Errorf("dial 127.0.0.1:9: exit %d, %q", code, stderr)
+	}
+}

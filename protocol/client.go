@@ -44,12 +44,24 @@ const maxResponseHead = 16 << 10
 // host, no fragment ("Fragment identifiers are meaningless in the context
 // of WebSocket URIs and MUST NOT be used on these URIs").
 func ParseURL(rawURL string) (*url.URL, error) {
+	if !strings.Contains(rawURL, "://") && !strings.ContainsAny(rawURL, " \t") {
+		// "localhost:8080" parses as scheme "localhost": when it reads
+		// as a host, say what was meant instead of naming that scheme.
+		if u, err := url.Parse("ws://" + rawURL); err == nil && u.Hostname() != "" {
+			return nil, fmt.Errorf("websocket: bad URL %q: a WebSocket URL starts with ws:// or wss:// (§3); did you mean %s?", rawURL, suggestURL("ws://"+rawURL))
+		}
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("websocket: bad URL %q: %v", rawURL, err)
 	}
 	switch u.Scheme {
 	case "ws", "wss":
+	case "http", "https":
+		// §3: ws and wss are what http and https are to HTTP, on the same
+		// default ports.
+		ws := map[string]string{"http": "ws", "https": "wss"}[u.Scheme]
+		return nil, fmt.Errorf("websocket: bad URL %q: the scheme must be ws or wss (§3); did you mean %s?", rawURL, suggestURL(ws+strings.TrimPrefix(rawURL, u.Scheme)))
 	default:
 		return nil, fmt.Errorf("websocket: bad URL %q: the scheme must be ws or wss (§3)", rawURL)
 	}
@@ -60,6 +72,14 @@ func ParseURL(rawURL string) (*url.URL, error) {
 		return nil, fmt.Errorf("websocket: bad URL %q: a fragment (#...) must not be used in a WebSocket URL (§3)", rawURL)
 	}
 	return u, nil
+}
+
+// suggestURL adds the "/" path a bare host:port lacks, for a suggestion.
+func suggestURL(s string) string {
+	if rest := s[strings.Index(s, "://")+3:]; !strings.ContainsAny(rest, "/?") {
+		s += "/"
+	}
+	return s
 }
 
 // Dial opens a WebSocket connection to a ws:// or wss:// URL: it connects

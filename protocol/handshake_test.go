@@ -242,6 +242,22 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
+// A URL without a WebSocket scheme gets the one that was probably meant.
+func TestParseURLSuggests(t *testing.T) {
+	for raw, want := range map[string]string{
+		"localhost:8080":          "did you mean ws://localhost:8080/?",
+		"127.0.0.1:9000/chat":     "did you mean ws://127.0.0.1:9000/chat?",
+		"http://example.com/chat": "did you mean ws://example.com/chat?",
+		"https://example.com":     "did you mean wss://example.com/?",
+		"ftp://example.com/":      "the scheme must be ws or wss (§3)",
+	} {
+		_, err := ParseURL(raw)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseURL(%q) = %v, want it to say %q", raw, err, want)
+		}
+	}
+}
+
 func TestRequestHostHeader(t *testing.T) {
 	for raw, want := range map[string]string{
 		"ws://example.com/":      "Host: example.com\r\n",
