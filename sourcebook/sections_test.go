@@ -158,6 +158,11 @@ func TestChineseSummariesAndChapters(t *testing.T) {
 			t.Errorf("chapter %q: no Chinese", title)
 		}
 	}
+	for _, f := range Fields() {
+		if f.TitleIn("zh") == f.Title {
+			t.Errorf("field %s: no Chinese title", f.ID)
+		}
+	}
 	for title := range zhChapters {
 		if !titles[title] {
 			t.Errorf("zhChapters has %q, which is no chapter", title)

@@ -98,3 +98,35 @@ var zhSummaries = map[string]string{
 	"11.7":   "IANA 的关闭码注册表，在 RFC 之后又加入了一些关闭码（1012-1014）。",
 	"11.8":   "IANA 的 opcode 注册表：已定义 0x0-0x2 和 0x8-0xA，其余保留。",
 }
+
+// TitleIn returns the field's short description in lang.
+func (f Field) TitleIn(lang string) string {
+	if z, ok := zhFieldTitles[f.ID]; ok && lang == "zh" {
+		return z
+	}
+	return f.Title
+}
+
+// zhFieldTitles is the Chinese of each field's Title, by ID.
+var zhFieldTitles = map[string]string{
+	FieldFIN:         "FIN：消息的最后一帧",
+	FieldRSV1:        "RSV1：留给扩展的保留位",
+	FieldRSV2:        "RSV2：留给扩展的保留位",
+	FieldRSV3:        "RSV3：留给扩展的保留位",
+	FieldOpcode:      "opcode：帧的类型",
+	FieldMask:        "MASK：载荷是否加了掩码",
+	FieldPayloadLen:  "载荷长度（7 位）",
+	FieldExtLen16:    "扩展载荷长度（16 位）",
+	FieldExtLen64:    "扩展载荷长度（64 位）",
+	FieldMaskingKey:  "掩码密钥",
+	FieldPayload:     "载荷数据及其掩码",
+	HeaderHost:       "Host 头部",
+	HeaderUpgrade:    "Upgrade 头部",
+	HeaderConnection: "Connection 头部",
+	HeaderKey:        "Sec-WebSocket-Key 头部",
+	HeaderVersion:    "Sec-WebSocket-Version 头部",
+	HeaderOrigin:     "Origin 头部",
+	HeaderProtocol:   "Sec-WebSocket-Protocol 头部",
+	HeaderExtensions: "Sec-WebSocket-Extensions 头部",
+	HeaderAccept:     "Sec-WebSocket-Accept 头部",
+}

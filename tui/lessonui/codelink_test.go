@@ -70,7 +70,11 @@ func readingAt(t *testing.T, m Model, id string) {
 	}
 	v := m.View()
 	fd, _ := sourcebook.LookupField(id)
-	if !strings.Contains(v, "▸ "+id+" ") || !strings.Contains(v, fd.Title+": place 1 of") {
+	place := fd.Title + ": place 1 of"
+	if m.cfg.Lang == "zh" {
+		place = fd.TitleIn("zh") + "：第 1 处"
+	}
+	if !strings.Contains(v, "▸ "+id+" ") || !strings.Contains(v, place) {
 		t.Errorf("the reader does not show the code for %s:\n%s", id, v)
 	}
 	if n := strings.Count(v, "\n") + 1; n != m.h {

@@ -245,7 +245,7 @@ func (m *Model) describe() {
 	case m.field != "" && len(m.links) > 0:
 		mk := m.book.Markers(m.field)[m.cur]
 		fd, _ := sourcebook.LookupField(m.field)
-		m.status = fmt.Sprintf(m.tr("%s: place %d of %d, %s:%d %s (%s)"), fd.Title, m.cur+1, len(m.links), mk.File, mk.Target, mk.Note, keyNames(m.keys.NextMatch, m.keys.PrevMatch))
+		m.status = fmt.Sprintf(m.tr("%s: place %d of %d, %s:%d %s (%s)"), fd.TitleIn(m.lang), m.cur+1, len(m.links), mk.File, mk.Target, mk.Note, keyNames(m.keys.NextMatch, m.keys.PrevMatch))
 	}
 }
 
