@@ -57,7 +57,13 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			parts = append(parts, render.Quote(e.Frame.Unmasked, 12))
 		} else if h.Opcode == protocol.OpClose && e.Frame.Violation == nil {
 			code, reason, _ := protocol.ParseClosePayload(e.Frame.Unmasked)
-			parts = append(parts, fmt.Sprintf("%d %q", uint16(code), reason))
+			if len(e.Frame.Unmasked) == 0 {
+				// An empty close frame carries no code: 1005 is what the
+				// receiver reports, never what is on the wire (§7.4.1).
+				parts = append(parts, tr(lang, "ev.nocode"))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d %q", uint16(code), reason))
+			}
 		}
 		s := strings.Join(parts, " ")
 		if v := e.Frame.Violation; v != nil {
@@ -168,6 +174,11 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 			dir = roleName(lang, e.Role.Peer()) + " ← " + roleName(lang, e.Role)
 		}
 		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.frame"), dir, e.Frame.Header.Opcode, len(wire))))
+		if unread := int64(e.Frame.Header.Length) - int64(len(f.Payload())); f.HeaderLen > 0 && unread > 0 {
+			// A refused header: the size above is what was read, not the
+			// frame the header announced.
+			b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.unread"), unread)))
+		}
 		b.WriteString("\n")
 		if hint != "" {
 			b.WriteString(hint + "\n")

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
+	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -605,5 +608,52 @@ func TestInlineMarkdown(t *testing.T) {
 			t.Errorf("%s: the inline code itself is gone:\n%s", lang, v)
 		}
 		m.Shutdown()
+	}
+}
+
+// Both languages have every label, with the same verbs in the same order
+// of kinds.
+func TestLabelsInBothLanguages(t *testing.T) {
+	verbs := func(s string) string {
+		var out []string
+		for _, m := range regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[a-zA-Z]`).FindAllString(s, -1) {
+			out = append(out, m)
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	for k, en := range labels["en"] {
+		zh, ok := labels["zh"][k]
+		if !ok {
+			t.Errorf("%s: no Chinese", k)
+			continue
+		}
+		if verbs(en) != verbs(zh) {
+			t.Errorf("%s: English %q and Chinese %q take different arguments", k, en, zh)
+		}
+	}
+	for k := range labels["zh"] {
+		if _, ok := labels["en"][k]; !ok {
+			t.Errorf("%s: Chinese only", k)
+		}
+	}
+}
+
+// An empty close frame is shown with no code: 1005 is never on the wire.
+// A refused header says its payload was not read.
+func TestEventLinesSayWhatWasOnTheWire(t *testing.T) {
+	th := render.PlainTheme()
+	empty := lessonrun.Event{Kind: lessonrun.KindFrame, Role: protocol.RoleClient, Received: true,
+		Frame: &protocol.FrameEvent{Header: protocol.Header{Fin: true, Opcode: protocol.OpClose}}}
+	if l := oneLine("en", empty, th); strings.Contains(l, "1005") || !strings.Contains(l, "no code") {
+		t.Errorf("empty close frame: %q", l)
+	}
+	h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Masked: true, Length: 2000}
+	refused := lessonrun.Event{Kind: lessonrun.KindFrame, Role: protocol.RoleClient, Received: true,
+		Frame: &protocol.FrameEvent{Header: h, RawHeader: protocol.AppendHeader(nil, h),
+			Violation: &protocol.Violation{Section: "10.4", Code: protocol.CloseMessageTooBig, Msg: "too big"}}}
+	d := detail("en", refused, th, 100)
+	if !strings.Contains(d, "8 bytes on the wire (and 2000 payload bytes announced but not read)") || strings.Contains(d, "payload is empty") {
+		t.Errorf("refused 2000-byte frame:\n%s", d)
 	}
 }

@@ -169,6 +169,10 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 		out = append(out, tr("Server to client, so not masked (§5.1): only client frames are masked."))
 	}
 	switch {
+	case h.Opcode.IsControl() && !h.Opcode.IsReserved() && !h.Fin:
+		// Not "it may go between fragments": this one breaks the rule
+		// that lets it.
+		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set) with FIN clear: control frames MUST NOT be fragmented (§5.5)."), h.Opcode))
 	case h.Opcode.IsControl() && !h.Opcode.IsReserved():
 		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): at most 125 bytes and never fragmented, so it may go between the fragments of a message (§5.5)."), h.Opcode))
 	case h.Opcode == protocol.OpContinuation && h.Fin:

@@ -15,6 +15,13 @@ func Unmask(f Frame, t Theme, width int) string {
 		return t.tr("no complete header, so no payload to unmask")
 	}
 	wire := f.Payload()
+	if len(wire) == 0 && f.Header.Length > 0 {
+		// A refused header: its payload was announced but never read.
+		if f.Header.Masked {
+			return t.Wrap(fmt.Sprintf(t.tr("masked with %s, but none of the %d payload bytes was read (the receiver stopped at the header): nothing to XOR"), HexBytes(f.Header.MaskKey[:], 4), f.Header.Length), width)
+		}
+		return t.Wrap(fmt.Sprintf(t.tr("not masked; none of the %d payload bytes was read (the receiver stopped at the header)"), f.Header.Length), width)
+	}
 	if !f.Header.Masked {
 		if len(wire) == 0 {
 			return t.tr("not masked, and the payload is empty")
@@ -82,11 +89,38 @@ func charOf(c byte) string {
 // characters, and as a byte count otherwise.
 func Quote(p []byte, n int) string { return quoteIn("", p, n) }
 
+// cutUTF8 reports whether p is valid UTF-8 once the pieces of characters
+// at its edges are set aside: at most 3 continuation bytes at the start
+// (the end of a character begun before p) and an unfinished character at
+// the end (finished after p). It is how a fragment of a text message looks
+// when the sender split the message inside a character, which §5.6 allows.
+func cutUTF8(p []byte) bool {
+	i := 0
+	for i < len(p) && i < 3 && p[i]&0xC0 == 0x80 {
+		i++
+	}
+	j := len(p)
+	for k := len(p) - 1; k >= max(i, len(p)-3); k-- {
+		if p[k]&0xC0 != 0x80 { // the last byte that starts a character
+			if !utf8.FullRune(p[k:]) {
+				j = k
+			}
+			break
+		}
+	}
+	return (i > 0 || j < len(p)) && utf8.Valid(p[i:j])
+}
+
 func quoteIn(lang string, p []byte, n int) string {
 	if len(p) == 0 {
 		return `""`
 	}
 	if !utf8.Valid(p) {
+		if cutUTF8(p) {
+			// A fragment of "你好" may start or end inside a character:
+			// valid UTF-8 cut by the frame's edges, not bad text.
+			return fmt.Sprintf(tr(lang, "(%d bytes of UTF-8 text cut at the frame's edges)"), len(p))
+		}
 		return fmt.Sprintf(tr(lang, "(%d bytes, not UTF-8 text)"), len(p))
 	}
 	s := string(p)

@@ -116,3 +116,38 @@ func TestViolationInChinese(t *testing.T) {
 		t.Errorf("close code: %q", got)
 	}
 }
+
+// A fragment of "你好" cut inside a character is UTF-8 cut at the frame's
+// edges, not bad text; bytes no cut can explain are not UTF-8.
+func TestCutUTF8(t *testing.T) {
+	for _, tt := range []struct {
+		p   []byte
+		cut bool
+	}{
+		{[]byte{0xe4, 0xbd}, true},                    // 你 begun
+		{[]byte{0xa0, 0xe5, 0xa5}, true},              // 你 ended, 好 begun
+		{[]byte{0xbd}, true},                          // the last byte of 好
+		{[]byte("caf\xc3\x28"), false},                // c3 cannot be followed by 28
+		{[]byte{0xed, 0xa0, 0x80}, false},             // a UTF-16 surrogate
+		{[]byte{0x80, 0x80, 0x80, 0x80, 0x41}, false}, // too many continuation bytes
+	} {
+		if got := cutUTF8(tt.p); got != tt.cut {
+			t.Errorf("cutUTF8(% x) = %v, want %v", tt.p, got, tt.cut)
+		}
+	}
+	if q := quoteIn("en", []byte{0xe4, 0xbd}, 20); q != "(2 bytes of UTF-8 text cut at the frame's edges)" {
+		t.Errorf("quote of a cut fragment: %q", q)
+	}
+}
+
+// A fragmented ping is not told that control frames may go between
+// fragments: it breaks the rule that allows it.
+func TestExplainFragmentedControlFrame(t *testing.T) {
+	h := protocol.Header{Opcode: protocol.OpPing, Masked: true, Length: 2}
+	f := ParseFrame(append(protocol.AppendHeader(nil, h), 1, 2))
+	v := protocol.CheckHeader(h, protocol.State{Role: protocol.RoleServer})
+	all := strings.Join(Explain(f, protocol.RoleClient, v), "\n")
+	if strings.Contains(all, "may go between") || !strings.Contains(all, "MUST NOT be fragmented") {
+		t.Errorf("fragmented ping explained as:\n%s", all)
+	}
+}
