@@ -323,8 +323,10 @@ func TestCommandHelp(t *testing.T) {
 			t.Errorf("%s -h: exit %d, output differs from --help", cmd, code3)
 		}
 	}
-	if code, out, _ := runCLI("help", "lessons"); code != 0 || !strings.Contains(out, "wsanatomy lessons") {
-		t.Errorf("help lessons: exit %d, %q", code, out)
+	for _, cmd := range []string{"lessons", "vectors"} {
+		if code, out, stderr := runCLI("help", cmd); code != 0 || stderr != "" || !strings.Contains(out, "wsanatomy "+cmd) {
+			t.Errorf("help %s: exit %d, %q %q", cmd, code, out, stderr)
+		}
 	}
 	if code, _, stderr := runCLI("help", "bogus"); code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("help bogus: exit %d, %q", code, stderr)

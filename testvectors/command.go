@@ -2,6 +2,7 @@ package testvectors
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,14 +16,22 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("vectors", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	show := fs.String("show", "", "print one vector, the dissection of its bytes and its result")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: wsanatomy vectors [--show ID] [FILE|DIR...]\n\n"+
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: wsanatomy vectors [--show ID] [FILE|DIR...]\n\n"+
 			"Runs RFC 6455 test vectors through wsanatomy's codec: the built-in\n"+
 			"ones, or the JSON files given (a directory means its *.json files).\n"+
 			"Exits 1 if any vector fails.\n\n")
+		fs.SetOutput(w)
 		fs.PrintDefaults()
+		fs.SetOutput(stderr)
 	}
+	fs.Usage = func() {} // printed below: to stdout when asked for with -h
 	if err := fs.Parse(flagsFirst(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return 0
+		}
+		usage(stderr)
 		return 2
 	}
 	var set *Set
