@@ -62,6 +62,7 @@ func newKeys(lang string) keyMap {
 	k.Open.SetHelp("enter", tr(lang, "help.open"))
 	k.Field.SetHelp("[/]", tr(lang, "help.field"))
 	k.Choose.SetHelp("↑/↓", tr(lang, "help.choose"))
+	k.Pick.SetHelp("1-9", tr(lang, "help.pick"))
 	return k
 }
 
