@@ -99,7 +99,10 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		return [][]key.Binding{
 			{k.Next, k.Prev, k.Back},
 			{k.Up, k.PageUp, k.Select, k.Field, k.Code},
-			{k.Submit, k.Choose, k.Rerun, k.Answer, k.Help, k.Quit},
+			// enter answers either kind of check (a is a shortcut for
+			// typed ones, named by their hint); ↑/↓ and 1-9 are named by
+			// a choice check's hint.
+			{k.Submit, k.Rerun, k.Help, k.Quit},
 		}
 	}
 	up := k.Up

@@ -657,3 +657,23 @@ func TestEventLinesSayWhatWasOnTheWire(t *testing.T) {
 		t.Errorf("refused 2000-byte frame:\n%s", d)
 	}
 }
+
+// At 80 columns the ? help shows every key it lists, in both languages:
+// the help is made from the bindings, so it is the truth about the keys.
+func TestHelpShowsEveryKeyAt80(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m, _ := newTestModel(t, lang, 80, 24, true)
+		m, _ = drive(t, m, keys("1", "enter", "right", "?")...)
+		v := m.View()
+		k := m.keys
+		k.lesson = true // the lesson screen's help
+		for _, col := range k.FullHelp() {
+			for _, b := range col {
+				if !strings.Contains(v, b.Help().Key) || !strings.Contains(v, b.Help().Desc) {
+					t.Errorf("%s: ? help lacks %q %q:\n%s", lang, b.Help().Key, b.Help().Desc, v)
+				}
+			}
+		}
+		m.Shutdown()
+	}
+}
