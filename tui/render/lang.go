@@ -176,7 +176,7 @@ var zh = map[string]string{
 	"byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask": "载荷第 i 个字节与掩码密钥第 i mod 4 个字节做异或（§5.3）；再异或一次即可还原",
 
 	// Opening handshake.
-	"required: the server's host, plus :port unless it is the default (§4.1 item 4, §4.2.1 item 2)":                              "必需：服务器的主机名，端口不是默认端口时再加上 :端口（§4.1 第 4 条，§4.2.1 第 2 条）",
+	"required: the server's host, plus :port unless it is the default (§4.1 item 4, §4.2.1 item 2)":                              "必需：服务器的主机名，端口不是默认端口时再加上“:端口”（§4.1 第 4 条，§4.2.1 第 2 条）",
 	"must hold the token \"websocket\", any case (§4.1 item 5, §4.2.1)":                                                          "必须含有 token \"websocket\"，大小写不限（§4.1 第 5 条，§4.2.1）",
 	"must include the token \"Upgrade\", any case (§4.1 item 6, §4.2.1)":                                                         "必须含有 token “Upgrade”，大小写不限（§4.1 第 6 条，§4.2.1）",
 	"16 random bytes, base64: a fresh nonce per connection (§4.1 item 7)":                                                        "16 个随机字节的 base64 编码：每个连接一个新的一次性随机数（nonce）（§4.1 第 7 条）",
