@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"testing"
 )
 
@@ -38,7 +39,7 @@ func BenchmarkReadHeader(b *testing.B) {
 
 func BenchmarkMask(b *testing.B) {
 	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
-	for _, size := range []int{16, 1 << 10, 64 << 10, 1 << 20} {
+	for _, size := range []int{16, 125, 1 << 10, 64 << 10, 1 << 20} {
 		buf := make([]byte, size)
 		b.Run(byteSize(size), func(b *testing.B) {
 			b.SetBytes(int64(size))
@@ -53,6 +54,36 @@ func BenchmarkMask(b *testing.B) {
 				maskByteByByte(key, 1, buf)
 			}
 		})
+	}
+}
+
+// BenchmarkMaskPaths runs each masking path at the lengths around
+// maskVectorMin, the length from which Mask leaves the portable code for the
+// vectorised path, and at one address offset off a 32-byte boundary
+// (align=1) as well as on it. Compare with benchstat -col /path.
+func BenchmarkMaskPaths(b *testing.B) {
+	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
+	paths := maskPathsUnderTest()
+	var names []string
+	for name := range paths {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, size := range []int{16, 64, 125, 128, 192, 256, 320, 1024} {
+		for _, align := range []int{0, 1} {
+			raw := make([]byte, size+64)
+			start := alignedAt(raw, align)
+			buf := raw[start : start+size]
+			for _, name := range names {
+				fn := paths[name]
+				b.Run(fmt.Sprintf("size=%d/align=%d/path=%s", size, align, name), func(b *testing.B) {
+					b.SetBytes(int64(size))
+					for i := 0; i < b.N; i++ {
+						fn(key, 1, buf)
+					}
+				})
+			}
+		}
 	}
 }
 

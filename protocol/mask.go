@@ -24,26 +24,32 @@ import "encoding/binary"
 // Every byte a client sends and a server receives goes through here, so
 // Mask is written for speed as well as for reading. Short payloads, the
 // common case for chat messages, pings and closes, take the portable Go
-// code below (maskGo). Long ones take a vectorised path where the machine
-// has one: mask_amd64.go and mask_arm64.go, next in this chapter, explain
-// it in words. Both give exactly the bytes of the one-line definition
-// above; the tests compare them with it for every length up to 300, every
-// start position and every alignment in memory.
+// code below. Long ones take a vectorised path where the machine has one:
+// mask_amd64.go and mask_arm64.go, next in this chapter, explain it in
+// words. Both give exactly the bytes of the one-line definition above; the
+// tests compare them with it for every length up to 300, every start
+// position and every alignment in memory.
 func Mask(key [4]byte, pos int, b []byte) int {
-	if len(b) >= maskVectorMin {
-		return maskVector(key, pos, b)
-	}
-	return maskGo(key, pos, b)
+	// Small enough for the compiler to copy into each caller, which saves
+	// a call on the short payloads where a call is a fair part of the cost.
+	return mask(key, pos, b, maskVectorMin)
 }
 
-// maskGo is the portable masking code: plain Go that runs on every machine.
-// It is the only path when the program is built with the purego tag (go
-// build -tags purego), on machines other than amd64 and arm64, and for
-// payloads shorter than maskVectorMin everywhere.
+// maskPortable is a vectorMin that no payload reaches: mask with it runs
+// the portable code at every length, as the tests and benchmarks need.
+const maskPortable = int(^uint(0) >> 1)
+
+// mask is Mask with the length from which the vectorised path takes over
+// as a parameter. Below it runs the portable code: plain Go for every
+// machine, and the only path when the program is built with the purego
+// tag (go build -tags purego) or for a machine other than amd64 and arm64.
 //
 // Instead of one byte at a time, it XORs eight bytes at once with the key
 // repeated twice in a 64-bit word: the same result, many fewer steps.
-func maskGo(key [4]byte, pos int, b []byte) int {
+func mask(key [4]byte, pos int, b []byte, vectorMin int) int {
+	if len(b) >= vectorMin {
+		return maskVector(key, pos, b)
+	}
 	pos &= 3
 	next := (pos + len(b)) & 3
 	// Shorter than a word: the byte loop is all there is to do.
@@ -71,13 +77,34 @@ func maskGo(key [4]byte, pos int, b []byte) int {
 		binary.LittleEndian.PutUint64(w[56:], binary.LittleEndian.Uint64(w[56:])^k)
 		b = b[64:]
 	}
-	for len(b) >= 8 {
+	// Under 64 bytes left: 32, 16 and 8 bytes as they fit, straight-line
+	// code with no loop to go round.
+	if len(b) >= 32 {
+		w := b[:32:32]
+		binary.LittleEndian.PutUint64(w[0:], binary.LittleEndian.Uint64(w[0:])^k)
+		binary.LittleEndian.PutUint64(w[8:], binary.LittleEndian.Uint64(w[8:])^k)
+		binary.LittleEndian.PutUint64(w[16:], binary.LittleEndian.Uint64(w[16:])^k)
+		binary.LittleEndian.PutUint64(w[24:], binary.LittleEndian.Uint64(w[24:])^k)
+		b = b[32:]
+	}
+	if len(b) >= 16 {
+		w := b[:16:16]
+		binary.LittleEndian.PutUint64(w[0:], binary.LittleEndian.Uint64(w[0:])^k)
+		binary.LittleEndian.PutUint64(w[8:], binary.LittleEndian.Uint64(w[8:])^k)
+		b = b[16:]
+	}
+	if len(b) >= 8 {
 		binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
 		b = b[8:]
 	}
-	// A word is a multiple of 4 bytes, so the key still starts at pos here.
-	// The last 0-7 bytes take the word's bytes in order: its lowest byte is
-	// the key byte for b[0], and shifting by 8 brings up the next.
+	// A word is a multiple of 4 bytes, so the key still starts at pos here,
+	// and again after 4 more. The last 0-3 bytes take the word's bytes in
+	// order: its lowest byte is the key byte for b[0], and shifting by 8
+	// brings up the next.
+	if len(b) >= 4 {
+		binary.LittleEndian.PutUint32(b, binary.LittleEndian.Uint32(b)^uint32(k))
+		b = b[4:]
+	}
 	for i := range b {
 		b[i] ^= byte(k)
 		k >>= 8

@@ -5,8 +5,8 @@ package protocol
 // The vectorised path on amd64, in words; the instructions are in
 // mask_amd64.s.
 //
-// Why 32 bytes at a time. maskGo XORs a 64-bit word, 8 bytes, per
-// instruction. x86 processors also have vector registers: 16 bytes wide
+// Why 32 bytes at a time. The portable code in mask.go XORs a 64-bit
+// word, 8 bytes, per instruction. x86 processors also have vector registers: 16 bytes wide
 // with SSE2 (XMM registers) and 32 bytes wide with AVX2 (YMM registers).
 // One VPXOR of a YMM register does the work of four 64-bit XORs, and a
 // modern core issues loads, XORs and stores of that width every cycle, so
@@ -19,12 +19,22 @@ package protocol
 // for the first byte of the payload: for a piece that starts at key
 // position 1, the register holds k1 k2 k3 k0 k1 k2 k3 k0 .... Since 16 and
 // 32 are multiples of 4, every block starts at the same key position as
-// the one before, and the register never needs turning again. What is left
-// after the last whole block (under 32 or 16 bytes) is done 8, then 4
-// bytes at a time with the same word, then byte by byte, shifting the word
-// right by 8 bits per byte so that its lowest byte is always the next key
-// byte. The payload's address plays no part: the loads and stores accept
-// any alignment, and the benchmarks show no cost for an unaligned buffer.
+// the one before, and the register never needs turning again.
+//
+// How an unaligned start is handled. Memory moves between the processor
+// and its caches in 64-byte lines, and a 32-byte load or store that
+// straddles two lines costs more than one that does not. So the AVX2 code
+// first masks the few bytes (0-31) before the next 32-byte boundary in
+// memory, and its loop then works on whole aligned blocks. Those first
+// bytes shift where the key starts for the rest: after 1 byte, the block
+// that follows begins at the next key byte. Turning the word again (a
+// rotation by 8 bits per byte, as keyWord does) fixes that, once, before
+// the loop. On the machine where this was measured, a 64 KiB payload one
+// byte off a boundary took 1.4 times as long without this step. (The
+// SSE2 loop, for older machines, skips it.) What is left after the last
+// whole block (under 32 or 16 bytes) is done 8, then 4 bytes at a time
+// with the same word, then byte by byte, shifting the word right by 8 bits
+// per byte so that its lowest byte is always the next key byte.
 //
 // Why the choice is made at run time. Every amd64 processor has SSE2, but
 // AVX2 came later (2013 for Intel, 2015 for AMD) and an operating system
@@ -35,10 +45,11 @@ package protocol
 //
 // Why short payloads stay in Go. Calling assembly costs a few nanoseconds
 // and setting up a vector register a few more; for a 16-byte message that
-// is more than the whole job takes in maskGo. Below maskVectorMin bytes
-// (found by benchmarking lengths from 16 to 256 on both paths) Mask keeps
-// to maskGo.
-const maskVectorMin = 128
+// is more than the whole job takes in Go. Below maskVectorMin bytes
+// (found by benchmarking lengths from 16 to 320 on both paths, with
+// BenchmarkMaskPaths) Mask keeps
+// to the portable code.
+const maskVectorMin = 256
 
 // maskUseAVX2 is decided once, when the package is initialised.
 var maskUseAVX2 = hasAVX2()

@@ -39,10 +39,50 @@ TEXT ·maskAVX2(SB), NOSPLIT, $0-32
 	MOVQ b_base+0(FP), DI
 	MOVQ b_len+8(FP), CX
 	MOVQ key+24(FP), AX
-	CMPQ CX, $16
-	JB   tail
+	CMPQ CX, $64
+	JB   short
+
+	// Long payload: first mask the head, the 0-31 bytes before the next
+	// 32-byte boundary in memory, so that the loop's loads and stores never
+	// straddle two cache lines. The head is done in pieces of 1, 2, 4, 8
+	// and 16 bytes (the bits of its length, smallest first, so that each
+	// piece lands on its own natural boundary). After a 1- or 2-byte piece
+	// the key must start one or two bytes further on: rotating the word
+	// right by 8 or 16 bits does that, since it holds the key twice.
+	MOVQ DI, DX
+	NEGQ DX
+	ANDQ $31, DX
+	SUBQ DX, CX
+	TESTQ $1, DX
+	JZ   head2
+	XORB AL, (DI)
+	RORQ $8, AX
+	INCQ DI
+head2:
+	TESTQ $2, DX
+	JZ   head4
+	XORW AX, (DI)
+	RORQ $16, AX
+	ADDQ $2, DI
+head4:
+	TESTQ $4, DX
+	JZ   head8
+	XORL AX, (DI)
+	ADDQ $4, DI
+head8:
+	TESTQ $8, DX
+	JZ   head16
+	XORQ AX, (DI)
+	ADDQ $8, DI
+head16:
 	MOVQ AX, X0
 	VPBROADCASTQ X0, Y0
+	TESTQ $16, DX
+	JZ   aligned
+	VPXOR   (DI), X0, X1
+	VMOVDQU X1, (DI)
+	ADDQ    $16, DI
+aligned:
 	CMPQ CX, $128
 	JB   loop32
 
@@ -53,10 +93,10 @@ loop128:
 	VPXOR   32(DI), Y0, Y2
 	VPXOR   64(DI), Y0, Y3
 	VPXOR   96(DI), Y0, Y4
-	VMOVDQU Y1, (DI)
-	VMOVDQU Y2, 32(DI)
-	VMOVDQU Y3, 64(DI)
-	VMOVDQU Y4, 96(DI)
+	VMOVDQA Y1, (DI)
+	VMOVDQA Y2, 32(DI)
+	VMOVDQA Y3, 64(DI)
+	VMOVDQA Y4, 96(DI)
 	ADDQ    $128, DI
 	SUBQ    $128, CX
 	CMPQ    CX, $128
@@ -83,6 +123,15 @@ vdone:
 	// Clear the upper halves of the YMM registers: SSE code that runs
 	// later (in the runtime or elsewhere) would otherwise pay a penalty.
 	VZEROUPPER
+
+short:
+	// Under 64 bytes (Mask sends such payloads to the portable code; the tests call
+	// this directly): 32 and 16 bytes as they fit, then the tail.
+	CMPQ CX, $16
+	JB   tail
+	MOVQ AX, X0
+	VPBROADCASTQ X0, Y0
+	JMP  loop32
 
 tail:
 	MASK_TAIL

@@ -11,7 +11,7 @@ package protocol
 // run time.
 //
 // Short payloads stay in Go, as on amd64, below maskVectorMin bytes.
-const maskVectorMin = 128
+const maskVectorMin = 256
 
 func maskVector(key [4]byte, pos int, b []byte) int {
 	maskNEON(b, keyWord(key, pos))

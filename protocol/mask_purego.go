@@ -3,11 +3,11 @@
 package protocol
 
 // Built with the purego tag, or for a machine with no vectorised path,
-// every payload takes the portable code, maskGo: no length reaches
-// maskVectorMin, so maskVector is never called.
-const maskVectorMin = int(^uint(0) >> 1)
+// every payload takes the portable code: no length reaches maskVectorMin,
+// so maskVector is never called.
+const maskVectorMin = maskPortable
 
-func maskVector(key [4]byte, pos int, b []byte) int { return maskGo(key, pos, b) }
+func maskVector(key [4]byte, pos int, b []byte) int { return mask(key, pos, b, maskPortable) }
 
-// maskVectorPaths is empty: maskGo is the only path to test.
+// maskVectorPaths is empty: the portable code is the only path to test.
 var maskVectorPaths = map[string]func(key [4]byte, pos int, b []byte) int{}

@@ -19,12 +19,14 @@ func maskByteByByte(key [4]byte, pos int, b []byte) {
 }
 
 // maskPathsUnderTest is every way of masking this build has: Mask as
-// callers see it, the portable maskGo, and each vectorised path the
+// callers see it, the portable code alone, and each vectorised path the
 // machine can run (none with the purego tag).
 func maskPathsUnderTest() map[string]func(key [4]byte, pos int, b []byte) int {
 	paths := map[string]func(key [4]byte, pos int, b []byte) int{
-		"Mask":   Mask,
-		"maskGo": maskGo,
+		"Mask": Mask,
+		"portable": func(key [4]byte, pos int, b []byte) int {
+			return mask(key, pos, b, maskPortable)
+		},
 	}
 	for name, fn := range maskVectorPaths {
 		paths[name] = fn
@@ -47,7 +49,7 @@ func TestMaskRFCExample(t *testing.T) {
 // the assembly where the build has it, instead of silently testing only
 // the portable code.
 func TestMaskVectorPathsPresent(t *testing.T) {
-	if maskVectorMin == int(^uint(0)>>1) {
+	if maskVectorMin == maskPortable {
 		if len(maskVectorPaths) != 0 {
 			t.Errorf("no vectorised path is used, yet %d are listed", len(maskVectorPaths))
 		}
