@@ -13,7 +13,8 @@
 //  2. client.go, server.go and handshake_http.go: the HTTP Upgrade request,
 //     the 101 response, and every way a handshake can be refused.
 //  3. opcode.go and frame.go: the frame header, bit by bit (§5.2).
-//  4. mask.go: client-to-server masking (§5.3).
+//  4. mask.go: client-to-server masking (§5.3); mask_amd64.go and
+//     mask_arm64.go explain how the same is done 16 or 32 bytes at a time.
 //  5. check.go: the rules a decoded header must obey, kept apart from decoding.
 //  6. utf8.go: incremental UTF-8 validation of text messages (§5.6, §8.1).
 //  7. read.go and write.go: messages, fragmentation and control frames

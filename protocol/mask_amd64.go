@@ -13,13 +13,14 @@ package protocol
 // masking runs about as fast as the memory can feed it: each turn of the
 // AVX2 loop masks 128 bytes (four registers), the SSE2 loop 64 bytes.
 //
-// How the key is laid out. The key is 4 bytes; a register is 16 or 32. We
-// fill the register with copies of keyWord, the key repeated twice in a
-// word and already turned (rotated) so that its first byte is the key byte
-// for the first byte of the payload: for a piece that starts at key
-// position 1, the register holds k1 k2 k3 k0 k1 k2 k3 k0 .... Since 16 and
-// 32 are multiples of 4, every block starts at the same key position as
-// the one before, and the register never needs turning again.
+// How the key is laid out. The key is 4 bytes; a register is 16 or 32
+// bytes. We fill the register with copies of keyWord, the key repeated
+// twice in a word and already turned (rotated) so that its first byte is
+// the key byte for the first byte of the payload: for a piece that starts
+// at key position 1, the register holds k1 k2 k3 k0 k1 k2 k3 k0 and so
+// on. Since 16 and 32 are multiples of 4, every block starts at the same
+// key position as the one before, and the register never needs turning
+// again.
 //
 // How an unaligned start is handled. Memory moves between the processor
 // and its caches in 64-byte lines, and a 32-byte load or store that

@@ -26,7 +26,7 @@ var ReadingOrder = []ChapterSpec{
 	{"Overview", "What the package is and how to read it.", []string{"doc.go"}},
 	{"The opening handshake", "An HTTP request and a 101 response turn a TCP connection into a WebSocket (§4).", []string{"handshake.go", "client.go", "server.go", "handshake_http.go"}},
 	{"The frame header", "Every frame starts with 2 to 14 bytes that say what it is and how long (§5.2).", []string{"opcode.go", "frame.go"}},
-	{"Masking", "Clients XOR their payloads with a fresh random key (§5.3).", []string{"mask.go"}},
+	{"Masking", "Clients XOR their payloads with a fresh random key (§5.3): the portable code, then the same done 16 to 32 bytes at a time.", []string{"mask.go", "mask_amd64.go", "mask_arm64.go", "mask_purego.go"}},
 	{"The rules of a header", "Decoding is not judging: the checks a received header must pass.", []string{"check.go"}},
 	{"Text is UTF-8", "Text messages are validated as they arrive (§5.6, §8.1).", []string{"utf8.go"}},
 	{"Messages, fragmentation and control frames", "Reading and writing messages frame by frame, with pings and pongs in between (§5.4, §5.5).", []string{"read.go", "write.go"}},

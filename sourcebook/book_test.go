@@ -239,3 +239,32 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestMaskingChapter checks that the masking chapter shows the portable
+// code first and every file of the vectorised paths (mask_*.go, whatever
+// machine they are for) right after it, where their explanation belongs.
+func TestMaskingChapter(t *testing.T) {
+	b := protocolBook(t)
+	ch := b.ChapterOf("mask.go")
+	if ch == nil || ch.Files[0].Name != "mask.go" {
+		t.Fatalf("mask.go does not open a chapter")
+	}
+	names, _ := fs.Glob(protocol.Source, "mask_*.go")
+	var vectorised []string
+	for _, name := range names {
+		if !strings.HasSuffix(name, "_test.go") {
+			vectorised = append(vectorised, name)
+		}
+	}
+	if len(vectorised) == 0 {
+		t.Fatal("no mask_*.go files in protocol/")
+	}
+	for _, name := range vectorised {
+		if got := b.ChapterOf(name); got != ch {
+			t.Errorf("%s is not in the %q chapter with mask.go", name, ch.Title)
+		}
+	}
+	if len(ch.Files) != 1+len(vectorised) {
+		t.Errorf("the %q chapter holds %d files, want mask.go and %v", ch.Title, len(ch.Files), vectorised)
+	}
+}
