@@ -28,7 +28,7 @@ import "encoding/binary"
 // mask_amd64.go and mask_arm64.go, next in this chapter, explain it in
 // words. Both give exactly the bytes of the one-line definition above; the
 // tests compare them with it for every length up to 300, every start
-// position and every alignment in memory.
+// position and every offset from a 32-byte boundary in memory.
 func Mask(key [4]byte, pos int, b []byte) int {
 	// Small enough for the compiler to copy into each caller, which saves
 	// a call on the short payloads where a call is a fair part of the cost.
