@@ -83,8 +83,9 @@ var maskVectorPaths = func() map[string]func(key [4]byte, pos int, b []byte) int
 }()
 
 // hasAVX2 reports whether the processor has AVX2 and the operating system
-// saves the YMM registers, the checks Intel's Software Developer's Manual
-// (volume 1, "Detection of Intel AVX2") prescribes.
+// saves the YMM registers: the checks that Intel's Software Developer's
+// Manual (volume 1, in its chapter on programming with AVX) prescribes
+// before AVX2 is used. Bit numbers are from the CPUID pages of volume 2.
 func hasAVX2() bool {
 	const (
 		osxsave  = 1 << 27     // CPUID leaf 1, ECX: the OS uses XSAVE, so XGETBV works

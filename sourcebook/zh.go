@@ -40,7 +40,7 @@ var zhChapters = map[string][2]string{
 	"Overview":              {"概览", "这个包是什么，以及怎么读它。"},
 	"The opening handshake": {"握手", "一个 HTTP 请求和一个 101 响应，把 TCP 连接变成 WebSocket 连接（§4）。"},
 	"The frame header":      {"帧头", "每一帧都以 2 到 14 个字节开头，说明它是什么、有多长（§5.2）。"},
-	"Masking":               {"掩码", "客户端用每帧新生成的随机掩码密钥与载荷做异或（§5.3）。"},
+	"Masking":               {"掩码", "客户端用每帧新生成的随机掩码密钥与载荷做异或（§5.3）：先看可移植的 Go 代码，再看同样的事怎样一次做 16 到 32 个字节。"},
 	"The rules of a header": {"帧头的规则", "解码不等于判定：收到的帧头必须通过的各项检查。"},
 	"Text is UTF-8":         {"文本是 UTF-8", "文本消息边到达边做 UTF-8 校验（§5.6、§8.1）。"},
 	"Messages, fragmentation and control frames": {"消息、分片与控制帧", "一帧一帧地读写消息，中间穿插着 ping 和 pong（§5.4、§5.5）。"},
