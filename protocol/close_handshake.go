@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"context"
 	"time"
 )
 
@@ -41,6 +42,7 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	defer tick.Stop()
 	for {
 		if c.readMu.TryLock() {
+			c.rctx, c.rbound = context.Background(), deadline
 			c.netConn.SetReadDeadline(deadline)
 			for c.readErr == nil {
 				if _, err := c.nextMessage(); err != nil {
@@ -96,11 +98,20 @@ func (c *Conn) PeerClose() *CloseError {
 // the write by CloseTimeout: a peer that stopped reading cannot hold the
 // closing connection forever.
 func (c *Conn) sendClose(payload []byte) error {
-	// The deadline goes first, before waiting for the frame lock: a write
-	// stuck on a peer that does not read holds that lock, and the deadline
-	// is what frees it.
-	c.netConn.SetWriteDeadline(time.Now().Add(c.opts.CloseTimeout))
-	err := c.writeFrame(Header{Fin: true, Opcode: OpClose}, payload)
+	// The close frame must be out by this bound, and so must every chunk
+	// written from now on. The deadline also goes on the socket at once,
+	// before waiting for the frame lock, if it is earlier than the one
+	// armed there: a write stuck on a peer that does not read holds that
+	// lock, and the deadline is what frees it. A write that is making
+	// progress (a slow reader) has until then to finish, and what it
+	// sends arrives ahead of the close frame.
+	bound := time.Now().Add(c.opts.CloseTimeout)
+	if c.closeBound.CompareAndSwap(0, bound.UnixNano()) {
+		if armed := c.wDeadline.Load(); armed == 0 || armed > bound.UnixNano() {
+			c.netConn.SetWriteDeadline(bound)
+		}
+	}
+	err := c.writeFrame(context.Background(), Header{Fin: true, Opcode: OpClose}, payload)
 	if err == errCloseAlreadySent {
 		err = nil
 	}

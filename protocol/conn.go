@@ -42,12 +42,35 @@ type Options struct {
 	// OnPing is called; an unsolicited pong is otherwise ignored (§5.5.3).
 	OnPing func(payload []byte)
 	OnPong func(payload []byte)
+	// ObserveHeadersOnly, with an Observer, leaves Payload and Unmasked of
+	// every [FrameEvent] nil: the observer gets headers, and the
+	// connection copies no payload for it. A log that prints headers
+	// should set it; without it, every byte sent and received is copied
+	// twice for the observer (as sent and unmasked).
+	ObserveHeadersOnly bool
+	// WriteTimeout bounds every write to the socket, the ones the reader
+	// does too (pongs, the echo of a close frame): each chunk of at most
+	// 64 KiB must be taken by the peer's TCP stack within WriteTimeout, or
+	// the write fails and the connection can send no more (a frame may be
+	// half written). It is a bound on a peer that stopped reading, not on
+	// throughput. Zero means DefaultWriteTimeout; negative means none.
+	WriteTimeout time.Duration
+	// IdleTimeout, when positive, bounds how long a read waits for the
+	// next frame to arrive whole: the clock starts when the reader starts
+	// waiting for a frame header and is not reset by payload bytes, so a
+	// peer that sends nothing, or dribbles a frame a byte at a time, is
+	// dropped. Any frame resets it, pongs included: a [Conn.Heartbeat]
+	// keeps a quiet but live peer from going idle. When it strikes, the
+	// connection is failed with 1001 and the read returns an error that
+	// wraps [ErrIdleTimeout]. Zero or negative means none.
+	IdleTimeout time.Duration
 }
 
 // Defaults for [Options].
 const (
 	DefaultMessageLimit = 32 << 20
 	DefaultCloseTimeout = 5 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
 	// streamFragmentSize is the frame size of messages written through
 	// NextWriter when Options.FragmentSize is zero.
 	streamFragmentSize = 64 << 10
@@ -68,6 +91,9 @@ func (o *Options) withDefaults() Options {
 	if out.CloseTimeout <= 0 {
 		out.CloseTimeout = DefaultCloseTimeout
 	}
+	if out.WriteTimeout == 0 {
+		out.WriteTimeout = DefaultWriteTimeout
+	}
 	return out
 }
 
@@ -80,6 +106,9 @@ var (
 	// ErrClosed is returned by operations on a connection whose TCP
 	// connection is gone.
 	ErrClosed = errors.New("websocket: connection closed")
+	// ErrIdleTimeout is wrapped by the error of a read that waited longer
+	// than Options.IdleTimeout for a frame. The connection is failed.
+	ErrIdleTimeout = errors.New("websocket: no frame arrived within the idle timeout")
 )
 
 // Conn is one WebSocket connection after its opening handshake.
@@ -99,6 +128,9 @@ type Conn struct {
 	opts        Options
 	subprotocol string
 	observe     Observer // opts.Observer; nil costs nothing
+	// observePayloads says whether the observer gets payload copies
+	// (an observer is set and did not ask for headers only).
+	observePayloads bool
 	// extensionRSV holds the reserved bits that negotiated extensions give
 	// a meaning (0x40 for RSV1, as permessage-deflate would, RFC 7692).
 	// No extension is negotiated yet, so it is 0 and every RSV bit fails
@@ -114,6 +146,13 @@ type Conn struct {
 	// and every later read returns the same error.
 	readErr error
 	ctrlBuf [maxControlPayload]byte
+	// The read in progress (see beginRead): its context, the deadline it
+	// must end by other than the idle one (the earlier of the context's
+	// and the caller's, or Close's), and when the current wait for a
+	// frame becomes idle (zero: no IdleTimeout).
+	rctx   context.Context
+	rbound time.Time
+	idleAt time.Time
 
 	// Writing. msgLock is held by a message writer from its first frame to
 	// its last (a channel so that waiting for it honours a context);
@@ -130,6 +169,17 @@ type Conn struct {
 	keyBuf       [4]byte
 	writer       messageWriter
 	pongSend     [maxControlPayload]byte // the pong being written; guarded by frameMu
+	// wctx is the context of the frame being written, nil between
+	// frames; guarded by frameMu. sock, under bw, arms the write deadline
+	// from it before each chunk goes to the socket (see armWrite).
+	wctx context.Context
+	sock deadlineWriter
+	// closeBound is when our close frame must be out (unix nanoseconds,
+	// 0 until a close is sent): every later chunk is bounded by it.
+	closeBound atomic.Int64
+	// wDeadline is the write deadline last armed (unix nanoseconds, 0 for
+	// none), so that sendClose can tell whether to cut a stuck write.
+	wDeadline atomic.Int64
 
 	// A pong waiting for the frame lock (see queuePong).
 	pongMu      sync.Mutex
@@ -150,6 +200,12 @@ type Conn struct {
 	tcpClosed    chan struct{} // closed when our TCP connection is closed
 	tcpCloseOnce sync.Once
 	closedFirst  bool
+	closeCause   error // why we closed TCP, when it was a failure on our side
+
+	// Pongs received, for Heartbeat: when the last one came, and a
+	// signal (never blocking the reader) that one did.
+	lastPong atomic.Int64
+	pongSeen chan struct{}
 }
 
 // NewConn wraps a connection whose opening handshake is already done, as
@@ -162,14 +218,17 @@ func NewConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 		opts:       opts.withDefaults(),
 		br:         br,
 		msgLock:    make(chan struct{}, 1),
-		bw:         bufio.NewWriterSize(netConn, bufferSize),
 		peerClosed: make(chan struct{}),
 		tcpClosed:  make(chan struct{}),
+		pongSeen:   make(chan struct{}, 1),
 	}
+	c.sock.c = c
+	c.bw = bufio.NewWriterSize(&c.sock, bufferSize)
 	if c.br == nil {
 		c.br = bufio.NewReaderSize(netConn, bufferSize)
 	}
 	c.observe = c.opts.Observer
+	c.observePayloads = c.observe != nil && !c.opts.ObserveHeadersOnly
 	c.reader.c = c
 	c.stream.c = c
 	c.writer.c = c
@@ -188,7 +247,8 @@ func (c *Conn) RemoteAddr() net.Addr { return c.netConn.RemoteAddr() }
 
 // SetReadDeadline and SetWriteDeadline set deadlines on the underlying
 // connection, as net.Conn does. A call with a context keeps them: its own
-// deadline applies only while it runs, and only if it is earlier.
+// deadline applies only while it runs, and only if it is earlier. The
+// timeouts of [Options] apply on top of them (see deadline.go).
 func (c *Conn) SetReadDeadline(t time.Time) error {
 	c.deadlineMu.Lock()
 	c.readDeadline = t
@@ -200,24 +260,8 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	c.deadlineMu.Lock()
 	c.writeDeadline = t
 	c.deadlineMu.Unlock()
+	c.wDeadline.Store(1) // not what armWrite last set: it must set its own again
 	return c.netConn.SetWriteDeadline(t)
-}
-
-// bind is bindContext for the connection's reads or writes, restoring the
-// caller's own deadline afterwards. It looks the deadline up only for a
-// context that can end, so a read or write with context.Background()
-// takes no lock for it.
-func (c *Conn) bind(ctx context.Context, kind deadlineKind) (stop func()) {
-	if ctx.Done() == nil {
-		return noop
-	}
-	c.deadlineMu.Lock()
-	restore := c.readDeadline
-	if kind == writeDeadline {
-		restore = c.writeDeadline
-	}
-	c.deadlineMu.Unlock()
-	return bindContext(ctx, c.netConn, kind, restore)
 }
 
 // abort fails the connection for a fault on our own side: it sends a close
@@ -298,6 +342,9 @@ func (c *Conn) closeTCP(first bool, cause error) {
 	c.tcpCloseOnce.Do(func() {
 		c.closeMu.Lock()
 		c.closedFirst = first
+		if cause != nil && cause != ErrClosed {
+			c.closeCause = cause
+		}
 		code, reason := CloseAbnormalClosure, ""
 		if c.peerClose != nil {
 			code, reason = c.peerClose.Code, c.peerClose.Reason

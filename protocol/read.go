@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -13,7 +14,7 @@ import (
 //
 // A message arrives as one or more frames (§5.4). Reading one goes like this:
 //
-//  1. readHeader peeks at the first two bytes, which say how long the
+//  1. peekHeader peeks at the first two bytes, which say how long the
 //     header is, peeks the rest, and decodes it. Nothing is allocated: the
 //     bytes stay in the bufio.Reader until they are discarded.
 //  2. CheckHeader judges the header against what we know: our role, whether
@@ -44,6 +45,12 @@ type messageReader struct {
 	msgSoFar  int64 // bytes of this message read so far
 	utf8      UTF8Validator
 
+	// A message whose ReadMessage timed out: resume says the next read
+	// goes on with it; saved holds its bytes so far, which the next
+	// ReadMessage extends, or NextReader's reader hands out first.
+	resume bool
+	saved  []byte
+
 	// For the observer only: this frame's raw header and payload so far.
 	rawHeader []byte
 	payload   []byte
@@ -51,17 +58,21 @@ type messageReader struct {
 }
 
 // NextReader waits for the next message and returns its type and a reader
-// of its payload. Any unread part of the previous message is discarded.
-// Control frames that arrive meanwhile are handled: pings are answered,
-// and a close frame ends the connection with a [*CloseError].
+// of its payload. Any unread part of the previous message is discarded
+// (but see ReadMessage for one that timed out). Control frames that arrive
+// meanwhile are handled: pings are answered, and a close frame ends the
+// connection with a [*CloseError].
 //
-// ctx bounds the wait for the message's first frame; the returned reader's
-// Read calls are bounded only by the read deadline.
+// ctx bounds the wait for the message's first frame, and the pongs the
+// wait sends; the returned reader's Read calls are bounded only by the
+// read deadline and Options.IdleTimeout. A Read that times out has
+// consumed exactly the bytes it returned, so calling it again goes on
+// where it stopped.
 func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := c.bind(ctx, readDeadline)
-	defer stop()
+	stop := c.beginRead(ctx)
+	defer c.endRead(ctx, stop)
 	typ, err := c.nextMessage()
 	return typ, &c.stream, ctxErr(ctx, err)
 }
@@ -79,24 +90,49 @@ func (s *streamReader) Read(p []byte) (int, error) {
 
 // ReadMessage reads a whole message. It is NextReader followed by reading
 // the payload to its end, all bounded by ctx.
+//
+// When ctx ends (or the read deadline passes) in the middle of a message,
+// ReadMessage returns the context's error and keeps what it read: the
+// next ReadMessage (or NextReader) goes on with the same message, from
+// the byte where this one stopped, and returns it whole. Nothing is lost
+// and no message is skipped. Any other error is final: the connection is
+// failed or closed, and every later read returns the same error.
+//
+// Memory grows with the bytes that arrive, never with the length a header
+// announces: the buffer starts small and at most doubles, so a peer that
+// sends a header claiming MessageLimit bytes and nothing else costs a few
+// KiB, and the buffer never outgrows the message or MessageLimit.
 func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
-	stop := c.bind(ctx, readDeadline)
-	defer stop()
-	typ, err := c.nextMessage()
-	if err != nil {
-		return 0, nil, ctxErr(ctx, err)
-	}
-	// A single-frame message announces its size, so one allocation is
-	// enough; but only up to 1 MiB ahead of the data, so that a header
-	// claiming a big payload cannot make us allocate for bytes that never
-	// come. Past that, the buffer grows as the bytes arrive.
+	stop := c.beginRead(ctx)
+	defer c.endRead(ctx, stop)
 	r := &c.reader
-	buf := make([]byte, 0, min(r.frameLeft, 1<<20)+512)
+	typ, buf := r.msgType, r.saved
+	if r.resume {
+		r.resume, r.saved = false, nil
+	} else {
+		var err error
+		if typ, err = c.nextMessage(); err != nil {
+			return 0, nil, ctxErr(ctx, err)
+		}
+		buf = nil
+	}
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			if r.frameLeft == 0 && !r.inMessage && len(r.saved) == 0 && c.readErr == nil {
+				// The message is complete; growing would only waste.
+				if buf == nil {
+					buf = []byte{}
+				}
+				return typ, buf, nil
+			}
+			if lim := c.opts.MessageLimit; lim <= 0 || int64(len(buf)) < lim {
+				buf = r.grow(buf)
+			}
+			// else: at the limit, so the frame is used up (CheckHeader
+			// saw to it); the Read below, with no room, reads the next
+			// header, which is either an empty last frame or refused.
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -104,15 +140,53 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 			return typ, buf, nil
 		}
 		if err != nil {
+			if c.readErr == nil && isTimeout(err) {
+				// The stream stopped at a known byte: keep the message so
+				// far for the next call.
+				r.saved, r.resume = buf, true
+			}
 			return 0, nil, ctxErr(ctx, err)
 		}
 	}
 }
 
+// minMessageBuffer is the first allocation of ReadMessage for a message
+// whose header announces more: enough for most messages at once, and all
+// that a header alone can make us allocate.
+const minMessageBuffer = 4 << 10
+
+// grow returns buf with room for more of the message. The capacity
+// doubles (so the copying costs at most one more pass over the message),
+// but never beyond what the message can still be: the end of the current
+// frame when it is the last one, and the message limit. Doubling from
+// what has arrived means memory follows the bytes received; a header's
+// claim only caps it.
+func (r *messageReader) grow(buf []byte) []byte {
+	n := max(2*cap(buf), minMessageBuffer)
+	if !r.inMessage && r.frameLeft > 0 {
+		// The last frame of the message: its end is known.
+		n = min(n, len(buf)+int(r.frameLeft))
+	}
+	if lim := r.c.opts.MessageLimit; lim > 0 {
+		n = int(min(int64(n), lim))
+	}
+	n = max(n, len(buf)+1)
+	nb := make([]byte, len(buf), n)
+	copy(nb, buf)
+	return nb
+}
+
 // nextMessage skips what is left of the current message and reads up to
-// the first data frame of the next one.
+// the first data frame of the next one. A message that ReadMessage left
+// unfinished when its context ended is not skipped: it is returned again,
+// its bytes so far first (r.saved).
 func (c *Conn) nextMessage() (MessageType, error) {
 	r := &c.reader
+	if r.resume {
+		r.resume = false
+		return r.msgType, nil
+	}
+	r.saved = nil
 	for r.inMessage || r.frameLeft > 0 {
 		if _, err := io.Copy(io.Discard, r); err != nil {
 			return 0, err
@@ -129,6 +203,13 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	c := r.c
 	if c.readErr != nil {
 		return 0, c.readErr
+	}
+	if len(r.saved) > 0 {
+		// The part of the message that a ReadMessage read before its
+		// context ended, handed on to NextReader's reader.
+		n := copy(p, r.saved)
+		r.saved = r.saved[n:]
+		return n, nil
 	}
 	for r.frameLeft == 0 {
 		if !r.inMessage {
@@ -155,8 +236,9 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	if isTimeout(err) {
 		// A deadline or a cancelled context: the bytes that did arrive
 		// were consumed and counted, so the stream position is known and
-		// the next read can go on where this one stopped.
-		return n, err
+		// the next read can go on where this one stopped. (Unless the
+		// idle clock struck: then the connection is failed.)
+		return n, c.readTimedOut(err)
 	}
 	if err != nil {
 		if err == io.EOF {
@@ -170,14 +252,14 @@ func (r *messageReader) Read(p []byte) (int, error) {
 // consume unmasks and checks freshly read payload bytes in place.
 func (r *messageReader) consume(p []byte) *Violation {
 	c := r.c
-	if c.observe != nil {
+	if c.observePayloads {
 		r.payload = append(r.payload, p...)
 	}
 	if r.frame.Masked {
 		// anatomy: field=payload (unmasked as it arrives)
 		r.maskPos = Mask(r.frame.MaskKey, r.maskPos, p)
 	}
-	if c.observe != nil {
+	if c.observePayloads {
 		r.unmasked = append(r.unmasked, p...)
 	}
 	r.frameLeft -= int64(len(p))
@@ -213,28 +295,17 @@ func (r *messageReader) frameDone(v *Violation) *Violation {
 	return v
 }
 
-// readHeader reads and decodes the next frame header (step 1).
-func (c *Conn) readHeader() (Header, []byte, error) {
-	h, raw, err := peekHeader(c.br)
-	if err != nil {
-		return Header{}, nil, err
-	}
-	var rawCopy []byte
-	if c.observe != nil {
-		rawCopy = append([]byte(nil), raw...)
-	}
-	c.br.Discard(len(raw))
-	return h, rawCopy, nil
-}
-
 // nextDataFrame reads frames until a data frame starts, handling control
-// frames on the way (steps 1 to 3).
+// frames on the way (steps 1 to 3). A timeout leaves the stream where it
+// was: headers and control frames are only peeked at until they have
+// arrived whole, so nothing of them is consumed before that.
 func (c *Conn) nextDataFrame() error {
 	r := &c.reader
 	for {
-		h, raw, err := c.readHeader()
+		c.armIdle()
+		h, raw, err := peekHeader(c.br)
 		if isTimeout(err) {
-			return err // the header was only peeked at: nothing is lost
+			return c.readTimedOut(err) // the header was only peeked at: nothing is lost
 		}
 		if err != nil {
 			return c.readFailed(err)
@@ -246,16 +317,33 @@ func (c *Conn) nextDataFrame() error {
 			MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar}
 		if v := CheckHeader(h, st); v != nil {
 			if c.observe != nil {
-				c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: raw, Violation: v})
+				c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: bytes.Clone(raw), Violation: v})
 			}
 			return c.fail(v)
 		}
 		if h.Opcode.IsControl() {
-			if err := c.handleControl(h, raw); err != nil {
+			// A control frame is at most 2+8+4+125 bytes, well within the
+			// read buffer: wait until it is all there, then take it.
+			frame, err := c.br.Peek(len(raw) + int(h.Length))
+			if isTimeout(err) {
+				return c.readTimedOut(err)
+			}
+			if err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return c.readFailed(err)
+			}
+			if err := c.handleControl(h, frame[:len(raw)], frame[len(raw):]); err != nil {
 				return err
 			}
 			continue
 		}
+		var rawCopy []byte
+		if c.observe != nil {
+			rawCopy = bytes.Clone(raw)
+		}
+		c.br.Discard(len(raw))
 		// §5.4: a message is one frame with FIN set, or a first frame with
 		// FIN clear, continuation frames, and a last one with FIN set. The
 		// first frame's opcode is the message's type (§5.6).
@@ -263,7 +351,7 @@ func (c *Conn) nextDataFrame() error {
 			r.msgType = h.Opcode
 			r.utf8.Reset()
 		}
-		r.frame, r.frameLeft, r.maskPos, r.rawHeader = h, int64(h.Length), 0, raw
+		r.frame, r.frameLeft, r.maskPos, r.rawHeader = h, int64(h.Length), 0, rawCopy
 		r.inMessage = !h.Fin
 		if h.Length == 0 {
 			// An empty frame is complete as soon as its header is read.
@@ -275,19 +363,19 @@ func (c *Conn) nextDataFrame() error {
 	}
 }
 
-// handleControl reads a control frame's payload and acts on it (step 3).
-func (c *Conn) handleControl(h Header, raw []byte) error {
-	payload := c.ctrlBuf[:h.Length] // CheckHeader made sure Length <= 125
-	if _, err := io.ReadFull(c.br, payload); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return c.readFailed(err)
-	}
-	var masked []byte
+// handleControl acts on a control frame (step 3). raw and wire are its
+// header and payload as they sit in the read buffer; they are consumed
+// here.
+func (c *Conn) handleControl(h Header, raw, wire []byte) error {
+	var rawCopy, masked []byte
 	if c.observe != nil {
-		masked = append([]byte(nil), payload...)
+		rawCopy = bytes.Clone(raw)
+		if c.observePayloads {
+			masked = bytes.Clone(wire)
+		}
 	}
+	payload := c.ctrlBuf[:copy(c.ctrlBuf[:], wire)] // CheckHeader made sure Length <= 125
+	c.br.Discard(len(raw) + len(wire))
 	if h.Masked {
 		Mask(h.MaskKey, 0, payload)
 	}
@@ -298,8 +386,11 @@ func (c *Conn) handleControl(h Header, raw []byte) error {
 		code, reason, v = ParseClosePayload(payload)
 	}
 	if c.observe != nil {
-		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h,
-			RawHeader: raw, Payload: masked, Unmasked: append([]byte(nil), payload...), Violation: v})
+		ev := &FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: rawCopy, Violation: v}
+		if c.observePayloads {
+			ev.Payload, ev.Unmasked = masked, bytes.Clone(payload)
+		}
+		c.observe(ev)
 	}
 	switch h.Opcode {
 	case OpPing:
@@ -307,13 +398,22 @@ func (c *Conn) handleControl(h Header, raw []byte) error {
 		// Pong frame in response, unless it already received a Close
 		// frame." §5.5.3: the pong has "identical "Application data" as
 		// found in the message body of the Ping frame being replied to".
-		c.queuePong(payload)
+		// The pong is bounded by this read's context and by WriteTimeout:
+		// a peer that pings and never reads cannot hold the reader.
+		if err := c.queuePong(c.rctx, payload); err != nil {
+			return err
+		}
 		if c.opts.OnPing != nil {
 			c.opts.OnPing(append([]byte(nil), payload...))
 		}
 	case OpPong:
 		// §5.5.3: "A response to an unsolicited Pong frame is not
 		// expected." It may serve as a heartbeat; we only report it.
+		c.lastPong.Store(time.Now().UnixNano())
+		select {
+		case c.pongSeen <- struct{}{}:
+		default:
+		}
 		if c.opts.OnPong != nil {
 			c.opts.OnPong(append([]byte(nil), payload...))
 		}
@@ -408,8 +508,9 @@ func (c *Conn) readFailed(err error) error {
 		return c.readErr
 	}
 	if isTimeout(err) {
-		// Our own deadline struck inside a control frame, whose bytes are
-		// now half read: we give up on the connection, and say so (1001).
+		// A deadline struck where the stream position cannot be kept
+		// (reading past a close frame): we give up on the connection,
+		// and say so (1001).
 		c.readErr = err
 		c.abort(CloseGoingAway, "read timed out")
 		return err
@@ -422,6 +523,13 @@ func (c *Conn) readFailed(err error) error {
 	}
 	if errors.Is(err, ErrClosed) || isClosedConnError(err) {
 		err = ErrClosed
+		// We closed TCP ourselves, for a reason (a missed heartbeat, a
+		// write that timed out): that reason is the read's error too.
+		c.closeMu.Lock()
+		if c.closeCause != nil {
+			err = c.closeCause
+		}
+		c.closeMu.Unlock()
 	}
 	c.readErr = err
 	c.closeTCP(false, err)

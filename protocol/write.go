@@ -35,15 +35,13 @@ func (c *Conn) WriteFragmented(ctx context.Context, typ MessageType, data []byte
 		return err
 	}
 	defer c.unlockMessage()
-	stop := c.bind(ctx, writeDeadline)
-	defer stop()
 	if size <= 0 || len(data) <= size {
-		return ctxErr(ctx, c.writeFrame(Header{Fin: true, Opcode: typ}, data))
+		return ctxErr(ctx, c.writeFrame(ctx, Header{Fin: true, Opcode: typ}, data))
 	}
 	op := typ
 	for len(data) > 0 {
 		n := min(size, len(data))
-		if err := c.writeFrame(Header{Fin: n == len(data), Opcode: op}, data[:n]); err != nil {
+		if err := c.writeFrame(ctx, Header{Fin: n == len(data), Opcode: op}, data[:n]); err != nil {
 			return ctxErr(ctx, err)
 		}
 		data, op = data[n:], OpContinuation
@@ -114,7 +112,7 @@ func (w *messageWriter) Write(p []byte) (int, error) {
 }
 
 func (w *messageWriter) flush(fin bool) error {
-	err := w.c.writeFrame(Header{Fin: fin, Opcode: w.op}, w.buf)
+	err := w.c.writeFrame(context.Background(), Header{Fin: fin, Opcode: w.op}, w.buf)
 	w.buf, w.op = w.buf[:0], OpContinuation
 	return err
 }
@@ -147,18 +145,14 @@ var errTextBroken = errors.New("websocket: text message is not valid UTF-8 (§5.
 // Ping sends a ping with an optional payload of at most 125 bytes. The
 // peer answers with a pong carrying the same payload (§5.5.2).
 func (c *Conn) Ping(ctx context.Context, payload []byte) error {
-	stop := c.bind(ctx, writeDeadline)
-	defer stop()
-	return ctxErr(ctx, c.writeControl(OpPing, payload))
+	return ctxErr(ctx, c.writeControl(ctx, OpPing, payload))
 }
 
 // Pong sends an unsolicited pong: §5.5.3 allows it "as a unidirectional
 // heartbeat". Pings are answered automatically; there is no need to call
 // Pong for them.
 func (c *Conn) Pong(ctx context.Context, payload []byte) error {
-	stop := c.bind(ctx, writeDeadline)
-	defer stop()
-	return ctxErr(ctx, c.writeControl(OpPong, payload))
+	return ctxErr(ctx, c.writeControl(ctx, OpPong, payload))
 }
 
 // WriteFrame sends one frame exactly as h describes, for lessons and tools
@@ -172,15 +166,13 @@ func (c *Conn) Pong(ctx context.Context, payload []byte) error {
 // fragments of different messages must not interleave). Its frames must
 // come from one goroutine; control frames may go in between.
 func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
-	stop := c.bind(ctx, writeDeadline)
-	defer stop()
 	if h.Opcode == OpClose {
 		if _, _, v := ParseClosePayload(payload); v != nil {
 			return v
 		}
 	}
 	if !h.Opcode.IsData() {
-		return ctxErr(ctx, c.writeFrame(h, payload))
+		return ctxErr(ctx, c.writeFrame(ctx, h, payload))
 	}
 	fs := &c.frameStream
 	if !fs.open {
@@ -201,7 +193,7 @@ func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
 		}
 		return errors.New("websocket: text frame is not valid UTF-8 (§5.6)")
 	}
-	err := c.writeFrame(h, payload)
+	err := c.writeFrame(ctx, h, payload)
 	if h.Fin || (err != nil && h.Opcode != OpContinuation && !c.outInMessageNow()) {
 		fs.open = false
 		c.unlockMessage()
@@ -275,27 +267,30 @@ func (c *Conn) unlockMessage() { <-c.msgLock }
 // streamed by another goroutine (§5.4: "Control frames ... MAY be injected
 // in the middle of a fragmented message"). §5.5 limits their payload to 125
 // bytes, so the limit is checked before anything is written.
-func (c *Conn) writeControl(op Opcode, payload []byte) error {
+func (c *Conn) writeControl(ctx context.Context, op Opcode, payload []byte) error {
 	if len(payload) > maxControlPayload {
 		return violationf("5.5", CloseProtocolError, "%s payload is %d bytes, at most %d allowed", op, len(payload), maxControlPayload)
 	}
-	return c.writeFrame(Header{Fin: true, Opcode: op}, payload)
+	return c.writeFrame(ctx, Header{Fin: true, Opcode: op}, payload)
 }
 
 // writeFrame encodes and sends one frame under the frame lock. Every frame
 // is checked with the rules the peer will apply, so our own mistakes are
-// caught here rather than by the peer.
-func (c *Conn) writeFrame(h Header, payload []byte) error {
+// caught here rather than by the peer. ctx, the caller's deadline and
+// Options.WriteTimeout bound the write (see deadline.go).
+func (c *Conn) writeFrame(ctx context.Context, h Header, payload []byte) error {
 	c.frameMu.Lock()
 	defer c.unlockFrame()
-	return c.writeFrameLocked(h, payload)
+	return c.writeFrameLocked(ctx, h, payload)
 }
 
 // writeFrameLocked is writeFrame for a caller that holds frameMu.
-func (c *Conn) writeFrameLocked(h Header, payload []byte) error {
+func (c *Conn) writeFrameLocked(ctx context.Context, h Header, payload []byte) error {
 	if c.writeErr != nil {
 		return c.writeErr
 	}
+	stop := c.beginWrite(ctx)
+	defer c.endWrite(stop)
 	// §5.5.1: "The application MUST NOT send any more data frames after
 	// sending a Close frame." Pings are refused too, since no answer is
 	// awaited any more; but a ping received meanwhile is still answered,
@@ -345,12 +340,15 @@ func (c *Conn) writeFrameLocked(h Header, payload []byte) error {
 		return c.writeFailed(err)
 	}
 	if c.observe != nil {
-		wire := append([]byte(nil), payload...)
-		if h.Masked {
-			Mask(h.MaskKey, 0, wire)
+		ev := &FrameEvent{Time: time.Now(), Role: c.role, Dir: Sent, Header: h, RawHeader: append([]byte(nil), hdr...)}
+		if c.observePayloads {
+			wire := append([]byte(nil), payload...)
+			if h.Masked {
+				Mask(h.MaskKey, 0, wire)
+			}
+			ev.Payload, ev.Unmasked = wire, append([]byte(nil), payload...)
 		}
-		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Sent, Header: h,
-			RawHeader: append([]byte(nil), hdr...), Payload: wire, Unmasked: append([]byte(nil), payload...)})
+		c.observe(ev)
 	}
 	if h.Opcode == OpClose {
 		c.closeSent = true
@@ -373,32 +371,49 @@ func (c *Conn) writeFrameLocked(h Header, payload []byte) error {
 // answering only the most recent of several pings, so one slot is enough.
 
 // queuePong arranges for a pong carrying payload to be sent as soon as
-// the frame lock is free, without waiting for it.
-func (c *Conn) queuePong(payload []byte) {
+// the frame lock is free, without waiting for it. If the lock is free, the
+// reader sends the pong itself, bounded by ctx (the read's context) and
+// WriteTimeout; an error means the pong could not be sent, and the
+// connection, which can no longer obey §5.5.2, is closed.
+func (c *Conn) queuePong(ctx context.Context, payload []byte) error {
 	c.pongMu.Lock()
 	c.pongLen = copy(c.pongPayload[:], payload)
 	c.pongPending = true
 	c.pongMu.Unlock()
-	c.sendPendingPong()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := c.sendPendingPong(ctx); err != nil {
+		err = fmt.Errorf("websocket: the pong that a ping requires (§5.5.2) could not be sent: %w", err)
+		c.closeTCP(true, err)
+		return err
+	}
+	return nil
 }
 
 // sendPendingPong sends the queued pong if the frame lock is free. If it
-// is not, its holder calls sendPendingPong again when it lets go.
-func (c *Conn) sendPendingPong() {
+// is not, its holder calls sendPendingPong again when it lets go, and the
+// pong goes out bounded by that holder's context.
+func (c *Conn) sendPendingPong(ctx context.Context) error {
 	for c.frameMu.TryLock() {
 		c.pongMu.Lock()
 		pending := c.pongPending
 		n := copy(c.pongSend[:], c.pongPayload[:c.pongLen])
 		c.pongPending = false
 		c.pongMu.Unlock()
+		var err error
 		if pending {
-			c.writeFrameLocked(Header{Fin: true, Opcode: OpPong}, c.pongSend[:n]) // an error stays in writeErr
+			err = c.writeFrameLocked(ctx, Header{Fin: true, Opcode: OpPong}, c.pongSend[:n])
 		}
 		c.frameMu.Unlock()
+		if err != nil && err != ErrCloseSent {
+			return err
+		}
 		if !c.hasPendingPong() { // a ping may have come while we wrote
-			return
+			return nil
 		}
 	}
+	return nil
 }
 
 func (c *Conn) hasPendingPong() bool {
@@ -407,11 +422,12 @@ func (c *Conn) hasPendingPong() bool {
 	return c.pongPending
 }
 
-// unlockFrame releases the frame lock and sends a pong queued meanwhile.
+// unlockFrame releases the frame lock and sends a pong queued meanwhile
+// (an error stays in writeErr, for the next write to report).
 func (c *Conn) unlockFrame() {
 	c.frameMu.Unlock()
 	if c.hasPendingPong() {
-		c.sendPendingPong()
+		c.sendPendingPong(context.Background())
 	}
 }
 
@@ -445,6 +461,12 @@ func (c *Conn) writeFailed(err error) error {
 		err = ErrClosed
 	}
 	c.writeErr = err
+	if errors.Is(err, ErrWriteTimeout) {
+		// The peer stopped reading: nothing more can go out, not even a
+		// close frame, so the connection is closed, freeing its buffers
+		// and whoever waits on it.
+		c.closeTCP(true, err)
+	}
 	return err
 }
 

@@ -1,0 +1,222 @@
+package protocol
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// How long a read or a write may take
+//
+// A socket has one read deadline and one write deadline; several clocks
+// want a say in each:
+//
+//   - the caller's own, set with SetReadDeadline and SetWriteDeadline;
+//   - the context of the call in progress (its deadline, or its
+//     cancellation, which must interrupt I/O already blocked);
+//   - IdleTimeout, for reads: the next frame must arrive whole in time;
+//   - WriteTimeout, for writes: each chunk must be taken by the peer in
+//     time, whoever writes it (the application, or the reader answering a
+//     ping or a close);
+//   - CloseTimeout, for writes once our close frame is due.
+//
+// The connection arms the earliest of them on the socket before each wait
+// (before each frame header for reads, before each chunk for writes), so
+// no clock overrides another. A context's cancellation is checked after
+// arming: context.AfterFunc moves the deadline into the past when the
+// context ends, and whichever of the two runs last, the past deadline
+// wins (the context is done before its AfterFunc runs, so arming that
+// misses the AfterFunc sees the context done).
+
+// aLongTimeAgo is a deadline that has passed: it interrupts blocked I/O.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// ErrWriteTimeout is wrapped by the error of a write that the peer did not
+// take within Options.WriteTimeout. The connection can send no more (a
+// frame may be half written), so it is closed.
+var ErrWriteTimeout = errors.New("websocket: the peer took no data within the write timeout")
+
+// earliest returns the earlier of two deadlines, where zero means none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+func done(ctx context.Context) bool {
+	if ctx == nil || ctx.Done() == nil {
+		return false
+	}
+	select {
+	case <-ctx.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *Conn) callerReadDeadline() time.Time {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	return c.readDeadline
+}
+
+func (c *Conn) callerWriteDeadline() time.Time {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	return c.writeDeadline
+}
+
+// beginRead makes ctx govern the read that starts; the caller holds
+// readMu and calls endRead with the result when the read returns. A read
+// with a context that cannot end and no IdleTimeout costs nothing: the
+// caller's deadline is already on the socket.
+func (c *Conn) beginRead(ctx context.Context) (stopAfter func() bool) {
+	if ctx.Done() == nil && c.opts.IdleTimeout <= 0 {
+		return nil
+	}
+	c.rctx = ctx
+	c.rbound = c.callerReadDeadline()
+	if d, ok := ctx.Deadline(); ok {
+		c.rbound = earliest(c.rbound, d)
+	}
+	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
+	if ctx.Done() != nil {
+		stopAfter = context.AfterFunc(ctx, func() { c.netConn.SetReadDeadline(aLongTimeAgo) })
+	}
+	return stopAfter
+}
+
+// endRead ends what beginRead started: the caller's own deadline is back
+// on the socket (with the idle clock of a frame still being read, so that
+// NextReader's reader stays bounded by it).
+func (c *Conn) endRead(ctx context.Context, stopAfter func() bool) {
+	if ctx.Done() == nil && c.opts.IdleTimeout <= 0 {
+		return
+	}
+	if stopAfter != nil {
+		stopAfter()
+	}
+	c.rctx = nil
+	c.rbound = c.callerReadDeadline()
+	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
+}
+
+// armIdle starts the idle clock for the next frame (caller holds readMu).
+func (c *Conn) armIdle() {
+	if c.opts.IdleTimeout <= 0 {
+		return
+	}
+	bound := c.rbound
+	if c.rctx == nil { // a read through NextReader's reader: no call in progress
+		bound = c.callerReadDeadline()
+	}
+	c.idleAt = time.Now().Add(c.opts.IdleTimeout)
+	c.netConn.SetReadDeadline(earliest(bound, c.idleAt))
+	if done(c.rctx) {
+		c.netConn.SetReadDeadline(aLongTimeAgo)
+	}
+}
+
+// readTimedOut decides what a read timeout means. The caller's context or
+// deadline: the read stopped at a known position and the connection goes
+// on (the error is returned as it is). The idle clock: the peer is too
+// slow, and the connection is failed with 1001 (going away, §7.4.1).
+func (c *Conn) readTimedOut(err error) error {
+	if c.opts.IdleTimeout <= 0 || c.idleAt.IsZero() || done(c.rctx) {
+		return err
+	}
+	bound := c.rbound
+	if c.rctx == nil {
+		bound = c.callerReadDeadline()
+	}
+	if time.Now().Before(c.idleAt) || (!bound.IsZero() && bound.Before(c.idleAt)) {
+		return err
+	}
+	c.readErr = fmt.Errorf("%w (%v): the connection is closed with 1001", ErrIdleTimeout, c.opts.IdleTimeout)
+	c.abort(CloseGoingAway, "idle timeout")
+	return c.readErr
+}
+
+// deadlineWriter is what the connection's bufio.Writer writes to: it arms
+// the write deadline before each chunk. Its methods run under frameMu.
+type deadlineWriter struct {
+	c *Conn
+	// byTimeout says the armed deadline is WriteTimeout's own, so that a
+	// timeout can be reported as the peer's fault.
+	byTimeout bool
+}
+
+// writeChunk is the most a single socket write is given at once: the
+// write timeout bounds a chunk, so it measures a stalled peer, not the
+// time a big frame takes.
+const writeChunk = 64 << 10
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		n := min(len(p), writeChunk)
+		w.arm()
+		m, err := w.c.netConn.Write(p[:n])
+		written += m
+		if err != nil {
+			if w.byTimeout && isTimeout(err) && !done(w.c.wctx) {
+				err = fmt.Errorf("%w (%v): %w", ErrWriteTimeout, w.c.opts.WriteTimeout, err)
+			}
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
+}
+
+// arm sets the write deadline for the next chunk: the earliest of the
+// caller's, the frame's context's, the close bound and WriteTimeout.
+func (w *deadlineWriter) arm() {
+	c := w.c
+	d := c.callerWriteDeadline()
+	if cb := c.closeBound.Load(); cb != 0 {
+		d = earliest(d, time.Unix(0, cb))
+	}
+	if c.wctx != nil {
+		if cd, ok := c.wctx.Deadline(); ok {
+			d = earliest(d, cd)
+		}
+	}
+	w.byTimeout = false
+	if wt := c.opts.WriteTimeout; wt > 0 {
+		if t := time.Now().Add(wt); d.IsZero() || t.Before(d) {
+			d, w.byTimeout = t, true
+		}
+	}
+	var ns int64
+	if !d.IsZero() {
+		ns = d.UnixNano()
+	}
+	if ns != 0 || c.wDeadline.Load() != 0 {
+		c.netConn.SetWriteDeadline(d)
+		c.wDeadline.Store(ns)
+	}
+	if done(c.wctx) {
+		c.netConn.SetWriteDeadline(aLongTimeAgo)
+	}
+}
+
+// beginWrite makes ctx govern the frame about to be written (caller holds
+// frameMu); endWrite undoes it.
+func (c *Conn) beginWrite(ctx context.Context) (stopAfter func() bool) {
+	c.wctx = ctx
+	if ctx.Done() == nil {
+		return nil
+	}
+	return context.AfterFunc(ctx, func() { c.netConn.SetWriteDeadline(aLongTimeAgo) })
+}
+
+func (c *Conn) endWrite(stopAfter func() bool) {
+	if stopAfter != nil {
+		stopAfter()
+	}
+	c.wctx = nil
+}
