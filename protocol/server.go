@@ -187,8 +187,26 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	if r.Method != http.MethodGet {
 		return refuse(http.StatusBadRequest, "", "method is %s, the opening handshake must be a GET", r.Method)
 	}
+	// §4.1 item 2: "the HTTP version MUST be at least 1.1", and item 1:
+	// "The handshake MUST be a valid HTTP request as specified by
+	// [RFC2616]", whose request line is HTTP/1.x: a request line that
+	// says HTTP/2.0 (or 3.0) is no such request. HTTP/2 has no request
+	// line at all, and upgrades only through RFC 8441's CONNECT, which
+	// this server does not offer. So the version must be 1.1 or a later
+	// 1.x; other major versions get 505, as net/http answers them.
 	if !r.ProtoAtLeast(1, 1) {
 		return refuse(http.StatusBadRequest, "", "request is %s, the opening handshake needs HTTP/1.1 or later", r.Proto)
+	}
+	if r.ProtoMajor != 1 {
+		return refuse(http.StatusHTTPVersionNotSupported, "", "request line says %s: an opening handshake is an HTTP/1.1 (or later 1.x) request", r.Proto)
+	}
+	// A body: the bytes after the request head belong to the WebSocket
+	// connection (a client that does not wait for the 101 sends its first
+	// frames right behind the head), so a body would be read as frames.
+	// An opening handshake has no use for one, and skipping it would
+	// trust a length the client chose; the request is refused instead.
+	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+		return refuse(http.StatusBadRequest, "", "the request has a body (Content-Length %d, Transfer-Encoding %q): the bytes after an opening handshake are WebSocket frames, so it must have none", r.ContentLength, r.TransferEncoding)
 	}
 	// 2. "A |Host| header field containing the server's authority."
 	// anatomy: header=Host (checked)
