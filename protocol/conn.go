@@ -268,14 +268,20 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 // frame with code (within CloseTimeout), refuses every later write and
 // closes TCP without waiting for the peer.
 func (c *Conn) abort(code CloseCode, reason string) {
+	c.failWith(code, reason, fmt.Errorf("websocket: connection failed with %s: %s", code, reason))
+}
+
+// failWith is abort with the error that later writes, and a read that
+// finds the connection closed, report.
+func (c *Conn) failWith(code CloseCode, reason string, cause error) {
 	payload, _ := AppendClosePayload(nil, code, reason)
 	c.sendClose(payload)
 	c.frameMu.Lock()
 	if c.writeErr == nil {
-		c.writeErr = fmt.Errorf("websocket: connection failed with %s: %s", code, reason)
+		c.writeErr = cause
 	}
 	c.frameMu.Unlock()
-	c.closeTCP(true, c.writeErr)
+	c.closeTCP(true, cause)
 }
 
 // Which deadline a context governs.

@@ -523,14 +523,14 @@ func (c *Conn) readFailed(err error) error {
 	}
 	if errors.Is(err, ErrClosed) || isClosedConnError(err) {
 		err = ErrClosed
-		// We closed TCP ourselves, for a reason (a missed heartbeat, a
-		// write that timed out): that reason is the read's error too.
-		c.closeMu.Lock()
-		if c.closeCause != nil {
-			err = c.closeCause
-		}
-		c.closeMu.Unlock()
 	}
+	// We closed TCP ourselves, for a reason (a missed heartbeat, a write
+	// that timed out): that reason is the read's error too.
+	c.closeMu.Lock()
+	if c.closeCause != nil {
+		err = c.closeCause
+	}
+	c.closeMu.Unlock()
 	c.readErr = err
 	c.closeTCP(false, err)
 	return err
