@@ -18,6 +18,8 @@ import (
 func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("dial", stderr)
 	echoMode := fs.Bool("echo", false, "send every received message back until the server closes")
+	heartbeat := fs.Duration("heartbeat", 0, "ping the server this often and give up if it does not answer (0: off)")
+	heartbeatTimeout := fs.Duration("heartbeat-timeout", 10*time.Second, "with --heartbeat: how long a pong may take")
 	origin := fs.String("origin", "", "Origin header to send")
 	subprotocol := fs.String("subprotocol", "", "subprotocol to offer")
 	if err := parseFlags(fs, reorderFlags(args, "--origin", "-origin", "--subprotocol", "-subprotocol")); err != nil {
@@ -33,18 +35,51 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *subprotocol != "" {
 		opts.Subprotocols = []string{*subprotocol}
 	}
+	if *heartbeat < 0 || *heartbeatTimeout <= 0 {
+		fmt.Fprintln(stderr, "wsanatomy: dial --heartbeat must be 0 (off) or positive, and --heartbeat-timeout positive")
+		return errUsage
+	}
 	c, err := protocol.Dial(ctx, fs.Arg(0), opts)
 	if err != nil {
 		return fmt.Errorf("dial: %w", err)
 	}
+	if *heartbeat > 0 {
+		hbCtx, stopHB := context.WithCancel(context.Background())
+		hbDone := make(chan struct{})
+		go func() {
+			defer close(hbDone)
+			if err := c.Heartbeat(hbCtx, *heartbeat, *heartbeatTimeout); err != nil {
+				fmt.Fprintf(stderr, "wsanatomy: %v\n", err)
+			}
+		}()
+		defer func() { stopHB(); <-hbDone }()
+	}
 	if *echoMode {
-		if err := echo(ctx, c); err != nil {
-			c.CloseNow()
-			return fmt.Errorf("dial: %w", err)
+		return echoUntilDone(ctx, c)
+	}
+	return chat(ctx, c, stdin, stdout, stderr)
+}
+
+// echoUntilDone is dial --echo: it sends every message back until the
+// server closes, or until SIGINT or SIGTERM; then it closes with 1000 and
+// waits, within the close timeout, for the server's answer, so that the
+// server sees a closing handshake and not a vanished client (1006).
+func echoUntilDone(ctx context.Context, c *protocol.Conn) error {
+	_, err := echo(ctx, c)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		// Interrupted: the read stopped at a known place, so the
+		// connection is still sound. Close it properly.
+		c.Close(protocol.CloseNormal, "")
+		if pc := c.PeerClose(); pc == nil {
+			return errors.New("dial: interrupted; the server did not answer our close frame in time")
 		}
 		return nil
 	}
-	return chat(ctx, c, stdin, stdout, stderr)
+	c.CloseNow()
+	return fmt.Errorf("dial: %w", err)
 }
 
 // chat sends each line of stdin as a text message and prints what arrives.

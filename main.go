@@ -28,9 +28,12 @@ Usage:
                                         --lang en|zh for the reader's words and RFC summaries
   wsanatomy vectors [FILE|DIR...]       run RFC 6455 test vectors (the built-in ones, or JSON files)
                                         through the codec; --show ID dissects one vector
-  wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080)
+  wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080);
+                                        --idle-timeout, --write-timeout, --close-timeout,
+                                        --handshake-timeout and --heartbeat bound its clients
   wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
-                                        --echo sends every message back until the server closes
+                                        --echo sends every message back until the server closes;
+                                        --heartbeat pings the server and gives up if it stops answering
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
 

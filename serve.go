@@ -19,6 +19,13 @@ import (
 func runServe(args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	cfg := defaultServeConfig()
+	fs.DurationVar(&cfg.handshakeTimeout, "handshake-timeout", cfg.handshakeTimeout, "longest wait for a client's opening handshake request")
+	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", cfg.idleTimeout, "drop a client that sends no complete frame for this long (0: never)")
+	fs.DurationVar(&cfg.writeTimeout, "write-timeout", cfg.writeTimeout, "drop a client that takes none of our data for this long (it does not read)")
+	fs.DurationVar(&cfg.closeTimeout, "close-timeout", cfg.closeTimeout, "longest wait for each step of a closing handshake")
+	fs.DurationVar(&cfg.heartbeat, "heartbeat", 0, "ping every client this often and drop one that does not answer (0: off)")
+	fs.DurationVar(&cfg.heartbeatTimeout, "heartbeat-timeout", cfg.heartbeatTimeout, "with --heartbeat: how long a pong may take")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,6 +37,10 @@ func runServe(args []string, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "wsanatomy: serve --addr needs an address, like 127.0.0.1:8080")
 		return errUsage
 	}
+	if cfg.handshakeTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.closeTimeout <= 0 || cfg.heartbeatTimeout <= 0 || cfg.idleTimeout < 0 || cfg.heartbeat < 0 {
+		fmt.Fprintln(stderr, "wsanatomy: serve's timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)")
+		return errUsage
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -39,28 +50,73 @@ func runServe(args []string, stderr io.Writer) error {
 	log := newFrameLog(stderr)
 	fmt.Fprintf(stderr, "wsanatomy: echo server on ws://%s/ (any path); ctrl+c stops it\n", ln.Addr())
 	s := newEchoServer(log)
+	s.cfg = cfg
 	return s.serve(ctx, ln)
 }
+
+// serveConfig holds serve's timeouts.
+type serveConfig struct {
+	handshakeTimeout time.Duration
+	idleTimeout      time.Duration
+	writeTimeout     time.Duration
+	closeTimeout     time.Duration
+	heartbeat        time.Duration // 0: no heartbeat
+	heartbeatTimeout time.Duration
+}
+
+func defaultServeConfig() serveConfig {
+	return serveConfig{
+		handshakeTimeout: protocol.DefaultHandshakeTimeout,
+		// Long enough for a person typing into `dial`; a client with a
+		// heartbeat of its own (or --heartbeat here) is never idle.
+		idleTimeout:      5 * time.Minute,
+		writeTimeout:     protocol.DefaultWriteTimeout,
+		closeTimeout:     protocol.DefaultCloseTimeout,
+		heartbeatTimeout: 10 * time.Second,
+	}
+}
+
+// shutdownBound is how long serve waits, after the 1001s go out, for every
+// closing handshake: a Close takes at most about twice the close timeout
+// (the close frame, then the client's answer), plus a margin. After it,
+// the connections left are closed at once.
+func (cfg serveConfig) shutdownBound() time.Duration { return 2*cfg.closeTimeout + time.Second }
 
 // echoServer echoes every message back with its type, on any path.
 type echoServer struct {
 	log *frameLog
+	cfg serveConfig
 
-	mu    sync.Mutex
-	conns map[*protocol.Conn]struct{}
-	wg    sync.WaitGroup
+	// mu guards conns and closing, and orders wg.Add before wg.Wait: a
+	// handler is counted only while closing is false, and serve waits
+	// only after setting it.
+	mu      sync.Mutex
+	conns   map[*protocol.Conn]struct{}
+	closing bool
+	// wg counts handlers, heartbeats and the Close calls of the shutdown:
+	// serve returns only when all of them have, so that every closing
+	// handshake is finished (or timed out) before the process exits.
+	wg sync.WaitGroup
 }
 
 func newEchoServer(log *frameLog) *echoServer {
-	return &echoServer{log: log, conns: make(map[*protocol.Conn]struct{})}
+	return &echoServer{log: log, cfg: defaultServeConfig(), conns: make(map[*protocol.Conn]struct{})}
 }
 
 // serve runs until ctx ends, then closes every client with 1001 (going
-// away, §7.4.1) and waits for their closing handshakes.
+// away, §7.4.1) and waits, within a bound, for their closing handshakes.
+//
+// The order matters. The 1001s go out first, so that nothing delays them.
+// Then the listener and the handshakes in progress are closed. Then serve
+// waits for each Close to finish its handshake: the client's close frame
+// arrives after everything the client read, so by then every echo written
+// to it has arrived, and TCP is closed with nothing unread in it (which
+// would make the kernel reset the connection and destroy what was still
+// in flight). Only then does the log get its last flush, and serve return.
 func (s *echoServer) serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(s.handle),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.handshakeTimeout,
 		MaxHeaderBytes:    8 << 10,
 	}
 	errc := make(chan error, 1)
@@ -70,37 +126,66 @@ func (s *echoServer) serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.printf("shutting down: closing clients with 1001 (going away)")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(shutdownCtx)
 	s.mu.Lock()
+	s.closing = true
+	n := len(s.conns)
 	for c := range s.conns {
-		go c.Close(protocol.CloseGoingAway, "server shutting down")
+		s.closeLocked(c)
 	}
 	s.mu.Unlock()
-	// Each Close is bounded by the close timeout; this is a second bound,
-	// so that no client, however it behaves, keeps the server alive.
+	s.log.printf("shutting down: closing %d clients with 1001 (going away)", n)
+	// Not Shutdown: it would wait for handshakes in progress, and a
+	// hijacked connection is not its to wait for. Those handshakes are cut;
+	// a handler already past its upgrade sees closing and closes itself.
+	srv.Close()
 	waited := make(chan struct{})
 	go func() { s.wg.Wait(); close(waited) }()
 	select {
 	case <-waited:
-	case <-time.After(3 * protocol.DefaultCloseTimeout):
+	case <-time.After(s.cfg.shutdownBound()):
 		s.mu.Lock()
+		left := len(s.conns)
 		for c := range s.conns {
 			c.CloseNow()
 		}
 		s.mu.Unlock()
+		s.log.printf("shutdown: %d closing handshakes did not finish within %v; their connections are closed", left, s.cfg.shutdownBound())
 		<-waited
 	}
+	s.log.printf("shutdown complete")
 	s.log.flush()
 	return nil
 }
 
+// closeLocked starts the closing handshake of c with 1001; s.mu is held.
+func (s *echoServer) closeLocked(c *protocol.Conn) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		c.Close(protocol.CloseGoingAway, "server shutting down")
+	}()
+}
+
 func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
 	opts := &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin}
+	opts.WriteTimeout = s.cfg.writeTimeout
+	opts.IdleTimeout = s.cfg.idleTimeout
+	opts.CloseTimeout = s.cfg.closeTimeout
 	peer := r.RemoteAddr
 	opts.Observer = func(e protocol.Event) { s.log.event(peer, e) }
+	// The log prints headers only: copying every payload for it would
+	// make each message cost several times its size.
+	opts.ObserveHeadersOnly = true
 	c, err := protocol.Accept(w, r, opts)
 	if err != nil {
 		s.log.printf("%s handshake refused: %v", peer, err)
@@ -108,33 +193,69 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
-	s.wg.Add(1)
+	if s.closing {
+		s.closeLocked(c) // upgraded while the shutdown began
+	}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
-		s.wg.Done()
 	}()
-	if err := echo(context.Background(), c); err != nil {
-		s.log.printf("%s connection ended: %v", peer, err)
+	if s.cfg.heartbeat > 0 {
+		hbCtx, stop := context.WithCancel(context.Background())
+		defer stop()
+		s.wg.Add(1) // this handler is counted, so the count is not zero
+		go func() {
+			defer s.wg.Done()
+			if err := c.Heartbeat(hbCtx, s.cfg.heartbeat, s.cfg.heartbeatTimeout); err != nil {
+				s.log.printf("%s %v", peer, err)
+			}
+		}()
 	}
+	echoed, err := echo(context.Background(), c)
+	// One line per connection with the count: what a client can check
+	// against the echoes it received.
+	if err != nil {
+		s.log.printf("%s connection ended after %d echoes: %v", peer, echoed, err)
+	} else {
+		s.log.printf("%s connection ended after %d echoes", peer, echoed)
+	}
+	// A clean end or a failed read has closed TCP already; after a
+	// failed write it is closed here. The log's last line for the
+	// connection is then written before the handler counts as done.
+	if err != nil {
+		c.CloseNow()
+	}
+	<-c.Done()
 }
 
-// echo sends every message back with its type until the connection ends.
-// It returns nil after a clean closing handshake.
-func echo(ctx context.Context, c *protocol.Conn) error {
+// echo sends every message back with its type until the connection ends,
+// and returns how many it sent. The error is nil after a clean closing
+// handshake. Once our close frame is out (a shutdown), messages still
+// arriving are read but not echoed, until the peer's close frame answers.
+func echo(ctx context.Context, c *protocol.Conn) (int, error) {
+	n := 0
+	closing := false
 	for {
 		typ, msg, err := c.ReadMessage(ctx)
 		if err != nil {
 			var ce *protocol.CloseError
 			if errors.As(err, &ce) && ce.Code != protocol.CloseAbnormalClosure {
-				return nil
+				return n, nil
 			}
-			return err
+			return n, err
 		}
-		if err := c.WriteMessage(ctx, typ, msg); err != nil {
-			return err
+		if closing {
+			continue
+		}
+		switch err := c.WriteMessage(ctx, typ, msg); {
+		case err == nil:
+			n++
+		case errors.Is(err, protocol.ErrCloseSent):
+			closing = true
+		default:
+			return n, err
 		}
 	}
 }
@@ -142,12 +263,36 @@ func echo(ctx context.Context, c *protocol.Conn) error {
 // frameLog writes one line per frame. Lines are buffered and flushed at
 // the end of each message, so that a message of many small frames does not
 // cost a system call per frame.
+//
+// A peer chooses how many frames it sends, and an empty frame is 6 bytes
+// on the wire but a 70-byte line: unbounded, the log would amplify the
+// traffic more than tenfold (200,000 empty frames made 15 MiB of log). So
+// each connection gets frameLogBurst lines at once and frameLogRate lines
+// a second after that; frames beyond are counted, and the count is logged
+// as one line when lines are allowed again and when the connection ends.
+// The log thus grows with time and connections, not with frames.
+// Handshakes, violations and ends are always logged.
 type frameLog struct {
-	mu sync.Mutex
-	w  *bufio.Writer
+	mu    sync.Mutex
+	w     *bufio.Writer
+	peers map[string]*logBudget
 }
 
-func newFrameLog(w io.Writer) *frameLog { return &frameLog{w: bufio.NewWriterSize(w, 64<<10)} }
+const (
+	frameLogBurst = 200
+	frameLogRate  = 50 // lines a second, per connection
+)
+
+// logBudget is a token bucket of frame lines for one connection.
+type logBudget struct {
+	tokens     float64
+	last       time.Time
+	suppressed int
+}
+
+func newFrameLog(w io.Writer) *frameLog {
+	return &frameLog{w: bufio.NewWriterSize(w, 64<<10), peers: make(map[string]*logBudget)}
+}
 
 func (l *frameLog) printf(format string, args ...any) {
 	l.mu.Lock()
@@ -156,12 +301,40 @@ func (l *frameLog) printf(format string, args ...any) {
 	l.w.Flush()
 }
 
+// allow spends a line of peer's budget; l.mu is held.
+func (l *frameLog) allow(peer string, now time.Time, ts string) bool {
+	b := l.peers[peer]
+	if b == nil {
+		b = &logBudget{tokens: frameLogBurst, last: now}
+		l.peers[peer] = b
+	}
+	b.tokens = min(frameLogBurst, b.tokens+now.Sub(b.last).Seconds()*frameLogRate)
+	b.last = now
+	if b.tokens < 1 {
+		b.suppressed++
+		return false
+	}
+	b.tokens--
+	l.reportSuppressed(peer, b, ts)
+	return true
+}
+
+func (l *frameLog) reportSuppressed(peer string, b *logBudget, ts string) {
+	if b.suppressed > 0 {
+		fmt.Fprintf(l.w, "%s %s ... %d frames not logged (at most %d lines a second per connection)\n", ts, peer, b.suppressed, frameLogRate)
+		b.suppressed = 0
+	}
+}
+
 func (l *frameLog) event(peer string, e protocol.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ts := e.EventTime().Format("15:04:05.000")
 	switch e := e.(type) {
 	case *protocol.FrameEvent:
+		if e.Violation == nil && !l.allow(peer, e.Time, ts) {
+			return
+		}
 		arrow := "<-"
 		if e.Dir == protocol.Sent {
 			arrow = "->"
@@ -184,6 +357,10 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 		}
 		l.w.Flush()
 	case *protocol.ClosedEvent:
+		if b := l.peers[peer]; b != nil {
+			l.reportSuppressed(peer, b, ts)
+			delete(l.peers, peer)
+		}
 		who := "client"
 		if e.ClosedTCPFirst {
 			who = "server"
