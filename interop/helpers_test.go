@@ -108,12 +108,16 @@ type serveProc struct {
 
 // startServe starts `wsanatomy serve --addr 127.0.0.1:PORT` and waits until
 // it accepts TCP connections. It is stopped with SIGTERM at cleanup.
-func startServe(t testing.TB) *serveProc {
+func startServe(t testing.TB) *serveProc { return startServeWith(t, 64<<10) }
+
+// startServeWith is startServe keeping logMax bytes of the log, and
+// passing extra flags.
+func startServeWith(t testing.TB, logMax int, flags ...string) *serveProc {
 	t.Helper()
 	bin := wsanatomyBinary(t)
 	for attempt := 0; attempt < 3; attempt++ {
-		p := &serveProc{addr: freeAddr(t), stderr: &boundedBuffer{max: 64 << 10}, done: make(chan struct{})}
-		p.cmd = exec.Command(bin, "serve", "--addr", p.addr)
+		p := &serveProc{addr: freeAddr(t), stderr: &boundedBuffer{max: logMax}, done: make(chan struct{})}
+		p.cmd = exec.Command(bin, append([]string{"serve", "--addr", p.addr}, flags...)...)
 		p.cmd.Stderr = p.stderr
 		p.cmd.Stdout = p.stderr
 		if err := p.cmd.Start(); err != nil {
