@@ -384,6 +384,12 @@ func (c *Conn) queuePong(ctx context.Context, payload []byte) error {
 		ctx = context.Background()
 	}
 	if err := c.sendPendingPong(ctx); err != nil {
+		if errors.Is(err, ErrClosed) {
+			// The peer is gone (the socket was reset or closed): the
+			// read that follows finds the end of the stream and reports
+			// it as such (1006), which says more than the pong.
+			return nil
+		}
 		err = fmt.Errorf("websocket: the pong that a ping requires (§5.5.2) could not be sent: %w", err)
 		c.closeTCP(true, err)
 		return err
@@ -471,5 +477,6 @@ func (c *Conn) writeFailed(err error) error {
 }
 
 func isClosedConnError(err error) bool {
-	return errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+	return errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.ErrClosedPipe) // net.Pipe's, for in-memory connections
 }
