@@ -75,18 +75,31 @@ func (e *echoClient) run(window, warm int, ready chan<- struct{}) {
 	}
 }
 
-// echoesLogged returns the count serve logged for the connection from
-// local: "<addr> connection ended after N echoes".
-func echoesLogged(log, local string) (int, bool) {
+// echoesLogged reads serve's log for the lines that end connections,
+// "<addr> connection ended after N echoes", and returns N by client
+// address, and which clients' TCP close it logged.
+func echoesLogged(log string) (echoes map[string]int, tcpClosed map[string]bool) {
+	out := make(map[string]int)
+	tcpClosed = make(map[string]bool)
+	const mark = " connection ended after "
 	for _, line := range strings.Split(log, "\n") {
-		if i := strings.Index(line, local+" connection ended after "); i >= 0 {
-			var n int
-			if _, err := fmt.Sscanf(line[i+len(local)+len(" connection ended after "):], "%d echoes", &n); err == nil {
-				return n, true
+		if i := strings.Index(line, " TCP closed ("); i >= 0 {
+			if f := strings.Fields(line[:i]); len(f) > 0 {
+				tcpClosed[f[len(f)-1]] = true
 			}
+			continue
+		}
+		i := strings.Index(line, mark)
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(line[:i])
+		var n int
+		if _, err := fmt.Sscanf(line[i+len(mark):], "%d echoes", &n); err == nil && len(f) > 0 {
+			out[f[len(f)-1]] = n
 		}
 	}
-	return 0, false
+	return out, tcpClosed
 }
 
 // TestServeSIGTERMLosesNothing: 100 clients, a quarter of them reading
@@ -132,19 +145,20 @@ func TestServeSIGTERMLosesNothing(t *testing.T) {
 		t.Errorf("serve took %v to exit, its bound is %v", took, bound)
 	}
 	log := s.stderr.String()
+	logged, closed := echoesLogged(log)
 	total, slowTotal := 0, 0
 	for i := 0; i < clients; i++ {
 		e := <-done
 		if e.code != protocol.CloseGoingAway {
 			t.Errorf("client %s (slow %v): ended with %v, want its 1001", e.local, e.slow, e.err)
 		}
-		n, ok := echoesLogged(log, e.local)
+		n, ok := logged[e.local]
 		if !ok {
 			t.Errorf("serve's log has no end line for %s", e.local)
 		} else if n != e.echoes {
 			t.Errorf("client %s (slow %v): serve wrote %d echoes, %d arrived", e.local, e.slow, n, e.echoes)
 		}
-		if !strings.Contains(log, e.local+" TCP closed") {
+		if !closed[e.local] {
 			t.Errorf("serve's log lacks the TCP close of %s", e.local)
 		}
 		total += e.echoes
