@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	mathbits "math/bits"
 	"net"
 	"time"
 	"unicode/utf8"
@@ -150,19 +151,25 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	}
 }
 
-// minMessageBuffer is the first allocation of ReadMessage for a message
-// whose header announces more: enough for most messages at once, and all
-// that a header alone can make us allocate.
-const minMessageBuffer = 4 << 10
+// minMessageBuffer is the least that ReadMessage allocates for a message
+// whose header announces more than has arrived: all that a header alone
+// can make us allocate.
+const minMessageBuffer = 512
 
-// grow returns buf with room for more of the message. The capacity
-// doubles (so the copying costs at most one more pass over the message),
-// but never beyond what the message can still be: the end of the current
-// frame when it is the last one, and the message limit. Doubling from
-// what has arrived means memory follows the bytes received; a header's
-// claim only caps it.
+// grow returns buf with room for more of the message. The first buffer
+// holds what has already arrived (so a message that came whole is read
+// with one exact allocation); after that the capacity doubles (so the
+// copying costs at most one more pass over the message), but never beyond
+// what the message can still be: the end of the current frame when it is
+// the last one, and the message limit. Sizes come from bytes received; a
+// header's claim only caps them.
 func (r *messageReader) grow(buf []byte) []byte {
 	n := max(2*cap(buf), minMessageBuffer)
+	if cap(buf) == 0 {
+		// A power of two, like the usual limits: a doubling that ends
+		// just short of the limit would need one more buffer of it all.
+		n = 1 << mathbits.Len(uint(max(r.c.br.Buffered(), minMessageBuffer)-1))
+	}
 	if !r.inMessage && r.frameLeft > 0 {
 		// The last frame of the message: its end is known.
 		n = min(n, len(buf)+int(r.frameLeft))
