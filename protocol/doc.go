@@ -27,6 +27,20 @@
 //     (receivedClose, finishTCP, fail).
 //  9. conn.go and observer.go: the connection that ties it together, and the
 //     observer that lets a program watch every frame.
+//  10. deadline.go and heartbeat.go: how long a read or a write may take
+//     (the caller's deadlines and contexts, and the timeouts of [Options]),
+//     and a heartbeat that finds a silent peer.
+//
+// # A peer is not trusted
+//
+// Whatever the peer does, the connection answers with an error and a close
+// code, never a panic, a hang or memory it did not earn. Memory follows the
+// bytes received, never the length a header claims ([Conn.ReadMessage]).
+// Every write is bounded by [Options].WriteTimeout, the ones the reader
+// does too (pongs, the echo of a close frame), so a peer that pings and
+// never reads cannot hold the reading goroutine. [Options].IdleTimeout
+// drops a peer that sends nothing, or a frame a byte at a time. A read
+// that times out stops at a known byte: the next read goes on from there.
 //
 // # Closing versus failing
 //

@@ -19,7 +19,8 @@ type ChapterSpec struct {
 
 // ReadingOrder is the story of a connection, the order protocol/doc.go
 // gives under "Reading order": handshake, frame header, masking, rules,
-// text, messages and control frames, closing, and the connection itself.
+// text, messages and control frames, closing, the connection itself, and
+// its timeouts.
 // Files of the package that no chapter names go in a last chapter, so a
 // new file is never hidden.
 var ReadingOrder = []ChapterSpec{
@@ -32,6 +33,7 @@ var ReadingOrder = []ChapterSpec{
 	{"Messages, fragmentation and control frames", "Reading and writing messages frame by frame, with pings and pongs in between (§5.4, §5.5).", []string{"read.go", "write.go"}},
 	{"Closing", "Status codes and the closing handshake (§5.5.1, §7).", []string{"close.go", "close_handshake.go"}},
 	{"The connection", "The Conn that ties it together, and the observer that lets a program watch every frame.", []string{"conn.go", "observer.go"}},
+	{"Timeouts and heartbeats", "How long a read or a write may take, whoever does it, and how a silent peer is found out.", []string{"deadline.go", "heartbeat.go"}},
 }
 
 // otherChapter is the title of the chapter of files no spec names.
