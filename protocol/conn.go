@@ -153,6 +153,9 @@ type Conn struct {
 	rctx   context.Context
 	rbound time.Time
 	idleAt time.Time
+	// idleLeft is what was left of the idle clock when the last read call
+	// returned; the next call goes on from there.
+	idleLeft time.Duration
 
 	// Writing. msgLock is held by a message writer from its first frame to
 	// its last (a channel so that waiting for it honours a context);

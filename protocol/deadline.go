@@ -82,6 +82,13 @@ func (c *Conn) beginRead(ctx context.Context) (stopAfter func() bool) {
 	if d, ok := ctx.Deadline(); ok {
 		c.rbound = earliest(c.rbound, d)
 	}
+	if !c.idleAt.IsZero() {
+		// In the middle of a frame (a read that timed out, resumed): the
+		// idle clock goes on from where the last read left it. It does
+		// not run while nobody reads, since the peer cannot be blamed for
+		// that, but neither does a new call start it afresh.
+		c.idleAt = time.Now().Add(c.idleLeft)
+	}
 	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
 	if ctx.Done() != nil {
 		stopAfter = context.AfterFunc(ctx, func() { c.netConn.SetReadDeadline(aLongTimeAgo) })
@@ -101,6 +108,9 @@ func (c *Conn) endRead(ctx context.Context, stopAfter func() bool) {
 	}
 	c.rctx = nil
 	c.rbound = c.callerReadDeadline()
+	if !c.idleAt.IsZero() {
+		c.idleLeft = time.Until(c.idleAt)
+	}
 	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
 }
 
@@ -113,7 +123,7 @@ func (c *Conn) armIdle() {
 	if c.rctx == nil { // a read through NextReader's reader: no call in progress
 		bound = c.callerReadDeadline()
 	}
-	c.idleAt = time.Now().Add(c.opts.IdleTimeout)
+	c.idleAt, c.idleLeft = time.Now().Add(c.opts.IdleTimeout), c.opts.IdleTimeout
 	c.netConn.SetReadDeadline(earliest(bound, c.idleAt))
 	if done(c.rctx) {
 		c.netConn.SetReadDeadline(aLongTimeAgo)

@@ -300,3 +300,30 @@ func TestIdleTimeoutSparesALivePeer(t *testing.T) {
 		t.Fatalf("read: %q, %v", msg, err)
 	}
 }
+
+// TestIdleClockStopsWhileNobodyReads: the idle clock runs while a read
+// waits on the peer, not while the application does something else
+// between a read that timed out and the one that resumes it.
+func TestIdleClockStopsWhileNobodyReads(t *testing.T) {
+	ours, peer := net.Pipe()
+	defer peer.Close()
+	c := NewConn(ours, RoleServer, nil, &Options{IdleTimeout: 300 * time.Millisecond, CloseTimeout: 100 * time.Millisecond})
+	defer c.CloseNow()
+	frame := clientFrame(Header{Fin: true, Opcode: OpText}, []byte("half now, half later"))
+	gate := make(chan struct{})
+	go func() {
+		peer.Write(frame[:10])
+		<-gate
+		peer.Write(frame[10:])
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, _, err := c.ReadMessage(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first read: %v", err)
+	}
+	time.Sleep(500 * time.Millisecond) // longer than the idle timeout, but nobody is reading
+	close(gate)
+	if _, msg, err := c.ReadMessage(context.Background()); err != nil || string(msg) != "half now, half later" {
+		t.Fatalf("resumed read: %q, %v", msg, err)
+	}
+}
