@@ -136,7 +136,7 @@ func soakClient(ctx context.Context, url string, kind int, seed int64) (verified
 }
 
 // TestSoak runs 2,000 connections against an in-process protocol echo
-// server (200 at a time), then 400 against `serve` with a SIGTERM while
+// server (200 at a time), then 1,000 against `serve` with a SIGTERM while
 // they talk.
 func TestSoak(t *testing.T) {
 	if raceEnabled {
@@ -222,16 +222,17 @@ func soakInProcess(t *testing.T) {
 		conns, accepted.Load(), elapsed.Round(time.Millisecond), verified.Load(), runtime.NumGoroutine(), goroutines0, fds, fds0, heap>>10, heap0>>10)
 }
 
-// soakServeSIGTERM: 400 clients of every kind talk to `serve`; SIGTERM
+// soakServeSIGTERM: 1,000 clients of every kind talk to `serve`; SIGTERM
 // arrives while they do. Every client still connected gets 1001, every
 // echo serve wrote arrives, and serve exits 0 within its bound.
 func soakServeSIGTERM(t *testing.T) {
 	fds0 := openFDs(t)
 	s := startServeWith(t, 64<<20)
-	const clients = 400
+	const clients = 1000
 	ready := make(chan struct{}, clients)
 	done := make(chan *echoClient, clients)
 	var vanished sync.WaitGroup
+	var start []func()
 	for i := 0; i < clients; i++ {
 		switch i % 5 {
 		case 4: // vanish: through the soak client, while the others talk
@@ -256,14 +257,19 @@ func soakServeSIGTERM(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.c, e.local = c, c.LocalAddr().String()
-		go func() { e.run(window, 10, ready); done <- e }()
+		start = append(start, func() { e.run(window, 10, ready); done <- e })
+	}
+	// Every client connects first, then all talk at once: connecting
+	// while hundreds of others talk would only make the test slow.
+	for _, f := range start {
+		go f()
 	}
 	talking := clients - clients/5
 	for i := 0; i < talking; i++ {
 		<-ready
 	}
 	vanished.Wait()
-	start := time.Now()
+	sigterm := time.Now()
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	bound := 2*protocol.DefaultCloseTimeout + time.Second
 	select {
@@ -274,7 +280,7 @@ func soakServeSIGTERM(t *testing.T) {
 	case <-time.After(bound + 5*time.Second):
 		t.Fatalf("serve did not exit within %v of SIGTERM", bound+5*time.Second)
 	}
-	took := time.Since(start)
+	took := time.Since(sigterm)
 	logged, _ := echoesLogged(s.stderr.String())
 	total := 0
 	for i := 0; i < talking; i++ {
