@@ -114,10 +114,19 @@ func startServe(t testing.TB) *serveProc { return startServeWith(t, 64<<10) }
 // passing extra flags.
 func startServeWith(t testing.TB, logMax int, flags ...string) *serveProc {
 	t.Helper()
+	return startServeEnv(t, logMax, nil, flags...)
+}
+
+// startServeEnv is startServeWith with extra environment variables.
+func startServeEnv(t testing.TB, logMax int, env []string, flags ...string) *serveProc {
+	t.Helper()
 	bin := wsanatomyBinary(t)
 	for attempt := 0; attempt < 3; attempt++ {
 		p := &serveProc{addr: freeAddr(t), stderr: &boundedBuffer{max: logMax}, done: make(chan struct{})}
 		p.cmd = exec.Command(bin, append([]string{"serve", "--addr", p.addr}, flags...)...)
+		if env != nil {
+			p.cmd.Env = append(os.Environ(), env...)
+		}
 		p.cmd.Stderr = p.stderr
 		p.cmd.Stdout = p.stderr
 		if err := p.cmd.Start(); err != nil {

@@ -6,8 +6,8 @@ package interop
 // descriptors and the heap must be back where they started, and no
 // message that was acknowledged (echoed) may be missing.
 //
-// It takes about half a minute, so the race detector (which makes it ten
-// times slower) does not run it: interop/run.sh runs it in its second,
+// It takes ten seconds or so, and the race detector would make it ten
+// times slower, so that does not run it: interop/run.sh runs it in its second,
 // race-free pass.
 
 import (
