@@ -337,6 +337,9 @@ func ctxErr(ctx context.Context, err error) error {
 		return nil
 	}
 	if ctx.Err() != nil {
+		if errors.Is(err, ctx.Err()) {
+			return err // it says more, and still matches the context's error
+		}
 		return ctx.Err()
 	}
 	var ne net.Error

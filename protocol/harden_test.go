@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,6 +80,16 @@ func TestPingFloodDoesNotPinTheReader(t *testing.T) {
 					}
 				case <-time.After(5 * time.Second):
 					t.Fatal("the read is still blocked after 5s: the pong write pins the reader")
+				}
+				// A pong that could not go out leaves a frame half
+				// written: the connection is closed, and says why.
+				select {
+				case <-c.Done():
+				case <-time.After(time.Second):
+					t.Error("the connection is still open after its pong failed")
+				}
+				if _, _, err := c.ReadMessage(context.Background()); err == nil || !strings.Contains(err.Error(), "pong") {
+					t.Errorf("the next read: %v, want the pong's failure", err)
 				}
 			})
 		}

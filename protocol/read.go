@@ -408,6 +408,7 @@ func (c *Conn) handleControl(h Header, raw, wire []byte) error {
 		// The pong is bounded by this read's context and by WriteTimeout:
 		// a peer that pings and never reads cannot hold the reader.
 		if err := c.queuePong(c.rctx, payload); err != nil {
+			c.readErr = err // final: the connection is closed
 			return err
 		}
 		if c.opts.OnPing != nil {

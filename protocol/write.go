@@ -390,7 +390,7 @@ func (c *Conn) queuePong(ctx context.Context, payload []byte) error {
 			// it as such (1006), which says more than the pong.
 			return nil
 		}
-		err = fmt.Errorf("websocket: the pong that a ping requires (§5.5.2) could not be sent: %w", err)
+		err = fmt.Errorf("websocket: the pong that a ping requires (§5.5.2) could not be sent, so the connection is closed: %w", ctxErr(ctx, err))
 		c.closeTCP(true, err)
 		return err
 	}
