@@ -22,7 +22,8 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	heartbeatTimeout := fs.Duration("heartbeat-timeout", 10*time.Second, "with --heartbeat: how long a pong may take")
 	origin := fs.String("origin", "", "Origin header to send")
 	subprotocol := fs.String("subprotocol", "", "subprotocol to offer")
-	if err := parseFlags(fs, reorderFlags(args, "--origin", "-origin", "--subprotocol", "-subprotocol")); err != nil {
+	if err := parseFlags(fs, reorderFlags(args, "--origin", "-origin", "--subprotocol", "-subprotocol",
+		"--heartbeat", "-heartbeat", "--heartbeat-timeout", "-heartbeat-timeout")); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -48,9 +49,9 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		hbDone := make(chan struct{})
 		go func() {
 			defer close(hbDone)
-			if err := c.Heartbeat(hbCtx, *heartbeat, *heartbeatTimeout); err != nil {
-				fmt.Fprintf(stderr, "wsanatomy: %v\n", err)
-			}
+			// A missed pong closes the connection; the read that ends
+			// then returns the heartbeat's error, which dial reports.
+			c.Heartbeat(hbCtx, *heartbeat, *heartbeatTimeout)
 		}()
 		defer func() { stopHB(); <-hbDone }()
 	}

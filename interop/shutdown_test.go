@@ -4,6 +4,7 @@ package interop
 // slowly, and dial --echo's SIGINT and SIGTERM.
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -238,4 +239,68 @@ func TestDialEchoClosesOnSignal(t *testing.T) {
 			t.Logf("dial --echo exited %v after %v", time.Since(start).Round(time.Millisecond), sig)
 		})
 	}
+}
+
+// TestServeHeartbeatDropsASilentClient: with --heartbeat, serve pings
+// every client and closes, with 1001, one that does not answer.
+func TestServeHeartbeatDropsASilentClient(t *testing.T) {
+	s := startServeWith(t, 64<<10, "--heartbeat", "200ms", "--heartbeat-timeout", "500ms")
+	p := dialRaw(t, s.url("/"))
+	pings := 0
+	start := time.Now()
+	for {
+		f, err := p.readFrame(10 * time.Second)
+		if err != nil {
+			t.Fatalf("after %d pings: %v (no close frame)", pings, err)
+		}
+		if f.op == opPing {
+			pings++ // and not answered
+			continue
+		}
+		if f.op != opClose || len(f.payload) < 2 || int(f.payload[0])<<8|int(f.payload[1]) != 1001 {
+			t.Fatalf("got opcode %#x % x, want a close frame with 1001", f.op, f.payload)
+		}
+		break
+	}
+	if d := time.Since(start); pings == 0 || d > 5*time.Second {
+		t.Errorf("closed after %d pings and %v", pings, d)
+	}
+	p.nc.Close()
+	time.Sleep(100 * time.Millisecond)
+	if log := s.stderr.String(); !strings.Contains(log, "heartbeat") {
+		t.Errorf("serve's log does not say why:\n%s", tail(log, 2000))
+	}
+}
+
+// TestDialHeartbeatGivesUpOnASilentServer: dial --heartbeat against a
+// server that completes the handshake, then reads everything and answers
+// nothing, gives up, says why and exits 1, within the bound.
+func TestDialHeartbeatGivesUpOnASilentServer(t *testing.T) {
+	url := fakeServer(t, func(nc net.Conn, req *http.Request, br *bufio.Reader) {
+		fmt.Fprintf(nc, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
+			protocol.ComputeAccept(req.Header.Get("Sec-WebSocket-Key")))
+		io.Copy(io.Discard, br)
+	})
+	cmd := exec.Command(wsanatomyBinary(t), "dial", "--echo", "--heartbeat", "200ms", "--heartbeat-timeout", "500ms", url)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err == nil {
+			t.Errorf("dial exited 0 after its heartbeat failed")
+		}
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("dial --heartbeat did not give up on a silent server")
+	}
+	if !strings.Contains(stderr.String(), "no pong arrived in time") {
+		t.Errorf("dial's stderr does not say why: %q", stderr.String())
+	}
+	t.Logf("dial gave up after %v: %s", time.Since(start).Round(time.Millisecond), strings.TrimSpace(stderr.String()))
 }
