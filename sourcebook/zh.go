@@ -44,9 +44,10 @@ var zhChapters = map[string][2]string{
 	"The rules of a header": {"帧头的规则", "解码不等于判定：收到的帧头必须通过的各项检查。"},
 	"Text is UTF-8":         {"文本是 UTF-8", "文本消息边到达边做 UTF-8 校验（§5.6、§8.1）。"},
 	"Messages, fragmentation and control frames": {"消息、分片与控制帧", "一帧一帧地读写消息，中间穿插着 ping 和 pong（§5.4、§5.5）。"},
-	"Closing":        {"关闭连接", "关闭码与关闭握手（§5.5.1、§7）。"},
-	"The connection": {"连接", "把这一切串起来的 Conn，以及让程序看到每一帧的 observer。"},
-	otherChapter:     {"其他文件", "阅读顺序里还没有列出的文件。"},
+	"Closing":                 {"关闭连接", "关闭码与关闭握手（§5.5.1、§7）。"},
+	"The connection":          {"连接", "把这一切串起来的 Conn，以及让程序看到每一帧的 observer。"},
+	"Timeouts and heartbeats": {"超时与心跳", "一次读或写最多能等多久（无论是谁在读写），以及怎样发现一个不再响应的对端。"},
+	otherChapter:              {"其他文件", "阅读顺序里还没有列出的文件。"},
 }
 
 // zhSummaries is the Chinese of summaries, section by section.
