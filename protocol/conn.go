@@ -151,6 +151,7 @@ type Conn struct {
 	// and the caller's, or Close's), and when the current wait for a
 	// frame becomes idle (zero: no IdleTimeout).
 	rctx   context.Context
+	rguard ctxGuard
 	rbound time.Time
 	idleAt time.Time
 	// idleLeft is what was left of the idle clock when the last read call
@@ -175,8 +176,9 @@ type Conn struct {
 	// wctx is the context of the frame being written, nil between
 	// frames; guarded by frameMu. sock, under bw, arms the write deadline
 	// from it before each chunk goes to the socket (see armWrite).
-	wctx context.Context
-	sock deadlineWriter
+	wctx   context.Context
+	wguard ctxGuard
+	sock   deadlineWriter
 	// closeBound is when our close frame must be out (unix nanoseconds,
 	// 0 until a close is sent): every later chunk is bounded by it.
 	closeBound atomic.Int64

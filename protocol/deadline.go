@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -91,7 +92,7 @@ func (c *Conn) beginRead(ctx context.Context) (stopAfter func() bool) {
 	}
 	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
 	if ctx.Done() != nil {
-		stopAfter = context.AfterFunc(ctx, func() { c.netConn.SetReadDeadline(aLongTimeAgo) })
+		stopAfter = c.rguard.afterFunc(ctx, func() { c.netConn.SetReadDeadline(aLongTimeAgo) })
 	}
 	return stopAfter
 }
@@ -103,9 +104,7 @@ func (c *Conn) endRead(ctx context.Context, stopAfter func() bool) {
 	if ctx.Done() == nil && c.opts.IdleTimeout <= 0 {
 		return
 	}
-	if stopAfter != nil {
-		stopAfter()
-	}
+	c.rguard.stop(stopAfter)
 	c.rctx = nil
 	c.rbound = c.callerReadDeadline()
 	if !c.idleAt.IsZero() {
@@ -221,12 +220,47 @@ func (c *Conn) beginWrite(ctx context.Context) (stopAfter func() bool) {
 	if ctx.Done() == nil {
 		return nil
 	}
-	return context.AfterFunc(ctx, func() { c.netConn.SetWriteDeadline(aLongTimeAgo) })
+	return c.wguard.afterFunc(ctx, func() { c.netConn.SetWriteDeadline(aLongTimeAgo) })
 }
 
 func (c *Conn) endWrite(stopAfter func() bool) {
-	if stopAfter != nil {
-		stopAfter()
-	}
+	c.wguard.stop(stopAfter)
 	c.wctx = nil
+}
+
+// ctxGuard makes sure that the function a context runs when it ends (to
+// interrupt blocked I/O) acts only during the call that registered it.
+// context.AfterFunc runs it on a goroutine of its own, which may be late:
+// without the guard, a context that ended just as its read returned could
+// move the deadline into the past during the next read, which would then
+// fail for no reason.
+type ctxGuard struct {
+	mu  sync.Mutex
+	gen uint64 // incremented when a call starts and when it ends
+}
+
+func (g *ctxGuard) afterFunc(ctx context.Context, f func()) (stopAfter func() bool) {
+	g.mu.Lock()
+	g.gen++
+	gen := g.gen
+	g.mu.Unlock()
+	return context.AfterFunc(ctx, func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if g.gen == gen {
+			f()
+		}
+	})
+}
+
+// stop ends the call: its function, if it has not run, never will, and
+// if it is running, it has finished when stop returns.
+func (g *ctxGuard) stop(stopAfter func() bool) {
+	if stopAfter == nil {
+		return
+	}
+	stopAfter()
+	g.mu.Lock()
+	g.gen++
+	g.mu.Unlock()
 }
