@@ -97,6 +97,7 @@ func TestServeLogIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := log.String()
+	t.Logf("%d empty frames (%d bytes) in: %d bytes of log", n, sent, len(out))
 	if len(out) > 256<<10 {
 		t.Errorf("%d bytes in made %d bytes of log", sent, len(out))
 	}
