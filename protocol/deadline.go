@@ -145,7 +145,17 @@ func (c *Conn) readTimedOut(err error) error {
 		return err
 	}
 	c.readErr = fmt.Errorf("%w (%v): the connection is closed with 1001", ErrIdleTimeout, c.opts.IdleTimeout)
-	c.abort(CloseGoingAway, "idle timeout")
+	payload, _ := AppendClosePayload(c.ctrlBuf[:0], CloseGoingAway, "idle timeout")
+	c.sendClose(payload)
+	c.frameMu.Lock()
+	if c.writeErr == nil {
+		c.writeErr = c.readErr
+	}
+	c.frameMu.Unlock()
+	// As when failing the connection: a peer that dribbles may still be
+	// sending, and a server that closed at once would reset the
+	// connection, destroying the close frame on its way (finishTCP).
+	c.finishTCP(c.readErr)
 	return c.readErr
 }
 
