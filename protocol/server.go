@@ -198,7 +198,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 		return refuse(http.StatusBadRequest, "", "request is %s, the opening handshake needs HTTP/1.1 or later", r.Proto)
 	}
 	if r.ProtoMajor != 1 {
-		return refuse(http.StatusHTTPVersionNotSupported, "", "request line says %s: an opening handshake is an HTTP/1.1 (or later 1.x) request", r.Proto)
+		return refuse(http.StatusHTTPVersionNotSupported, "", "request is %s: an opening handshake is an HTTP/1.1 (or later 1.x) upgrade request; HTTP/2 upgrades (RFC 8441) are not supported", r.Proto)
 	}
 	// A body: the bytes after the request head belong to the WebSocket
 	// connection (a client that does not wait for the 101 sends its first
