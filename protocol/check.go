@@ -39,9 +39,12 @@ const maxControlPayload = 125
 // fine. It says where the rule is written, which close code the receiver
 // must answer with, and what was wrong, in one sentence.
 type Violation struct {
-	Section string    // the RFC 6455 section that states the rule, e.g. "5.5"
-	Code    CloseCode // the close code to fail the connection with
-	Msg     string    // what was wrong, e.g. "control frame payload is 126 bytes, at most 125 allowed"
+	Section string // the RFC 6455 section that states the rule, e.g. "5.5"
+	// RFC is the RFC that Section belongs to when it is not RFC 6455:
+	// "7692" for the rules of permessage-deflate. Empty means 6455.
+	RFC  string
+	Code CloseCode // the close code to fail the connection with
+	Msg  string    // what was wrong, e.g. "control frame payload is 126 bytes, at most 125 allowed"
 	// Format and Args are what Msg was made from: Msg is
 	// fmt.Sprintf(Format, Args...). A screen that speaks another language
 	// looks its sentence up by Format and formats the same Args.
@@ -50,7 +53,11 @@ type Violation struct {
 }
 
 func (v *Violation) Error() string {
-	return fmt.Sprintf("websocket: protocol violation, RFC 6455 §%s: %s (close %d)", v.Section, v.Msg, uint16(v.Code))
+	rfc := v.RFC
+	if rfc == "" {
+		rfc = "6455"
+	}
+	return fmt.Sprintf("websocket: protocol violation, RFC %s §%s: %s (close %d)", rfc, v.Section, v.Msg, uint16(v.Code))
 }
 
 func violationf(section string, code CloseCode, format string, args ...any) *Violation {
@@ -75,6 +82,10 @@ type State struct {
 	// in earlier frames.
 	MessageLimit int64
 	MessageSoFar int64
+	// Deflate is true when permessage-deflate is in force (RFC 7692):
+	// AllowedRSV then includes RSV1, but only on the first frame of a
+	// data message (see checkDeflateRSV).
+	Deflate bool
 }
 
 // CheckHeader judges a decoded header against the receiver's state and
@@ -86,7 +97,11 @@ func CheckHeader(h Header, st State) *Violation {
 	// that defines meanings for non-zero values. If a nonzero value is
 	// received and none of the negotiated extensions defines the meaning of
 	// such a nonzero value, the receiving endpoint MUST _Fail the WebSocket
-	// Connection_."
+	// Connection_." permessage-deflate gives RSV1 a meaning on the first
+	// frame of a data message only (RFC 7692 §6.1).
+	if v := checkDeflateRSV(h, st); v != nil {
+		return v
+	}
 	for i, set := range [3]bool{h.Rsv1, h.Rsv2, h.Rsv3} {
 		bit := byte(bitRsv1 >> i)
 		if set && st.AllowedRSV&bit == 0 {

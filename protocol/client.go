@@ -31,6 +31,9 @@ type DialOptions struct {
 	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// TLSConfig is used for wss:// URLs.
 	TLSConfig *tls.Config
+	// Compression, if set and not Disabled, offers permessage-deflate
+	// (RFC 7692) with these parameters. Nil offers nothing.
+	Compression *CompressionOptions
 }
 
 // DefaultHandshakeTimeout bounds an opening handshake when no other limit
@@ -177,13 +180,21 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 		return nil, fmt.Errorf("websocket: handshake response is not valid HTTP: %w", err)
 	}
 	steps := ComputeAcceptSteps(key)
-	herr := checkResponse(resp, &steps, opts.Subprotocols)
-	observeHandshake(o.Observer, RoleClient, Received, false, head, &steps, herr)
+	herr := checkResponse(resp, &steps, opts.Subprotocols, opts.Compression.offering())
+	// permessage-deflate: the response must keep to our offer (pmdeflate.go).
+	var neg *Negotiation
+	if herr == nil {
+		neg, herr = checkResponseDeflate(resp, opts.Compression)
+	}
+	observeHandshakeNegotiation(o.Observer, RoleClient, Received, false, head, &steps, herr, neg)
 	if herr != nil {
 		return nil, herr
 	}
 	c := NewConn(netConn, RoleClient, br, &opts.Options)
 	c.subprotocol = resp.Header.Get("Sec-WebSocket-Protocol")
+	if neg != nil && neg.Accepted {
+		c.enableDeflate(neg.Agreed, opts.Compression)
+	}
 	return c, nil
 }
 
@@ -209,6 +220,9 @@ func checkDialOptions(opts *DialOptions) error {
 		if !isToken(p) {
 			return fmt.Errorf("websocket: subprotocol %q is not an HTTP token (§4.1 item 10)", p)
 		}
+	}
+	if opts.Compression != nil {
+		return opts.Compression.check()
 	}
 	return nil
 }
@@ -260,6 +274,8 @@ func buildRequest(u *url.URL, key string, opts *DialOptions) []byte {
 	if len(opts.Subprotocols) > 0 {
 		fmt.Fprintf(&b, "Sec-WebSocket-Protocol: %s\r\n", strings.Join(opts.Subprotocols, ", "))
 	}
+	// anatomy: header=Sec-WebSocket-Extensions (offered)
+	b.WriteString(opts.Compression.offerHeader())
 	for name, values := range opts.Header {
 		for _, v := range values {
 			fmt.Fprintf(&b, "%s: %s\r\n", name, v)
@@ -271,7 +287,7 @@ func buildRequest(u *url.URL, key string, opts *DialOptions) []byte {
 
 // checkResponse applies the client's checks of §4.1, the numbered list
 // after "The client MUST validate the server's response as follows".
-func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *HandshakeError {
+func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string, offeredDeflate bool) *HandshakeError {
 	refuse := func(header, section, format string, args ...any) *HandshakeError {
 		return &HandshakeError{Status: resp.StatusCode, Header: header, Section: section, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -304,9 +320,10 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *H
 	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != steps.Accept || len(resp.Header.Values("Sec-WebSocket-Accept")) != 1 {
 		return refuse("Sec-WebSocket-Accept", "4.1", "Sec-WebSocket-Accept is %q, expected %q", got, steps.Accept)
 	}
-	// 5. No extension we did not offer; we offer none.
+	// 5. No extension we did not offer. An offer of permessage-deflate is
+	// checked against the response in checkResponseDeflate.
 	// anatomy: header=Sec-WebSocket-Extensions (checked)
-	if ext := headerTokens(resp.Header, "Sec-WebSocket-Extensions"); len(ext) > 0 {
+	if ext := headerTokens(resp.Header, "Sec-WebSocket-Extensions"); len(ext) > 0 && !offeredDeflate {
 		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %q, but none was offered", strings.Join(ext, ", "))
 	}
 	// 6. No subprotocol we did not offer.
@@ -327,10 +344,14 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string) *H
 }
 
 func observeHandshake(obs Observer, role Role, dir Direction, request bool, raw []byte, steps *AcceptSteps, err *HandshakeError) {
+	observeHandshakeNegotiation(obs, role, dir, request, raw, steps, err, nil)
+}
+
+func observeHandshakeNegotiation(obs Observer, role Role, dir Direction, request bool, raw []byte, steps *AcceptSteps, err *HandshakeError, neg *Negotiation) {
 	if obs == nil {
 		return
 	}
-	ev := &HandshakeEvent{Time: time.Now(), Role: role, Dir: dir, Request: request, Raw: append([]byte(nil), raw...), Accept: steps}
+	ev := &HandshakeEvent{Time: time.Now(), Role: role, Dir: dir, Request: request, Raw: append([]byte(nil), raw...), Accept: steps, Negotiation: neg}
 	if err != nil {
 		ev.Err = err
 	}

@@ -136,6 +136,9 @@ type Conn struct {
 	// No extension is negotiated yet, so it is 0 and every RSV bit fails
 	// the connection (§5.2).
 	extensionRSV byte
+	// deflate is the permessage-deflate state (pmdeflate.go), nil when the
+	// extension was not negotiated.
+	deflate *deflateState
 
 	// Reading state, guarded by readMu.
 	readMu sync.Mutex

@@ -39,8 +39,8 @@ import mbits "math/bits"
 
 // DEFLATE limits (RFC 1951 §3.2.5).
 const (
-	minMatch    = 3      // a back-reference copies at least 3 bytes
-	maxMatch    = 258    // and at most 258
+	minMatch    = 3       // a back-reference copies at least 3 bytes
+	maxMatch    = 258     // and at most 258
 	maxDistance = 1 << 15 // and reaches at most 32768 bytes back
 )
 

@@ -15,8 +15,11 @@ import "time"
 // With no observer set, the connection copies nothing and builds no events.
 type Observer func(Event)
 
-// Event is one of [*HandshakeEvent], [*FrameEvent], [*RawEvent] and
-// [*ClosedEvent].
+// Event is one of [*HandshakeEvent], [*FrameEvent], [*MessageEvent],
+// [*RawEvent] and [*ClosedEvent]. MessageEvent comes only on connections
+// that negotiated permessage-deflate, after the frames of each compressed
+// message: it holds the inflated bytes, where the frames' payloads hold
+// the compressed ones.
 type Event interface {
 	// EventTime is when the event happened.
 	EventTime() time.Time
@@ -55,6 +58,12 @@ type HandshakeEvent struct {
 	Accept *AcceptSteps
 	// Err is set when this half of the handshake was refused.
 	Err error
+	// Negotiation is set on a response when permessage-deflate was
+	// offered (RFC 7692): every offer, the declined ones with the reason,
+	// and what was agreed. On the server it is the server's decision; on
+	// the client, Offered holds the client's own offer and Agreed what
+	// the response means.
+	Negotiation *Negotiation
 }
 
 // FrameEvent is one frame, sent or received.

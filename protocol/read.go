@@ -45,6 +45,9 @@ type messageReader struct {
 	msgType   Opcode
 	msgSoFar  int64 // bytes of this message read so far
 	utf8      UTF8Validator
+	// compressed: the message had RSV1 set on its first frame, so its
+	// payload is inflated on the way out (permessage-deflate, pmdeflate.go).
+	compressed bool
 
 	// A message whose ReadMessage timed out: resume says the next read
 	// goes on with it; saved holds its bytes so far, which the next
@@ -207,6 +210,15 @@ func (c *Conn) nextMessage() (MessageType, error) {
 
 // Read reads payload bytes of the current message. The caller holds readMu.
 func (r *messageReader) Read(p []byte) (int, error) {
+	if r.compressed { // permessage-deflate: inflate what readWire reads
+		return r.readInflated(p)
+	}
+	return r.readWire(p)
+}
+
+// readWire reads payload bytes of the current message as they are on the
+// wire (unmasked).
+func (r *messageReader) readWire(p []byte) (int, error) {
 	c := r.c
 	if c.readErr != nil {
 		return 0, c.readErr
@@ -271,7 +283,7 @@ func (r *messageReader) consume(p []byte) *Violation {
 	}
 	r.frameLeft -= int64(len(p))
 	r.msgSoFar += int64(len(p))
-	if r.msgType == OpText {
+	if r.msgType == OpText && !r.compressed { // compressed text is checked once inflated
 		// §8.1: fail as soon as the text cannot be valid UTF-8, even in
 		// the middle of a frame.
 		if i := r.utf8.Write(p); i >= 0 {
@@ -281,7 +293,7 @@ func (r *messageReader) consume(p []byte) *Violation {
 	}
 	if r.frameLeft == 0 {
 		var v *Violation
-		if r.msgType == OpText && r.frame.Fin && !r.utf8.Complete() {
+		if r.msgType == OpText && !r.compressed && r.frame.Fin && !r.utf8.Complete() {
 			v = violationf("8.1", CloseInvalidPayload, "text message ends in the middle of a UTF-8 character")
 		}
 		return r.frameDone(v)
@@ -321,7 +333,7 @@ func (c *Conn) nextDataFrame() error {
 			r.msgSoFar = 0
 		}
 		st := State{Role: c.role, InMessage: r.inMessage, AllowedRSV: c.extensionRSV,
-			MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar}
+			MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar, Deflate: c.deflate != nil}
 		if v := CheckHeader(h, st); v != nil {
 			if c.observe != nil {
 				c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: bytes.Clone(raw), Violation: v})
@@ -360,6 +372,14 @@ func (c *Conn) nextDataFrame() error {
 		}
 		r.frame, r.frameLeft, r.maskPos, r.rawHeader = h, int64(h.Length), 0, rawCopy
 		r.inMessage = !h.Fin
+		if h.Opcode != OpContinuation {
+			// permessage-deflate: RSV1 on the first frame marks a
+			// compressed message (CheckHeader allowed it only if negotiated).
+			r.compressed = h.Rsv1
+			if r.compressed {
+				c.deflate.beginInflate(r)
+			}
+		}
 		if h.Length == 0 {
 			// An empty frame is complete as soon as its header is read.
 			if v := r.consume(nil); v != nil {

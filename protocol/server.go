@@ -33,6 +33,10 @@ type AcceptOptions struct {
 	// MaxHeaderBytes bounds the request head on a raw connection. Zero
 	// means 8 KiB.
 	MaxHeaderBytes int
+	// Compression, if set and not Disabled, accepts permessage-deflate
+	// (RFC 7692) when a client offers it, with this policy. Nil declines
+	// every offer.
+	Compression *CompressionOptions
 }
 
 const defaultMaxRequestHead = 8 << 10
@@ -52,6 +56,10 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	o := opts.Options.withDefaults()
 	observeHandshake(o.Observer, RoleServer, Received, true, rebuildRequestHead(r), nil, nil)
 	key, proto, herr := checkRequest(r, opts)
+	var neg *Negotiation
+	if herr == nil {
+		neg, herr = negotiateRequest(r, opts) // permessage-deflate (pmdeflate.go)
+	}
 	if herr != nil {
 		// Where the connection can be taken over, the refusal is written
 		// as exact bytes, the same as AcceptConn writes, so the observer
@@ -91,7 +99,7 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), netConn), bufferSize)
 	}
 	netConn.SetDeadline(time.Time{}) // net/http's deadlines no longer apply
-	return finishAccept(netConn, br, key, proto, opts)
+	return finishAccept(netConn, br, key, proto, neg, opts)
 }
 
 // AcceptConn performs the server's opening handshake on a raw connection:
@@ -143,16 +151,20 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 		r.Host = ""
 	}
 	key, proto, herr := checkRequest(r, opts)
+	var neg *Negotiation
+	if herr == nil {
+		neg, herr = negotiateRequest(r, opts) // permessage-deflate (pmdeflate.go)
+	}
 	if herr != nil {
 		raw := writeRefusal(netConn, herr)
 		observeHandshake(o.Observer, RoleServer, Sent, false, raw, nil, herr)
 		return nil, herr
 	}
-	return finishAccept(netConn, br, key, proto, opts)
+	return finishAccept(netConn, br, key, proto, neg, opts)
 }
 
 // finishAccept sends the 101 response of §4.2.2 and makes the connection.
-func finishAccept(netConn net.Conn, br *bufio.Reader, key, proto string, opts *AcceptOptions) (*Conn, error) {
+func finishAccept(netConn net.Conn, br *bufio.Reader, key, proto string, neg *Negotiation, opts *AcceptOptions) (*Conn, error) {
 	// anatomy: header=Sec-WebSocket-Accept (computed and sent)
 	steps := ComputeAcceptSteps(key)
 	var b bytes.Buffer
@@ -166,14 +178,21 @@ func finishAccept(netConn net.Conn, br *bufio.Reader, key, proto string, opts *A
 	if proto != "" {
 		fmt.Fprintf(&b, "Sec-WebSocket-Protocol: %s\r\n", proto)
 	}
+	// anatomy: header=Sec-WebSocket-Extensions (accepted)
+	if ext := neg.ResponseHeader(); ext != "" {
+		fmt.Fprintf(&b, "Sec-WebSocket-Extensions: %s\r\n", ext)
+	}
 	b.WriteString("\r\n")
 	if _, err := netConn.Write(b.Bytes()); err != nil {
 		netConn.Close()
 		return nil, fmt.Errorf("websocket: failed to send the handshake response: %w", err)
 	}
-	observeHandshake(opts.Observer, RoleServer, Sent, false, b.Bytes(), &steps, nil)
+	observeHandshakeNegotiation(opts.Observer, RoleServer, Sent, false, b.Bytes(), &steps, nil, neg)
 	c := NewConn(netConn, RoleServer, br, &opts.Options)
 	c.subprotocol = proto
+	if neg != nil && neg.Accepted {
+		c.enableDeflate(neg.Agreed, opts.Compression)
+	}
 	return c, nil
 }
 

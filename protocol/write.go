@@ -35,6 +35,9 @@ func (c *Conn) WriteFragmented(ctx context.Context, typ MessageType, data []byte
 		return err
 	}
 	defer c.unlockMessage()
+	if c.deflate.compressing(len(data)) { // permessage-deflate (pmdeflate.go)
+		return ctxErr(ctx, c.writeCompressed(ctx, typ, data, size))
+	}
 	if size <= 0 || len(data) <= size {
 		return ctxErr(ctx, c.writeFrame(ctx, Header{Fin: true, Opcode: typ}, data))
 	}
@@ -66,6 +69,7 @@ func (c *Conn) NextWriter(ctx context.Context, typ MessageType) (io.WriteCloser,
 	if w.size = c.opts.FragmentSize; w.size <= 0 {
 		w.size = streamFragmentSize
 	}
+	w.beginStream() // permessage-deflate (pmdeflate.go)
 	return w, nil
 }
 
@@ -81,8 +85,9 @@ type messageWriter struct {
 	text bool // the message is text, so its bytes are checked as UTF-8
 	// broken is set when a Write was refused as invalid text: the message
 	// can only be dropped (nothing sent yet) or abort the connection.
-	broken bool
-	utf8   UTF8Validator
+	broken  bool
+	utf8    UTF8Validator
+	deflate streamDeflate // permessage-deflate: compressing this message
 }
 
 func (w *messageWriter) Write(p []byte) (int, error) {
@@ -97,6 +102,9 @@ func (w *messageWriter) Write(p []byte) (int, error) {
 			w.broken = true
 			return 0, errTextBroken
 		}
+	}
+	if w.deflate.on {
+		return w.writeCompressedPart(p)
 	}
 	written := len(p)
 	for len(w.buf)+len(p) > w.size {
@@ -133,7 +141,14 @@ func (w *messageWriter) Close() error {
 			// connection, with 1011: the fault is on our side.
 			w.c.abort(CloseInternalError, "text message could not be finished as UTF-8")
 		}
+		if w.deflate.on {
+			w.c.deflate.abandonSend()
+			w.deflate = streamDeflate{}
+		}
 		return errTextBroken
+	}
+	if w.deflate.on {
+		return w.closeCompressed()
 	}
 	return w.flush(true)
 }
@@ -307,7 +322,7 @@ func (c *Conn) writeFrameLocked(ctx context.Context, h Header, payload []byte) e
 	// anatomy: field=MASK (set by role)
 	h.Masked = c.role == RoleClient
 	h.MaskKey = [4]byte{}
-	if v := CheckHeader(h, State{Role: c.role.Peer(), InMessage: c.outInMessage}); v != nil {
+	if v := CheckHeader(h, State{Role: c.role.Peer(), InMessage: c.outInMessage, AllowedRSV: c.extensionRSV, Deflate: c.deflate != nil}); v != nil {
 		return v
 	}
 	if h.Masked {
