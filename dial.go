@@ -22,6 +22,7 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	heartbeatTimeout := fs.Duration("heartbeat-timeout", 10*time.Second, "with --heartbeat: how long a pong may take")
 	origin := fs.String("origin", "", "Origin header to send")
 	subprotocol := fs.String("subprotocol", "", "subprotocol to offer")
+	compress := fs.Bool("compress", false, "offer permessage-deflate (RFC 7692) and compress messages if the server agrees")
 	if err := parseFlags(fs, reorderFlags(args, "--origin", "-origin", "--subprotocol", "-subprotocol",
 		"--heartbeat", "-heartbeat", "--heartbeat-timeout", "-heartbeat-timeout")); err != nil {
 		return err
@@ -39,6 +40,14 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *heartbeat < 0 || *heartbeatTimeout <= 0 {
 		fmt.Fprintln(stderr, "wsanatomy: dial --heartbeat must be 0 (off) or positive, and --heartbeat-timeout positive")
 		return errUsage
+	}
+	if *compress {
+		opts.Compression = &protocol.CompressionOptions{}
+		opts.Observer = func(e protocol.Event) {
+			if h, ok := e.(*protocol.HandshakeEvent); ok && !h.Request && h.Err == nil {
+				logNegotiation(stderr, h.Time.Format("15:04:05.000"), "server", h.Negotiation)
+			}
+		}
 	}
 	c, err := protocol.Dial(ctx, fs.Arg(0), opts)
 	if err != nil {

@@ -26,6 +26,7 @@ func runServe(args []string, stderr io.Writer) error {
 	fs.DurationVar(&cfg.closeTimeout, "close-timeout", cfg.closeTimeout, "longest wait for each step of a closing handshake")
 	fs.DurationVar(&cfg.heartbeat, "heartbeat", 0, "ping every client this often and drop one that does not answer (0: off)")
 	fs.DurationVar(&cfg.heartbeatTimeout, "heartbeat-timeout", cfg.heartbeatTimeout, "with --heartbeat: how long a pong may take")
+	noCompression := fs.Bool("no-compression", false, "decline permessage-deflate (RFC 7692), which is accepted by default")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -51,6 +52,9 @@ func runServe(args []string, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "wsanatomy: echo server on ws://%s/ (any path); ctrl+c stops it\n", ln.Addr())
 	s := newEchoServer(log)
 	s.cfg = cfg
+	if *noCompression {
+		s.compression = nil
+	}
 	return s.serve(ctx, ln)
 }
 
@@ -86,6 +90,8 @@ func (cfg serveConfig) shutdownBound() time.Duration { return 2*cfg.closeTimeout
 type echoServer struct {
 	log *frameLog
 	cfg serveConfig
+	// compression is the permessage-deflate policy; nil declines it.
+	compression *protocol.CompressionOptions
 
 	// mu guards conns and closing, and orders wg.Add before wg.Wait: a
 	// handler is counted only while closing is false, and serve waits
@@ -100,7 +106,8 @@ type echoServer struct {
 }
 
 func newEchoServer(log *frameLog) *echoServer {
-	return &echoServer{log: log, cfg: defaultServeConfig(), conns: make(map[*protocol.Conn]struct{})}
+	// permessage-deflate is accepted by default, as browsers offer it.
+	return &echoServer{log: log, cfg: defaultServeConfig(), conns: make(map[*protocol.Conn]struct{}), compression: &protocol.CompressionOptions{}}
 }
 
 // serve runs until ctx ends, then closes every client with 1001 (going
@@ -181,6 +188,7 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	opts.WriteTimeout = s.cfg.writeTimeout
 	opts.IdleTimeout = s.cfg.idleTimeout
 	opts.CloseTimeout = s.cfg.closeTimeout
+	opts.Compression = s.compression
 	peer := r.RemoteAddr
 	opts.Observer = func(e protocol.Event) { s.log.event(peer, e) }
 	// The log prints headers only: copying every payload for it would
@@ -355,7 +363,14 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 		} else {
 			fmt.Fprintf(l.w, "%s %s handshake done: 101 Switching Protocols\n", ts, peer)
 		}
+		logNegotiation(l.w, ts, peer, e.Negotiation)
 		l.w.Flush()
+	case *protocol.MessageEvent:
+		arrow := "<-"
+		if e.Dir == protocol.Sent {
+			arrow = "->"
+		}
+		fmt.Fprintf(l.w, "%s %s %s compressed %s message: %d bytes on the wire, %d inflated\n", ts, peer, arrow, e.Opcode, len(e.Compressed), len(e.Inflated))
 	case *protocol.ClosedEvent:
 		if b := l.peers[peer]; b != nil {
 			l.reportSuppressed(peer, b, ts)
@@ -374,4 +389,28 @@ func (l *frameLog) flush() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.w.Flush()
+}
+
+// logNegotiation writes what permessage-deflate offers came and what was
+// agreed or declined, and why.
+func logNegotiation(w io.Writer, ts, peer string, n *protocol.Negotiation) {
+	if n == nil {
+		return
+	}
+	fmt.Fprintf(w, "%s %s extensions offered: %s\n", ts, peer, protocol.FormatExtensions(n.Offered))
+	for _, d := range n.Declined {
+		fmt.Fprintf(w, "%s %s   declined %q: %s\n", ts, peer, d.Offer, d.Reason)
+	}
+	if n.Accepted {
+		a := n.Agreed
+		fmt.Fprintf(w, "%s %s   agreed permessage-deflate: server window %d bits%s, client window %d bits%s\n", ts, peer,
+			a.ServerMaxWindowBits, takeoverText(a.ServerNoContextTakeover), a.ClientMaxWindowBits, takeoverText(a.ClientNoContextTakeover))
+	}
+}
+
+func takeoverText(no bool) string {
+	if no {
+		return " (no context takeover)"
+	}
+	return " (context takeover)"
 }
