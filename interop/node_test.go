@@ -44,21 +44,30 @@ func runNode(t *testing.T, node string, timeout time.Duration, args ...string) {
 
 func TestNodeWSClientOurServer(t *testing.T) {
 	node := nodeWith(t, "ws")
+	// ws offers permessage-deflate: serve accepts it by default, the
+	// in-process server only with a compression policy.
 	t.Run("serve", func(t *testing.T) {
-		runNode(t, node, 90*time.Second, "ws_peer.js", "client", startServe(t).url("/node"))
+		runNode(t, node, 90*time.Second, "ws_peer.js", "client", startServe(t).url("/node"), "permessage-deflate")
 	})
 	t.Run("inproc", func(t *testing.T) {
-		runNode(t, node, 90*time.Second, "ws_peer.js", "client", inprocEcho(t, nil)+"/node")
+		runNode(t, node, 90*time.Second, "ws_peer.js", "client", inprocEcho(t, nil)+"/node", "")
+	})
+	t.Run("inproc-deflate", func(t *testing.T) {
+		runNode(t, node, 90*time.Second, "ws_peer.js", "client", inprocEcho(t, deflateAccept(nil))+"/node", "permessage-deflate")
 	})
 }
 
 func TestNodeWSServerOurClient(t *testing.T) {
 	node := nodeWith(t, "ws")
-	for _, tg := range clientTargets() {
+	for _, tg := range append(clientTargets(), deflateClientTargets()...) {
 		t.Run(tg.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, node, "ws_peer.js", "server")
+			mode := ""
+			if strings.HasSuffix(tg.name, "-deflate") {
+				mode = "deflate" // the ws server accepts permessage-deflate
+			}
+			cmd := exec.CommandContext(ctx, node, "ws_peer.js", "server", mode)
 			cmd.Dir = "node"
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
@@ -111,5 +120,7 @@ func TestBrowserOurServer(t *testing.T) {
 	if chromium == "" {
 		t.Skip("chromium is not installed (apt-get install -y chromium)")
 	}
-	runNode(t, node, 120*time.Second, "browser.js", chromium, startServe(t).url("/browser"))
+	// Chromium offers "permessage-deflate; client_max_window_bits", which
+	// serve accepts by default.
+	runNode(t, node, 120*time.Second, "browser.js", chromium, startServe(t).url("/browser"), "permessage-deflate")
 }

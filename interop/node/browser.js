@@ -1,7 +1,10 @@
 // Headless Chromium as a WebSocket client of an echo server, driven by
 // playwright-core with the system's Chromium (never a downloaded one).
 //
-//   node browser.js CHROMIUM_PATH URL
+//   node browser.js CHROMIUM_PATH URL [EXT]
+//
+// EXT is the Sec-WebSocket-Extensions the server must agree to ("" for
+// none); Chromium always offers permessage-deflate.
 //
 // Prints one line per failed check and ends with "N passed, N failed".
 'use strict';
@@ -10,7 +13,7 @@ const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-async function main(executablePath, url) {
+async function main(executablePath, url, ext) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsanatomy-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
@@ -21,7 +24,7 @@ async function main(executablePath, url) {
   try {
     const page = context.pages()[0] || (await context.newPage());
     page.setDefaultTimeout(30000);
-    const result = await page.evaluate(async (url) => {
+    const result = await page.evaluate(async ([url, ext]) => {
       const failures = [];
       let passed = 0;
       const check = (ok, what) => { if (ok) passed++; else failures.push(what); };
@@ -35,7 +38,7 @@ async function main(executablePath, url) {
       ws.onerror = () => push({ kind: 'error' });
       const next = () => new Promise((r) => { const x = queue.shift(); if (x) r(x); else waiters.push(r); });
       await new Promise((resolve, reject) => { ws.onopen = resolve; setTimeout(() => reject(new Error('no open')), 10000); });
-      check(ws.extensions === '', 'no extension negotiated, got ' + ws.extensions);
+      check(ws.extensions === ext, 'extensions agreed: want "' + ext + '", got "' + ws.extensions + '"');
       const sizes = [0, 1, 125, 126, 127, 65535, 65536, 1 << 20];
       for (const n of sizes) {
         const s = 'κόσμε 😀 abc '.repeat(Math.ceil(n / 13));
@@ -50,11 +53,19 @@ async function main(executablePath, url) {
           new Uint8Array(got.data).every((v, i) => v === b[i]);
         check(same, 'binary echo of ' + n + ' bytes');
       }
+      // Hundreds of messages in a row: with compression, context
+      // takeover reaches back across them.
+      for (let i = 0; i < 300; i++) {
+        const m = 'message ' + i + ' of many: ' + 'xyz'.repeat(i % 50);
+        ws.send(m);
+        const got = await next();
+        check(got.kind === 'message' && got.data === m, 'echo of message ' + i + ' in a row');
+      }
       ws.close(4321, 'browser bye');
       const closed = await next();
       check(closed.kind === 'close' && closed.code === 4321 && closed.wasClean, 'close 4321 echoed cleanly: ' + JSON.stringify(closed));
       return { passed, failures };
-    }, url);
+    }, [url, ext]);
     for (const f of result.failures) console.log('FAIL: ' + f);
     console.log(`${result.passed} passed, ${result.failures.length} failed`);
     return result.failures.length === 0;
@@ -64,7 +75,7 @@ async function main(executablePath, url) {
   }
 }
 
-main(process.argv[2], process.argv[3]).then(
+main(process.argv[2], process.argv[3], process.argv[4] || '').then(
   (ok) => process.exit(ok ? 0 : 1),
   (e) => { console.log('FAIL: ' + e); console.log('0 passed, 1 failed'); process.exit(1); },
 );

@@ -1,10 +1,17 @@
 // The Node.js `ws` package as a WebSocket peer for the Go interop tests.
 //
-//   node ws_peer.js client URL   dial an echo server (wsanatomy serve) and
-//                                check echoes, pings and the close handshake
-//   node ws_peer.js server       run a ws server on 127.0.0.1 that drives an
+//   node ws_peer.js client URL [EXT]
+//                                dial an echo server (wsanatomy serve) and
+//                                check echoes, pings and the close handshake;
+//                                EXT is the Sec-WebSocket-Extensions the
+//                                server must agree to ("" for none). The
+//                                client always offers permessage-deflate.
+//   node ws_peer.js server [deflate]
+//                                run a ws server on 127.0.0.1 that drives an
 //                                echo client (wsanatomy dial --echo); prints
-//                                "listening PORT" and, at the end, the result
+//                                "listening PORT" and, at the end, the result.
+//                                With "deflate" it accepts permessage-deflate
+//                                and compresses every message.
 //
 // Both print one line per failed check and end with "N passed, N failed".
 'use strict';
@@ -63,6 +70,14 @@ async function exchange(ws, next, label) {
     check(got.kind === 'message' && got.isBinary === isBinary && Buffer.compare(Buffer.from(got.data), want) === 0,
       `${label}: echo of ${want.length} bytes (binary=${isBinary}): got ${got.kind} ${got.data ? got.data.length : ''}`);
   }
+  // Hundreds of messages in a row: with compression, context takeover
+  // reaches back across them.
+  for (let i = 0; i < 300; i++) {
+    const m = `message ${i} of many: ` + 'abc'.repeat(i % 50);
+    ws.send(m);
+    const got = await next();
+    check(got.kind === 'message' && got.data.toString() === m, `${label}: echo of message ${i} in a row`);
+  }
   // A message in three fragments, with a ping between them.
   ws.send('frag1-', { fin: false });
   ws.ping('between');
@@ -79,11 +94,11 @@ async function exchange(ws, next, label) {
   }
 }
 
-async function client(url) {
-  const ws = new WebSocket(url, { perMessageDeflate: true, origin: 'http://node.example' });
+async function client(url, ext) {
+  const ws = new WebSocket(url, { perMessageDeflate: { threshold: 0 }, origin: 'http://node.example' });
   const next = inbox(ws);
   await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
-  check(ws.extensions === '', `no extension negotiated, got "${ws.extensions}"`);
+  check(ws.extensions === ext, `extensions agreed: want "${ext}", got "${ws.extensions}"`);
   await exchange(ws, next, 'ws client');
   ws.close(4000, 'node says bye');
   const closed = await next();
@@ -91,10 +106,12 @@ async function client(url) {
   finish();
 }
 
-function server() {
-  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+function server(deflate) {
+  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, perMessageDeflate: deflate ? { threshold: 0 } : false });
   wss.on('listening', () => console.log('listening ' + wss.address().port));
   wss.on('connection', async (ws) => {
+    const want = deflate ? 'permessage-deflate' : '';
+    check(ws.extensions === want, `extensions agreed: want "${want}", got "${ws.extensions}"`);
     const next = inbox(ws);
     await exchange(ws, next, 'ws server');
     ws.close(1000, 'done');
@@ -105,6 +122,6 @@ function server() {
   });
 }
 
-if (process.argv[2] === 'client') client(process.argv[3]).catch((e) => { console.log('FAIL: ' + e); failed++; finish(); });
-else if (process.argv[2] === 'server') server();
+if (process.argv[2] === 'client') client(process.argv[3], process.argv[4] || '').catch((e) => { console.log('FAIL: ' + e); failed++; finish(); });
+else if (process.argv[2] === 'server') server(process.argv[3] === 'deflate');
 else { console.log('usage: node ws_peer.js client URL | server'); process.exit(2); }
