@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	coder "github.com/coder/websocket"
 	"github.com/gorilla/websocket"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
@@ -252,4 +253,107 @@ func TestOurCompressionClientGorillaServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCoderCompression: coder/websocket with CompressionContextTakeover,
+// as a client of our server and as a server for our client. Context
+// takeover in both directions across hundreds of messages.
+func TestCoderCompression(t *testing.T) {
+	msgs, text := deflateMessages()
+	t.Run("coder client, our server", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		url := inprocEcho(t, deflateAccept(&protocol.CompressionOptions{}))
+		c, resp, err := coder.Dial(ctx, url+"/coder", &coder.DialOptions{CompressionMode: coder.CompressionContextTakeover})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		if ext := resp.Header.Get("Sec-WebSocket-Extensions"); !strings.HasPrefix(ext, "permessage-deflate") || strings.Contains(ext, "no_context_takeover") {
+			t.Fatalf("agreed %q, want permessage-deflate with context takeover", ext)
+		}
+		c.SetReadLimit(4 << 20)
+		for i, m := range msgs {
+			typ := coder.MessageBinary
+			if text[i] {
+				typ = coder.MessageText
+			}
+			if i%3 == 1 {
+				w, err := c.Writer(ctx, typ)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rest := m; len(rest) > 0; rest = rest[min(len(rest), 4000):] {
+					w.Write(rest[:min(len(rest), 4000)])
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := c.Write(ctx, typ, m); err != nil {
+				t.Fatal(err)
+			}
+			gotTyp, got, err := c.Read(ctx)
+			if err != nil {
+				t.Fatalf("message %d (%d bytes): %v", i, len(m), err)
+			}
+			if gotTyp != typ || !bytes.Equal(got, m) {
+				t.Fatalf("message %d: echo differs: %s", i, describeDiff(got, m))
+			}
+		}
+		if err := c.Close(coder.StatusNormalClosure, "bye"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("our client, coder server", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c, err := coder.Accept(w, r, &coder.AcceptOptions{CompressionMode: coder.CompressionContextTakeover})
+			if err != nil {
+				return
+			}
+			defer c.CloseNow()
+			c.SetReadLimit(4 << 20)
+			ctx := r.Context()
+			for {
+				typ, msg, err := c.Read(ctx)
+				if err != nil {
+					return
+				}
+				if err := c.Write(ctx, typ, msg); err != nil {
+					return
+				}
+			}
+		}))
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		c, err := protocol.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &protocol.DialOptions{
+			Options:     protocol.Options{FragmentSize: 2000},
+			Compression: &protocol.CompressionOptions{Threshold: -1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		if a := c.Deflate(); a == nil || a.ServerNoContextTakeover || a.ClientNoContextTakeover {
+			t.Fatalf("agreement %+v, want context takeover both ways", a)
+		}
+		for i, m := range msgs {
+			typ := protocol.BinaryMessage
+			if text[i] {
+				typ = protocol.TextMessage
+			}
+			if err := c.WriteMessage(ctx, typ, m); err != nil {
+				t.Fatal(err)
+			}
+			gotTyp, got, err := c.ReadMessage(ctx)
+			if err != nil {
+				t.Fatalf("message %d (%d bytes): %v", i, len(m), err)
+			}
+			if gotTyp != typ || !bytes.Equal(got, m) {
+				t.Fatalf("message %d: echo differs: %s", i, describeDiff(got, m))
+			}
+		}
+		if err := c.Close(protocol.CloseNormal, "bye"); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

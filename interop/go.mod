@@ -6,4 +6,6 @@ require github.com/wsanatomy/wsanatomy v0.0.0-00010101000000-000000000000
 
 require github.com/gorilla/websocket v1.5.3
 
+require github.com/coder/websocket v1.8.15
+
 replace github.com/wsanatomy/wsanatomy => ../
