@@ -106,6 +106,10 @@ type peer struct {
 	sentClos bool          // we sent a close frame
 	outcome  string        // "clean" or "fail": how the case ended
 	failCode int           // the close code of a failed connection
+	// deflate is set when permessage-deflate was negotiated
+	// (deflate_conformance_test.go): RSV1 is then allowed on the first
+	// frame of a data message.
+	deflate *peerDeflate
 }
 
 var errPeerClosedTCP = errors.New("peer closed the TCP connection")
@@ -295,6 +299,8 @@ func (p *peer) readFrame(timeout time.Duration) (rframe, error) {
 		p.t.Errorf("server sent a masked frame (§5.1): %v", f)
 	case !f.masked && !p.client:
 		p.t.Errorf("client sent an unmasked frame (§5.1): %v", f)
+	case f.rsv == 4 && p.deflate != nil && f.op != opCont && f.op < 8:
+		// RSV1 on a first frame: a compressed message (RFC 7692 §6).
 	case f.rsv != 0:
 		p.t.Errorf("peer set RSV bits %#x without an extension: %v", f.rsv, f)
 	case f.op >= 3 && f.op <= 7 || f.op >= 0xB:

@@ -155,6 +155,9 @@ var deflaterPools [MaxWindowBits + 1]sync.Pool
 func (z *deflateState) beginSend(observe bool) []byte {
 	if z.comp == nil {
 		if p, ok := deflaterPools[z.sendBits].Get().(*deflater); ok {
+			// A pooled compressor still holds another connection's
+			// window: forget it before its first message here.
+			p.reset()
 			z.comp = p
 		} else {
 			z.comp = newDeflater(z.sendBits)

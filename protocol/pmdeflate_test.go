@@ -443,3 +443,31 @@ func TestDeflateSteadyStateAllocs(t *testing.T) {
 		})
 	}
 }
+
+// TestDeflatePooledCompressorForgetsItsPast is the regression test for a
+// compressor taken from the pool (where connections without context
+// takeover leave theirs) keeping the previous connection's window: a
+// connection with context takeover then sent back-references to bytes
+// its peer never saw.
+func TestDeflatePooledCompressorForgetsItsPast(t *testing.T) {
+	noTakeover := &CompressionOptions{Threshold: -1, ClientNoContextTakeover: true}
+	c1, s1 := deflatePair(t, noTakeover, &CompressionOptions{Threshold: -1}, nil, nil)
+	ctx := context.Background()
+	secret := []byte(strings.Repeat("only the first connection saw this ", 20))
+	if err := c1.WriteMessage(ctx, TextMessage, secret); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s1.ReadMessage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The same window size, context takeover: it may get c1's compressor.
+	c2, s2 := deflatePair(t, &CompressionOptions{Threshold: -1}, &CompressionOptions{Threshold: -1}, nil, nil)
+	for i := 0; i < 3; i++ {
+		if err := c2.WriteMessage(ctx, TextMessage, secret); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := s2.ReadMessage(ctx); err != nil || !bytes.Equal(got, secret) {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+}
