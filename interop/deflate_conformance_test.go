@@ -299,6 +299,9 @@ func (c deflateCase) run(p *peer) {
 // TestConformanceDeflateServer runs the cases with the raw peer as a
 // client of our echo servers, which accept permessage-deflate.
 func TestConformanceDeflateServer(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the compression cases run without -race: see run.sh")
+	}
 	for _, tg := range []serverTarget{
 		{"inproc", func(t *testing.T) string { return inprocEcho(t, deflateAccept(nil)) }},
 		{"serve", func(t *testing.T) string { return "ws://" + startServe(t).addr }},
@@ -320,6 +323,9 @@ func TestConformanceDeflateServer(t *testing.T) {
 // TestConformanceDeflateClient runs the cases with the raw peer as a
 // server for our echo clients, which offer permessage-deflate.
 func TestConformanceDeflateClient(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the compression cases run without -race: see run.sh")
+	}
 	for _, tg := range deflateClientTargets() {
 		t.Run(tg.name, func(t *testing.T) {
 			for _, c := range deflateCases() {

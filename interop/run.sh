@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the interoperability and conformance tests of this module: first
 # everything under the race detector, then the 9.x cases (messages up to
-# 16 MiB), which the race detector makes too slow, without it.
+# 16 MiB) and the compression cases (12.x, 13.x), which the race detector
+# makes too slow, without it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,5 +19,5 @@ go vet ./...
 echo "== interop: go test -race (gorilla interop, conformance 1-7 and 10, node and browser peers)"
 go test -race -count=1 -timeout 10m ./...
 
-echo "== interop: go test (conformance 9.x and the soak test, without -race)"
-go test -count=1 -timeout 10m -run 'TestConformanceBig|TestSoak' ./...
+echo "== interop: go test (conformance 9.x, the soak test and permessage-deflate 12.x/13.x, without -race)"
+go test -count=1 -timeout 10m -run 'TestConformanceBig|TestSoak|TestConformanceDeflate' ./...
