@@ -48,11 +48,11 @@ const (
 // correctness does not depend on them.
 const (
 	hashBits  = 14
-	maxChain  = 24  // chain steps per position
-	niceMatch = 128 // a match this long is good enough: stop looking
+	maxChain  = 8   // chain steps per position
+	niceMatch = 64  // a match this long is good enough: stop looking
 	// maxBlockTokens bounds the tokens kept before a block is written, so
 	// the token buffer stays small however long a message is.
-	maxBlockTokens = 1 << 14
+	maxBlockTokens = 1 << 12
 	// rebaseAt: positions are stored as 32-bit offsets from base; before
 	// they grow past this, base moves forward (see rebase).
 	rebaseAt = 1 << 30

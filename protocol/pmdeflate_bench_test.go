@@ -1,0 +1,30 @@
+package protocol
+
+import (
+	"fmt"
+	"testing"
+)
+
+func benchJSON(n int) []byte {
+	var b []byte
+	for i := 0; len(b) < n; i++ {
+		b = fmt.Appendf(b, `{"seq":%d,"id":%d,"user":"user-%d","price":%d.%02d,"tags":["red","blue"]},`, 1, i, (i*7919)%1000, i%97, (i*31)%100)
+	}
+	return b[:n]
+}
+
+// BenchmarkDeflater is the compressor alone, with context takeover.
+func BenchmarkDeflater(b *testing.B) {
+	for _, n := range []int{1 << 10, 16 << 10, 64 << 10} {
+		b.Run(fmt.Sprintf("size=%d", n), func(b *testing.B) {
+			msg := benchJSON(n)
+			d := newDeflater(15)
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				d.write(msg)
+				d.finish()
+			}
+		})
+	}
+}
