@@ -48,8 +48,8 @@ const (
 // correctness does not depend on them.
 const (
 	hashBits  = 14
-	maxChain  = 8   // chain steps per position
-	niceMatch = 64  // a match this long is good enough: stop looking
+	maxChain  = 8  // chain steps per position
+	niceMatch = 64 // a match this long is good enough: stop looking
 	// maxBlockTokens bounds the tokens kept before a block is written, so
 	// the token buffer stays small however long a message is.
 	maxBlockTokens = 1 << 12
