@@ -30,6 +30,13 @@
 //  10. deadline.go and heartbeat.go: how long a read or a write may take
 //     (the caller's deadlines and contexts, and the timeouts of [Options]),
 //     and a heartbeat that finds a silent peer.
+//  11. Compression, permessage-deflate (RFC 7692): extension.go reads and
+//     writes Sec-WebSocket-Extensions (§9.1); pmdeflate_negotiate.go decides
+//     what to agree to; deflate.go is a DEFLATE compressor that keeps to the
+//     agreed window; deflate_tokens.go takes compressed bytes apart into
+//     literals and back-references; pmdeflate.go hooks them into the
+//     handshake and the frame paths (RSV1, the 00 00 ff ff tail, context
+//     takeover, the size limit measured while inflating).
 //
 // # A peer is not trusted
 //

@@ -471,3 +471,20 @@ func TestDeflatePooledCompressorForgetsItsPast(t *testing.T) {
 		}
 	}
 }
+
+// TestDeflateWriteFrameSendsCompressedBytes: a lesson sends the RFC 7692
+// §7.2.3 bytes itself with WriteFrame, RSV1 set, and the peer inflates
+// them (the text check waits for the inflated text).
+func TestDeflateWriteFrameSendsCompressedBytes(t *testing.T) {
+	client, server := deflatePair(t, &CompressionOptions{}, &CompressionOptions{}, nil, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, p := range [][]byte{{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}, {0xf2, 0x00, 0x11, 0x00, 0x00}} {
+		if err := client.WriteFrame(ctx, Header{Fin: true, Rsv1: true, Opcode: OpText}, p); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := server.ReadMessage(ctx); err != nil || string(got) != "Hello" {
+			t.Fatalf("% x arrived as %q, %v", p, got, err)
+		}
+	}
+}

@@ -197,7 +197,9 @@ func (c *Conn) WriteFrame(ctx context.Context, h Header, payload []byte) error {
 		if err := c.lockMessage(ctx); err != nil {
 			return err
 		}
-		fs.open, fs.text = true, h.Opcode == OpText
+		// A compressed payload (RSV1, permessage-deflate) is not text until
+		// inflated, so only an uncompressed one is checked here.
+		fs.open, fs.text = true, h.Opcode == OpText && !h.Rsv1
 		fs.utf8.Reset()
 	}
 	// §5.6: the text of a message, across all its frames, is UTF-8.
