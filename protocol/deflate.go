@@ -27,11 +27,12 @@ import mbits "math/bits"
 // the window. That check is the whole of "honouring the window": a
 // back-reference further than the window is never even considered.
 //
-// Stage 2, Huffman: write the literals and back-references as bits. This
-// compressor uses the fixed Huffman codes that RFC 1951 §3.2.6 defines
-// (so no code table has to be sent), and falls back to stored blocks,
-// which carry raw bytes, whenever those would be shorter: random data
-// does not grow by more than a few bytes per 64 KiB.
+// Stage 2, Huffman: write the literals and back-references as bits, with
+// short codes for frequent symbols. Each block uses whichever is smallest:
+// the fixed codes that RFC 1951 §3.2.6 defines (no table to send, best
+// for a few bytes), codes made for the block (deflate_huffman.go), or a
+// stored block of raw bytes, so that random data grows by no more than
+// a few bytes per 64 KiB.
 //
 // Context takeover (RFC 7692 §7.1.1) means the window is not emptied
 // between messages: the second "Hello" may point into the first. Without
@@ -74,14 +75,18 @@ func (t token) length() int   { return int(t>>16&0xff) + minMatch }
 func (t token) distance() int { return int(t&0xffff) + 1 }
 
 // deflater compresses a sequence of messages with one window. Its
-// invariants: hist holds the last min(window, bytes seen since the last
-// reset) bytes before pos, in order (it may hold more, up to 2*window,
-// between compactions); head and prev describe positions before pos;
+// invariants: hist ends with the byte before pos and holds at least the
+// last min(window, bytes seen since the last reset) of them, in order;
+// head and prev describe positions before pos;
 // between messages the bit buffer is empty (a message ends on a byte
 // boundary, see finish).
 type deflater struct {
 	window int // 1 << window bits
-	hist   []byte
+	chunk  int // the most bytes compressed in one go (see write)
+	// hist holds the bytes compressed so far in this context, of which at
+	// least the last min(window, all of them) are kept: earlier bytes,
+	// then the chunk being compressed. Its capacity is window + chunk.
+	hist []byte
 	// head[h] is 1 + (the latest position with hash h) - base, or 0.
 	head []uint32
 	// prev[p & (window-1)] is how far back the previous position with the
@@ -91,8 +96,9 @@ type deflater struct {
 	pos  int64 // absolute position of the next byte to compress
 
 	tokens []token
-	out    []byte // compressed bytes not yet taken by the caller
-	bitBuf uint64 // pending bits, least significant first
+	dyn    dynamicBlock // the codes of a dynamic block being planned
+	out    []byte       // compressed bytes not yet taken by the caller
+	bitBuf uint64       // pending bits, least significant first
 	nbits  uint
 }
 
@@ -102,7 +108,8 @@ func newDeflater(windowBits int) *deflater {
 	w := 1 << windowBits
 	return &deflater{
 		window: w,
-		hist:   make([]byte, 0, 2*w),
+		chunk:  max(w, 16<<10),
+		hist:   make([]byte, 0, w+max(w, 16<<10)),
 		head:   make([]uint32, 1<<hashBits),
 		prev:   make([]uint16, w),
 		tokens: make([]token, 0, 1024),
@@ -160,20 +167,33 @@ func (d *deflater) insert(p int64, b []byte) {
 
 // write compresses msg as the next part of the current message. Parts of
 // one message may be written one after another (a streaming writer does);
-// finish ends the message.
+// finish ends the message. A long part is compressed a chunk at a time,
+// so that the window buffer stays small whatever the message's size.
 func (d *deflater) write(msg []byte) {
+	for len(msg) > 0 {
+		n := min(len(msg), d.chunk)
+		d.writeChunk(msg[:n])
+		msg = msg[n:]
+	}
+}
+
+// writeChunk compresses up to d.chunk bytes. They are first copied after
+// the window of earlier bytes in hist, so that a match is compared in one
+// slice whether it starts in earlier bytes or in this chunk.
+func (d *deflater) writeChunk(msg []byte) {
 	if d.pos-d.base > rebaseAt {
 		d.rebase()
 	}
-	start := d.pos
-	// at returns the byte at absolute position q: from msg, or from the
-	// window of earlier bytes for q before start.
-	at := func(q int64) byte {
-		if q >= start {
-			return msg[q-start]
-		}
-		return d.hist[len(d.hist)-int(start-q)]
+	if len(d.hist)+len(msg) > cap(d.hist) {
+		// Keep only the window: nothing further back can be used.
+		keep := min(len(d.hist), d.window)
+		copy(d.hist, d.hist[len(d.hist)-keep:])
+		d.hist = d.hist[:keep]
 	}
+	off := len(d.hist) // where msg starts in buf
+	d.hist = append(d.hist, msg...)
+	buf := d.hist
+	start := d.pos  // the absolute position of msg[0]
 	blockStart := 0 // where in msg the pending tokens' bytes begin
 	i := 0
 	for i < len(msg) {
@@ -181,24 +201,16 @@ func (d *deflater) write(msg []byte) {
 		bestLen, bestDist := 0, 0
 		if len(msg)-i >= minMatch {
 			maxLen := min(maxMatch, len(msg)-i)
-			h := hash3(msg[i:])
-			cand := d.head[h]
+			cand := d.head[hash3(msg[i:])]
 			for steps := 0; cand != 0 && steps < maxChain; steps++ {
 				cp := d.base + int64(cand) - 1
 				dist := p - cp
 				// The window rule: nothing further back than the agreed
-				// window, and nothing before what hist still holds.
-				if dist > int64(d.window) || dist > int64(len(d.hist))+int64(i) || dist <= 0 {
+				// window, and nothing before what buf still holds.
+				if dist > int64(d.window) || dist > int64(off+i) || dist <= 0 {
 					break
 				}
-				var n int
-				if cp >= start {
-					n = matchLen(msg[cp-start:], msg[i:], maxLen)
-				} else {
-					for n < maxLen && at(cp+int64(n)) == msg[i+n] {
-						n++
-					}
-				}
+				n := matchLen(buf[off+i-int(dist):], buf[off+i:], maxLen)
 				if n > bestLen {
 					bestLen, bestDist = n, int(dist)
 					if n >= niceMatch || n == maxLen {
@@ -209,8 +221,8 @@ func (d *deflater) write(msg []byte) {
 				if back == 0 {
 					break
 				}
-				// The previous position under this hash is back
-				// bytes before cp; as an offset from base:
+				// The previous position under this hash is back bytes
+				// before cp; as an offset from base:
 				prevPos := cp - int64(back)
 				if prevPos < d.base {
 					break
@@ -244,7 +256,6 @@ func (d *deflater) write(msg []byte) {
 		d.writeBlock(msg[blockStart:])
 	}
 	d.pos += int64(len(msg))
-	d.remember(msg)
 }
 
 // matchLen returns how many leading bytes a and b share, up to max.
@@ -268,23 +279,6 @@ func le64(b []byte) uint64 {
 	_ = b[7]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
-
-// remember appends msg to the window of earlier bytes, keeping at least
-// the last window bytes and at most 2*window (compacting when full, so
-// that copying is rare).
-func (d *deflater) remember(msg []byte) {
-	w := d.window
-	if len(msg) >= w {
-		d.hist = append(d.hist[:0], msg[len(msg)-w:]...)
-		return
-	}
-	if len(d.hist)+len(msg) > cap(d.hist) {
-		keep := w - len(msg)
-		copy(d.hist, d.hist[len(d.hist)-keep:])
-		d.hist = d.hist[:keep]
-	}
-	d.hist = append(d.hist, msg...)
 }
 
 // finish ends the message the way RFC 7692 §7.2.1 asks: the data is
@@ -339,53 +333,76 @@ func (d *deflater) writeStoredHeader(n int) {
 	d.out = append(d.out, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
 }
 
-// writeBlock writes the pending tokens, which stand for raw, as one
-// fixed-Huffman block, or as stored blocks if those are smaller.
+// writeBlock writes the pending tokens, which stand for raw, as the
+// smallest of: one block with the fixed Huffman codes, one block with
+// codes made for these tokens (deflate_huffman.go), or stored blocks.
 func (d *deflater) writeBlock(raw []byte) {
-	fixedBits := 3 + fixedLitLenBits[endOfBlock]
+	var litFreq [286]int
+	var distFreq [30]int
+	litFreq[endOfBlock] = 1
+	extraBits := 0 // the extra bits of lengths and distances: the same in every block type
 	for _, t := range d.tokens {
 		if t.isMatch() {
 			lc, _, lx := lengthCode(t.length())
-			_, _, dx := distanceCode(t.distance())
-			fixedBits += fixedLitLenBits[lc] + lx + 5 + dx
+			dc, _, dx := distanceCode(t.distance())
+			litFreq[lc]++
+			distFreq[dc]++
+			extraBits += int(lx + dx)
 		} else {
-			fixedBits += fixedLitLenBits[t&0xff]
+			litFreq[t&0xff]++
 		}
 	}
+	fixedBits := 3 + extraBits
+	for s, f := range litFreq {
+		fixedBits += f * int(fixedLitLenBits[s])
+	}
+	for _, f := range distFreq {
+		fixedBits += f * 5
+	}
+	dynamicBits := d.dyn.plan(&litFreq, &distFreq)
 	// A stored block costs its header (3 bits, padding, 4 bytes) per
 	// 65535 bytes, plus the bytes themselves.
-	storedBits := uint(len(raw))*8 + uint((len(raw)+0xfffe)/0xffff)*(7+32)
-	if len(raw) > 0 && storedBits < fixedBits {
+	storedBits := len(raw)*8 + (len(raw)+0xfffe)/0xffff*(7+32)
+	switch {
+	case len(raw) > 0 && storedBits < fixedBits && storedBits < dynamicBits:
 		for len(raw) > 0 {
 			n := min(len(raw), 0xffff)
 			d.writeStoredHeader(n)
 			d.out = append(d.out, raw[:n]...)
 			raw = raw[n:]
 		}
-		d.tokens = d.tokens[:0]
-		return
+	case dynamicBits < fixedBits:
+		d.dyn.writeHeader(d)
+		d.writeTokens(d.dyn.litCode[:], d.dyn.litLen[:], d.dyn.dstCode[:], d.dyn.dist[:])
+	default:
+		// BFINAL 0, BTYPE 01 (fixed Huffman codes): bits 1 then 01,
+		// written least significant first as the value 0b010.
+		d.writeBits(0b010, 3)
+		d.writeTokens(fixedLitLenCode[:], fixedLitLenBits[:], fixedDistCode[:], fixedDistBits[:])
 	}
-	// BFINAL 0, BTYPE 01 (fixed Huffman codes): bits 1 then 01, written
-	// least significant first as the value 0b010.
-	d.writeBits(0b010, 3)
+	d.tokens = d.tokens[:0]
+}
+
+// writeTokens writes the pending tokens and the end of the block with
+// the given codes (bit-reversed) and code lengths.
+func (d *deflater) writeTokens(litCode []uint32, litLen []uint8, distCode []uint32, distLen []uint8) {
 	for _, t := range d.tokens {
 		if !t.isMatch() {
-			d.writeBits(fixedLitLenCode[t&0xff], fixedLitLenBits[t&0xff])
+			d.writeBits(litCode[t&0xff], uint(litLen[t&0xff]))
 			continue
 		}
 		lc, lextra, lx := lengthCode(t.length())
-		d.writeBits(fixedLitLenCode[lc], fixedLitLenBits[lc])
+		d.writeBits(litCode[lc], uint(litLen[lc]))
 		if lx > 0 {
 			d.writeBits(lextra, lx)
 		}
 		dc, dextra, dx := distanceCode(t.distance())
-		d.writeBits(fixedDistCode[dc], 5)
+		d.writeBits(distCode[dc], uint(distLen[dc]))
 		if dx > 0 {
 			d.writeBits(dextra, dx)
 		}
 	}
-	d.writeBits(fixedLitLenCode[endOfBlock], fixedLitLenBits[endOfBlock])
-	d.tokens = d.tokens[:0]
+	d.writeBits(litCode[endOfBlock], uint(litLen[endOfBlock]))
 }
 
 const endOfBlock = 256
@@ -431,8 +448,9 @@ func distanceCode(dist int) (sym int, extra uint32, nextra uint) {
 // Distance codes 0-31 are 5 bits each, the code being the number itself.
 var (
 	fixedLitLenCode [288]uint32
-	fixedLitLenBits [288]uint
+	fixedLitLenBits [288]uint8
 	fixedDistCode   [30]uint32
+	fixedDistBits   [30]uint8
 )
 
 func init() {
@@ -449,10 +467,11 @@ func init() {
 			code, n = 0xc0+v-280, 8
 		}
 		fixedLitLenCode[v] = reverseBits(uint32(code), uint(n))
-		fixedLitLenBits[v] = uint(n)
+		fixedLitLenBits[v] = uint8(n)
 	}
 	for v := range fixedDistCode {
 		fixedDistCode[v] = reverseBits(uint32(v), 5)
+		fixedDistBits[v] = 5
 	}
 }
 

@@ -53,7 +53,8 @@ type deflateState struct {
 	fr           io.ReadCloser
 	src          inflateSource
 	inflated     int64 // bytes of the current message inflated so far
-	recvDone     bool  // the current compressed message has been read to its end
+	probe        [1]byte
+	recvDone     bool // the current compressed message has been read to its end
 	obsWindow    []byte
 	obsInflated  []byte
 	obsWire      []byte
@@ -442,6 +443,14 @@ func (r *messageReader) readInflated(p []byte) (int, error) {
 	// ask for at most one byte more than the limit allows, so a bomb is
 	// caught having produced limit+1 bytes, never more.
 	limit := c.opts.MessageLimit
+	if len(p) == 0 {
+		if limit <= 0 || z.inflated < limit {
+			return 0, nil
+		}
+		// ReadMessage at the limit, with no room left: one more byte
+		// would be over the limit, the end of the message is not.
+		p = z.probe[:]
+	}
 	if limit > 0 && int64(len(p)) > limit-z.inflated+1 {
 		p = p[:limit-z.inflated+1]
 	}
@@ -590,4 +599,12 @@ func checkResponseDeflate(resp *http.Response, opts *CompressionOptions) (*Negot
 func mustParseOne(values []string) Extension {
 	exts, _ := ParseExtensions(values)
 	return exts[0]
+}
+
+// inflatedAll reports whether the current message has been delivered to
+// its end: always for an uncompressed message whose frames are read (the
+// caller checks that), and for a compressed one once the inflater has
+// said so; until then it may hold inflated bytes not yet handed out.
+func (r *messageReader) inflatedAll() bool {
+	return !r.compressed || r.c.deflate.recvDone
 }

@@ -488,3 +488,30 @@ func TestDeflateWriteFrameSendsCompressedBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestDeflateMessageAtTheLimit: a compressed message that inflates to
+// exactly the limit is delivered, in a buffer no bigger than the limit
+// (plus the byte that reads its end); one byte more fails with 1009.
+func TestDeflateMessageAtTheLimit(t *testing.T) {
+	const limit = 100000
+	client, server := deflatePair(t, &CompressionOptions{Threshold: -1}, &CompressionOptions{Threshold: -1}, nil, &Options{MessageLimit: limit})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msg := bytes.Repeat([]byte("at the limit "), limit/13+1)[:limit]
+	if err := client.WriteMessage(ctx, BinaryMessage, msg); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := server.ReadMessage(ctx)
+	if err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("%d bytes, %v", len(got), err)
+	}
+	if cap(got) > limit+1 {
+		t.Fatalf("a message of the limit's size came in a buffer of %d bytes", cap(got))
+	}
+	if err := client.WriteMessage(ctx, BinaryMessage, append(msg, 'x')); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := server.ReadMessage(ctx); !strings.Contains(fmt.Sprint(err), "close 1009") {
+		t.Fatalf("one byte over the limit: %v", err)
+	}
+}

@@ -124,7 +124,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	}
 	for {
 		if len(buf) == cap(buf) {
-			if r.frameLeft == 0 && !r.inMessage && len(r.saved) == 0 && c.readErr == nil {
+			if r.frameLeft == 0 && !r.inMessage && len(r.saved) == 0 && c.readErr == nil && r.inflatedAll() {
 				// The message is complete; growing would only waste.
 				if buf == nil {
 					buf = []byte{}
@@ -173,8 +173,9 @@ func (r *messageReader) grow(buf []byte) []byte {
 		// just short of the limit would need one more buffer of it all.
 		n = 1 << mathbits.Len(uint(max(r.c.br.Buffered(), minMessageBuffer)-1))
 	}
-	if !r.inMessage && r.frameLeft > 0 {
-		// The last frame of the message: its end is known.
+	if !r.inMessage && r.frameLeft > 0 && !r.compressed {
+		// The last frame of the message: its end is known (unless the
+		// message is compressed: then frameLeft counts wire bytes).
 		n = min(n, len(buf)+int(r.frameLeft))
 	}
 	if lim := r.c.opts.MessageLimit; lim > 0 {
