@@ -196,7 +196,8 @@ type CompressionOptions struct {
 	// Threshold: messages shorter than this many bytes are sent
 	// uncompressed (RSV1 clear), since compressing a few bytes costs more
 	// than it saves. Zero means DefaultCompressionThreshold; negative
-	// compresses every message.
+	// compresses every message. A message written with NextWriter, whose
+	// size is not known in advance, is always compressed.
 	Threshold int
 }
 
