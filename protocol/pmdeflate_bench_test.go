@@ -28,3 +28,17 @@ func BenchmarkDeflater(b *testing.B) {
 		})
 	}
 }
+
+// TestDeflaterRatioReport logs the compressed size of the benchmark's
+// messages, for tuning (run with -v).
+func TestDeflaterRatioReport(t *testing.T) {
+	for _, n := range []int{1 << 10, 16 << 10, 64 << 10} {
+		d := newDeflater(15)
+		msg := benchJSON(n)
+		d.write(msg)
+		first := len(d.finish())
+		d.write(msg)
+		second := len(d.finish())
+		t.Logf("%d bytes: %d compressed, %d again with context takeover", n, first, second)
+	}
+}
