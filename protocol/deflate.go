@@ -324,8 +324,8 @@ func (d *deflater) alignByte() {
 	}
 }
 
-// writeStoredHeader starts a stored block of n raw bytes (RFC 1951
-// §3.2.4): the 3 header bits (BFINAL 0, BTYPE 00), padding to a byte,
+// writeStoredHeader starts a stored block of n raw bytes
+// (RFC 1951 §3.2.4): the 3 header bits (BFINAL 0, BTYPE 00), padding to a byte,
 // then LEN and its one's complement NLEN, least significant byte first.
 func (d *deflater) writeStoredHeader(n int) {
 	d.writeBits(0, 3)

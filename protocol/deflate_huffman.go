@@ -12,7 +12,7 @@ import "slices"
 // smallest.
 //
 // The header does not list codes, only each symbol's code length: both
-// sides then build the same "canonical" codes from the lengths (§3.2.2).
+// sides then build the same "canonical" codes from the lengths (RFC 1951 §3.2.2).
 // The lengths themselves are run-length encoded (16: repeat the previous
 // length, 17 and 18: runs of zeros) and Huffman-coded with a third, small
 // code, whose lengths come first, 3 bits each.
@@ -143,8 +143,8 @@ func limitLengths(lengths []uint8, limit int) {
 	}
 }
 
-// canonicalCodes gives each symbol its code from the lengths, as §3.2.2
-// does it, bit-reversed for writing.
+// canonicalCodes gives each symbol its code from the lengths, as
+// RFC 1951 §3.2.2 does it, bit-reversed for writing.
 func canonicalCodes(lengths []uint8, codes []uint32) {
 	var count [maxCodeBits + 2]int
 	for _, l := range lengths {
@@ -191,7 +191,7 @@ func (b *dynamicBlock) plan(litFreq *[286]int, distFreq *[30]int) int {
 	b.huff.huffmanLengths(litFreq[:], maxCodeBits, b.litLen[:])
 	b.huff.huffmanLengths(distFreq[:], maxCodeBits, b.dist[:])
 	// A block without back-references still describes one distance
-	// code: a single code of one bit, which §3.2.7 allows.
+	// code: a single code of one bit, which RFC 1951 §3.2.7 allows.
 	used := false
 	for _, l := range b.dist {
 		used = used || l != 0
@@ -208,7 +208,7 @@ func (b *dynamicBlock) plan(litFreq *[286]int, distFreq *[30]int) int {
 	for b.ndist > 1 && b.dist[b.ndist-1] == 0 {
 		b.ndist--
 	}
-	// Run-length encode the two length lists as one sequence (§3.2.7:
+	// Run-length encode the two length lists as one sequence (RFC 1951 §3.2.7:
 	// "the code length repeat codes can cross from HLIT + 257 to the
 	// HDIST + 1 code lengths").
 	b.all = append(append(b.all[:0], b.litLen[:b.nlit]...), b.dist[:b.ndist]...)

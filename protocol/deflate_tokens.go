@@ -127,7 +127,7 @@ func DecodeDeflate(window, payload []byte, limit int) (*DeflateDecoding, error) 
 		dec.Blocks = append(dec.Blocks, DeflateBlock{Final: final == 1, Type: int(typ), BitOffset: start})
 		switch typ {
 		case 0:
-			// Stored (§3.2.4): skip to a byte boundary, LEN, NLEN, bytes.
+			// Stored (RFC 1951 §3.2.4): skip to a byte boundary, LEN, NLEN, bytes.
 			br.nbits, br.buf = 0, 0
 			if br.pos+4 > len(in) {
 				return nil, errors.New("deflate: stored block header is cut off")
@@ -212,7 +212,7 @@ func DecodeDeflate(window, payload []byte, limit int) (*DeflateDecoding, error) 
 			return nil, errors.New("deflate: block type 3 is reserved")
 		}
 		if final == 1 {
-			// §7.2.3 of RFC 7692 allows a message to end with a final
+			// RFC 7692 §7.2.3 allows a message to end with a final
 			// block; whatever follows it is not DEFLATE data.
 			break
 		}
@@ -313,7 +313,7 @@ func (b *bitReader) decode(h *huffman) (int, error) {
 // lengths of the code-length alphabet (RFC 1951 §3.2.7).
 var codeLengthOrder = [19]int{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 
-// dynamicTables reads the header of a dynamic-Huffman block (§3.2.7): the
+// dynamicTables reads the header of a dynamic-Huffman block (RFC 1951 §3.2.7): the
 // code lengths of both alphabets, themselves Huffman-coded.
 func (b *bitReader) dynamicTables() (lit, dist *huffman, err error) {
 	hlit, err := b.bits(5)

@@ -32,8 +32,9 @@
 //     and a heartbeat that finds a silent peer.
 //  11. Compression, permessage-deflate (RFC 7692): extension.go reads and
 //     writes Sec-WebSocket-Extensions (§9.1); pmdeflate_negotiate.go decides
-//     what to agree to; deflate.go is a DEFLATE compressor that keeps to the
-//     agreed window; deflate_tokens.go takes compressed bytes apart into
+//     what to agree to; deflate.go (with deflate_huffman.go for the codes
+//     of dynamic blocks) is a DEFLATE compressor that keeps to the agreed
+//     window; deflate_tokens.go takes compressed bytes apart into
 //     literals and back-references; pmdeflate.go hooks them into the
 //     handshake and the frame paths (RSV1, the 00 00 ff ff tail, context
 //     takeover, the size limit measured while inflating).

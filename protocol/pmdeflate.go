@@ -11,15 +11,15 @@ import (
 	"time"
 )
 
-// permessage-deflate on a connection (RFC 7692 §6, §7.2)
+// permessage-deflate on a connection (RFC 7692 §6, RFC 7692 §7.2)
 //
 // Once negotiated, a sender may compress any text or binary message. It
 // says so with RSV1 on the message's first frame (the "Per-Message
 // Compressed" bit); continuation frames and control frames never carry
 // it. The payload of a compressed message, across all its frames, is one
 // DEFLATE stream cut at a sync flush, with the final four bytes
-// 00 00 ff ff left off (§7.2.1): both sides know they are there, so they
-// are not sent. The receiver puts them back and inflates (§7.2.2).
+// 00 00 ff ff left off (RFC 7692 §7.2.1): both sides know they are there, so they
+// are not sent. The receiver puts them back and inflates (RFC 7692 §7.2.2).
 //
 // With context takeover, the compressor of each direction keeps its
 // window from message to message: a later message may point back into
@@ -99,14 +99,19 @@ func checkDeflateRSV(h Header, st State) *Violation {
 		return nil
 	}
 	if h.Opcode.IsControl() {
-		return &Violation{RFC: "7692", Section: "6.1", Code: CloseProtocolError,
-			Msg: fmt.Sprintf("RSV1 is set on a %s frame; permessage-deflate never compresses control frames", h.Opcode)}
+		return deflateViolation("6.1", CloseProtocolError,
+			fmt.Sprintf("RSV1 is set on a %s frame; permessage-deflate never compresses control frames", h.Opcode))
 	}
 	if h.Opcode == OpContinuation {
-		return &Violation{RFC: "7692", Section: "6.1", Code: CloseProtocolError,
-			Msg: "RSV1 is set on a continuation frame; it marks only the first frame of a compressed message"}
+		return deflateViolation("6.1", CloseProtocolError,
+			"RSV1 is set on a continuation frame; it marks only the first frame of a compressed message")
 	}
 	return nil
+}
+
+// deflateViolation is a broken rule of RFC 7692, section given.
+func deflateViolation(section string, code CloseCode, msg string) *Violation {
+	return &Violation{RFC: "7692", Section: section, Code: code, Msg: msg}
 }
 
 // MessageEvent reports a compressed message, sent or received, once it is
@@ -119,8 +124,8 @@ type MessageEvent struct {
 	Dir    Direction
 	Opcode Opcode // OpText or OpBinary
 	// Compressed is the message's payload as it went over the wire,
-	// unmasked, all frames joined, without the 00 00 ff ff that RFC 7692
-	// §7.2.1 removes. Inflated is the message itself.
+	// unmasked, all frames joined, without the 00 00 ff ff that
+	// RFC 7692 §7.2.1 removes. Inflated is the message itself.
 	Compressed []byte
 	Inflated   []byte
 	// Window is the compression context this message started from: the
@@ -491,8 +496,8 @@ func (r *messageReader) readInflated(p []byte) (int, error) {
 		// was not made by a DEFLATE compressor. Like text that is not
 		// UTF-8, it is data "not consistent with the type of the
 		// message" (RFC 6455 §7.4.1): 1007.
-		return 0, c.fail(&Violation{RFC: "7692", Section: "7.2.2", Code: CloseInvalidPayload,
-			Msg: "compressed data does not inflate: " + deflateErrText(err)})
+		return 0, c.fail(deflateViolation("7.2.2", CloseInvalidPayload,
+			"compressed data does not inflate: "+deflateErrText(err)))
 	}
 	// The DEFLATE stream ended. Usually at our trailer; but a message
 	// may end with a block that has BFINAL set (RFC 7692 §7.2.3), and

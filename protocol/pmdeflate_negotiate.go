@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// permessage-deflate, the negotiation (RFC 7692 §5, §7.1)
+// permessage-deflate, the negotiation (RFC 7692 §5, RFC 7692 §7.1)
 //
 // The client offers "permessage-deflate" with up to four parameters; the
 // server accepts one offer by answering with "permessage-deflate" and the
@@ -29,7 +29,7 @@ import (
 // not defined for an offer, a parameter with an invalid value, the same
 // parameter twice, or a configuration the server does not support. A
 // client must likewise refuse a response that breaks those rules or that
-// gives a parameter the offer did not allow (§5.1 and §7.1 item by item,
+// gives a parameter the offer did not allow (RFC 7692 §5.1 and RFC 7692 §7.1 item by item,
 // below): it fails the connection.
 
 // PerMessageDeflate is the registered name of the extension.
@@ -43,7 +43,7 @@ const (
 	paramClientMaxWindowBits     = "client_max_window_bits"
 )
 
-// Window sizes: §7.1.2.1 and §7.1.2.2 allow 8 to 15 bits (a window of 256
+// Window sizes: RFC 7692 §7.1.2.1 and RFC 7692 §7.1.2.2 allow 8 to 15 bits (a window of 256
 // bytes to 32 KiB); DEFLATE itself cannot reach further than 32 KiB.
 const (
 	MinWindowBits = 8
@@ -121,7 +121,7 @@ func parseDeflateParams(e Extension, offer bool) (DeflateParams, *DeflateParamEr
 		seen[param.Name] = true
 		switch param.Name {
 		case paramServerNoContextTakeover, paramClientNoContextTakeover:
-			// §7.1.1.1, §7.1.1.2: these parameters have no value.
+			// RFC 7692 §7.1.1.1, RFC 7692 §7.1.1.2: these parameters have no value.
 			if param.HasValue {
 				return DeflateParams{}, paramErr(param.Name, "7.1.1", "has the value %q, but it takes no value", param.Value)
 			}
@@ -137,7 +137,7 @@ func parseDeflateParams(e Extension, offer bool) (DeflateParams, *DeflateParamEr
 			}
 			if !param.HasValue {
 				// Only an offer's client_max_window_bits may go without
-				// a value (§7.1.2.2); the server must then give one if
+				// a value (RFC 7692 §7.1.2.2); the server must then give one if
 				// it gives the parameter at all.
 				if param.Name == paramClientMaxWindowBits && offer {
 					p.ClientMaxWindowBitsNoValue = true
@@ -258,7 +258,7 @@ func agreementFrom(resp DeflateParams) DeflateAgreement {
 
 // ClientOffer is the permessage-deflate offer a client with these options
 // sends. It always includes client_max_window_bits, so that the server may
-// limit our window if it wants to (§7.1.2.2), with a value if we limit
+// limit our window if it wants to (RFC 7692 §7.1.2.2), with a value if we limit
 // ourselves.
 func (o *CompressionOptions) ClientOffer() DeflateParams {
 	return DeflateParams{
@@ -342,15 +342,15 @@ func acceptDeflateOffer(e Extension, opts *CompressionOptions) (DeflateParams, s
 		return DeflateParams{}, perr.Error()
 	}
 	var resp DeflateParams
-	// §7.1.1.1: an offered server_no_context_takeover must be accepted
+	// RFC 7692 §7.1.1.1: an offered server_no_context_takeover must be accepted
 	// by including it; the server may also include it unasked, since it
 	// only concerns the server's own compressor.
 	resp.ServerNoContextTakeover = offer.ServerNoContextTakeover || opts.ServerNoContextTakeover
-	// §7.1.1.2: the server may always ask the client not to use context
+	// RFC 7692 §7.1.1.2: the server may always ask the client not to use context
 	// takeover. An offered client_no_context_takeover is a promise from
 	// the client; we say it back so that the agreement shows it.
 	resp.ClientNoContextTakeover = offer.ClientNoContextTakeover || opts.ClientNoContextTakeover
-	// §7.1.2.1: the offer limits our window; the response may give only
+	// RFC 7692 §7.1.2.1: the offer limits our window; the response may give only
 	// the same or a smaller value, and only if the offer had the
 	// parameter. Without it in the offer, we may still compress with a
 	// smaller window than 15 without saying so: a decoder with a bigger
@@ -361,7 +361,7 @@ func acceptDeflateOffer(e Extension, opts *CompressionOptions) (DeflateParams, s
 			resp.ServerMaxWindowBits = opts.ServerMaxWindowBits
 		}
 	}
-	// §7.1.2.2: we may limit the client's window only if it offered the
+	// RFC 7692 §7.1.2.2: we may limit the client's window only if it offered the
 	// parameter, and to no more than the value it gave.
 	if opts.ClientMaxWindowBits != 0 && opts.ClientMaxWindowBits < MaxWindowBits {
 		if offer.ClientMaxWindowBits == 0 && !offer.ClientMaxWindowBitsNoValue {
@@ -398,15 +398,15 @@ func CheckDeflateResponse(headerValues []string, offer DeflateParams) (*DeflateA
 	}
 	e := exts[0]
 	if e.Name != PerMessageDeflate {
-		// RFC 6455 §9: "A server MUST NOT respond with any extension not
-		// requested by the client."
+		// RFC 6455, on extensions: "A server MUST NOT respond with any
+		// extension not requested by the client."
 		return nil, paramErr("", "5.1", "the response accepts the extension %q, which was not offered", e.Name)
 	}
 	resp, perr := parseDeflateParams(e, false)
 	if perr != nil {
 		return nil, perr
 	}
-	// §7.1.2.1: server_max_window_bits comes back only if it was offered,
+	// RFC 7692 §7.1.2.1: server_max_window_bits comes back only if it was offered,
 	// with the same or a smaller value; and an offer with it is accepted
 	// only by a response that has it.
 	if offer.ServerMaxWindowBits != 0 && resp.ServerMaxWindowBits == 0 {
@@ -420,7 +420,7 @@ func CheckDeflateResponse(headerValues []string, offer DeflateParams) (*DeflateA
 			return nil, paramErr(paramServerMaxWindowBits, "7.1.2.1", "is %d in the response, larger than the %d offered", resp.ServerMaxWindowBits, offer.ServerMaxWindowBits)
 		}
 	}
-	// §7.1.2.2: client_max_window_bits comes back only if it was offered,
+	// RFC 7692 §7.1.2.2: client_max_window_bits comes back only if it was offered,
 	// and no larger than the value offered.
 	if resp.ClientMaxWindowBits != 0 {
 		if offer.ClientMaxWindowBits == 0 && !offer.ClientMaxWindowBitsNoValue {
@@ -432,13 +432,13 @@ func CheckDeflateResponse(headerValues []string, offer DeflateParams) (*DeflateA
 	}
 	a := agreementFrom(resp)
 	// What we offered binds us even if the server left it out: we said
-	// we would use no larger window than our value (§7.1.2.2) and, if we
-	// offered client_no_context_takeover, no context takeover (§7.1.1.2).
+	// we would use no larger window than our value (RFC 7692 §7.1.2.2) and, if we
+	// offered client_no_context_takeover, no context takeover (RFC 7692 §7.1.1.2).
 	if offer.ClientMaxWindowBits != 0 && offer.ClientMaxWindowBits < a.ClientMaxWindowBits {
 		a.ClientMaxWindowBits = offer.ClientMaxWindowBits
 	}
 	a.ClientNoContextTakeover = a.ClientNoContextTakeover || offer.ClientNoContextTakeover
-	// §7.1.1.1: if we asked for server_no_context_takeover, a response
+	// RFC 7692 §7.1.1.1: if we asked for server_no_context_takeover, a response
 	// without it does not accept our offer.
 	if offer.ServerNoContextTakeover && !resp.ServerNoContextTakeover {
 		return nil, paramErr(paramServerNoContextTakeover, "7.1.1.1", "was offered but is missing from the response; the server must include it to accept the offer")
