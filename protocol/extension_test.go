@@ -252,3 +252,36 @@ func TestCheckDeflateResponse(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNegotiateDeflate: whatever a client offers, the server never
+// panics, and an answer it gives is one that the offer allows: a client
+// that made the accepted offer reads it without error and to the same
+// agreement.
+func FuzzNegotiateDeflate(f *testing.F) {
+	for _, s := range []string{
+		"permessage-deflate; client_max_window_bits",
+		"permessage-deflate; server_max_window_bits=10; client_no_context_takeover, permessage-deflate",
+		`permessage-deflate; client_max_window_bits="9"; server_no_context_takeover`,
+		"x-webkit-deflate-frame, permessage-deflate; server_max_window_bits=16",
+	} {
+		f.Add(s, 0, 0, false)
+	}
+	f.Fuzz(func(t *testing.T, header string, sbits, cbits int, nctx bool) {
+		opts := &CompressionOptions{ServerMaxWindowBits: sbits%17 - 1, ClientMaxWindowBits: cbits%17 - 1, ServerNoContextTakeover: nctx}
+		if opts.check() != nil {
+			return
+		}
+		n, err := NegotiateDeflate([]string{header}, opts)
+		if err != nil || !n.Accepted {
+			return
+		}
+		offer, perr := parseDeflateParams(n.Offered[len(n.Declined)], true)
+		if perr != nil {
+			t.Fatalf("accepted an offer that does not parse: %v", perr)
+		}
+		a, err := CheckDeflateResponse([]string{n.ResponseHeader()}, offer)
+		if err != nil || a == nil || *a != n.Agreed {
+			t.Fatalf("offer %q, response %q: the client reads %+v, %v; the server agreed %+v", header, n.ResponseHeader(), a, err, n.Agreed)
+		}
+	})
+}

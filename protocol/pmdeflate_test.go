@@ -515,3 +515,40 @@ func TestDeflateMessageAtTheLimit(t *testing.T) {
 		t.Fatalf("one byte over the limit: %v", err)
 	}
 }
+
+// FuzzDeflateMessage sends arbitrary bytes as a compressed message (split
+// in two frames) to a client: it must deliver a message or fail the
+// connection with 1002, 1007 or 1009, never panic or hang.
+func FuzzDeflateMessage(f *testing.F) {
+	f.Add([]byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}, true, 3)
+	f.Add([]byte{0x07, 0x00}, false, 0)
+	f.Fuzz(func(t *testing.T, payload []byte, text bool, split int) {
+		ours, peer := net.Pipe()
+		c := NewConn(ours, RoleClient, nil, &Options{MessageLimit: 1 << 16, CloseTimeout: 50 * time.Millisecond})
+		c.enableDeflate(fullAgreement, &CompressionOptions{})
+		defer func() { c.CloseNow(); peer.Close() }()
+		op := OpBinary
+		if text {
+			op = OpText
+		}
+		split = min(max(split, 0), len(payload))
+		go func() {
+			peer.Write(frameBytes(Header{Rsv1: true, Opcode: op}, payload[:split], false))
+			peer.Write(frameBytes(Header{Fin: true, Opcode: OpContinuation}, payload[split:], false))
+		}()
+		go io.Copy(io.Discard, peer)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, msg, err := c.ReadMessage(ctx)
+		if err == nil {
+			if len(msg) > 1<<16 {
+				t.Fatalf("delivered %d bytes past the limit", len(msg))
+			}
+			return
+		}
+		var v *Violation
+		if !errors.As(err, &v) || (v.Code != CloseProtocolError && v.Code != CloseInvalidPayload && v.Code != CloseMessageTooBig) {
+			t.Fatalf("error %v", err)
+		}
+	})
+}
