@@ -1,6 +1,9 @@
 package protocol
 
-import mbits "math/bits"
+import (
+	"fmt"
+	mbits "math/bits"
+)
 
 // A DEFLATE compressor that keeps to a window
 //
@@ -477,4 +480,38 @@ func init() {
 
 func reverseBits(v uint32, n uint) uint32 {
 	return mbits.Reverse32(v) >> (32 - n)
+}
+
+// Deflater is the compressor a connection uses, for lessons and tools
+// that want the bytes of a compressed message without a connection: the
+// same bytes a connection with this window would send.
+type Deflater struct{ d *deflater }
+
+// NewDeflater returns a compressor whose back-references never reach
+// more than 2^windowBits bytes back (MinWindowBits to MaxWindowBits).
+func NewDeflater(windowBits int) (*Deflater, error) {
+	if windowBits < MinWindowBits || windowBits > MaxWindowBits {
+		return nil, fmt.Errorf("deflate: a window of %d bits; RFC 7692 §7.1.2 allows %d to %d", windowBits, MinWindowBits, MaxWindowBits)
+	}
+	return &Deflater{newDeflater(windowBits)}, nil
+}
+
+// Compress returns msg compressed as one permessage-deflate message:
+// DEFLATE data ending in a sync flush, without its final 00 00 ff ff
+// (RFC 7692 §7.2.1). The window carries over to the next call (context
+// takeover) unless Reset is called in between.
+func (z *Deflater) Compress(msg []byte) []byte {
+	z.d.write(msg)
+	return append([]byte(nil), z.d.finish()...)
+}
+
+// Reset forgets earlier messages, as no_context_takeover asks before
+// every message.
+func (z *Deflater) Reset() { z.d.reset() }
+
+// Window returns a copy of the bytes the next message's back-references
+// may reach: the last 2^windowBits bytes compressed since the last Reset.
+func (z *Deflater) Window() []byte {
+	h := z.d.hist
+	return append([]byte(nil), h[max(0, len(h)-z.d.window):]...)
 }

@@ -259,3 +259,28 @@ func FuzzDecodeDeflate(f *testing.F) {
 		}
 	})
 }
+
+func TestExportedDeflater(t *testing.T) {
+	if _, err := NewDeflater(7); err == nil {
+		t.Error("a 7-bit window was accepted")
+	}
+	z, err := NewDeflater(15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := z.Compress([]byte("Hello")); !bytes.Equal(got, []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}) {
+		t.Fatalf("% x", got)
+	}
+	if w := z.Window(); string(w) != "Hello" {
+		t.Fatalf("window %q", w)
+	}
+	second := z.Compress([]byte("Hello"))
+	dec, err := DecodeDeflate([]byte("Hello"), second, 0)
+	if err != nil || string(dec.Inflated) != "Hello" || len(second) >= 7 {
+		t.Fatalf("% x: %v", second, err)
+	}
+	z.Reset()
+	if len(z.Window()) != 0 {
+		t.Fatal("Reset kept the window")
+	}
+}
