@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	coder "github.com/coder/websocket"
 	gorilla "github.com/gorilla/websocket"
@@ -146,6 +147,10 @@ func BenchmarkCompressedConnMemory(b *testing.B) {
 				var read atomic.Int64
 				msg := deflateMessage(16<<10, 0)
 				buf := make([]byte, 16<<10)
+				// Let the connections of the previous run finish closing,
+				// so that their memory is not freed during this one.
+				time.Sleep(200 * time.Millisecond)
+				runtime.GC()
 				runtime.GC()
 				var before, after runtime.MemStats
 				runtime.ReadMemStats(&before)
