@@ -16,8 +16,9 @@ import (
 //
 // Stage 1, LZ77: look for repeats. Walking through the input, at each
 // position we ask: did these same bytes occur before, at most `window`
-// bytes back? If so, we emit a back-reference (length, distance): "copy
-// length bytes starting distance bytes back". If not, we emit the byte
+// bytes back? If so, we emit a back-reference (length, distance),
+// which tells the receiver to copy length bytes starting distance bytes
+// back. If not, we emit the byte
 // itself, a literal. "Hello" then "Hello" again becomes five literals and,
 // for the second message, the single back-reference (5, 5).
 //
@@ -27,7 +28,7 @@ import (
 // prev links each position to the one filed before it under the same
 // hash: a chain from newest to oldest. We follow the chain for a bounded
 // number of steps and stop as soon as a candidate lies further back than
-// the window. That check is the whole of "honouring the window": a
+// the window. That check is all it takes to honour the window: a
 // back-reference further than the window is never even considered.
 //
 // Stage 2, Huffman: write the literals and back-references as bits, with

@@ -10,7 +10,7 @@ import (
 // The connection inflates messages with compress/flate, which is fast and
 // answers one question: what were the bytes? A learner asks another: which
 // parts of the message were sent as they are (literals) and which as
-// "copy length bytes from distance bytes back" (back-references), and how
+// copies of length bytes from distance bytes back (back-references), and how
 // far back do those reach? DecodeDeflate answers that by decoding the
 // DEFLATE format (RFC 1951) by hand, slowly and completely: stored,
 // fixed-Huffman and dynamic-Huffman blocks. It is what a screen uses to

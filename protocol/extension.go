@@ -157,7 +157,7 @@ func (p *extParser) describe() string {
 }
 
 // parseExtensionList reads "1#extension": extensions separated by commas.
-// RFC 2616's "#" rule allows empty elements ("a, , b"), so those are
+// RFC 2616's "#" rule allows empty elements (a, , b), so those are
 // skipped; but at least one extension must be there.
 func parseExtensionList(s string) ([]Extension, error) {
 	p := &extParser{s: s}
@@ -231,8 +231,8 @@ func (p *extParser) param() (ExtensionParam, error) {
 		if err != nil {
 			return ExtensionParam{}, err
 		}
-		// §9.1: "the value after quoted-string unescaping MUST conform to
-		// the 'token' ABNF".
+		// §9.1: once unescaped, a quoted value must still be a token (the
+		// comment under the extension-param rule).
 		if !isToken(v) {
 			return ExtensionParam{}, p.fail("extension-param", "quoted value %q of %s is not a token once unescaped", v, name)
 		}

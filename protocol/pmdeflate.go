@@ -100,7 +100,7 @@ func checkDeflateRSV(h Header, st State) *Violation {
 	}
 	if h.Opcode.IsControl() {
 		return deflateViolation("6.1", CloseProtocolError,
-			fmt.Sprintf("RSV1 is set on a %s frame; permessage-deflate never compresses control frames", h.Opcode))
+			"RSV1 is set on a %s frame; permessage-deflate never compresses control frames", h.Opcode)
 	}
 	if h.Opcode == OpContinuation {
 		return deflateViolation("6.1", CloseProtocolError,
@@ -109,9 +109,11 @@ func checkDeflateRSV(h Header, st State) *Violation {
 	return nil
 }
 
-// deflateViolation is a broken rule of RFC 7692, section given.
-func deflateViolation(section string, code CloseCode, msg string) *Violation {
-	return &Violation{RFC: "7692", Section: section, Code: code, Msg: msg}
+// deflateViolation is a broken rule of RFC 7692, section given; like
+// violationf, it keeps the format and arguments for screens that
+// translate the sentence.
+func deflateViolation(section string, code CloseCode, format string, args ...any) *Violation {
+	return &Violation{RFC: "7692", Section: section, Code: code, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // MessageEvent reports a compressed message, sent or received, once it is
@@ -497,7 +499,7 @@ func (r *messageReader) readInflated(p []byte) (int, error) {
 		// UTF-8, it is data "not consistent with the type of the
 		// message" (RFC 6455 §7.4.1): 1007.
 		return 0, c.fail(deflateViolation("7.2.2", CloseInvalidPayload,
-			"compressed data does not inflate: "+deflateErrText(err)))
+			"compressed data does not inflate: %s", deflateErrText(err)))
 	}
 	// The DEFLATE stream ended. Usually at our trailer; but a message
 	// may end with a block that has BFINAL set (RFC 7692 §7.2.3), and

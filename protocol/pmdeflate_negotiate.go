@@ -21,8 +21,8 @@ import (
 //     2^N bytes back (N from 8 to 15), which bounds the memory the
 //     client's decompressor needs.
 //   - client_max_window_bits[=N]: the same for the client's messages. In
-//     an offer it may have no value: it then only says "this client
-//     understands the parameter, the server may set it".
+//     an offer it may have no value: it then only says that this client
+//     understands the parameter and that the server may set it.
 //
 // RFC 7692 §7: "A server MUST decline an extension negotiation offer for
 // this extension if any of the following conditions are met": a parameter
@@ -162,8 +162,8 @@ func parseDeflateParams(e Extension, offer bool) (DeflateParams, *DeflateParamEr
 }
 
 // parseWindowBits accepts the decimal numbers 8 to 15, written without
-// leading zeros (the RFC 7692 §7.1.2 ABNF is 1*DIGIT and asks for a value
-// "without leading zeroes").
+// leading zeros (RFC 7692 §7.1.2.1 and RFC 7692 §7.1.2.2 ask for a decimal value
+// from 8 to 15 with no leading zero).
 func parseWindowBits(s string) (int, bool) {
 	if s == "" || s[0] == '0' || len(s) > 2 {
 		return 0, false

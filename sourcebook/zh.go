@@ -48,6 +48,7 @@ var zhChapters = map[string][2]string{
 	"The connection":          {"连接", "把这一切串起来的 Conn，以及让程序看到每一帧的 observer。"},
 	"Timeouts and heartbeats": {"超时与心跳", "一次读或写最多能等多久（无论是谁在读写），以及怎样发现一个不再响应的对端。"},
 	otherChapter:              {"其他文件", "阅读顺序里还没有列出的文件。"},
+	"Compression":             {"压缩", "permessage-deflate（RFC 7692）：如何协商；一个遵守约定窗口的 DEFLATE 压缩器；把压缩后的字节拆成字面量与反向引用；以及它接入连接的各个位置。"},
 }
 
 // zhSummaries is the Chinese of summaries, section by section.

@@ -61,7 +61,13 @@ var zhViolations = map[string]string{
 	"new %s frame while a fragmented message is still in progress":  "一条分片消息还没有结束，又来了一个新的 %s 帧",
 
 	// §10.4: size limits.
-	"message would be %d bytes, more than the limit of %d": "这条消息将达到 %d 字节，超过了 %d 字节的上限",
+	"message would be %d bytes, more than the limit of %d":           "这条消息将达到 %d 字节，超过了 %d 字节的上限",
+	"compressed message inflates to more than the limit of %d bytes": "压缩消息解压后超过了 %d 字节的上限",
+
+	// RFC 7692: permessage-deflate.
+	"RSV1 is set on a %s frame; permessage-deflate never compresses control frames":              "%s 帧的 RSV1 被置为 1；permessage-deflate 从不压缩控制帧",
+	"RSV1 is set on a continuation frame; it marks only the first frame of a compressed message": "延续帧的 RSV1 被置为 1；RSV1 只标记压缩消息的第一帧",
+	"compressed data does not inflate: %s":                                                       "压缩数据无法解压：%s",
 
 	// §5.5.1, §7.4: close frames.
 	"close frame payload is 1 byte: a status code needs 2":                                           "close 帧的载荷只有 1 个字节：关闭码需要 2 个字节",
@@ -72,7 +78,8 @@ var zhViolations = map[string]string{
 	"close code %d is above 4999, outside every range the RFC defines":                               "关闭码 %d 大于 4999，不在 RFC 定义的任何范围内",
 
 	// §8.1: UTF-8.
-	"close reason is not valid UTF-8":                           "关闭原因不是有效的 UTF-8",
-	"text message is not valid UTF-8 at byte %d of the message": "文本消息在第 %d 个字节处出现了无效的 UTF-8",
-	"text message ends in the middle of a UTF-8 character":      "文本消息在一个 UTF-8 字符的中间结束了",
+	"close reason is not valid UTF-8":                                    "关闭原因不是有效的 UTF-8",
+	"text message is not valid UTF-8 at byte %d of the message":          "文本消息在第 %d 个字节处出现了无效的 UTF-8",
+	"text message is not valid UTF-8 at byte %d of the inflated message": "文本消息解压后在第 %d 个字节处出现了无效的 UTF-8",
+	"text message ends in the middle of a UTF-8 character":               "文本消息在一个 UTF-8 字符的中间结束了",
 }

@@ -45,7 +45,7 @@ func violationFormats(t *testing.T) map[string]token.Position {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
-				if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "violationf" && len(n.Args) >= 3 {
+				if id, ok := n.Fun.(*ast.Ident); ok && (id.Name == "violationf" || id.Name == "deflateViolation") && len(n.Args) >= 3 {
 					lit(n.Args[2])
 				}
 			case *ast.FuncDecl:
