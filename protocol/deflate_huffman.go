@@ -208,9 +208,9 @@ func (b *dynamicBlock) plan(litFreq *[286]int, distFreq *[30]int) int {
 	for b.ndist > 1 && b.dist[b.ndist-1] == 0 {
 		b.ndist--
 	}
-	// Run-length encode the two length lists as one sequence: RFC 1951
-	// §3.2.7 lets a repeat run from the literal/length lengths into the
-	// distance lengths.
+	// Run-length encode the two length lists as one sequence:
+	// RFC 1951 §3.2.7 lets a repeat run from the literal/length lengths
+	// into the distance lengths.
 	b.all = append(append(b.all[:0], b.litLen[:b.nlit]...), b.dist[:b.ndist]...)
 	all := b.all
 	b.rle, b.rleExtra = b.rle[:0], b.rleExtra[:0]

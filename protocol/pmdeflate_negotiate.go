@@ -162,8 +162,7 @@ func parseDeflateParams(e Extension, offer bool) (DeflateParams, *DeflateParamEr
 }
 
 // parseWindowBits accepts the decimal numbers 8 to 15, written without
-// leading zeros (RFC 7692 §7.1.2.1 and RFC 7692 §7.1.2.2 ask for a decimal value
-// from 8 to 15 with no leading zero).
+// leading zeros, as RFC 7692 §7.1.2.1 and RFC 7692 §7.1.2.2 ask.
 func parseWindowBits(s string) (int, bool) {
 	if s == "" || s[0] == '0' || len(s) > 2 {
 		return 0, false
