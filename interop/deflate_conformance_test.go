@@ -88,8 +88,8 @@ func (d *peerDeflate) inflate(t testing.TB, payload []byte) []byte {
 			t.Fatalf("compress/flate cannot inflate the peer's %d-byte message: %v", len(payload), err)
 		}
 		dec, err := protocol.DecodeDeflate(d.window, payload, 0)
-		if err != nil {
-			t.Fatalf("the peer's message does not decode: %v", err)
+		if err != nil || !bytes.Equal(dec.Inflated, msg) {
+			t.Fatalf("the token decoder disagrees with compress/flate on the peer's message: %v", err)
 		}
 		if dec.MaxDistance > 1<<d.theirBits {
 			t.Fatalf("the peer reached %d bytes back; the agreed window is %d", dec.MaxDistance, 1<<d.theirBits)
