@@ -29,9 +29,11 @@ func BenchmarkDeflater(b *testing.B) {
 	}
 }
 
-// TestDeflaterRatioReport logs the compressed size of the benchmark's
-// messages, for tuning (run with -v).
-func TestDeflaterRatioReport(t *testing.T) {
+// TestDeflaterRatio: the benchmark's JSON compresses to under a quarter,
+// and the same message again, with context takeover, to a small part of
+// that when it fits in the window (it is one long back-reference). The
+// sizes are logged for tuning (run with -v).
+func TestDeflaterRatio(t *testing.T) {
 	for _, n := range []int{1 << 10, 16 << 10, 64 << 10} {
 		d := newDeflater(15)
 		msg := benchJSON(n)
@@ -40,5 +42,11 @@ func TestDeflaterRatioReport(t *testing.T) {
 		d.write(msg)
 		second := len(d.finish())
 		t.Logf("%d bytes: %d compressed, %d again with context takeover", n, first, second)
+		if first > n/4 {
+			t.Errorf("%d bytes of JSON compressed to %d", n, first)
+		}
+		if n <= 1<<15 && second > first/5 {
+			t.Errorf("%d bytes sent again with context takeover took %d bytes, the first time %d", n, second, first)
+		}
 	}
 }
