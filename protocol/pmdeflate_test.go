@@ -552,3 +552,67 @@ func FuzzDeflateMessage(f *testing.F) {
 		}
 	})
 }
+
+// TestDeflateSentFragmentsWithPingBetween: a compressed message streamed
+// in several frames, with a ping sent between two of them; the peer gets
+// RSV1 on the first frame only, the ping in between, and the message.
+func TestDeflateSentFragmentsWithPingBetween(t *testing.T) {
+	var slog eventLog
+	pinged := make(chan string, 1)
+	client, server := deflatePair(t, &CompressionOptions{}, &CompressionOptions{},
+		&Options{FragmentSize: 64}, &Options{Observer: slog.observe, OnPing: func(p []byte) { pinged <- string(p) }})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msg := []byte(strings.Repeat("a fragmented compressed message; ", 200))
+	done := make(chan error, 1)
+	go func() {
+		_, got, err := server.ReadMessage(ctx)
+		if err == nil && !bytes.Equal(got, msg) {
+			err = fmt.Errorf("got %d different bytes", len(got))
+		}
+		done <- err
+	}()
+	w, err := client.NextWriter(ctx, TextMessage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(msg[:len(msg)/2])
+	if err := client.Ping(ctx, []byte("between")); err != nil {
+		t.Fatal(err)
+	}
+	w.Write(msg[len(msg)/2:])
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if p := <-pinged; p != "between" {
+		t.Fatalf("ping %q", p)
+	}
+	var ops []string
+	slog.mu.Lock()
+	events := append([]Event(nil), slog.events...)
+	slog.mu.Unlock()
+	for _, e := range events {
+		if f, ok := e.(*FrameEvent); ok && f.Dir == Received {
+			ops = append(ops, fmt.Sprintf("%s rsv1=%v", f.Header.Opcode, f.Header.Rsv1))
+		}
+	}
+	if len(ops) < 3 || ops[0] != "text rsv1=true" {
+		t.Fatalf("frames %v", ops)
+	}
+	sawPing := false
+	for _, o := range ops[1:] {
+		switch o {
+		case "ping rsv1=false":
+			sawPing = true
+		case "continuation rsv1=false":
+		default:
+			t.Fatalf("frame %q after the first; frames %v", o, ops)
+		}
+	}
+	if !sawPing || ops[len(ops)-1] == "ping rsv1=false" {
+		t.Fatalf("the ping did not come between the fragments: %v", ops)
+	}
+}
