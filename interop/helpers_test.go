@@ -141,6 +141,13 @@ func startServeEnv(t testing.TB, logMax int, env []string, flags ...string) *ser
 				continue
 			default:
 			}
+			// Wait for serve to say it listens: on a shared machine the
+			// port freeAddr found may be taken again before serve binds
+			// it, and a dial would then reach another program.
+			if !strings.Contains(p.stderr.String(), "echo server on ws://"+p.addr+"/") {
+				time.Sleep(20 * time.Millisecond)
+				continue
+			}
 			nc, err := net.DialTimeout("tcp", p.addr, time.Second)
 			if err == nil {
 				nc.Close()
