@@ -370,7 +370,7 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 		if e.Dir == protocol.Sent {
 			arrow = "->"
 		}
-		fmt.Fprintf(l.w, "%s %s %s compressed %s message: %d bytes on the wire, %d inflated\n", ts, peer, arrow, e.Opcode, len(e.Compressed), len(e.Inflated))
+		fmt.Fprintf(l.w, "%s %s %s compressed %s message: %d bytes on the wire, %d inflated\n", ts, peer, arrow, e.Opcode, e.WireLen, e.InflatedLen)
 	case *protocol.ClosedEvent:
 		if b := l.peers[peer]; b != nil {
 			l.reportSuppressed(peer, b, ts)

@@ -130,6 +130,10 @@ type MessageEvent struct {
 	// RFC 7692 §7.2.1 removes. Inflated is the message itself.
 	Compressed []byte
 	Inflated   []byte
+	// WireLen and InflatedLen are their sizes. They are set even when
+	// Options.ObserveHeadersOnly leaves Compressed, Inflated and Window
+	// nil.
+	WireLen, InflatedLen int64
 	// Window is the compression context this message started from: the
 	// last bytes of earlier messages of this direction that its
 	// back-references may use (empty with no context takeover).
@@ -208,13 +212,16 @@ func (z *deflateState) abandonSend() {
 // caller holds the message lock.
 func (c *Conn) writeCompressed(ctx context.Context, typ MessageType, data []byte, size int) error {
 	z := c.deflate
-	window := z.beginSend(c.observe != nil)
+	window := z.beginSend(c.observePayloads)
 	z.comp.write(data)
 	payload := z.comp.finish()
 	var ev *MessageEvent
 	if c.observe != nil {
-		ev = &MessageEvent{Role: c.role, Dir: Sent, Opcode: typ, Compressed: append([]byte(nil), payload...),
-			Inflated: append([]byte(nil), data...), Window: window, WindowBits: z.sendBits, ContextTakeover: z.sendTakeover}
+		ev = &MessageEvent{Role: c.role, Dir: Sent, Opcode: typ, WireLen: int64(len(payload)), InflatedLen: int64(len(data)),
+			Window: window, WindowBits: z.sendBits, ContextTakeover: z.sendTakeover}
+		if c.observePayloads {
+			ev.Compressed, ev.Inflated = append([]byte(nil), payload...), append([]byte(nil), data...)
+		}
 	}
 	if size <= 0 {
 		size = len(payload)
@@ -244,6 +251,8 @@ type streamDeflate struct {
 	window   []byte // for the observer
 	observed []byte // the message's bytes, for the observer
 	wire     []byte // the compressed bytes sent, for the observer
+	// The sizes of the two, counted whether or not the bytes are kept.
+	inLen, wireLen int64
 }
 
 // beginStream starts compressing a message written with NextWriter.
@@ -251,7 +260,7 @@ func (w *messageWriter) beginStream() {
 	c := w.c
 	w.deflate = streamDeflate{on: c.deflate.compressing(-1), typ: w.op}
 	if w.deflate.on {
-		w.deflate.window = c.deflate.beginSend(c.observe != nil)
+		w.deflate.window = c.deflate.beginSend(c.observePayloads)
 	}
 }
 
@@ -259,7 +268,8 @@ func (w *messageWriter) beginStream() {
 // they fill up.
 func (w *messageWriter) writeCompressedPart(p []byte) (int, error) {
 	z := w.c.deflate
-	if w.c.observe != nil {
+	w.deflate.inLen += int64(len(p))
+	if w.c.observePayloads {
 		w.deflate.observed = append(w.deflate.observed, p...)
 	}
 	for rest := p; len(rest) > 0; {
@@ -280,7 +290,8 @@ func (w *messageWriter) writeCompressedPart(p []byte) (int, error) {
 
 // flushCompressed sends the first n bytes of w.buf as a frame.
 func (w *messageWriter) flushCompressed(fin bool, n int) error {
-	if w.c.observe != nil {
+	w.deflate.wireLen += int64(n)
+	if w.c.observePayloads {
 		w.deflate.wire = append(w.deflate.wire, w.buf[:n]...)
 	}
 	// A streamed message's frames are bounded by the write deadline
@@ -307,7 +318,8 @@ func (w *messageWriter) closeCompressed() error {
 	z.endSend()
 	if err == nil && c.observe != nil {
 		c.observe(&MessageEvent{Time: time.Now(), Role: c.role, Dir: Sent, Opcode: w.deflate.typ, Compressed: w.deflate.wire,
-			Inflated: w.deflate.observed, Window: w.deflate.window, WindowBits: z.sendBits, ContextTakeover: z.sendTakeover})
+			Inflated: w.deflate.observed, WireLen: w.deflate.wireLen, InflatedLen: w.deflate.inLen,
+			Window: w.deflate.window, WindowBits: z.sendBits, ContextTakeover: z.sendTakeover})
 	}
 	w.deflate = streamDeflate{}
 	return err
@@ -374,7 +386,7 @@ func (s *inflateSource) fill() bool {
 		n, err := s.r.readWire(s.buf[:])
 		s.lo, s.hi = 0, n
 		s.wire += int64(n)
-		if n > 0 && s.r.c.observe != nil {
+		if n > 0 && s.r.c.observePayloads {
 			s.z.obsWire = append(s.z.obsWire, s.buf[:n]...)
 		}
 		if err == io.EOF {
@@ -419,9 +431,9 @@ func (z *deflateState) beginInflate(r *messageReader) {
 	if !z.recvTakeover {
 		z.dict = z.dict[:0]
 	}
-	if r.c.observe != nil {
+	z.obsWindow, z.obsInflated, z.obsWire = nil, nil, nil
+	if r.c.observePayloads {
 		z.obsWindow = append([]byte(nil), z.dict...)
-		z.obsInflated, z.obsWire = nil, nil
 	}
 	if z.fr == nil {
 		if fr, ok := inflaterPool.Get().(io.ReadCloser); ok {
@@ -477,7 +489,7 @@ func (r *messageReader) readInflated(p []byte) (int, error) {
 		if z.recvTakeover {
 			z.dict = appendWindow(z.dict, p[:n], 1<<z.recvBits)
 		}
-		if c.observe != nil {
+		if c.observePayloads {
 			z.obsInflated = append(z.obsInflated, p[:n]...)
 		}
 	}
@@ -519,7 +531,7 @@ func (r *messageReader) readInflated(p []byte) (int, error) {
 	z.fr = nil
 	if c.observe != nil {
 		c.observe(&MessageEvent{Time: time.Now(), Role: c.role, Dir: Received, Opcode: r.msgType,
-			Compressed: z.obsWire, Inflated: z.obsInflated, Window: z.obsWindow,
+			Compressed: z.obsWire, Inflated: z.obsInflated, WireLen: z.src.wire, InflatedLen: z.inflated, Window: z.obsWindow,
 			WindowBits: z.recvBits, ContextTakeover: z.recvTakeover})
 		z.obsWire, z.obsInflated, z.obsWindow = nil, nil, nil
 	}

@@ -616,3 +616,26 @@ func TestDeflateSentFragmentsWithPingBetween(t *testing.T) {
 		t.Fatalf("the ping did not come between the fragments: %v", ops)
 	}
 }
+
+// TestDeflateObserveHeadersOnly: with ObserveHeadersOnly the message
+// event still says how big the message was on the wire and inflated, and
+// copies no bytes.
+func TestDeflateObserveHeadersOnly(t *testing.T) {
+	var slog eventLog
+	client, server := deflatePair(t, &CompressionOptions{Threshold: -1}, &CompressionOptions{Threshold: -1},
+		nil, &Options{Observer: slog.observe, ObserveHeadersOnly: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msg := bytes.Repeat([]byte("headers only "), 100)
+	if err := client.WriteMessage(ctx, TextMessage, msg); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := server.ReadMessage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := slog.messages(Received)
+	if len(got) != 1 || got[0].InflatedLen != int64(len(msg)) || got[0].WireLen == 0 || got[0].WireLen >= int64(len(msg)) ||
+		got[0].Inflated != nil || got[0].Compressed != nil || got[0].Window != nil {
+		t.Fatalf("events %+v", got)
+	}
+}
