@@ -35,7 +35,12 @@ func runConn(ctx context.Context, receiver string, limit *int64, frames [][]byte
 	if limit != nil {
 		opts.MessageLimit = *limit
 	}
-	c := protocol.NewConn(sc, role(receiver), nil, opts)
+	return readConn(ctx, protocol.NewConn(sc, role(receiver), nil, opts), sc)
+}
+
+// readConn reads messages from c until reading fails, then closes it and
+// collects everything it wrote to sc.
+func readConn(ctx context.Context, c *protocol.Conn, sc *scriptConn) connRun {
 	var run connRun
 	for len(run.messages) < maxMessagesPerVector {
 		typ, p, err := c.ReadMessage(ctx)

@@ -186,7 +186,7 @@ func ParseFile(name string, data []byte) (*File, []error) {
 	return file, nil
 }
 
-var groups = []string{GroupHandshake, GroupFrames, GroupMessages, GroupUTF8, GroupClose}
+var groups = []string{GroupHandshake, GroupFrames, GroupMessages, GroupUTF8, GroupClose, GroupDeflate}
 
 // parseVector decodes one vector and checks it against its group's rules.
 // It returns the vector even on error when the id could be read, so that

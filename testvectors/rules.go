@@ -25,6 +25,9 @@ var inputFields = map[string][]string{
 	GroupHandshake + "/" + KindAccept:   {"kind", "key"},
 	GroupHandshake + "/" + KindRequest:  {"kind", "request", "protocols", "origins"},
 	GroupHandshake + "/" + KindResponse: {"kind", "key", "response", "protocols"},
+	GroupDeflate + "/" + KindOffer:      {"kind", "extensions"},
+	GroupDeflate + "/" + KindResponse:   {"kind", "offer", "extensions"},
+	GroupDeflate + "/" + KindMessages:   {"kind", "receiver", "agreed", "frames", "message_limit"},
 }
 
 var expectFields = map[string][]string{
@@ -35,6 +38,9 @@ var expectFields = map[string][]string{
 	GroupHandshake + "/" + KindAccept:   {"accept"},
 	GroupHandshake + "/" + KindRequest:  {"status", "preferred_status", "preferred_status_level", "sec_websocket_version", "header", "protocol"},
 	GroupHandshake + "/" + KindResponse: {"ok", "header", "protocol"},
+	GroupDeflate + "/" + KindOffer:      {"accepted", "params"},
+	GroupDeflate + "/" + KindResponse:   {"ok"},
+	GroupDeflate + "/" + KindMessages:   {"messages", "error", "closed", "replies"},
 }
 
 // checker collects the first problem found.
@@ -59,7 +65,17 @@ func checkVector(group string, v *Vector, in, ex map[string]bool, allowed []map[
 	c := &checker{}
 	c.require(v.Description != "" && !strings.ContainsAny(v.Description, "\r\n"), "description", "want one non-empty line")
 	c.require(sectionRE.MatchString(v.Section), "section", "want an RFC 6455 section number like \"5.2\", got %q", v.Section)
+	c.require(v.RFC == "" || v.RFC == RFC6455 || v.RFC == RFC7692, "rfc", "want \"6455\" or \"7692\", got %q", v.RFC)
 	key := group
+	if group == GroupDeflate {
+		switch v.Input.Kind {
+		case KindOffer, KindResponse, KindMessages:
+			key += "/" + v.Input.Kind
+		default:
+			c.fail("input.kind", "want offer, response or messages, got %q", v.Input.Kind)
+			return c.err
+		}
+	}
 	if group == GroupHandshake {
 		switch v.Input.Kind {
 		case KindAccept, KindRequest, KindResponse:
@@ -90,6 +106,16 @@ func checkVector(group string, v *Vector, in, ex map[string]bool, allowed []map[
 		c.require(len(v.Input.Fragments) > 0, "input.fragments", "want at least one fragment")
 	case GroupClose:
 		c.require(in["payload"], "input.payload", "required (\"\" for an empty close frame)")
+	case GroupDeflate + "/" + KindOffer:
+		c.require(in["extensions"], "input.extensions", "required: the Sec-WebSocket-Extensions lines of the request")
+	case GroupDeflate + "/" + KindResponse:
+		c.require(v.Input.Offer != "", "input.offer", "required: the client's permessage-deflate offer")
+		c.require(in["extensions"], "input.extensions", "required: the Sec-WebSocket-Extensions lines of the response ([] for none)")
+	case GroupDeflate + "/" + KindMessages:
+		checkReceiver(c, v.Input.Receiver)
+		c.require(!in["agreed"] || v.Input.Agreed != "", "input.agreed", "want the agreed permessage-deflate response, or leave it out for none")
+		c.require(len(v.Input.Frames) > 0, "input.frames", "want at least one frame")
+		checkLimit(c, v.Input.MessageLimit)
 	case GroupHandshake + "/" + KindAccept:
 		c.require(v.Input.Key != "", "input.key", "required")
 	case GroupHandshake + "/" + KindRequest:
@@ -114,8 +140,15 @@ func checkExpect(c *checker, key, at string, e Expect, ex map[string]bool) {
 	switch key {
 	case GroupFrames:
 		checkFramesExpect(c, at, e, ex)
-	case GroupMessages:
+	case GroupMessages, GroupDeflate + "/" + KindMessages:
 		checkMessagesExpect(c, at, e, ex)
+	case GroupDeflate + "/" + KindOffer:
+		c.require(ex["accepted"], at+".accepted", "required")
+		if ex["accepted"] {
+			c.require(*e.Accepted == ex["params"], at+".params", "required when an offer is accepted (the answer's parameters), and only then")
+		}
+	case GroupDeflate + "/" + KindResponse:
+		c.require(ex["ok"], at+".ok", "required")
 	case GroupUTF8:
 		exactlyOne(c, at, ex, "valid", "error")
 		if ex["valid"] {
@@ -269,6 +302,7 @@ func checkError(c *checker, at string, e *ErrorExpect, utf8 bool) {
 	checkCodes(c, at+".error.close_code", e.CloseCode, 1000, 4999)
 	c.require(contains(levels, e.CodeLevel), at+".error.code_level", "want MUST, SHOULD or wsanatomy: how firmly RFC 6455 fixes the close code, got %q", e.CodeLevel)
 	c.require(sectionRE.MatchString(e.Section), at+".error.section", "want an RFC 6455 section number like \"5.2\", got %q", e.Section)
+	c.require(e.RFC == "" || e.RFC == RFC6455 || e.RFC == RFC7692, at+".error.rfc", "want \"6455\" or \"7692\", got %q", e.RFC)
 	if utf8 {
 		c.require(e.At != nil && *e.At >= 0, at+".error.at", "required for utf8 vectors: the byte index where validation fails")
 	} else {

@@ -75,6 +75,8 @@ func RunVector(ctx context.Context, v *Vector) Result {
 		exp, act, detail = runClose(ctx, v)
 	case GroupHandshake:
 		exp, act, detail = runHandshake(ctx, v)
+	case GroupDeflate:
+		exp, act, detail = runDeflate(ctx, v)
 	default:
 		return Result{Vector: v, Why: fmt.Sprintf("vector has no known group (%q)", group)}
 	}
@@ -87,7 +89,7 @@ func RunVector(ctx context.Context, v *Vector) Result {
 // expectError renders an expected failure. wsanatomy's runner compares
 // every field, whatever its level: the expected result is wsanatomy's.
 func expectError(e *ErrorExpect) outcome {
-	return addCodes(newOutcome("error"), "close_code", e.CloseCode).add("section", "%s", e.Section)
+	return addCodes(newOutcome("error"), "close_code", e.CloseCode).add("section", "%s", rfcSection(e.RFC, e.Section))
 }
 
 // addCodes adds an expected close code, or set of codes.
@@ -97,4 +99,14 @@ func addCodes(o outcome, name string, codes CodeSet) outcome {
 		members[i] = fmt.Sprint(c)
 	}
 	return o.addSet(name, codes.String(), members)
+}
+
+// rfcSection names a section of RFC 6455 as itself ("5.2") and one of
+// another RFC with its number ("7692 7.2.2"), so that a failure under the
+// wrong RFC does not pass for the right one.
+func rfcSection(rfc, section string) string {
+	if rfc == "" || rfc == RFC6455 {
+		return section
+	}
+	return rfc + " " + section
 }

@@ -76,7 +76,7 @@ func expectFrame(f *FrameExpect) outcome {
 }
 
 func violationOutcome(v *protocol.Violation) outcome {
-	return newOutcome("error").add("close_code", "%d", uint16(v.Code)).add("section", "%s", v.Section)
+	return newOutcome("error").add("close_code", "%d", uint16(v.Code)).add("section", "%s", rfcSection(v.RFC, v.Section))
 }
 
 func role(receiver string) protocol.Role {

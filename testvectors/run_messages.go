@@ -11,8 +11,19 @@ import (
 // messages it delivers, how reading ends and, if the vector lists them, the
 // control frames the receiver sends back.
 func runMessages(ctx context.Context, v *Vector) (exp, act outcome, detail string) {
-	e := v.Expect
-	exp = newOutcome("messages").add("count", "%d", len(*e.Messages))
+	exp = expectMessages(v.Expect)
+	frames := make([][]byte, len(v.Input.Frames))
+	for i, f := range v.Input.Frames {
+		frames[i] = f
+	}
+	run := runConn(ctx, v.Input.Receiver, v.Input.MessageLimit, frames)
+	return exp, actualMessages(v.Expect, run), run.detail
+}
+
+// expectMessages renders the expected result of a messages vector (or a
+// deflate messages vector).
+func expectMessages(e Expect) outcome {
+	exp := newOutcome("messages").add("count", "%d", len(*e.Messages))
 	for i, m := range *e.Messages {
 		exp = exp.add(fmt.Sprintf("message[%d]", i), "%s:%s", m.Type, renderBytes(*m.Payload))
 	}
@@ -39,13 +50,13 @@ func runMessages(ctx context.Context, v *Vector) (exp, act outcome, detail strin
 			}
 		}
 	}
+	return exp
+}
 
-	frames := make([][]byte, len(v.Input.Frames))
-	for i, f := range v.Input.Frames {
-		frames[i] = f
-	}
-	run := runConn(ctx, v.Input.Receiver, v.Input.MessageLimit, frames)
-	act = newOutcome("messages").add("count", "%d", len(run.messages))
+// actualMessages renders what a Conn did, in the form of expectMessages;
+// replies only when the vector lists them.
+func actualMessages(e Expect, run connRun) outcome {
+	act := newOutcome("messages").add("count", "%d", len(run.messages))
 	for i, m := range run.messages {
 		act = act.add(fmt.Sprintf("message[%d]", i), "%s:%s", messageType(m.typ), renderBytes(m.payload))
 	}
@@ -57,7 +68,7 @@ func runMessages(ctx context.Context, v *Vector) (exp, act outcome, detail strin
 			act = act.add(fmt.Sprintf("reply[%d]", i), "%s", replyText(f))
 		}
 	}
-	return exp, act, run.detail
+	return act
 }
 
 // addEnd adds how reading ended as fields "end", "end.close_code", ...,

@@ -105,7 +105,7 @@ func TestCommandExitStatus(t *testing.T) {
 func TestMalformedFiles(t *testing.T) {
 	cases := []struct{ file, want string }{
 		{"syntax.json", "syntax.json: not a JSON object: line 4 column"},
-		{"bad-group.json", `bad-group.json: field "group": want one of handshake, frames, messages, utf8, close, got "frame"`},
+		{"bad-group.json", `bad-group.json: field "group": want one of handshake, frames, messages, utf8, close, deflate, got "frame"`},
 		{"unknown-field.json", `unknown-field.json: vector "typo": field "expect.frame.opcde": unknown field`},
 		{"wrong-type.json", `wrong-type.json: vector "string-opcode": field "expect.frame.opcode": want an integer`},
 		{"bad-hex.json", `bad-hex.json: vector "odd-hex": field "input.bytes": not hex`},

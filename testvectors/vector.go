@@ -10,6 +10,9 @@ const (
 	GroupMessages  = "messages"
 	GroupUTF8      = "utf8"
 	GroupClose     = "close"
+	// GroupDeflate is permessage-deflate (RFC 7692): negotiation, and
+	// messages on a connection that negotiated it.
+	GroupDeflate = "deflate"
 )
 
 // Kinds of handshake vectors.
@@ -17,6 +20,17 @@ const (
 	KindAccept   = "accept"   // Sec-WebSocket-Key to Sec-WebSocket-Accept
 	KindRequest  = "request"  // a client's request, judged by a server
 	KindResponse = "response" // a server's response, judged by a client
+	// In group deflate, KindOffer is a request's extension offers judged
+	// by a server, KindResponse a server's answer judged by the client
+	// that made the offer, and KindMessages frames on a connection.
+	KindOffer    = "offer"
+	KindMessages = "messages"
+)
+
+// RFCs a vector's section and rule may come from.
+const (
+	RFC6455 = "6455"
+	RFC7692 = "7692"
 )
 
 // Set is every vector loaded, file by file, in the order given.
@@ -54,8 +68,11 @@ type Vector struct {
 	// (accepted, failed, closed, refused): MUST, SHOULD, or wsanatomy when
 	// the RFC puts the rule on the sender and leaves the receiver free.
 	Level string `json:"level"`
-	// Rule is the RFC 6455 text Level rests on, quoted verbatim.
-	Rule   string `json:"rule"`
+	// Rule is the RFC text Level rests on, quoted verbatim.
+	Rule string `json:"rule"`
+	// RFC is the RFC that Section and Rule come from: "6455" (also when
+	// absent) or "7692".
+	RFC    string `json:"rfc,omitempty"`
 	Input  Input  `json:"input"`
 	Expect Expect `json:"expect"`
 	// Allowed lists other results RFC 6455 permits for the same input, in
@@ -82,6 +99,9 @@ type Input struct {
 	Response     string   `json:"response,omitempty"`      // handshake response: the HTTP response head
 	Protocols    []string `json:"protocols,omitempty"`     // handshake: server's supported, or client's offered subprotocols
 	Origins      []string `json:"origins,omitempty"`       // handshake request: origins the server allows
+	Extensions   []string `json:"extensions,omitempty"`    // deflate offer and response: Sec-WebSocket-Extensions lines received
+	Offer        string   `json:"offer,omitempty"`         // deflate response: the client's offer
+	Agreed       string   `json:"agreed,omitempty"`        // deflate messages: the permessage-deflate response agreed; absent for none
 }
 
 // Expect holds the expected result. Which fields a vector may use depends
@@ -104,6 +124,11 @@ type Expect struct {
 	OK                   *bool   `json:"ok,omitempty"`                    // handshake response: the client accepts it
 	Header               string  `json:"header,omitempty"`                // handshake: the header that is wrong
 	Protocol             *string `json:"protocol,omitempty"`              // handshake: the subprotocol chosen ("" for none)
+	Accepted             *bool   `json:"accepted,omitempty"`              // deflate offer: an offer was accepted
+	// Params is the server's answer to the accepted offer: parameter
+	// names to values, "" for a parameter without one. wsanatomy's own
+	// answer; RFC 7692 allows others.
+	Params *map[string]string `json:"params,omitempty"`
 }
 
 // FrameExpect is a decoded frame. Payload, if given, is the payload after
@@ -131,7 +156,9 @@ type ErrorExpect struct {
 	CloseCode CodeSet `json:"close_code"`
 	CodeLevel string  `json:"code_level"`
 	Section   string  `json:"section"`
-	At        *int    `json:"at,omitempty"`
+	// RFC is the RFC of Section: "6455" (also when absent) or "7692".
+	RFC string `json:"rfc,omitempty"`
+	At  *int   `json:"at,omitempty"`
 }
 
 // MessageExpect is one delivered message. Type is "text" or "binary".
