@@ -218,3 +218,38 @@ func TestRunnerFixturesAreWrong(t *testing.T) {
 		}
 	}
 }
+
+// The deflate runner must catch wrong expectations of each kind: a
+// decision on an offer, the parameters of the answer, a client's verdict
+// on a response, inflated bytes, which direction a no_context_takeover
+// binds, the RFC of a broken rule, and a bomb's close code.
+func TestDeflateRunnerReportsWrongExpectation(t *testing.T) {
+	set, err := Load("testdata/wrong-deflate.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"wrong-pmd-offer-accepted":       `expected result "accepted", got "declined"`,
+		"wrong-pmd-offer-params":         "params: expected , got server_no_context_takeover",
+		"wrong-pmd-response-ok":          `expected result "accepted", got "refused"`,
+		"wrong-pmd-inflated":             `message[0]: expected text:48656c6c70("Hellp"), got text:48656c6c6f("Hello")`,
+		"wrong-pmd-no-context-direction": "count: expected 1, got 2",
+		"wrong-pmd-rfc":                  "section: expected 6.1, got 7692 6.1",
+		"wrong-pmd-bomb-code":            "close_code: expected 1002, got 1009",
+	}
+	rep := Run(context.Background(), set)
+	if len(rep.Results) != len(want) {
+		t.Fatalf("%d results, want %d", len(rep.Results), len(want))
+	}
+	for _, res := range rep.Results {
+		why, ok := want[res.Vector.ID]
+		switch {
+		case !ok:
+			t.Errorf("unexpected vector %s", res.Vector.ID)
+		case res.Pass:
+			t.Errorf("%s: a wrong expectation passed (expected %s, actual %s)", res.Vector.ID, res.Expected, res.Actual)
+		case !strings.Contains(res.Why, why):
+			t.Errorf("%s: why = %q, want it to contain %q", res.Vector.ID, res.Why, why)
+		}
+	}
+}

@@ -28,7 +28,7 @@ def main():
     with open(os.path.join(TV, "schema.json"), encoding="utf-8") as f:
         validator = jsonschema.Draft202012Validator(json.load(f))
     good = sorted(glob.glob(os.path.join(TV, "vectors", "*.json")) + glob.glob(os.path.join(TV, "runners", "testdata", "*.json")) +
-                  [os.path.join(TV, "testdata", n) for n in ("good.json", "wrong.json", "wrong-messages.json")])
+                  [os.path.join(TV, "testdata", n) for n in ("good.json", "wrong.json", "wrong-messages.json", "wrong-deflate.json")])
     bad = sorted(glob.glob(os.path.join(TV, "testdata", "malformed", "*.json")))
     status = 0
     for p in good:
