@@ -83,9 +83,10 @@ function headEnd(buf) {
 
 // asServer runs frames into a ws server-side WebSocket: the runner is the
 // client, with a raw socket.
-function asServer(frames, limit) {
+function asServer(frames, limit, agreed) {
   return new Promise((resolve, reject) => {
-    const wss = new WebSocket.Server({ noServer: true, maxPayload: limit, perMessageDeflate: false });
+    const pmd = agreed === undefined ? false : {};
+    const wss = new WebSocket.Server({ noServer: true, maxPayload: limit, perMessageDeflate: pmd });
     const server = http.createServer();
     let rec = null;
     server.on('upgrade', (req, socket, head) => {
@@ -113,14 +114,15 @@ function asServer(frames, limit) {
         } catch (e) { server.close(); reject(e); }
       });
       sock.write(`GET / HTTP/1.1\r\nHost: ${HOST}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+        `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n` +
+        (agreed === undefined ? '' : `Sec-WebSocket-Extensions: ${agreed}\r\n`) + '\r\n');
     });
   });
 }
 
 // asClient runs frames into a ws client: the runner is the server, with a
 // raw socket.
-function asClient(frames, limit) {
+function asClient(frames, limit, agreed) {
   return new Promise((resolve, reject) => {
     let written = Buffer.alloc(0);
     let sockClosed;
@@ -137,7 +139,8 @@ function asClient(frames, limit) {
         written = buf.subarray(end);
         const key = /sec-websocket-key:\s*(\S+)/i.exec(buf.subarray(0, end).toString('latin1'))[1];
         sock.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Accept: ${acceptOf(key)}\r\n\r\n`);
+          `Sec-WebSocket-Accept: ${acceptOf(key)}\r\n` +
+          (agreed === undefined ? '' : `Sec-WebSocket-Extensions: ${agreed}\r\n`) + '\r\n');
         for (const f of frames) sock.write(f);
         sock.end();
       });
@@ -146,7 +149,8 @@ function asClient(frames, limit) {
     });
     server.listen(0, HOST, async () => {
       try {
-        const ws = new WebSocket(`ws://${HOST}:${server.address().port}/`, { maxPayload: limit, perMessageDeflate: false });
+        const pmd = agreed === undefined ? false : pmdOptions(agreed);
+        const ws = new WebSocket(`ws://${HOST}:${server.address().port}/`, { maxPayload: limit, perMessageDeflate: pmd });
         const rec = watch(ws);
         await rec.done;
         await closed;
@@ -157,8 +161,114 @@ function asClient(frames, limit) {
   });
 }
 
-function feed(receiver, frames, limit) {
-  return receiver === 'server' ? asServer(frames, limit) : asClient(frames, limit);
+function feed(receiver, frames, limit, agreed) {
+  return receiver === 'server' ? asServer(frames, limit, agreed) : asClient(frames, limit, agreed);
+}
+
+// --- permessage-deflate ----------------------------------------------------------
+
+// pmdParams reads an extension element's parameters as a vector writes them
+// (README, group deflate): name to value, "" for none, quotes removed.
+function pmdParams(element) {
+  const params = {};
+  for (const bit of element.split(';').slice(1)) {
+    const i = bit.indexOf('=');
+    const name = (i < 0 ? bit : bit.slice(0, i)).trim();
+    let value = i < 0 ? '' : bit.slice(i + 1).trim();
+    if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') value = value.slice(1, -1);
+    params[name] = value;
+  }
+  return params;
+}
+
+// pmdOptions: the ws perMessageDeflate options whose offer is the given
+// element (ws always adds client_max_window_bits, as browsers do).
+function pmdOptions(element) {
+  const p = pmdParams(element);
+  const o = {};
+  if ('server_no_context_takeover' in p) o.serverNoContextTakeover = true;
+  if ('client_no_context_takeover' in p) o.clientNoContextTakeover = true;
+  if (p.server_max_window_bits) o.serverMaxWindowBits = Number(p.server_max_window_bits);
+  if (p.client_max_window_bits) o.clientMaxWindowBits = Number(p.client_max_window_bits);
+  return o;
+}
+
+// An offer to a ws server with perMessageDeflate on (its defaults).
+async function runOffer(inp) {
+  const req = `GET / HTTP/1.1\r\nHost: ${HOST}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n` +
+    inp.extensions.map((l) => `Sec-WebSocket-Extensions: ${l}\r\n`).join('') + '\r\n';
+  const buf = await sendRequest({ perMessageDeflate: {} }, req);
+  if (headEnd(buf) < 0) return { accepted: null, note: 'no response head' };
+  const { status, headers } = parseHTTP(buf);
+  // ws refuses the whole handshake (400) over an offer it cannot accept
+  // rather than declining the offer; either way the offer is not
+  // accepted (README, group deflate).
+  if (status >= 400 && status <= 499) return { accepted: false, note: `refused the handshake with ${status}` };
+  if (status !== 101) return { accepted: null, note: `status ${status}` };
+  const ext = headers['sec-websocket-extensions'] || [];
+  if (ext.length === 0) return { accepted: false };
+  const elements = ext.join(', ').split(',');
+  if (elements.length !== 1 || elements[0].split(';')[0].trim() !== 'permessage-deflate') return { accepted: null, note: `answered ${ext.join(', ')}` };
+  return { accepted: true, params: pmdParams(elements[0]) };
+}
+
+// A response to a ws client whose perMessageDeflate options make it send the
+// vector's offer; the runner checks that it did.
+function runPMDResponse(inp) {
+  return new Promise((resolve, reject) => {
+    let sentOffer = null;
+    const server = net.createServer((sock) => {
+      let buf = Buffer.alloc(0);
+      sock.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        const end = headEnd(buf);
+        if (end < 0 || sentOffer !== null) return;
+        const head = buf.subarray(0, end).toString('latin1');
+        const key = /sec-websocket-key:\s*(\S+)/i.exec(head)[1];
+        const m = /\r\nsec-websocket-extensions:\s*([^\r]*)/i.exec(head);
+        sentOffer = m ? m[1].trim() : '';
+        sock.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Accept: ${acceptOf(key)}\r\n` +
+          inp.extensions.map((l) => `Sec-WebSocket-Extensions: ${l}\r\n`).join('') + '\r\n');
+      });
+      sock.on('error', () => {});
+    });
+    server.listen(0, HOST, () => {
+      let ws;
+      try {
+        ws = new WebSocket(`ws://${HOST}:${server.address().port}/chat`, { perMessageDeflate: pmdOptions(inp.offer) });
+      } catch (e) { server.close(); reject(e); return; }
+      let settled = false;
+      const settle = (r) => {
+        if (settled) return;
+        settled = true;
+        ws.terminate();
+        server.close();
+        const want = JSON.stringify(sortedParams(inp.offer));
+        if (sentOffer === null || JSON.stringify(sortedParams(sentOffer)) !== want) {
+          reject(new Error(`ws offered ${JSON.stringify(sentOffer)}, not the vector's ${JSON.stringify(inp.offer)}`));
+          return;
+        }
+        resolve(r);
+      };
+      ws.on('open', () => settle({ ok: true }));
+      ws.on('error', (err) => settle({ ok: false, note: err.message }));
+      ws.on('close', () => settle({ ok: false, note: 'closed' }));
+    });
+  });
+}
+
+function sortedParams(element) {
+  const p = pmdParams(element);
+  return [element.split(';')[0].trim(), Object.keys(p).sort().map((k) => `${k}=${p[k]}`)];
+}
+
+async function runDeflate(v) {
+  const inp = v.input;
+  if (inp.kind === 'offer') return runOffer(inp);
+  if (inp.kind === 'response') return runPMDResponse(inp);
+  return runMessages(v);
 }
 
 // How reading ended (README, "How reading ends"): an error event is ws's
@@ -188,7 +298,7 @@ function maskedFrame(fin, opcode, payload) {
 
 async function runMessages(v) {
   const frames = v.input.frames.map(tv.decodeBytes);
-  const run = await feed(v.input.receiver, frames, limitOf(v));
+  const run = await feed(v.input.receiver, frames, limitOf(v), v.input.agreed);
   const e = ending(run);
   const res = { messages: run.rec.messages, replies: e.replies };
   if (e.kind === 'error') res.error = { close_code: e.code };
@@ -254,7 +364,7 @@ function parseHTTP(buf) {
 // vector's input and reads the response head.
 function sendRequest(inp, request) {
   return new Promise((resolve, reject) => {
-    const opts = { host: HOST, port: 0, perMessageDeflate: false };
+    const opts = { host: HOST, port: 0, perMessageDeflate: inp.perMessageDeflate || false };
     opts.handleProtocols = (offered) => {
       const chosen = (inp.protocols || []).find((p) => offered.has(p));
       return chosen === undefined ? false : chosen;
@@ -368,6 +478,7 @@ function runVector(group, v) {
     case 'messages': return withTimeout(runMessages(v), what);
     case 'utf8': return withTimeout(runUTF8(v), what);
     case 'close': return withTimeout(runClose(v), what);
+    case 'deflate': return withTimeout(runDeflate(v), what);
   }
   switch (v.input.kind) {
     case 'accept': return withTimeout(runAccept(v.input), what);

@@ -31,6 +31,7 @@ const INPUT_FIELDS = {
   utf8: ['fragments'],
   close: ['payload'],
   handshake: ['kind', 'key', 'request', 'response', 'protocols', 'origins'],
+  deflate: ['kind', 'extensions', 'offer', 'receiver', 'agreed', 'frames', 'message_limit'],
 };
 const MAX_BYTES = 64 << 20;
 
@@ -139,6 +140,11 @@ function kind(group, vector, r) {
     case 'close': return 'error' in r ? 'error' : 'closed' in r ? 'closed' : 'other';
   }
   const k = vector.input.kind;
+  if (group === 'deflate') {
+    if (k === 'offer') return r.accepted === true ? 'accepted' : r.accepted === false ? 'declined' : 'failed';
+    if (k === 'response') return r.ok ? 'ok' : 'refused';
+    return kind('messages', vector, r);
+  }
   if (k === 'accept') return 'accept';
   if (k === 'request') {
     const s = r.status;
@@ -166,6 +172,12 @@ function frameEffect(vector, frame) {
   return ['nothing'];
 }
 
+function sortedObj(o) {
+  const out = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}
+
 function same(a, b) {
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
   return a === b;
@@ -185,7 +197,15 @@ function deviations(group, vector, exp, act) {
       const want = 'frame' in exp ? frameEffect(vector, exp.frame) : ['nothing'];
       if (!effectMatches(want, act.accepted)) out.push(['MUST', `expected ${show(want)}, got ${show(act.accepted)}`]);
     }
-  } else if (group === 'messages') {
+  } else if (group === 'deflate' && vector.input.kind === 'offer') {
+    // The answer's parameters are wsanatomy's choice (README, group
+    // deflate): another answer RFC 7692 allows is informational.
+    if (exp.accepted && JSON.stringify(sortedObj(exp.params)) !== JSON.stringify(sortedObj(act.params || {}))) {
+      out.push(['wsanatomy', `params: wsanatomy answers ${show(exp.params)}, got ${show(act.params)}`]);
+    }
+  } else if (group === 'deflate' && vector.input.kind === 'response') {
+    // only the kind (ok or refused) is compared
+  } else if (group === 'messages' || group === 'deflate') {
     const want = exp.messages.map((m) => [m.type, decodeBytes(m.payload)]);
     const ok = want.length === act.messages.length &&
       want.every(([t, p], i) => t === act.messages[i][0] && p.equals(act.messages[i][1]));

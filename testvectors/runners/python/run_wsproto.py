@@ -27,6 +27,7 @@ try:
     import wsproto.handshake
     from wsproto import ConnectionType, WSConnection
     from wsproto.connection import Connection, ConnectionState
+    from wsproto.extensions import PerMessageDeflate
     from wsproto.events import (AcceptConnection, BytesMessage, CloseConnection, Ping, RejectConnection,
                                 Request, TextMessage)
     from wsproto.utilities import RemoteProtocolError, generate_accept_token
@@ -38,8 +39,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def can_run(group, v):
-    if group in ("frames", "messages") and "message_limit" in v["input"]:
+    if group in ("frames", "messages", "deflate") and "message_limit" in v["input"]:
         return "wsproto has no message size limit to set"
+    if group == "deflate" and v["input"]["kind"] == "response":
+        return ("wsproto's client always offers permessage-deflate; client_max_window_bits=15; "
+                "server_max_window_bits=15, never the vector's offer")
     return None
 
 
@@ -50,6 +54,8 @@ def run_vector(group, v):
     if group == "messages":
         frames = [tv.decode_bytes(f) for f in inp["frames"]]
         return conn_result(run_conn(inp["receiver"], frames))
+    if group == "deflate":
+        return run_deflate(v)
     if group == "utf8":
         frags = [tv.decode_bytes(f) for f in inp["fragments"]]
         frames = [masked_frame(i == len(frags) - 1, 0x1 if i == 0 else 0x0, p) for i, p in enumerate(frags)]
@@ -83,12 +89,12 @@ def masked_frame(fin, opcode, payload, key=b"\x37\xfa\x21\x3d"):
     return head + key + bytes(c ^ key[i % 4] for i, c in enumerate(payload))
 
 
-def run_conn(receiver, frames):
+def run_conn(receiver, frames, extensions=None):
     """Feeds each frame to a wsproto Connection in the receiver's role, as
     its own receive_data call, then the end of input (receive_data(None)).
     Reading ends at a failure or the peer's close; later frames are not
     fed (README, "How reading ends")."""
-    conn = Connection(ConnectionType.SERVER if receiver == "server" else ConnectionType.CLIENT)
+    conn = Connection(ConnectionType.SERVER if receiver == "server" else ConnectionType.CLIENT, extensions=extensions)
     out = bytearray()
     messages, partial, end = [], None, None
 
@@ -169,6 +175,74 @@ def run_frame(v):
     if r["end"][0] == "closed":
         return {"accepted": ("closed", r["end"][1], r["end"][2])}
     return {"accepted": ("nothing",)}
+
+
+# --- permessage-deflate ---------------------------------------------------
+
+
+def pmd_params(element):
+    """An extension element's parameters as a vector writes them (README,
+    group deflate): name to value, "" for none, quoted values unquoted."""
+    params = {}
+    for bit in element.split(";")[1:]:
+        name, eq, value = bit.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        params[name.strip()] = value if eq else ""
+    return params
+
+
+def run_deflate(v):
+    inp = v["input"]
+    if inp["kind"] == "offer":
+        return run_offer(inp)
+    # messages: a Connection with wsproto's PerMessageDeflate in the state
+    # its own handshake leaves it in for the agreed response: accept() on
+    # the server (which answers with exactly the agreed parameters for an
+    # offer made of them), finalize() on the client.
+    exts = None
+    if "agreed" in inp:
+        pmd = PerMessageDeflate()
+        if inp["receiver"] == "server":
+            pmd.accept(inp["agreed"])
+        else:
+            pmd.finalize(inp["agreed"])
+        exts = [pmd]
+    frames = [tv.decode_bytes(f) for f in inp["frames"]]
+    return conn_result(run_conn(inp["receiver"], frames, exts))
+
+
+def run_offer(inp):
+    """A request with the vector's Sec-WebSocket-Extensions lines to a
+    wsproto server that supports PerMessageDeflate with its defaults."""
+    req = ("GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
+    for line in inp["extensions"]:
+        req += "Sec-WebSocket-Extensions: %s\r\n" % line
+    req += "\r\n"
+    ws = WSConnection(ConnectionType.SERVER)
+    try:
+        ws.receive_data(req.encode("latin-1"))
+        out = b""
+        for ev in ws.events():
+            if isinstance(ev, Request):
+                out = ws.send(AcceptConnection(extensions=[PerMessageDeflate()]))
+                break
+    except Exception as exc:  # wsproto raises on some parameter values
+        return {"accepted": None, "note": "wsproto raised %s: %s" % (type(exc).__name__, exc)}
+    if not out:
+        return {"accepted": None, "note": "no response"}
+    status, headers = parse_http(out)
+    if status != 101:
+        return {"accepted": None, "note": "status %d" % status}
+    ext = headers.get("sec-websocket-extensions", [])
+    if not ext:
+        return {"accepted": False}
+    elements = ", ".join(ext).split(",")
+    if len(elements) != 1 or elements[0].split(";")[0].strip() != "permessage-deflate":
+        return {"accepted": None, "note": "answered %r" % ", ".join(ext)}
+    return {"accepted": True, "params": pmd_params(elements[0])}
 
 
 # --- handshake -----------------------------------------------------------

@@ -25,7 +25,7 @@ VERDICTS = ["PASS", "ALLOWED", "INFORMATIONAL", "NON-STRICT", "FAIL", "SKIPPED"]
 RANK = {v: i for i, v in enumerate(VERDICTS)}
 BY_LEVEL = {"MUST": "FAIL", "SHOULD": "NON-STRICT", "wsanatomy": "INFORMATIONAL"}
 
-GROUPS = {"frames", "messages", "utf8", "close", "handshake"}
+GROUPS = {"frames", "messages", "utf8", "close", "handshake", "deflate"}
 # The input fields of each group this runner understands; a vector using
 # any other (a later version of the format, an extension) is skipped.
 INPUT_FIELDS = {
@@ -34,6 +34,7 @@ INPUT_FIELDS = {
     "utf8": {"fragments"},
     "close": {"payload"},
     "handshake": {"kind", "key", "request", "response", "protocols", "origins"},
+    "deflate": {"kind", "extensions", "offer", "receiver", "agreed", "frames", "message_limit"},
 }
 MAX_BYTES = 64 << 20
 
@@ -168,6 +169,13 @@ def kind(group, vector, result):
     if group == "close":
         return "error" if "error" in result else "closed" if "closed" in result else "other"
     k = vector["input"]["kind"]
+    if group == "deflate":
+        if k == "offer":
+            a = result.get("accepted")
+            return "accepted" if a is True else "declined" if a is False else "failed"
+        if k == "response":
+            return "ok" if result.get("ok") else "refused"
+        return kind("messages", vector, result)
     if k == "accept":
         return "accept"
     if k == "request":
@@ -220,7 +228,14 @@ def deviations(group, vector, exp, act):
             want = frame_effect(vector, exp["frame"]) if "frame" in exp else ("nothing",)
             if not effect_matches(want, act["accepted"]):
                 out.append(("MUST", "expected %s, got %s" % (show(want), show(act["accepted"]))))
-    elif group == "messages":
+    elif group == "deflate" and vector["input"]["kind"] == "offer":
+        # The answer's parameters are wsanatomy's choice (README, group
+        # deflate): another answer RFC 7692 allows is informational.
+        if exp["accepted"] and exp["params"] != act.get("params"):
+            out.append(("wsanatomy", "params: wsanatomy answers %s, got %s" % (show(exp["params"]), show(act.get("params")))))
+    elif group == "deflate" and vector["input"]["kind"] == "response":
+        pass
+    elif group in ("messages", "deflate"):
         want = [(m["type"], decode_bytes(m["payload"])) for m in exp["messages"]]
         if want != act["messages"]:
             out.append(("MUST", "messages: expected %s, got %s" % (show(want), show(act["messages"]))))
