@@ -21,7 +21,7 @@ func (r *Report) Print(w io.Writer) {
 		if !res.Pass {
 			mark = "FAIL"
 		}
-		fmt.Fprintf(w, "  %s  %-40s §%-7s %s\n", mark, res.Vector.ID, res.Vector.Section, res.Vector.Description)
+		fmt.Fprintf(w, "  %s  %-40s %-8s %s\n", mark, res.Vector.ID, sectionLabel(res.Vector), res.Vector.Description)
 		if res.Pass {
 			continue
 		}
@@ -33,4 +33,13 @@ func (r *Report) Print(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "\n%d passed, %d failed\n", r.Passed(), r.Failed())
+}
+
+// sectionLabel is "§5.2" for RFC 6455, whose sections the table cites
+// bare, and "7692§7.1" for another RFC.
+func sectionLabel(v *Vector) string {
+	if v.RFCNumber() == RFC6455 {
+		return "§" + v.Section
+	}
+	return v.RFCNumber() + "§" + v.Section
 }

@@ -48,7 +48,7 @@ func Show(ctx context.Context, set *Set, id string) (string, error) {
 		return "", err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s  (%s, %s)\n%s\nRFC 6455 §%s, level %s: %q\n\n", v.ID, v.File.Name, v.File.Group, v.Description, v.Section, v.Level, v.Rule)
+	fmt.Fprintf(&sb, "%s  (%s, %s)\n%s\nRFC %s §%s, level %s: %q\n\n", v.ID, v.File.Name, v.File.Group, v.Description, v.RFCNumber(), v.Section, v.Level, v.Rule)
 	js, _ := json.MarshalIndent(struct {
 		Input   Input    `json:"input"`
 		Expect  Expect   `json:"expect"`

@@ -191,3 +191,12 @@ type ReplyExpect struct {
 	Level     string  `json:"level"`
 	CodeLevel string  `json:"code_level,omitempty"`
 }
+
+// RFCNumber is the RFC of the vector's Section and Rule: RFC if set,
+// otherwise RFC 6455.
+func (v *Vector) RFCNumber() string {
+	if v.RFC == "" {
+		return RFC6455
+	}
+	return v.RFC
+}
