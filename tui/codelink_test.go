@@ -8,8 +8,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
@@ -86,7 +86,7 @@ func TestSeeTheCode(t *testing.T) {
 
 		// The 16-bit extended length of the 126-byte frame.
 		for m = send(m, keys("g")...); ; m = send(m, keys("down")...) {
-			if e, _ := m.tl.Selected(); e.Kind == session.KindFrame && e.Header.LengthForm == protocol.Length16Bit {
+			if e, _ := m.tl.Selected(); e.Kind == capture.KindFrame && e.Header.LengthForm == protocol.Length16Bit {
 				break
 			}
 			if m.tl.sel == len(m.tl.entries)-1 {

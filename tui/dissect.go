@@ -5,23 +5,23 @@ import (
 	"strings"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 // entryTitle is the one-line title of an entry, used above its dissection.
-func entryTitle(e session.Entry) string {
+func entryTitle(e capture.Entry) string {
 	who := "client → server"
-	if e.Dir == session.ServerToClient {
+	if e.Dir == capture.ServerToClient {
 		who = "server → client"
 	}
 	switch e.Kind {
-	case session.KindHandshake:
+	case capture.KindHandshake:
 		if e.Handshake.Request {
 			return fmt.Sprintf("#%d · %s · opening handshake request", e.Seq, who)
 		}
 		return fmt.Sprintf("#%d · %s · opening handshake response", e.Seq, who)
-	case session.KindFrame:
+	case capture.KindFrame:
 		fin := "FIN"
 		if !e.Header.Fin {
 			fin = "no FIN"
@@ -31,18 +31,18 @@ func entryTitle(e session.Entry) string {
 			s += " · REFUSED"
 		}
 		return s
-	case session.KindRaw:
+	case capture.KindRaw:
 		return fmt.Sprintf("#%d · %s · %d bytes written by hand (raw frame lab)", e.Seq, who, len(e.Wire))
-	case session.KindClosed:
+	case capture.KindClosed:
 		return fmt.Sprintf("#%d · %s", e.Seq, closedText(e))
 	}
 	return fmt.Sprintf("#%d · %s", e.Seq, e.Note)
 }
 
 // closedText describes the end of one endpoint's TCP connection.
-func closedText(e session.Entry) string {
+func closedText(e capture.Entry) string {
 	role := "client"
-	if e.Dir == session.ServerToClient {
+	if e.Dir == capture.ServerToClient {
 		role = "server"
 	}
 	c := e.Closed
@@ -76,8 +76,8 @@ func closedText(e session.Entry) string {
 }
 
 // frameSender is the role that sent a frame entry.
-func frameSender(e session.Entry) protocol.Role {
-	if e.Dir == session.ServerToClient {
+func frameSender(e capture.Entry) protocol.Role {
+	if e.Dir == capture.ServerToClient {
 		return protocol.RoleServer
 	}
 	return protocol.RoleClient
@@ -97,14 +97,14 @@ type dissectOptions struct {
 
 // dissect renders an entry in full: a handshake with its annotations, a
 // frame with its bit grid, fields, hex dump, unmasking and explanation.
-func dissect(e session.Entry, o dissectOptions) string {
+func dissect(e capture.Entry, o dissectOptions) string {
 	t := o.theme
 	var b strings.Builder
 	section := func(name string) {
 		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(o.width, 80)-len(name)-5))) + "\n")
 	}
 	switch e.Kind {
-	case session.KindHandshake:
+	case capture.KindHandshake:
 		hs := e.Handshake
 		head := render.Handshake(hs.Raw, t, o.width)
 		if o.codeKey != "" {
@@ -118,9 +118,9 @@ func dissect(e session.Entry, o dissectOptions) string {
 			section("Sec-WebSocket-Accept, step by step")
 			b.WriteString(render.AcceptStepsFor(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t, o.width))
 		}
-	case session.KindFrame, session.KindRaw:
+	case capture.KindFrame, capture.KindRaw:
 		f := render.ParseFrame(e.Wire)
-		if e.Kind == session.KindFrame && len(e.Unmasked) > 0 {
+		if e.Kind == capture.KindFrame && len(e.Unmasked) > 0 {
 			f.Unmasked = e.Unmasked
 		}
 		b.WriteString(render.BitGridFor(f, t, o.field, o.width))
@@ -155,7 +155,7 @@ func dissect(e session.Entry, o dissectOptions) string {
 		b.WriteString(render.Unmask(f, t, o.width))
 		section("why")
 		var v *protocol.Violation
-		if e.Kind == session.KindFrame {
+		if e.Kind == capture.KindFrame {
 			v = e.Violation
 		}
 		for i, line := range render.Explain(f, frameSender(e), v) {
@@ -168,12 +168,12 @@ func dissect(e session.Entry, o dissectOptions) string {
 			}
 			b.WriteString(render.Wrap(line, o.width))
 		}
-		if e.Kind == session.KindRaw {
+		if e.Kind == capture.KindRaw {
 			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.width))
 		}
-	case session.KindClosed:
+	case capture.KindClosed:
 		b.WriteString(render.Wrap(closedText(e), o.width))
-		if e.Dir == session.ServerToClient && e.Closed.ClosedTCPFirst {
+		if e.Dir == capture.ServerToClient && e.Closed.ClosedTCPFirst {
 			b.WriteString("\n" + render.Wrap("§7.1.1: the server should close the TCP connection first, so it holds the TIME_WAIT state.", o.width))
 		}
 	default:

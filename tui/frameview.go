@@ -1,8 +1,8 @@
 package tui
 
 import (
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 // frameView owns the dissection of the selected frame and the linked
@@ -17,7 +17,7 @@ type frameView struct {
 func newFrameView() frameView { return frameView{cursor: -1} }
 
 // Reset keeps the selected field if the new frame has it.
-func (v *frameView) Reset(e session.Entry) {
+func (v *frameView) Reset(e capture.Entry) {
 	f := render.ParseFrame(e.Wire)
 	if s, en := f.Span(v.field); en <= s {
 		v.field, v.cursor = render.FieldNone, -1
@@ -27,7 +27,7 @@ func (v *frameView) Reset(e session.Entry) {
 }
 
 // NextField moves the field selection by d through the frame's fields.
-func (v *frameView) NextField(e session.Entry, d int) {
+func (v *frameView) NextField(e capture.Entry, d int) {
 	fields := render.ParseFrame(e.Wire).Fields()
 	if len(fields) == 0 {
 		return
@@ -51,7 +51,7 @@ func (v *frameView) NextField(e session.Entry, d int) {
 }
 
 // MoveByte moves the hex cursor by d and selects the field of its byte.
-func (v *frameView) MoveByte(e session.Entry, d int) {
+func (v *frameView) MoveByte(e capture.Entry, d int) {
 	f := render.ParseFrame(e.Wire)
 	n := min(len(e.Wire), render.HexLimit)
 	if n == 0 {
@@ -73,7 +73,7 @@ func (v *frameView) MoveByte(e session.Entry, d int) {
 
 // View renders the frame's dissection.
 // With code set, it says what the code key would open.
-func (v frameView) View(e session.Entry, t render.Theme, width int, code bool) string {
+func (v frameView) View(e capture.Entry, t render.Theme, width int, code bool) string {
 	o := dissectOptions{theme: t, width: width, field: v.field, cursor: v.cursor}
 	if code {
 		o.codeKey = codeKey
@@ -91,8 +91,8 @@ type handshakeView struct {
 
 // Reset keeps the selected header if the new entry is a handshake that
 // has it.
-func (v *handshakeView) Reset(e session.Entry) {
-	if e.Kind != session.KindHandshake {
+func (v *handshakeView) Reset(e capture.Entry) {
+	if e.Kind != capture.KindHandshake {
 		v.header = ""
 		return
 	}
@@ -104,7 +104,7 @@ func (v *handshakeView) Reset(e session.Entry) {
 	v.header = ""
 }
 
-func (v handshakeView) View(e session.Entry, t render.Theme, width int, code bool) string {
+func (v handshakeView) View(e capture.Entry, t render.Theme, width int, code bool) string {
 	o := dissectOptions{theme: t, width: width, cursor: -1, header: v.header}
 	if code {
 		o.codeKey = codeKey

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
@@ -19,7 +20,7 @@ const PlainWidth = 100
 // every handshake half and frame it produced, dissected in full. This is
 // what `wsanatomy --plain` prints, and what runs without a terminal.
 func WritePlain(w io.Writer) error {
-	q := session.NewQueue()
+	q := capture.NewQueue()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s, err := session.Start(ctx, session.Config{ID: 1, Queue: q, SampleNonce: true})
@@ -27,7 +28,7 @@ func WritePlain(w io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	var entries []session.Entry
+	var entries []capture.Entry
 	for i := range session.Actions {
 		if i > 0 {
 			if err := s.RunAction(i); err != nil {
@@ -41,7 +42,7 @@ func WritePlain(w io.Writer) error {
 	return writePlainEntries(w, entries)
 }
 
-func writePlainEntries(w io.Writer, entries []session.Entry) error {
+func writePlainEntries(w io.Writer, entries []capture.Entry) error {
 	o := dissectOptions{theme: render.PlainTheme(), width: PlainWidth, cursor: -1}
 	var b strings.Builder
 	b.WriteString("wsanatomy: the WebSocket protocol (RFC 6455), one real connection, byte by byte\n")
@@ -54,7 +55,7 @@ func writePlainEntries(w io.Writer, entries []session.Entry) error {
 			fmt.Fprintf(&b, "\n\n=== step %d/%d: %s\n%s\n", n, len(steps), st.Title, render.Wrap(st.Text, PlainWidth))
 		}
 		for _, e := range entries {
-			if e.Tag != ai || e.Session != 1 {
+			if e.Tag != ai || e.Conn != 1 {
 				continue
 			}
 			fmt.Fprintf(&b, "\n--- %s\n%s\n", entryTitle(e), dissect(e, o))

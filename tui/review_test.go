@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -91,9 +92,9 @@ func TestLabFollowsFreshSession(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "send a frame to see it") {
 		t.Errorf("after n the lab still shows the old reaction:\n%s", v)
 	}
-	fresh := []session.Entry{
-		{Seq: 100, Session: m.follow, Tag: -1, Kind: session.KindNote, Note: "session 2: a fresh connection"},
-		{Seq: 101, Session: m.follow, Tag: 0, Kind: session.KindHandshake, Handshake: recordedWalk(t)[0].Handshake},
+	fresh := []capture.Entry{
+		{Seq: 100, Conn: m.follow, Tag: -1, Kind: capture.KindNote, Note: "session 2: a fresh connection"},
+		{Seq: 101, Conn: m.follow, Tag: 0, Kind: capture.KindHandshake, Handshake: recordedWalk(t)[0].Handshake},
 	}
 	m = send(m, entriesMsg(fresh))
 	if e, _ := m.tl.Selected(); e.Seq != 101 {

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
-	"github.com/wsanatomy/wsanatomy/tui/session"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // timeline owns the list of every entry in both directions and the
 // selection. Appending and moving are O(1) and View draws only the visible
 // rows, so the cost of a keypress does not grow with the number of frames.
 type timeline struct {
-	entries []session.Entry
+	entries []capture.Entry
 	// byTag indexes entries by session and walkthrough action.
 	byTag  map[[2]int][]int
 	sel    int
@@ -26,11 +26,11 @@ type timeline struct {
 func newTimeline() timeline { return timeline{byTag: map[[2]int][]int{}, sel: -1} }
 
 // Append adds entries; the selection stays where it is.
-func (t *timeline) Append(es []session.Entry) {
+func (t *timeline) Append(es []capture.Entry) {
 	for _, e := range es {
 		t.entries = append(t.entries, e)
 		if e.Tag >= 0 {
-			k := [2]int{e.Session, e.Tag}
+			k := [2]int{e.Conn, e.Tag}
 			t.byTag[k] = append(t.byTag[k], len(t.entries)-1)
 		}
 	}
@@ -66,9 +66,9 @@ func (t *timeline) scrollTo() {
 }
 
 // Selected returns the selected entry.
-func (t *timeline) Selected() (session.Entry, bool) {
+func (t *timeline) Selected() (capture.Entry, bool) {
 	if t.sel < 0 || t.sel >= len(t.entries) {
-		return session.Entry{}, false
+		return capture.Entry{}, false
 	}
 	return t.entries[t.sel], true
 }
@@ -161,18 +161,18 @@ func shortTime(d time.Duration) string {
 }
 
 // entryRow is one timeline row: arrow, opcode, FIN, MASK, length, time.
-func entryRow(e session.Entry, sel bool) string {
+func entryRow(e capture.Entry, sel bool) string {
 	mark := "  "
 	if sel {
 		mark = "▸ "
 	}
 	arrow := e.Dir.Arrow()
 	switch e.Kind {
-	case session.KindHandshake:
+	case capture.KindHandshake:
 		first, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
 		first = strings.TrimPrefix(first, "HTTP/1.1 ") // "101 Switching Protocols" fits
 		return fmt.Sprintf("%s#%-3d %s %s", mark, e.Seq, arrow, first)
-	case session.KindFrame:
+	case capture.KindFrame:
 		fin, m, bad := "   ", " ", ""
 		if e.Header.Fin {
 			fin = "FIN"
@@ -185,11 +185,11 @@ func entryRow(e session.Entry, sel bool) string {
 		}
 		return fmt.Sprintf("%s#%-3d %s %-5s %s %s %6s %7s%s", mark, e.Seq, arrow, shortOp(e.Header.Opcode), fin, m,
 			shortSize(e.Header.Length), shortTime(e.At), bad)
-	case session.KindRaw:
+	case capture.KindRaw:
 		return fmt.Sprintf("%s#%-3d %s raw   by hand %6s %7s", mark, e.Seq, arrow, shortSize(uint64(len(e.Wire))), shortTime(e.At))
-	case session.KindClosed:
+	case capture.KindClosed:
 		role := "client"
-		if e.Dir == session.ServerToClient {
+		if e.Dir == capture.ServerToClient {
 			role = "server"
 		}
 		how := "TCP closed"

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 func TestWalkthroughKeys(t *testing.T) {
@@ -18,7 +18,7 @@ func TestWalkthroughKeys(t *testing.T) {
 		t.Fatalf("after space, enter, right: step %d, want 3", m.walk.step)
 	}
 	e, _ := m.tl.Selected()
-	if e.Kind != session.KindFrame || e.Dir != session.ServerToClient || string(e.Unmasked) != "Hello" {
+	if e.Kind != capture.KindFrame || e.Dir != capture.ServerToClient || string(e.Unmasked) != "Hello" {
 		t.Errorf("step 4 shows %s, want the server's echo of Hello", entryTitle(e))
 	}
 	m = send(m, keys("left")...)
@@ -71,7 +71,7 @@ func TestLinkedPanes(t *testing.T) {
 	}
 }
 
-func mustSel(m Model) session.Entry { e, _ := m.tl.Selected(); return e }
+func mustSel(m Model) capture.Entry { e, _ := m.tl.Selected(); return e }
 
 // TestFormsTakeTyping checks that letters typed into a form are text, not
 // commands, and that esc gives the keys back.

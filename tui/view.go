@@ -6,8 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 // timelineWidth is the width of the timeline column on wide screens.
@@ -106,7 +106,7 @@ func (m *Model) sync() {
 	}
 	w := max(20, m.detail.Width-1)
 	var s string
-	if e.Kind == session.KindHandshake {
+	if e.Kind == capture.KindHandshake {
 		s = m.hs.View(e, m.theme, w, !m.formFocused())
 	} else {
 		s = m.frame.View(e, m.theme, w, !m.formFocused())
@@ -116,7 +116,7 @@ func (m *Model) sync() {
 		s = render.Wrap(st.Text, w) + "\n" + s
 	}
 	m.detail.SetContent(s)
-	if e.Kind == session.KindHandshake && m.hs.header != "" {
+	if e.Kind == capture.KindHandshake && m.hs.header != "" {
 		// Keep the selected header and its hint in view.
 		for i, l := range strings.Split(s, "\n") {
 			if strings.HasPrefix(l, "  » ") {
@@ -133,19 +133,19 @@ func (m *Model) sync() {
 
 // building is the frame the raw frame lab is building, shown while the
 // lab form has focus. Seq -1 marks it as not sent.
-func (m Model) building() (session.Entry, bool) {
+func (m Model) building() (capture.Entry, bool) {
 	if m.mode != modeLab || !m.lab.focused {
-		return session.Entry{}, false
+		return capture.Entry{}, false
 	}
 	b, err := m.lab.Bytes()
 	if err != nil || len(b) == 0 {
-		return session.Entry{}, false
+		return capture.Entry{}, false
 	}
-	return session.Entry{Seq: -1, Kind: session.KindRaw, Dir: session.ClientToServer, Wire: b}, true
+	return capture.Entry{Seq: -1, Kind: capture.KindRaw, Dir: capture.ClientToServer, Wire: b}, true
 }
 
 // shown is the entry the detail pane dissects.
-func (m Model) shown() (session.Entry, bool) {
+func (m Model) shown() (capture.Entry, bool) {
 	if e, ok := m.building(); ok {
 		return e, true
 	}

@@ -1,0 +1,257 @@
+package capture
+
+import (
+	"sync"
+	"time"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
+
+// Limits bound what a [Store] keeps, so that a server or proxy that runs
+// for days holds a fixed amount of memory whatever its peers send.
+type Limits struct {
+	// PerConn is how many entries each connection keeps: a ring, the
+	// oldest dropped first. The connection's summary (counts, closes)
+	// still covers every entry.
+	PerConn int
+	// All is how many entries the timeline of all connections keeps.
+	All int
+	// Payload is how many bytes of each frame's wire bytes and unmasked
+	// payload are kept; the header always is.
+	Payload int
+	// Conns is how many connections are kept; the oldest closed ones go
+	// first, and a live one is never dropped.
+	Conns int
+}
+
+// DefaultLimits keep 2,000 entries per connection, 20,000 for the
+// timeline of all, 4 KiB of each payload and 1,000 connections: at most
+// about 100 MB in the worst case, and the screens show no more than a few
+// hundred bytes of a payload anyway.
+var DefaultLimits = Limits{PerConn: 2000, All: 20000, Payload: 4 << 10, Conns: 1000}
+
+// ring is a fixed-size ring of entries. Invariant: n <= len(buf); the
+// oldest entry is at head; dropped counts entries pushed out.
+type ring struct {
+	buf     []Entry
+	head, n int
+	dropped int
+}
+
+func (r *ring) push(e Entry, limit int) {
+	if r.buf == nil || (len(r.buf) < limit && r.n == len(r.buf)) {
+		// Grow by doubling up to the limit, so a short connection costs
+		// little.
+		nb := make([]Entry, min(limit, max(16, 2*len(r.buf))))
+		for i := 0; i < r.n; i++ {
+			nb[i] = r.buf[(r.head+i)%len(r.buf)]
+		}
+		r.buf, r.head = nb, 0
+	}
+	if r.n < len(r.buf) {
+		r.buf[(r.head+r.n)%len(r.buf)] = e
+		r.n++
+		return
+	}
+	r.buf[r.head] = e
+	r.head = (r.head + 1) % len(r.buf)
+	r.dropped++
+}
+
+func (r *ring) at(i int) Entry { return r.buf[(r.head+i)%len(r.buf)] }
+
+type connRec struct {
+	info    Conn
+	entries ring
+}
+
+// Store keeps the capture of a long-running source: the summary of each
+// connection and a bounded ring of entries per connection and for all of
+// them. It is safe for concurrent use: observers add, one screen reads.
+type Store struct {
+	lim    Limits
+	start  time.Time
+	notify chan struct{}
+
+	mu      sync.Mutex
+	conns   []*connRec // in order of ID
+	byID    map[int]*connRec
+	nextID  int
+	all     ring
+	seq     int
+	version uint64
+}
+
+// NewStore returns an empty store. Zero fields of lim take the default.
+func NewStore(lim Limits) *Store {
+	d := DefaultLimits
+	if lim.PerConn <= 0 {
+		lim.PerConn = d.PerConn
+	}
+	if lim.All <= 0 {
+		lim.All = d.All
+	}
+	if lim.Payload <= 0 {
+		lim.Payload = d.Payload
+	}
+	if lim.Conns <= 0 {
+		lim.Conns = d.Conns
+	}
+	return &Store{lim: lim, start: time.Now(), notify: make(chan struct{}, 1), byID: map[int]*connRec{}}
+}
+
+// Start is when the store was made: entries' At count from it.
+func (s *Store) Start() time.Time { return s.start }
+
+// Recorder feeds one connection's entries into a store.
+type Recorder struct {
+	s    *Store
+	id   int
+	role protocol.Role
+}
+
+// Open registers a new connection and returns its recorder. role is the
+// endpoint whose observer will feed it (serve: the server).
+func (s *Store) Open(peer, source string, role protocol.Role) *Recorder {
+	s.mu.Lock()
+	s.nextID++
+	id := s.nextID
+	rec := &connRec{info: Conn{ID: id, Peer: peer, Source: source, State: StateHandshake, Started: time.Now()}}
+	s.conns = append(s.conns, rec)
+	s.byID[id] = rec
+	s.evict()
+	s.changed()
+	s.mu.Unlock()
+	return &Recorder{s: s, id: id, role: role}
+}
+
+// evict drops the oldest closed connections over the limit. Called with
+// s.mu held.
+func (s *Store) evict() {
+	over := len(s.conns) - s.lim.Conns
+	if over <= 0 {
+		return
+	}
+	kept := s.conns[:0]
+	for _, c := range s.conns {
+		if over > 0 && (c.info.State == StateClosed || c.info.State == StateRefused) {
+			delete(s.byID, c.info.ID)
+			over--
+			continue
+		}
+		kept = append(kept, c)
+	}
+	clear(s.conns[len(kept):])
+	s.conns = kept
+}
+
+// ID is the connection's number, from 1.
+func (r *Recorder) ID() int { return r.id }
+
+// Observe is the connection's [protocol.Observer].
+func (r *Recorder) Observe(ev protocol.Event) {
+	if e, ok := FromEvent(r.role, ev, r.s.start); ok {
+		r.Add(e)
+	}
+}
+
+// Add records one entry of the connection: it is numbered, its payload cut
+// to the store's limit, and the connection's summary updated.
+func (r *Recorder) Add(e Entry) {
+	s := r.s
+	e.Conn = r.id
+	if len(e.Wire) > s.lim.Payload+protocol.MaxHeaderSize {
+		e.Wire = e.Wire[: s.lim.Payload+protocol.MaxHeaderSize : s.lim.Payload+protocol.MaxHeaderSize]
+	}
+	if len(e.Unmasked) > s.lim.Payload {
+		e.Unmasked = e.Unmasked[:s.lim.Payload:s.lim.Payload]
+	}
+	s.mu.Lock()
+	e.Seq = s.seq
+	s.seq++
+	// The summary needs the whole close payload, which is at most 125
+	// bytes (§5.5), so cutting never touches it.
+	if rec := s.byID[r.id]; rec != nil {
+		rec.info.Apply(e)
+		rec.entries.push(e, s.lim.PerConn)
+	}
+	s.all.push(e, s.lim.All)
+	s.changed()
+	s.mu.Unlock()
+}
+
+// Note records a line of text on the connection.
+func (r *Recorder) Note(text string) {
+	r.Add(Entry{Kind: KindNote, Tag: -1, At: time.Since(r.s.start), Note: text})
+}
+
+// changed marks a change and wakes the screen. Called with s.mu held.
+func (s *Store) changed() {
+	s.version++
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Ready is signalled after changes; a screen receives from it, then reads.
+func (s *Store) Ready() <-chan struct{} { return s.notify }
+
+// Version counts changes: a screen redraws only when it moved.
+func (s *Store) Version() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
+// Conns returns a copy of every kept connection's summary, in order of ID.
+func (s *Store) Conns() []Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Conn, len(s.conns))
+	for i, c := range s.conns {
+		out[i] = c.info
+	}
+	return out
+}
+
+// Len returns how many entries connection id keeps (id 0: the timeline of
+// all connections) and how many older ones were dropped.
+func (s *Store) Len(id int) (kept, dropped int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.ring(id)
+	if r == nil {
+		return 0, 0
+	}
+	return r.n, r.dropped
+}
+
+// Window returns up to n kept entries of connection id (0: all), starting
+// at the off-th oldest. It copies only those, so a screen drawing a few
+// rows costs the same with ten entries or a million.
+func (s *Store) Window(id, off, n int) []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.ring(id)
+	if r == nil || off >= r.n || n <= 0 {
+		return nil
+	}
+	off = max(0, off)
+	n = min(n, r.n-off)
+	out := make([]Entry, n)
+	for i := range out {
+		out[i] = r.at(off + i)
+	}
+	return out
+}
+
+func (s *Store) ring(id int) *ring {
+	if id == 0 {
+		return &s.all
+	}
+	if c := s.byID[id]; c != nil {
+		return &c.entries
+	}
+	return nil
+}
