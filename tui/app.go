@@ -4,8 +4,8 @@
 // frame lab. [Run] starts it; [WritePlain] prints the walkthrough as text.
 //
 // The screen is split into small models, each owning one part: timeline
-// (every entry, both directions), frameView and handshakeView (the
-// dissection of the selected entry), walk (the guided steps), freePlay and
+// (every entry, both directions), [views.FrameView] and [views.HandshakeView]
+// (the dissection of the selected entry), walk (the guided steps), freePlay and
 // lab (the forms) and help. Model only routes messages between them.
 package tui
 
@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 	"sync"
 	"time"
@@ -98,8 +99,8 @@ type Model struct {
 	quiting bool
 
 	tl     timeline
-	frame  frameView
-	hs     handshakeView
+	frame  views.FrameView
+	hs     views.HandshakeView
 	detail viewport.Model
 	walk   walk
 	free   freePlay
@@ -133,7 +134,7 @@ func newModel() Model {
 		help:   help.New(),
 		nextID: 1,
 		tl:     newTimeline(),
-		frame:  newFrameView(),
+		frame:  views.NewFrameView(),
 		walk:   newWalk(),
 		free:   newFreePlay(),
 		lab:    newLab(),

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"testing"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
@@ -27,7 +28,7 @@ func TestClosedText(t *testing.T) {
 	}
 	for _, tc := range cases {
 		c := tc.closed
-		if got := closedText(capture.Entry{Dir: tc.dir, Closed: &c}); got != tc.want {
+		if got := views.ClosedText(capture.Entry{Dir: tc.dir, Closed: &c}); got != tc.want {
 			t.Errorf("got  %s\nwant %s", got, tc.want)
 		}
 	}

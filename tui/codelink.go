@@ -25,7 +25,7 @@ func (m Model) codeTarget(e capture.Entry) (id string, ok bool) {
 	case capture.KindHandshake:
 		hs := render.HeaderSources(e.Handshake.Raw)
 		for _, h := range hs {
-			if h.ID == m.hs.header {
+			if h.ID == m.hs.Header {
 				return h.ID, true
 			}
 		}
@@ -34,7 +34,7 @@ func (m Model) codeTarget(e capture.Entry) (id string, ok bool) {
 		}
 	case capture.KindFrame, capture.KindRaw:
 		f := render.ParseFrame(e.Wire)
-		fl := m.frame.field
+		fl := m.frame.Field
 		if s, en := f.Span(fl); en <= s {
 			fields := f.Fields()
 			if len(fields) == 0 {
@@ -94,7 +94,7 @@ func (m *Model) moveHeader(e capture.Entry, d int) {
 	}
 	i := -1
 	for j, h := range hs {
-		if h.ID == m.hs.header {
+		if h.ID == m.hs.Header {
 			i = j
 		}
 	}
@@ -106,5 +106,5 @@ func (m *Model) moveHeader(e capture.Entry, d int) {
 	default:
 		i = (i + d + len(hs)) % len(hs)
 	}
-	m.hs.header = hs[i].ID
+	m.hs.Header = hs[i].ID
 }

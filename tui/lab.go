@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strconv"
 	"strings"
 	"time"
@@ -288,7 +289,7 @@ func (l lab) View(st styles, width int, compact bool, entries []capture.Entry) s
 	b.WriteString(st.title.Render("raw frame lab ") + mark(labPresetF, fmt.Sprintf("preset ‹%d/%d %s›", l.preset+1, len(labPresets), labPresets[l.preset].name)) + "\n")
 	fields := []string{
 		mark(labFIN, "FIN["+bit(l.fin)+"]"), mark(labRSV1, "RSV1["+bit(l.rsv1)+"]"), mark(labRSV2, "RSV2["+bit(l.rsv2)+"]"),
-		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), shortOp(l.op))),
+		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), views.ShortOp(l.op))),
 		mark(labMASK, "MASK["+bit(l.masked)+"]"), mark(labForm, "len form["+formNames[l.form]+"]"),
 		mark(labLength, "len[") + strings.TrimRight(l.length.View(), " ") + "]", mark(labKey, "key[") + strings.TrimRight(l.key.View(), " ") + "]",
 	}
@@ -362,7 +363,7 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			c, cl := e, *e.Closed
 			cl.Err = nil
 			c.Closed = &cl
-			items = append(items, item{"✕ " + closedText(c), plain})
+			items = append(items, item{"✕ " + views.ClosedText(c), plain})
 		}
 	}
 	if !seenRaw {
@@ -384,7 +385,7 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			rest = append(rest, it.text)
 		}
 		rest = append(rest, tail)
-		return first.style.Render(fit(" reaction: "+first.text, width)) + "\n" + fit(" "+strings.Join(rest, " · "), width)
+		return first.style.Render(views.Fit(" reaction: "+first.text, width)) + "\n" + views.Fit(" "+strings.Join(rest, " · "), width)
 	}
 	out := []string{st.title.Render(" server's reaction:")}
 	for _, it := range items {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"io"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ func WritePlain(w io.Writer) error {
 }
 
 func writePlainEntries(w io.Writer, entries []capture.Entry) error {
-	o := dissectOptions{theme: render.PlainTheme(), width: PlainWidth, cursor: -1}
+	o := views.Options{Theme: render.PlainTheme(), Width: PlainWidth, Cursor: -1}
 	var b strings.Builder
 	b.WriteString("wsanatomy: the WebSocket protocol (RFC 6455), one real connection, byte by byte\n")
 	b.WriteString("A client and a server talk over TCP on 127.0.0.1. Every byte below is what went over the wire.\n")
@@ -58,7 +59,7 @@ func writePlainEntries(w io.Writer, entries []capture.Entry) error {
 			if e.Tag != ai || e.Conn != 1 {
 				continue
 			}
-			fmt.Fprintf(&b, "\n--- %s\n%s\n", entryTitle(e), dissect(e, o))
+			fmt.Fprintf(&b, "\n--- %s\n%s\n", views.EntryTitle(e), views.Dissect(e, o))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 	"testing"
 
@@ -231,7 +232,7 @@ func TestResizeRelays(t *testing.T) {
 // lab can claim, fits the timeline's six columns.
 func TestShortSizeFits(t *testing.T) {
 	for _, n := range []uint64{0, 125, 65536, 99999, 100000, 1 << 30, 1 << 40, 9223372036854775813, 1<<64 - 1} {
-		if s := shortSize(n); len([]rune(s)) > 6 {
+		if s := views.ShortSize(n); len([]rune(s)) > 6 {
 			t.Errorf("shortSize(%d) = %q, more than 6 columns", n, s)
 		}
 	}

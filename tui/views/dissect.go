@@ -1,4 +1,4 @@
-package tui
+package views
 
 import (
 	"fmt"
@@ -9,8 +9,8 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
-// entryTitle is the one-line title of an entry, used above its dissection.
-func entryTitle(e capture.Entry) string {
+// EntryTitle is the one-line title of an entry, used above its dissection.
+func EntryTitle(e capture.Entry) string {
 	who := "client → server"
 	if e.Dir == capture.ServerToClient {
 		who = "server → client"
@@ -26,21 +26,23 @@ func entryTitle(e capture.Entry) string {
 		if !e.Header.Fin {
 			fin = "no FIN"
 		}
-		s := fmt.Sprintf("#%d · %s · %s · %s · %d bytes on the wire", e.Seq, who, e.Header.Opcode, fin, len(e.Wire))
+		s := fmt.Sprintf("#%d · %s · %s · %s · %d bytes on the wire", e.Seq, who, e.Header.Opcode, fin, e.WireLen())
 		if e.Violation != nil {
 			s += " · REFUSED"
 		}
 		return s
 	case capture.KindRaw:
 		return fmt.Sprintf("#%d · %s · %d bytes written by hand (raw frame lab)", e.Seq, who, len(e.Wire))
+	case capture.KindRead:
+		return fmt.Sprintf("#%d · %s · one read of %d bytes from TCP", e.Seq, who, len(e.Wire))
 	case capture.KindClosed:
-		return fmt.Sprintf("#%d · %s", e.Seq, closedText(e))
+		return fmt.Sprintf("#%d · %s", e.Seq, ClosedText(e))
 	}
 	return fmt.Sprintf("#%d · %s", e.Seq, e.Note)
 }
 
-// closedText describes the end of one endpoint's TCP connection.
-func closedText(e capture.Entry) string {
+// ClosedText describes the end of one endpoint's TCP connection.
+func ClosedText(e capture.Entry) string {
 	role := "client"
 	if e.Dir == capture.ServerToClient {
 		role = "server"
@@ -83,31 +85,31 @@ func frameSender(e capture.Entry) protocol.Role {
 	return protocol.RoleClient
 }
 
-// dissectOptions say how much of a dissection to draw.
-type dissectOptions struct {
-	theme  render.Theme
-	width  int
-	field  render.Field // selected field, or FieldNone
-	cursor int          // hex cursor, or -1
-	header string       // selected handshake header (sourcebook ID), or ""
-	// codeKey, if set, is the key that opens the source reader: the
+// Options say how much of a dissection to draw.
+type Options struct {
+	Theme  render.Theme
+	Width  int
+	Field  render.Field // selected field, or FieldNone
+	Cursor int          // hex cursor, or -1
+	Header string       // selected handshake header (sourcebook ID), or ""
+	// CodeKey, if set, is the key that opens the source reader: the
 	// dissection then says what it would show ("s: see the code for FIN").
-	codeKey string
+	CodeKey string
 }
 
-// dissect renders an entry in full: a handshake with its annotations, a
+// Dissect renders an entry in full: a handshake with its annotations, a
 // frame with its bit grid, fields, hex dump, unmasking and explanation.
-func dissect(e capture.Entry, o dissectOptions) string {
-	t := o.theme
+func Dissect(e capture.Entry, o Options) string {
+	t := o.Theme
 	var b strings.Builder
 	section := func(name string) {
-		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(o.width, 80)-len(name)-5))) + "\n")
+		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(o.Width, 80)-len(name)-5))) + "\n")
 	}
 	switch e.Kind {
 	case capture.KindHandshake:
 		hs := e.Handshake
-		head := render.Handshake(hs.Raw, t, o.width)
-		if o.codeKey != "" {
+		head := render.Handshake(hs.Raw, t, o.Width)
+		if o.CodeKey != "" {
 			head = markHeader(head, hs.Raw, o)
 		}
 		b.WriteString(head)
@@ -116,43 +118,43 @@ func dissect(e capture.Entry, o dissectOptions) string {
 		}
 		if hs.Accept != nil {
 			section("Sec-WebSocket-Accept, step by step")
-			b.WriteString(render.AcceptStepsFor(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t, o.width))
+			b.WriteString(render.AcceptStepsFor(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t, o.Width))
 		}
 	case capture.KindFrame, capture.KindRaw:
 		f := render.ParseFrame(e.Wire)
 		if e.Kind == capture.KindFrame && len(e.Unmasked) > 0 {
 			f.Unmasked = e.Unmasked
 		}
-		b.WriteString(render.BitGridFor(f, t, o.field, o.width))
-		if o.field != render.FieldNone {
-			st, en := f.Span(o.field)
-			fmt.Fprintf(&b, "\n» selected: %s = %s (byte %d", o.field.Name(), f.Value(o.field), st)
+		b.WriteString(render.BitGridFor(f, t, o.Field, o.Width))
+		if o.Field != render.FieldNone {
+			st, en := f.Span(o.Field)
+			fmt.Fprintf(&b, "\n» selected: %s = %s (byte %d", o.Field.Name(), f.Value(o.Field), st)
 			if en-st > 1 {
 				fmt.Fprintf(&b, "-%d", en-1)
 			}
 			b.WriteString(")")
 		}
-		if o.cursor >= 0 && o.cursor < len(e.Wire) {
-			fmt.Fprintf(&b, "\n» hex cursor: byte %d = 0x%02x = %08b", o.cursor, e.Wire[o.cursor], e.Wire[o.cursor])
+		if o.Cursor >= 0 && o.Cursor < len(e.Wire) {
+			fmt.Fprintf(&b, "\n» hex cursor: byte %d = 0x%02x = %08b", o.Cursor, e.Wire[o.Cursor], e.Wire[o.Cursor])
 		}
-		if fields := f.Fields(); o.codeKey != "" && len(fields) > 0 {
-			if s, en := f.Span(o.field); en > s {
-				fmt.Fprintf(&b, "\n» %s: see the code for %s", o.codeKey, o.field.Name())
+		if fields := f.Fields(); o.CodeKey != "" && len(fields) > 0 {
+			if s, en := f.Span(o.Field); en > s {
+				fmt.Fprintf(&b, "\n» %s: see the code for %s", o.CodeKey, o.Field.Name())
 			} else {
-				fmt.Fprintf(&b, "\n» tab: pick a field · %s: see the code for %s", o.codeKey, fields[0].Name())
+				fmt.Fprintf(&b, "\n» tab: pick a field · %s: see the code for %s", o.CodeKey, fields[0].Name())
 			}
 		}
 		section("fields")
-		b.WriteString(render.FieldTable(f, t, o.field, o.width))
+		b.WriteString(render.FieldTable(f, t, o.Field, o.Width))
 		section("bytes")
-		b.WriteString(render.HexDumpFor(f, t, o.field, o.cursor, render.HexLimit, o.width))
+		b.WriteString(render.HexDumpFor(f, t, o.Field, o.Cursor, render.HexLimit, o.Width))
 		legend := render.HexLegend
-		if len(legend) > o.width {
-			legend = render.Wrap(legend, o.width)
+		if len(legend) > o.Width {
+			legend = render.Wrap(legend, o.Width)
 		}
 		b.WriteString("\n" + t.Dim(legend))
 		section("unmasking")
-		b.WriteString(render.Unmask(f, t, o.width))
+		b.WriteString(render.Unmask(f, t, o.Width))
 		section("why")
 		var v *protocol.Violation
 		if e.Kind == capture.KindFrame {
@@ -163,18 +165,18 @@ func dissect(e capture.Entry, o dissectOptions) string {
 				b.WriteByte('\n')
 			}
 			if strings.HasPrefix(line, "REFUSED") {
-				b.WriteString(t.Bad(render.Wrap(line, o.width)))
+				b.WriteString(t.Bad(render.Wrap(line, o.Width)))
 				continue
 			}
-			b.WriteString(render.Wrap(line, o.width))
+			b.WriteString(render.Wrap(line, o.Width))
 		}
 		if e.Kind == capture.KindRaw {
-			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.width))
+			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.Width))
 		}
 	case capture.KindClosed:
-		b.WriteString(render.Wrap(closedText(e), o.width))
+		b.WriteString(render.Wrap(ClosedText(e), o.Width))
 		if e.Dir == capture.ServerToClient && e.Closed.ClosedTCPFirst {
-			b.WriteString("\n" + render.Wrap("§7.1.1: the server should close the TCP connection first, so it holds the TIME_WAIT state.", o.width))
+			b.WriteString("\n" + render.Wrap("§7.1.1: the server should close the TCP connection first, so it holds the TIME_WAIT state.", o.Width))
 		}
 	default:
 		b.WriteString(e.Note)
@@ -185,30 +187,30 @@ func dissect(e capture.Entry, o dissectOptions) string {
 // markHeader marks the selected header of a rendered handshake head and
 // says, under it, what the code key opens; with no header selected, the
 // first line says how to pick one.
-func markHeader(head string, raw []byte, o dissectOptions) string {
+func markHeader(head string, raw []byte, o Options) string {
 	hs := render.HeaderSources(raw)
 	if len(hs) == 0 {
 		return head
 	}
 	lines := strings.Split(head, "\n")
-	if o.header == "" {
-		hint := fmt.Sprintf("» tab: pick a header · %s: see the code for %s", o.codeKey, hs[0].ID)
+	if o.Header == "" {
+		hint := fmt.Sprintf("» tab: pick a header · %s: see the code for %s", o.CodeKey, hs[0].ID)
 		return strings.Join(append([]string{hint}, lines...), "\n")
 	}
 	for _, h := range hs {
-		if h.ID != o.header {
+		if h.ID != o.Header {
 			continue
 		}
 		for i, l := range lines {
 			if !strings.HasPrefix(l, h.Line) {
 				continue
 			}
-			lines[i] = o.theme.Field(render.FieldNone, h.Line, true) + l[len(h.Line):]
+			lines[i] = o.Theme.Field(render.FieldNone, h.Line, true) + l[len(h.Line):]
 			j := i + 1
 			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
 				j++
 			}
-			hint := fmt.Sprintf("  » %s: see the code for %s · tab: next header", o.codeKey, h.ID)
+			hint := fmt.Sprintf("  » %s: see the code for %s · tab: next header", o.CodeKey, h.ID)
 			lines = append(lines[:j], append([]string{hint}, lines[j:]...)...)
 			return strings.Join(lines, "\n")
 		}
