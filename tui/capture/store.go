@@ -255,3 +255,28 @@ func (s *Store) ring(id int) *ring {
 	}
 	return nil
 }
+
+// Find returns the index among connection id's kept entries (0: all) of
+// the entry numbered seq, or -1 if it is not kept. Entries are kept in
+// order of Seq, so this is a binary search.
+func (s *Store) Find(id, seq int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.ring(id)
+	if r == nil || seq < 0 {
+		return -1
+	}
+	lo, hi := 0, r.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if r.at(mid).Seq < seq {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < r.n && r.at(lo).Seq == seq {
+		return lo
+	}
+	return -1
+}
