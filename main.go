@@ -34,6 +34,9 @@ Usage:
   wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
                                         --echo sends every message back until the server closes;
                                         --heartbeat pings the server and gives up if it stops answering
+  wsanatomy proxy --upstream URL        an inspecting relay: point a client at --listen (default
+        [--listen ADDR] [--plain|--json]  127.0.0.1:8081); every byte goes to URL (ws:// or wss://)
+                                        unchanged, and every frame both ways is shown and checked
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
 
@@ -95,6 +98,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runServe(rest, stderr)
 	case "dial":
 		return runDial(rest, stdin, stdout, stderr)
+	case "proxy":
+		return runProxy(rest, stdout, stderr)
 	case "lessons":
 		if code := lessonui.Command(context.Background(), rest, stdin, stdout, stderr); code != 0 {
 			return exitError(code)

@@ -80,6 +80,17 @@ type Store struct {
 	all     ring
 	seq     int
 	version uint64
+	tap     func(Entry)
+}
+
+// SetTap makes the store call fn with every entry it records, in order of
+// Seq, before any later entry is numbered: a log or a JSON stream sees
+// entries exactly in the order the screen would. fn runs under the
+// store's lock and must not call the store.
+func (s *Store) SetTap(fn func(Entry)) {
+	s.mu.Lock()
+	s.tap = fn
+	s.mu.Unlock()
 }
 
 // NewStore returns an empty store. Zero fields of lim take the default.
@@ -176,6 +187,9 @@ func (r *Recorder) Add(e Entry) {
 		rec.entries.push(e, s.lim.PerConn)
 	}
 	s.all.push(e, s.lim.All)
+	if s.tap != nil {
+		s.tap(e)
+	}
 	s.changed()
 	s.mu.Unlock()
 }
@@ -183,6 +197,26 @@ func (r *Recorder) Add(e Entry) {
 // Note records a line of text on the connection.
 func (r *Recorder) Note(text string) {
 	r.Add(Entry{Kind: KindNote, Tag: -1, At: time.Since(r.s.start), Note: text})
+}
+
+// End records that the source ended the connection itself, because of
+// err (a stalled or vanished peer, a timeout): the summary says closed,
+// with err as the reason, and a note says it on the timeline.
+func (r *Recorder) End(err error) {
+	r.s.mu.Lock()
+	if rec := r.s.byID[r.id]; rec != nil {
+		if rec.info.State != StateRefused {
+			rec.info.State = StateClosed
+		}
+		if rec.info.Err == "" {
+			rec.info.Err = err.Error()
+		}
+		if rec.info.Ended.IsZero() {
+			rec.info.Ended = time.Now()
+		}
+	}
+	r.s.mu.Unlock()
+	r.Note("connection ended: " + err.Error())
 }
 
 // changed marks a change and wakes the screen. Called with s.mu held.
