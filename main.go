@@ -31,6 +31,8 @@ Usage:
   wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080);
                                         --idle-timeout, --write-timeout, --close-timeout,
                                         --handshake-timeout and --heartbeat bound its clients
+        [--tui|--json]                  http://ADDR/ is a demo page; --tui shows every connection and
+                                        frame live, --json writes them to stdout as JSON lines
   wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
                                         --echo sends every message back until the server closes;
                                         --heartbeat pings the server and gives up if it stops answering
@@ -95,7 +97,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "serve":
-		return runServe(rest, stderr)
+		return runServe(rest, stdout, stderr)
 	case "dial":
 		return runDial(rest, stdin, stdout, stderr)
 	case "proxy":

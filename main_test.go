@@ -45,13 +45,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 // TestDialFailuresAreOneLine: a bad URL, a refused connection and a failed
 // handshake each print one readable line and exit non-zero.
 func TestDialFailuresAreOneLine(t *testing.T) {
+	// A server that is not WebSocket: answers 404. It listens first, so
+	// that the refusing port below can never be given its port again.
+	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer httpLn.Close()
 	// A port that refuses: listen, note the address, close.
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	refused := "ws://" + ln.Addr().String() + "/"
 	ln.Close()
-	// A server that is not WebSocket: answers 404.
-	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer httpLn.Close()
 	go func() {
 		for {
 			c, err := httpLn.Accept()

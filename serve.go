@@ -13,10 +13,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wsanatomy/wsanatomy/demo"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
 
-func runServe(args []string, stderr io.Writer) error {
+func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	cfg := defaultServeConfig()
@@ -27,6 +28,8 @@ func runServe(args []string, stderr io.Writer) error {
 	fs.DurationVar(&cfg.heartbeat, "heartbeat", 0, "ping every client this often and drop one that does not answer (0: off)")
 	fs.DurationVar(&cfg.heartbeatTimeout, "heartbeat-timeout", cfg.heartbeatTimeout, "with --heartbeat: how long a pong may take")
 	noCompression := fs.Bool("no-compression", false, "decline permessage-deflate (RFC 7692), which is accepted by default")
+	tui := fs.Bool("tui", false, "show connections, timelines and frames on a live screen instead of the log")
+	jsonOut := fs.Bool("json", false, "write every handshake, frame and close to stdout as one JSON object per line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,12 +51,23 @@ func runServe(args []string, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	log := newFrameLog(stderr)
-	fmt.Fprintf(stderr, "wsanatomy: echo server on ws://%s/ (any path); ctrl+c stops it\n", ln.Addr())
+	logOut := stderr
+	if *tui {
+		logOut = io.Discard // the screen shows it all
+	}
+	log := newFrameLog(logOut)
+	fmt.Fprintf(logOut, "wsanatomy: echo server on ws://%s/ (any path; open http://%s/ in a browser for the demo page); ctrl+c stops it\n", ln.Addr(), ln.Addr())
 	s := newEchoServer(log)
 	s.cfg = cfg
 	if *noCompression {
 		s.compression = nil
+	}
+	switch {
+	case *tui:
+		s.capture = newServeCapture(nil)
+		return runServeTUI(ctx, s, ln)
+	case *jsonOut:
+		s.capture = newServeCapture(stdout)
 	}
 	return s.serve(ctx, ln)
 }
@@ -92,6 +106,7 @@ type echoServer struct {
 	cfg serveConfig
 	// compression is the permessage-deflate policy; nil declines it.
 	compression *protocol.CompressionOptions
+	capture     *serveCapture // nil unless --tui or --json
 
 	// mu guards conns and closing, and orders wg.Add before wg.Wait: a
 	// handler is counted only while closing is false, and serve waits
@@ -174,6 +189,10 @@ func (s *echoServer) closeLocked(c *protocol.Conn) {
 }
 
 func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
+	if !demo.IsUpgrade(r) {
+		demo.ServeHTTP(w, r) // a browser asking for a page gets the demo
+		return
+	}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -190,10 +209,17 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	opts.CloseTimeout = s.cfg.closeTimeout
 	opts.Compression = s.compression
 	peer := r.RemoteAddr
-	opts.Observer = func(e protocol.Event) { s.log.event(peer, e) }
+	record := s.capture.observer(peer)
+	opts.Observer = func(e protocol.Event) {
+		s.log.event(peer, e)
+		if record != nil {
+			record(e)
+		}
+	}
 	// The log prints headers only: copying every payload for it would
-	// make each message cost several times its size.
-	opts.ObserveHeadersOnly = true
+	// make each message cost several times its size. The screen and the
+	// JSON lines show payloads, so they take them.
+	opts.ObserveHeadersOnly = record == nil
 	c, err := protocol.Accept(w, r, opts)
 	if err != nil {
 		s.log.printf("%s handshake refused: %v", peer, err)
