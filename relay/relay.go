@@ -302,25 +302,6 @@ func (w deadlineWriter) Write(b []byte) (int, error) {
 	return w.c.Write(b)
 }
 
-// teeReader forwards every byte it reads, before anyone decodes it: the
-// relay never holds bytes back to wait for a whole frame.
-type teeReader struct {
-	r   io.Reader
-	w   io.Writer
-	err error // the first write error: the other side is gone or stalled
-}
-
-func (t *teeReader) Read(b []byte) (int, error) {
-	n, err := t.r.Read(b)
-	if n > 0 {
-		if _, werr := t.w.Write(b[:n]); werr != nil {
-			t.err = werr
-			return n, werr
-		}
-	}
-	return n, err
-}
-
 // frames relays both directions, decoding each, until both are done.
 func (p *pair) frames(cbr, ubr *bufio.Reader, rsv byte) error {
 	done := make(chan error, 2)
@@ -354,46 +335,80 @@ func (p *pair) frames(cbr, ubr *bufio.Reader, rsv byte) error {
 
 // direction relays what one side sends to the other (to has the receiver
 // role), recording each frame, until the sender closes TCP or something
-// fails. A clean end is passed on as a half-close, so the receiver sees
-// the same end of stream the relay saw.
+// fails. Bytes go out as soon as they are decoded, never held for a whole
+// frame, except that each frame is recorded before its last bytes are
+// forwarded: the receiver cannot answer a frame it does not have, so the
+// record keeps causal order across the two directions. A clean end is
+// passed on as a half-close, so the receiver sees the same end of stream
+// the relay saw.
 func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role, rsv byte) error {
-	tee := &teeReader{r: src, w: deadlineWriter{to, p.r.cfg.WriteTimeout}}
-	fr := protocol.NewFrameReader(tee, receiver)
+	w := deadlineWriter{to, p.r.cfg.WriteTimeout}
+	fr := protocol.NewFrameReader(src, receiver)
 	fr.AllowedRSV = rsv
 	fr.Keep = p.r.cfg.Keep
-	for {
-		ev, err := fr.Next()
-		if ev != nil {
-			p.add(receiver, ev)
-			if ev.Header.Opcode == protocol.OpClose && len(ev.Unmasked) <= 125 {
-				code, reason, _ := protocol.ParseClosePayload(ev.Unmasked)
-				p.mu.Lock()
-				p.closes[capture.DirFrom(receiver, protocol.Received).Index()] = &protocol.CloseError{Code: code, Reason: reason}
-				p.mu.Unlock()
-			}
-		}
-		if err == nil {
-			continue
-		}
-		if tee.err != nil {
-			return fmt.Errorf("%s stalled or went away: %w", receiver, tee.err)
-		}
-		if err == io.EOF {
-			// The sender closed TCP (between frames): it closed first,
-			// unless the receiver already had.
-			p.mu.Lock()
-			if p.first == 0 {
-				p.first = receiver.Peer()
-			}
-			p.mu.Unlock()
-			if cw, ok := to.(interface{ CloseWrite() error }); ok {
-				cw.CloseWrite()
-			} else {
-				to.Close()
-			}
+	forward := func(b []byte) error {
+		if len(b) == 0 {
 			return nil
 		}
-		return fmt.Errorf("reading from the %s: %w", receiver.Peer(), err)
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("the %s stalled or went away: %w", receiver, err)
+		}
+		return nil
+	}
+	record := func(ev *protocol.FrameEvent) {
+		p.add(receiver, ev)
+		if ev.Header.Opcode == protocol.OpClose && len(ev.Unmasked) <= 125 {
+			code, reason, _ := protocol.ParseClosePayload(ev.Unmasked)
+			p.mu.Lock()
+			p.closes[capture.DirFrom(receiver, protocol.Received).Index()] = &protocol.CloseError{Code: code, Reason: reason}
+			p.mu.Unlock()
+		}
+	}
+	for {
+		head, err := fr.Begin()
+		if err != nil {
+			// Whatever arrived but is not a whole header still belongs to
+			// the other side.
+			if ferr := forward(fr.Buffered()); ferr != nil {
+				return ferr
+			}
+			if err == io.EOF {
+				// The sender closed TCP between frames: it closed first,
+				// unless the receiver already had.
+				p.mu.Lock()
+				if p.first == 0 {
+					p.first = receiver.Peer()
+				}
+				p.mu.Unlock()
+				if cw, ok := to.(interface{ CloseWrite() error }); ok {
+					cw.CloseWrite()
+				} else {
+					to.Close()
+				}
+				return nil
+			}
+			return fmt.Errorf("reading from the %s: %w", receiver.Peer(), err)
+		}
+		pending := head
+		for fr.Remaining() > 0 {
+			if err := forward(pending); err != nil {
+				return err
+			}
+			pending = nil
+			piece, err := fr.ReadPayload()
+			if err != nil {
+				record(fr.End())
+				if ferr := forward(piece); ferr != nil {
+					return ferr
+				}
+				return fmt.Errorf("reading from the %s: %w", receiver.Peer(), err)
+			}
+			pending = piece
+		}
+		record(fr.End())
+		if err := forward(pending); err != nil {
+			return err
+		}
 	}
 }
 
