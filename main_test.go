@@ -121,7 +121,8 @@ func TestServeAndDialEcho(t *testing.T) {
 		t.Errorf("serve returned %v", err)
 	}
 	log := logBuf.String()
-	for _, want := range []string{"<- text FIN len=5 (7-bit) masked", "-> text FIN len=5 (7-bit)", "TCP closed (server first)"} {
+	for _, want := range []string{"<- GET /any/path HTTP/1.1", "<- text FIN len=5 (7-bit) masked", "-> text FIN len=5 (7-bit)",
+		"server closed TCP first; received close 1000", "sent close frame: 1001 (going away) \"server shutting down\""} {
 		if !strings.Contains(log, want) {
 			t.Errorf("server log lacks %q:\n%s", want, log)
 		}

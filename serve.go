@@ -30,6 +30,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	noCompression := fs.Bool("no-compression", false, "decline permessage-deflate (RFC 7692), which is accepted by default")
 	tui := fs.Bool("tui", false, "show connections, timelines and frames on a live screen instead of the log")
 	jsonOut := fs.Bool("json", false, "write every handshake, frame and close to stdout as one JSON object per line")
+	var level logLevel
+	fs.Var(&level, "log", "what the log shows of each connection: frame (a line per frame), message or off")
+	policy := &servePolicy{}
+	policy.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +47,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.handshakeTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.closeTimeout <= 0 || cfg.heartbeatTimeout <= 0 || cfg.idleTimeout < 0 || cfg.heartbeat < 0 {
 		fmt.Fprintln(stderr, "wsanatomy: serve's timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)")
+		return errUsage
+	}
+	if err := policy.check(); err != nil {
+		fmt.Fprintf(stderr, "wsanatomy: serve %v\n", err)
 		return errUsage
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -62,6 +70,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if *noCompression {
 		s.compression = nil
 	}
+	s.policy, s.clog = policy, newConnLogger(level, policy, log)
 	switch {
 	case *tui:
 		s.capture = newServeCapture(nil)
@@ -106,6 +115,8 @@ type echoServer struct {
 	cfg serveConfig
 	// compression is the permessage-deflate policy; nil declines it.
 	compression *protocol.CompressionOptions
+	clog        *connLogger   // the lines of each connection, at the chosen level
+	policy      *servePolicy  // what a handshake must offer to be accepted
 	capture     *serveCapture // nil unless --tui or --json
 
 	// mu guards conns and closing, and orders wg.Add before wg.Wait: a
@@ -122,7 +133,9 @@ type echoServer struct {
 
 func newEchoServer(log *frameLog) *echoServer {
 	// permessage-deflate is accepted by default, as browsers offer it.
-	return &echoServer{log: log, cfg: defaultServeConfig(), conns: make(map[*protocol.Conn]struct{}), compression: &protocol.CompressionOptions{}}
+	p := &servePolicy{}
+	return &echoServer{log: log, cfg: defaultServeConfig(), policy: p, clog: newConnLogger(logFrame, p, log),
+		conns: make(map[*protocol.Conn]struct{}), compression: &protocol.CompressionOptions{}}
 }
 
 // serve runs until ctx ends, then closes every client with 1001 (going
@@ -203,7 +216,8 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	defer s.wg.Done()
 
-	opts := &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin}
+	opts := &protocol.AcceptOptions{}
+	s.policy.apply(opts)
 	opts.WriteTimeout = s.cfg.writeTimeout
 	opts.IdleTimeout = s.cfg.idleTimeout
 	opts.CloseTimeout = s.cfg.closeTimeout
@@ -211,7 +225,7 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	peer := r.RemoteAddr
 	record := s.capture.observer(peer)
 	opts.Observer = func(e protocol.Event) {
-		s.log.event(peer, e)
+		s.clog.event(peer, e)
 		if record != nil {
 			record(e)
 		}

@@ -43,6 +43,9 @@ func Line(e capture.Entry, start time.Time) string {
 	return fmt.Sprintf("%s #%d %s", ts, e.Conn, e.Note)
 }
 
+// HandshakeLine is handshakeLine for logs: a handshake half in one line.
+func HandshakeLine(h *protocol.HandshakeEvent) string { return handshakeLine(h) }
+
 // handshakeLine is the start line of a handshake half and the headers a
 // reader of a log needs: path, Origin, subprotocols and extensions.
 func handshakeLine(h *protocol.HandshakeEvent) string {
