@@ -29,18 +29,29 @@ Usage:
   wsanatomy vectors [FILE|DIR...]       run RFC 6455 test vectors (the built-in ones, or JSON files)
                                         through the codec; --show ID dissects one vector
   wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080);
+                                        http://ADDR/ is a demo page for a browser. --tui: a live screen
+                                        of every connection and frame; --json: JSON lines on stdout;
+                                        --log frame|message|off; --subprotocol LIST (preference order),
+                                        --origin LIST (allowed origins), --max-message BYTES;
                                         --idle-timeout, --write-timeout, --close-timeout,
                                         --handshake-timeout and --heartbeat bound its clients
-        [--tui|--json]                  http://ADDR/ is a demo page; --tui shows every connection and
-                                        frame live, --json writes them to stdout as JSON lines
-  wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
-                                        --echo sends every message back until the server closes;
+  wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies
+                                        and the server's close code and reason (exit 1 unless 1000 or
+                                        1001); --echo sends every message back; -H "Name: value",
+                                        --subprotocol LIST, --origin URL, -v (every frame on stderr),
+                                        --insecure (accept a self-signed wss:// certificate);
                                         --heartbeat pings the server and gives up if it stops answering
-  wsanatomy proxy --upstream URL        an inspecting relay: point a client at --listen (default
-        [--listen ADDR] [--plain|--json]  127.0.0.1:8081); every byte goes to URL (ws:// or wss://)
-                                        unchanged, and every frame both ways is shown and checked
+  wsanatomy proxy --upstream URL        an inspecting relay: clients connect to --listen ADDR (default
+                                        127.0.0.1:8081), every byte goes to URL (ws:// or wss://)
+                                        unchanged, and both directions are decoded and checked: on a
+                                        live screen, or --plain lines, or --json lines; --insecure
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
+
+Examples:
+  wsanatomy serve --tui                                  then open http://127.0.0.1:8080/ in a browser
+  wsanatomy dial -v ws://127.0.0.1:8080/                 type lines; ctrl+d closes with 1000
+  wsanatomy proxy --upstream ws://127.0.0.1:9000/        then point your app at ws://127.0.0.1:8081/
 
 Commands exit 2 on an unknown command or flag.
 `
