@@ -75,7 +75,7 @@ func TestProxyJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait, boundedly, for the pair's end to be written.
-	for i := 0; i < 500 && !strings.Contains(out.String(), `"kind":"closed"`); i++ {
+	for i := 0; i < 2000 && !strings.Contains(out.String(), `"kind":"closed"`); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()

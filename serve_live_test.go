@@ -42,7 +42,7 @@ func TestServeFeedsTheLiveScreen(t *testing.T) {
 	}
 	st := srv.capture.store
 	var conns []capture.Conn
-	for i := 0; i < 500; i++ {
+	for i := 0; i < 2000; i++ {
 		conns = st.Conns()
 		if len(conns) == 2 && conns[0].State == capture.StateClosed {
 			break

@@ -67,7 +67,7 @@ func TestStoreRecordsARealConnection(t *testing.T) {
 	// The server's observer reports the end of TCP just after its last
 	// read returns; wait for it, boundedly.
 	var c Conn
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 1000; i++ {
 		c = st.Conns()[0]
 		if c.State == StateClosed {
 			break
