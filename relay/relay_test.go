@@ -49,9 +49,9 @@ func (t *tapConn) bytes() (read, wrote []byte) {
 type upstream struct {
 	ln      net.Listener
 	release chan struct{} // closed at cleanup: a stalled handler returns
-	mu    sync.Mutex
-	conns []*tapConn
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	conns   []*tapConn
+	wg      sync.WaitGroup
 }
 
 func startUpstream(t *testing.T) *upstream {
