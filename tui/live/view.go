@@ -297,7 +297,11 @@ func (m Model) detail(w, h int) string {
 	}
 	all := strings.Split(body, "\n")
 	off := min(m.detailOff, max(0, len(all)-(h-1)))
-	title := fmt.Sprintf("c%d %s", e.Conn, strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq)))
+	what := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
+	if e.Kind == capture.KindClosed {
+		what = "the end of the connection" // the body says it in full
+	}
+	title := fmt.Sprintf("c%d %s", e.Conn, what)
 	if off > 0 {
 		title += fmt.Sprintf(" · ↑%d", off)
 	}
