@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -286,7 +287,15 @@ func manyStore(b *testing.B) *capture.Store {
 // BenchmarkUpdateView is one keypress and one redraw with 100 connections
 // and 100,000 frames in the store, at 120x40.
 func BenchmarkUpdateView(b *testing.B) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	st := manyStore(b)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	// What the store holds for 100,000 frames (every one kept: 1,000 per
+	// connection is under the ring's 2,000).
+	heldMB := float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
 	for _, all := range []bool{true, false} {
 		b.Run(fmt.Sprintf("all=%v", all), func(b *testing.B) {
 			m := sized(st, 120, 40)
@@ -301,7 +310,33 @@ func BenchmarkUpdateView(b *testing.B) {
 				m = mm.(Model)
 				_ = m.View()
 			}
+			b.ReportMetric(heldMB, "store-MB")
 		})
+	}
+}
+
+// TestStoreStaysBounded: 20,000 frames on one connection leave its ring at
+// the limit and the timeline of all at its own.
+func TestStoreStaysBounded(t *testing.T) {
+	st := capture.NewStore(capture.Limits{})
+	f := &fakeConn{rec: st.Open("127.0.0.1:1", "serve", protocol.RoleServer), t: st.Start()}
+	big := bytes.Repeat([]byte("y"), 10000)
+	for i := 0; i < 25000; i++ {
+		f.frame(false, protocol.OpBinary, true, big, nil)
+	}
+	if kept, dropped := st.Len(1); kept != capture.DefaultLimits.PerConn || dropped != 25000-kept {
+		t.Errorf("connection keeps %d, dropped %d", kept, dropped)
+	}
+	if kept, _ := st.Len(0); kept != capture.DefaultLimits.All {
+		t.Errorf("all keeps %d", kept)
+	}
+	for _, e := range st.Window(1, 0, 10) {
+		if len(e.Unmasked) > capture.DefaultLimits.Payload {
+			t.Errorf("kept %d payload bytes", len(e.Unmasked))
+		}
+	}
+	if c := st.Conns()[0]; c.Frames[1] != 25000 || c.Bytes[1] != 25000*10004 {
+		t.Errorf("counts %d frames, %d bytes", c.Frames[1], c.Bytes[1])
 	}
 }
 
