@@ -135,8 +135,8 @@ func TestStoreBoundsMemory(t *testing.T) {
 	if len(w) != 10 || w[0].Tag != 15 || w[9].Tag != 24 {
 		t.Fatalf("window of a: %d entries, tags %d..%d; want 10, 15..24", len(w), w[0].Tag, w[len(w)-1].Tag)
 	}
-	if len(w[0].Wire) != 8+protocol.MaxHeaderSize || len(w[0].Unmasked) != 8 {
-		t.Errorf("kept %d wire bytes and %d payload bytes; want %d and 8", len(w[0].Wire), len(w[0].Unmasked), 8+protocol.MaxHeaderSize)
+	if len(w[0].Wire) != 2+8 || len(w[0].Unmasked) != 8 {
+		t.Errorf("kept %d wire bytes and %d payload bytes; want the 2-byte header and 8, and 8", len(w[0].Wire), len(w[0].Unmasked))
 	}
 	if c := st.Conns()[0]; c.Frames[1] != 25 || c.Bytes[1] != 25*102 {
 		t.Errorf("a's counts: %d frames, %d bytes; want 25, %d", c.Frames[1], c.Bytes[1], 25*102)
@@ -158,5 +158,38 @@ func TestStoreBoundsMemory(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"b", "c", "d"}, peers); diff != "" {
 		t.Errorf("connections kept (-want +got):\n%s", diff)
+	}
+}
+
+// TestStoreBoundsPayloadBytes: past the byte budget the oldest entries
+// lose their payload and keep their header, and a cut payload does not
+// keep the whole frame in memory.
+func TestStoreBoundsPayloadBytes(t *testing.T) {
+	st := NewStore(Limits{Payload: 100, Bytes: 1000})
+	rec := st.Open("a", "test", protocol.RoleServer)
+	big := make([]byte, 1<<20)
+	h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Length: uint64(len(big))}
+	for i := 0; i < 50; i++ {
+		rec.Add(Entry{Kind: KindFrame, Dir: ServerToClient, Header: h, Wire: append(protocol.AppendHeader(nil, h), big...), Unmasked: big})
+	}
+	w := st.Window(rec.ID(), 0, 50)
+	kept := 0
+	for i, e := range w {
+		if cap(e.Wire) > 256 || cap(e.Unmasked) > 256 { // a size class above the 100 bytes kept, not the 1 MiB frame
+			t.Fatalf("entry %d holds %d and %d bytes of capacity", i, cap(e.Wire), cap(e.Unmasked))
+		}
+		if len(e.Wire) < 10 || e.WireLen() != 10+1<<20 {
+			t.Fatalf("entry %d lost its header: % x", i, e.Wire)
+		}
+		if len(e.Unmasked) > 0 {
+			kept++
+			if i < 45 {
+				t.Errorf("entry %d of 50 kept its payload; only the newest should", i)
+			}
+		}
+	}
+	// 1000 bytes hold 5 entries of 100 + 100 bytes (wire and unmasked).
+	if kept != 5 {
+		t.Errorf("%d entries kept a payload, want 5", kept)
 	}
 }

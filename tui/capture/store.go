@@ -22,27 +22,38 @@ type Limits struct {
 	// Conns is how many connections are kept; the oldest closed ones go
 	// first, and a live one is never dropped.
 	Conns int
+	// Bytes bounds the payload bytes kept in all: when it is passed, the
+	// oldest entries lose their payload (their header stays). An entry
+	// that leaves the timeline of all loses its payload too, so payloads
+	// are kept only for the newest entries overall.
+	Bytes int
 }
 
 // DefaultLimits keep 2,000 entries per connection, 20,000 for the
-// timeline of all, 4 KiB of each payload and 1,000 connections: at most
-// about 100 MB in the worst case, and the screens show no more than a few
-// hundred bytes of a payload anyway.
-var DefaultLimits = Limits{PerConn: 2000, All: 20000, Payload: 4 << 10, Conns: 1000}
+// timeline of all, 4 KiB of each payload, 32 MiB of payloads in all and
+// 1,000 connections. An entry without its payload costs a few hundred
+// bytes, so the worst case (1,000 connections of 2,000 entries) stays
+// under a gigabyte of headers and summaries, and a typical session of 100
+// connections under 100 MB; the screens show a few hundred bytes of a
+// payload anyway.
+var DefaultLimits = Limits{PerConn: 2000, All: 20000, Payload: 4 << 10, Conns: 1000, Bytes: 32 << 20}
 
 // ring is a fixed-size ring of entries. Invariant: n <= len(buf); the
-// oldest entry is at head; dropped counts entries pushed out.
+// oldest entry is at head; dropped counts entries pushed out. Entries are
+// pointers shared by a connection's ring and the ring of all, so each is
+// stored once.
 type ring struct {
-	buf     []Entry
+	buf     []*Entry
 	head, n int
 	dropped int
 }
 
-func (r *ring) push(e Entry, limit int) {
+// push adds e and returns the entry it pushed out, if any.
+func (r *ring) push(e *Entry, limit int) (out *Entry) {
 	if r.buf == nil || (len(r.buf) < limit && r.n == len(r.buf)) {
 		// Grow by doubling up to the limit, so a short connection costs
 		// little.
-		nb := make([]Entry, min(limit, max(16, 2*len(r.buf))))
+		nb := make([]*Entry, min(limit, max(16, 2*len(r.buf))))
 		for i := 0; i < r.n; i++ {
 			nb[i] = r.buf[(r.head+i)%len(r.buf)]
 		}
@@ -51,14 +62,16 @@ func (r *ring) push(e Entry, limit int) {
 	if r.n < len(r.buf) {
 		r.buf[(r.head+r.n)%len(r.buf)] = e
 		r.n++
-		return
+		return nil
 	}
+	out = r.buf[r.head]
 	r.buf[r.head] = e
 	r.head = (r.head + 1) % len(r.buf)
 	r.dropped++
+	return out
 }
 
-func (r *ring) at(i int) Entry { return r.buf[(r.head+i)%len(r.buf)] }
+func (r *ring) at(i int) *Entry { return r.buf[(r.head+i)%len(r.buf)] }
 
 type connRec struct {
 	info    Conn
@@ -81,6 +94,10 @@ type Store struct {
 	seq     int
 	version uint64
 	tap     func(Entry)
+	// bytes is the payload bytes kept; every entry of all with Seq below
+	// stripped has lost its payload (they are the oldest, a prefix).
+	bytes    int
+	stripped int
 }
 
 // SetTap makes the store call fn with every entry it records, in order of
@@ -107,6 +124,9 @@ func NewStore(lim Limits) *Store {
 	}
 	if lim.Conns <= 0 {
 		lim.Conns = d.Conns
+	}
+	if lim.Bytes <= 0 {
+		lim.Bytes = d.Bytes
 	}
 	return &Store{lim: lim, start: time.Now(), notify: make(chan struct{}, 1), byID: map[int]*connRec{}}
 }
@@ -171,27 +191,92 @@ func (r *Recorder) Observe(ev protocol.Event) {
 func (r *Recorder) Add(e Entry) {
 	s := r.s
 	e.Conn = r.id
-	if len(e.Wire) > s.lim.Payload+protocol.MaxHeaderSize {
-		e.Wire = e.Wire[: s.lim.Payload+protocol.MaxHeaderSize : s.lim.Payload+protocol.MaxHeaderSize]
+	// A prefix is copied, not resliced, so that a 16 MiB frame does not
+	// stay in memory behind its first 4 KiB.
+	n := s.lim.Payload + protocol.MaxHeaderSize
+	if e.Kind == KindFrame && len(e.Wire) >= 2 {
+		n = s.lim.Payload + protocol.HeaderSizeFrom(e.Wire[0], e.Wire[1])
+	}
+	if len(e.Wire) > n {
+		e.Wire = append([]byte(nil), e.Wire[:n]...)
 	}
 	if len(e.Unmasked) > s.lim.Payload {
-		e.Unmasked = e.Unmasked[:s.lim.Payload:s.lim.Payload]
+		e.Unmasked = append([]byte(nil), e.Unmasked[:s.lim.Payload]...)
 	}
 	s.mu.Lock()
 	e.Seq = s.seq
 	s.seq++
+	ent := &e
 	// The summary needs the whole close payload, which is at most 125
 	// bytes (§5.5), so cutting never touches it.
 	if rec := s.byID[r.id]; rec != nil {
 		rec.info.Apply(e)
-		rec.entries.push(e, s.lim.PerConn)
+		rec.entries.push(ent, s.lim.PerConn)
 	}
-	s.all.push(e, s.lim.All)
+	s.bytes += payloadSize(ent)
+	if out := s.all.push(ent, s.lim.All); out != nil {
+		s.strip(out)
+	}
+	for s.bytes > s.lim.Bytes && s.stripOldest() {
+	}
 	if s.tap != nil {
 		s.tap(e)
 	}
 	s.changed()
 	s.mu.Unlock()
+}
+
+// payloadSize is the payload bytes an entry holds beyond its header.
+func payloadSize(e *Entry) int {
+	n := len(e.Unmasked)
+	if e.Kind == KindFrame && len(e.Wire) >= 2 {
+		n += max(0, len(e.Wire)-protocol.HeaderSizeFrom(e.Wire[0], e.Wire[1]))
+	} else if e.Kind == KindRaw || e.Kind == KindRead {
+		n += len(e.Wire)
+	}
+	return n
+}
+
+// strip drops an entry's payload and keeps its header, to bound memory.
+// Called with s.mu held. Entries handed out by Window are copies, so no
+// screen sees one change.
+func (s *Store) strip(e *Entry) {
+	n := payloadSize(e)
+	if n == 0 {
+		return
+	}
+	s.bytes -= n
+	e.Unmasked = nil
+	switch {
+	case e.Kind == KindFrame && len(e.Wire) >= 2:
+		e.Wire = append([]byte(nil), e.Wire[:min(len(e.Wire), protocol.HeaderSizeFrom(e.Wire[0], e.Wire[1]))]...)
+	case e.Kind == KindRaw || e.Kind == KindRead:
+		e.Wire = nil
+	}
+	s.stripped = max(s.stripped, e.Seq+1)
+}
+
+// stripOldest strips the oldest entry of all that still has a payload,
+// and reports whether there was one. Called with s.mu held.
+func (s *Store) stripOldest() bool {
+	r := &s.all
+	// The stripped entries are a prefix: find the first one after it.
+	lo, hi := 0, r.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if r.at(mid).Seq < s.stripped {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo >= r.n {
+		return false
+	}
+	e := r.at(lo)
+	s.stripped = e.Seq + 1
+	s.strip(e)
+	return true
 }
 
 // Note records a line of text on the connection.
@@ -275,7 +360,7 @@ func (s *Store) Window(id, off, n int) []Entry {
 	n = min(n, r.n-off)
 	out := make([]Entry, n)
 	for i := range out {
-		out[i] = r.at(off + i)
+		out[i] = *r.at(off + i)
 	}
 	return out
 }

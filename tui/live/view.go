@@ -341,7 +341,7 @@ func (m Model) helpText() string {
 	} {
 		fmt.Fprintf(&b, "  %-16s %s\n", strings.Join(kb.k, " "), kb.h)
 	}
-	b.WriteString("\nEach connection keeps its last entries in a bounded ring (the timeline says how many\nwere dropped); its counts and close codes cover everything.")
+	b.WriteString("\nEach connection keeps its last 2,000 entries (the timeline says how many were dropped),\nand only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory\nstays bounded; the counts and close codes of a connection cover everything.")
 	return b.String()
 }
 
