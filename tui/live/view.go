@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
@@ -32,7 +33,7 @@ func (m Model) View() string {
 	foot := m.footer(w)
 	body := h - 2
 	if m.help {
-		return strings.Join([]string{head, box(m.helpText(), w, body), foot}, "\n")
+		return strings.Join([]string{head, box(m.helpText(w), w, body), foot}, "\n")
 	}
 	// The connection list takes up to a third of the body, at least its
 	// heading, column names and one row.
@@ -322,7 +323,7 @@ func (m Model) footer(w int) string {
 	return m.st.dim.Render(fit(" "+s, w))
 }
 
-func (m Model) helpText() string {
+func (m Model) helpText(w int) string {
 	k := m.keys
 	var b strings.Builder
 	b.WriteString("keys\n")
@@ -341,7 +342,9 @@ func (m Model) helpText() string {
 	} {
 		fmt.Fprintf(&b, "  %-16s %s\n", strings.Join(kb.k, " "), kb.h)
 	}
-	b.WriteString("\nEach connection keeps its last 2,000 entries (the timeline says how many were dropped),\nand only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory\nstays bounded; the counts and close codes of a connection cover everything.")
+	b.WriteString("\n" + render.Wrap("Each connection keeps its last 2,000 entries (the timeline says how many were dropped), "+
+		"and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; "+
+		"the counts and close codes of a connection cover everything.", w))
 	return b.String()
 }
 
