@@ -167,7 +167,7 @@ func reportClose(stderr io.Writer, err error) error {
 		}
 		return fmt.Errorf("dial: %w", err)
 	}
-	line := fmt.Sprintf("wsanatomy: the server closed with %s", ce.Code)
+	line := fmt.Sprintf("wsanatomy: closed; the server's close frame said %s", ce.Code)
 	if ce.Reason != "" {
 		line += fmt.Sprintf(" %q", ce.Reason)
 	}

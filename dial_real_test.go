@@ -67,7 +67,7 @@ func TestDialReportsTheClose(t *testing.T) {
 		if code != tc.exit {
 			t.Errorf("close %d: exit %d, want %d; stderr %q", tc.code, code, tc.exit, errb.String())
 		}
-		if !strings.Contains(errb.String(), "the server closed with "+tc.code.String()) || (tc.reason != "" && !strings.Contains(errb.String(), `"`+tc.reason+`"`)) {
+		if !strings.Contains(errb.String(), "the server's close frame said "+tc.code.String()) || (tc.reason != "" && !strings.Contains(errb.String(), `"`+tc.reason+`"`)) {
 			t.Errorf("close %d: stderr %q lacks the code and reason", tc.code, errb.String())
 		}
 	}
