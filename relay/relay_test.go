@@ -3,8 +3,12 @@ package relay
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sync"
 	"testing"
@@ -304,4 +308,57 @@ func TestRelayStalledPeerEndsOnlyItsPair(t *testing.T) {
 	}
 	good.Close(1000, "")
 	stalled.CloseNow()
+}
+
+// TestRelayWSSUpstream: a wss:// upstream is reached over TLS, trusting
+// the certificate given in Config.TLSConfig.
+func TestRelayWSSUpstream(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := protocol.Accept(w, r, &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin})
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			typ, msg, err := c.ReadMessage(context.Background())
+			if err != nil {
+				return
+			}
+			c.WriteMessage(context.Background(), typ, msg)
+		}
+	}))
+	defer srv.Close()
+	u, _ := url.Parse("wss://" + srv.Listener.Addr().String() + "/")
+	st := capture.NewStore(capture.Limits{})
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	r, err := New(Config{Upstream: u, Store: st, TLSConfig: &tls.Config{RootCAs: pool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Serve(ctx, ln); close(done) }()
+	defer func() { cancel(); <-done }()
+	dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer dcancel()
+	c, err := protocol.Dial(dctx, "ws://"+ln.Addr().String()+"/secure", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(dctx, protocol.TextMessage, []byte("over TLS")); err != nil {
+		t.Fatal(err)
+	}
+	if _, m, err := c.ReadMessage(dctx); err != nil || string(m) != "over TLS" {
+		t.Fatalf("echo over wss: %q %v", m, err)
+	}
+	c.Close(protocol.CloseNormal, "")
+	conn := waitClosed(t, st, 1)
+	if conn.Frames != [2]int{2, 2} || conn.Path != "/secure" {
+		t.Errorf("captured: frames %v path %q", conn.Frames, conn.Path)
+	}
 }
