@@ -147,7 +147,6 @@ type pair struct {
 	first protocol.Role
 	// closes holds the close frame each way, indexed by capture.Dir.Index.
 	closes [2]*protocol.CloseError
-	err    error
 }
 
 func (r *Relay) handle(ctx context.Context, client net.Conn) {
