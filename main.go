@@ -171,8 +171,13 @@ func (h helpRequested) Is(target error) bool { return target == flag.ErrHelp }
 // commandUsage is the first line of each command's help; the flags follow,
 // from the command's own flag set, so the help cannot miss one.
 var commandUsage = map[string]string{
-	"serve":  "wsanatomy serve [--addr ADDR]\n\nAn echo server for any WebSocket client.",
-	"dial":   "wsanatomy dial [--echo] URL\n\nA client: sends stdin lines as text messages and prints the replies. URL is ws://host:port/path or wss://...",
+	"serve": "wsanatomy serve [--addr ADDR] [--tui|--json] [--log frame|message|off] [--subprotocol LIST] [--origin LIST] [--max-message N]\n\n" +
+		"An echo server for any WebSocket client; a plain GET of / gets a demo page for a browser.",
+	"dial": "wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--insecure] URL\n\n" +
+		"A client: sends stdin lines as text messages and prints the replies, then the server's close code and reason; " +
+		"exits 1 unless the close was 1000 or 1001. URL is ws://host:port/path or wss://...",
+	"proxy": "wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure]\n\n" +
+		"An inspecting relay: clients connect to --listen, every byte goes to URL unchanged, and both directions are decoded and checked.",
 	"source": "wsanatomy source [FILE] [--field ID] [--list] [--plain] [--lang en|zh]\n\nRead the codec's annotated source: each comment beside the code it explains, and the RFC 6455 sections each file cites.",
 }
 

@@ -92,7 +92,7 @@ func TestServeLogLevels(t *testing.T) {
 		level       logLevel
 		want, never []string
 	}{
-		{logMessage, []string{"<- text message, 12 bytes in 3 frames", "-> text message, 12 bytes in 1 frame", "<- ping FIN", "received close frame: 3000 (registered with IANA) \"bye\""},
+		{logMessage, []string{"<- text message, 12 bytes in 3 frames", "-> text message, 12 bytes in 1 frame", "<- ping FIN", "<- received close frame: 3000 (", `"bye"`},
 			[]string{"continuation"}},
 		{logOff, nil, []string{"GET", "text", "close"}},
 	} {

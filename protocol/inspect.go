@@ -95,7 +95,7 @@ func (fr *FrameReader) Begin() (raw []byte, err error) {
 	st := State{Role: fr.receiver, InMessage: fr.inMessage, AllowedRSV: fr.AllowedRSV,
 		MessageLimit: fr.MessageLimit, MessageSoFar: fr.msgSoFar}
 	ev.Violation = CheckHeader(h, st)
-	// §5.5.1: "The application MUST NOT send any data frames after
+	// §5.5.1: "The application MUST NOT send any more data frames after
 	// sending a Close frame."
 	if ev.Violation == nil && fr.closed && !h.Opcode.IsControl() {
 		ev.Violation = violationf("5.5.1", CloseProtocolError, "%s frame after a close frame", h.Opcode)
