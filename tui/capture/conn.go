@@ -45,8 +45,9 @@ type CloseFrame struct {
 	Reason string
 }
 
-// Conn summarises one connection from its entries. Every field is derived
-// from an entry, so a Conn rebuilt from the same entries is the same.
+// Conn summarises one connection from its entries (and, for a connection a
+// source ended itself, from [Recorder.End]). It covers every entry, also
+// those a bounded store no longer keeps.
 type Conn struct {
 	ID     int
 	Peer   string // the client's address, as the source knows it
