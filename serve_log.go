@@ -106,8 +106,15 @@ func (cl *connLogger) event(peer string, e protocol.Event) {
 		delete(cl.msgs, msgKey{peer, protocol.Sent})
 		delete(cl.msgs, msgKey{peer, protocol.Received})
 		cl.mu.Unlock()
+		// "TCP closed (server first); received close 1000; sent close
+		// 1000": who ended TCP, then the close frame each way.
+		who := "client"
+		if e.ClosedTCPFirst {
+			who = "server"
+		}
 		ce := capture.Entry{Kind: capture.KindClosed, Dir: capture.ServerToClient, Closed: e}
-		cl.log.printf("%s %s", peer, views.ClosedText(ce))
+		_, codes, _ := strings.Cut(views.ClosedText(ce), "; ")
+		cl.log.printf("%s TCP closed (%s first); %s", peer, who, codes)
 	}
 }
 
