@@ -122,7 +122,7 @@ func TestServeAndDialEcho(t *testing.T) {
 	}
 	log := logBuf.String()
 	for _, want := range []string{"<- GET /any/path HTTP/1.1", "<- text FIN len=5 (7-bit) masked", "-> text FIN len=5 (7-bit)",
-		"TCP closed (server first); received close 1000", "sent close frame: 1001 (going away) \"server shutting down\""} {
+		"TCP closed (server first); received close 1000", "-> close FIN len=22 (7-bit) code 1001 (going away) \"server shutting down\""} {
 		if !strings.Contains(log, want) {
 			t.Errorf("server log lacks %q:\n%s", want, log)
 		}

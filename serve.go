@@ -9,12 +9,15 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/demo"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -388,6 +391,13 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 			arrow = "->"
 		}
 		fmt.Fprintf(l.w, "%s %s %s %s", ts, peer, arrow, e.Header)
+		if e.Header.Opcode == protocol.OpClose && e.Violation == nil && uint64(len(e.Unmasked)) == e.Header.Length {
+			// A close frame's code and reason, each way (its payload is
+			// observed even when data payloads are not).
+			if code, reason, v := protocol.ParseClosePayload(e.Unmasked); v == nil {
+				fmt.Fprintf(l.w, " code %s %q", code, reason)
+			}
+		}
 		if e.Violation != nil {
 			fmt.Fprintf(l.w, "  VIOLATION §%s: %s (close %d)", e.Violation.Section, e.Violation.Msg, e.Violation.Code)
 		}
@@ -396,13 +406,13 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 			l.w.Flush()
 		}
 	case *protocol.HandshakeEvent:
-		if e.Request {
-			fmt.Fprintf(l.w, "%s %s handshake request received\n", ts, peer)
-		} else if e.Err != nil {
-			fmt.Fprintf(l.w, "%s %s handshake refused: %v\n", ts, peer, e.Err)
-		} else {
-			fmt.Fprintf(l.w, "%s %s handshake done: 101 Switching Protocols\n", ts, peer)
+		// The request line with its path, Origin and offers; the status
+		// line with what was agreed, or the refusal and why.
+		arrow := "<-"
+		if e.Dir == protocol.Sent {
+			arrow = "->"
 		}
+		fmt.Fprintf(l.w, "%s %s %s %s\n", ts, peer, arrow, views.HandshakeLine(e))
 		logNegotiation(l.w, ts, peer, e.Negotiation)
 		l.w.Flush()
 	case *protocol.MessageEvent:
@@ -420,7 +430,10 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 		if e.ClosedTCPFirst {
 			who = "server"
 		}
-		fmt.Fprintf(l.w, "%s %s TCP closed (%s first), close code %s\n", ts, peer, who, e.Code)
+		// Then the close frame each way: "received close 3000 "bye";
+		// sent close 3000".
+		_, codes, _ := strings.Cut(views.ClosedText(capture.Entry{Kind: capture.KindClosed, Dir: capture.ServerToClient, Closed: e}), "; ")
+		fmt.Fprintf(l.w, "%s %s TCP closed (%s first); %s\n", ts, peer, who, codes)
 		l.w.Flush()
 	}
 }

@@ -7,10 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
-	"github.com/wsanatomy/wsanatomy/tui/capture"
-	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // logLevel is how much serve logs of each connection.
@@ -95,9 +94,6 @@ func (cl *connLogger) event(peer string, e protocol.Event) {
 	case *protocol.FrameEvent:
 		if cl.level == logFrame {
 			cl.log.event(peer, e)
-			if e.Header.Opcode == protocol.OpClose {
-				cl.closeFrame(peer, e)
-			}
 			return
 		}
 		cl.message(peer, e)
@@ -106,22 +102,14 @@ func (cl *connLogger) event(peer string, e protocol.Event) {
 		delete(cl.msgs, msgKey{peer, protocol.Sent})
 		delete(cl.msgs, msgKey{peer, protocol.Received})
 		cl.mu.Unlock()
-		// "TCP closed (server first); received close 1000; sent close
-		// 1000": who ended TCP, then the close frame each way.
-		who := "client"
-		if e.ClosedTCPFirst {
-			who = "server"
-		}
-		ce := capture.Entry{Kind: capture.KindClosed, Dir: capture.ServerToClient, Closed: e}
-		_, codes, _ := strings.Cut(views.ClosedText(ce), "; ")
-		cl.log.printf("%s TCP closed (%s first); %s", peer, who, codes)
+		cl.log.event(peer, e)
 	}
 }
 
 // handshake logs both halves: the request with its path, Origin and
 // offers, the response with what was agreed, or the refusal and why.
 func (cl *connLogger) handshake(peer string, e *protocol.HandshakeEvent) {
-	cl.log.printf("%s %s %s", peer, arrowOf(e.Dir), views.HandshakeLine(e))
+	cl.log.event(peer, e)
 	if e.Request {
 		if r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(e.Raw))); err == nil {
 			cl.mu.Lock()
@@ -147,20 +135,6 @@ func (cl *connLogger) handshake(peer string, e *protocol.HandshakeEvent) {
 	}
 }
 
-// closeFrame adds the code and reason of a close frame, when the observer
-// gave its payload.
-func (cl *connLogger) closeFrame(peer string, e *protocol.FrameEvent) {
-	if e.Violation != nil || uint64(len(e.Unmasked)) != e.Header.Length {
-		return
-	}
-	code, reason, _ := protocol.ParseClosePayload(e.Unmasked)
-	who := "received"
-	if e.Dir == protocol.Sent {
-		who = "sent"
-	}
-	cl.log.printf("%s %s %s close frame: %s %q", peer, arrowOf(e.Dir), who, code, reason)
-}
-
 // message counts data frames into messages and logs each message when its
 // last frame (FIN) passes; control frames and violations are logged as
 // they come.
@@ -168,9 +142,6 @@ func (cl *connLogger) message(peer string, e *protocol.FrameEvent) {
 	h := e.Header
 	if h.Opcode.IsControl() || e.Violation != nil {
 		cl.log.event(peer, e)
-		if h.Opcode == protocol.OpClose {
-			cl.closeFrame(peer, e)
-		}
 		return
 	}
 	k := msgKey{peer, e.Dir}
@@ -188,7 +159,7 @@ func (cl *connLogger) message(peer string, e *protocol.FrameEvent) {
 	}
 	cl.mu.Unlock()
 	if done {
-		cl.log.printf("%s %s %s message, %d bytes in %d frame%s", peer, arrowOf(e.Dir), m.op, m.bytes, m.frames, plural(m.frames))
+		cl.log.limited(peer, e.Time, "%s %s %s message, %d bytes in %d frame%s", peer, arrowOf(e.Dir), m.op, m.bytes, m.frames, plural(m.frames))
 	}
 }
 
@@ -204,4 +175,18 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// limited writes a line of peer's connection within the same budget as
+// its frame lines, so that a peer sending many tiny messages cannot make
+// the log grow faster than the rate frame lines are held to.
+func (l *frameLog) limited(peer string, t time.Time, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := t.Format("15:04:05.000")
+	if !l.allow(peer, t, ts) {
+		return
+	}
+	fmt.Fprintf(l.w, ts+" "+format+"\n", args...)
+	l.w.Flush()
 }

@@ -78,7 +78,7 @@ func TestServePolicy(t *testing.T) {
 		`origin "http://evil.example" is not allowed`,
 		"<- GET /room HTTP/1.1 · Origin http://GOOD.example · subprotocols offered: chat, v2",
 		"-> HTTP/1.1 101 Switching Protocols · subprotocols agreed: v2",
-		"sent close frame: 1009 (message too big)",
+		"-> close FIN len=", "code 1009 (message too big)",
 		"no subprotocol agreed: the client offered mqtt, this server speaks v2, chat; a browser fails such a connection",
 	} {
 		if !strings.Contains(log.String(), want) {
@@ -92,7 +92,7 @@ func TestServeLogLevels(t *testing.T) {
 		level       logLevel
 		want, never []string
 	}{
-		{logMessage, []string{"<- text message, 12 bytes in 3 frames", "-> text message, 12 bytes in 1 frame", "<- ping FIN", "<- received close frame: 3000 (", `"bye"`},
+		{logMessage, []string{"<- text message, 12 bytes in 3 frames", "-> text message, 12 bytes in 1 frame", "<- ping FIN", "<- close FIN len=5 (7-bit) masked key=", "code 3000 (", `"bye"`},
 			[]string{"continuation"}},
 		{logOff, nil, []string{"GET", "text", "close"}},
 	} {
