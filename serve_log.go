@@ -97,6 +97,8 @@ func (cl *connLogger) event(peer string, e protocol.Event) {
 			return
 		}
 		cl.message(peer, e)
+	case *protocol.MessageEvent:
+		cl.log.event(peer, e) // a compressed message's sizes, at both levels
 	case *protocol.ClosedEvent:
 		cl.mu.Lock()
 		delete(cl.msgs, msgKey{peer, protocol.Sent})

@@ -472,7 +472,9 @@ func TestProxyBrowserToServe(t *testing.T) {
 	back := startTap(t, srv.addr)
 	px := startProxy(t, "ws://"+back.addr()+"/")
 	front := startTap(t, px.addr)
-	runNode(t, node, 120*time.Second, "browser.js", chromium, "ws://"+front.addr()+"/browser-through-proxy")
+	// serve accepts Chromium's permessage-deflate offer: the proxy
+	// forwards the compressed frames as they are.
+	runNode(t, node, 120*time.Second, "browser.js", chromium, "ws://"+front.addr()+"/browser-through-proxy", "permessage-deflate")
 	lines := px.lines(t, "/browser-through-proxy")
 	checkLegs(t, front.first(t), back.first(t), lines)
 	if len(lines) == 0 || lines[0].Kind != "handshake" || !strings.Contains(lines[0].Head, "permessage-deflate") {
