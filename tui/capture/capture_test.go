@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,5 +192,65 @@ func TestStoreBoundsPayloadBytes(t *testing.T) {
 	// 1000 bytes hold 5 entries of 100 + 100 bytes (wire and unmasked).
 	if kept != 5 {
 		t.Errorf("%d entries kept a payload, want 5", kept)
+	}
+}
+
+// TestStoreRecordsInflatedMessages: on a connection that agreed to
+// permessage-deflate, each compressed message is recorded after its
+// frames, inflated.
+func TestStoreRecordsInflatedMessages(t *testing.T) {
+	st := NewStore(Limits{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		rec := st.Open(nc.RemoteAddr().String(), "test", protocol.RoleServer)
+		c, err := protocol.AcceptConn(context.Background(), nc, &protocol.AcceptOptions{
+			Options: protocol.Options{Observer: rec.Observe}, Compression: &protocol.CompressionOptions{}})
+		if err != nil {
+			nc.Close()
+			return
+		}
+		for {
+			typ, msg, err := c.ReadMessage(context.Background())
+			if err != nil {
+				return
+			}
+			c.WriteMessage(context.Background(), typ, msg)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := protocol.Dial(ctx, "ws://"+ln.Addr().String()+"/", &protocol.DialOptions{Compression: &protocol.CompressionOptions{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := strings.Repeat("Hello, compression! ", 20)
+	cl.WriteMessage(ctx, protocol.TextMessage, []byte(msg))
+	cl.ReadMessage(ctx)
+	cl.Close(protocol.CloseNormal, "")
+	<-done
+	var got []string
+	for _, e := range st.Window(1, 0, 100) {
+		if e.Kind == KindMessage {
+			if string(e.Unmasked) != msg || e.Header.Length != uint64(len(msg)) || e.WireSize <= 0 || e.WireSize >= int64(len(msg)) {
+				t.Errorf("message %s: %d inflated bytes (%q...), %d on the wire", e.Dir.Arrow(), len(e.Unmasked), e.Unmasked[:min(10, len(e.Unmasked))], e.WireSize)
+			}
+			got = append(got, e.Dir.Arrow())
+		}
+	}
+	if strings.Join(got, " ") != "→ ←" {
+		t.Errorf("inflated messages recorded: %q, want one each way", got)
+	}
+	if c := st.Conns()[0]; !strings.Contains(c.Extensions, "permessage-deflate") {
+		t.Errorf("agreed extensions %q", c.Extensions)
 	}
 }

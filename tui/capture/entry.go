@@ -74,6 +74,11 @@ const (
 	KindRead                      // one read from TCP, where a source shows how bytes arrived
 	KindClosed                    // one endpoint's TCP connection ended
 	KindNote                      // a line of text from the source, such as "a fresh connection"
+	// KindMessage is a compressed message once it is complete (RFC 7692),
+	// after its frames: Header.Opcode is its type, Header.Length its
+	// inflated size, Unmasked the inflated bytes and WireSize its size on
+	// the wire.
+	KindMessage
 )
 
 // Entry is one thing that went over the wire, or one end of a connection.
@@ -100,6 +105,8 @@ type Entry struct {
 	Handshake *protocol.HandshakeEvent
 	Closed    *protocol.ClosedEvent
 	Note      string
+	// WireSize is a compressed message's size on the wire (KindMessage).
+	WireSize int64
 }
 
 // WireLen is how many bytes the entry put on the wire: for a frame, its
@@ -129,6 +136,9 @@ func FromEvent(role protocol.Role, ev protocol.Event, start time.Time) (Entry, b
 		e.Dir = DirFrom(role, ev.Dir)
 	case *protocol.RawEvent:
 		e.Kind, e.Wire, e.Dir = KindRaw, ev.Bytes, DirFrom(role, protocol.Sent)
+	case *protocol.MessageEvent:
+		e.Kind, e.Dir, e.Unmasked, e.WireSize = KindMessage, DirFrom(role, ev.Dir), ev.Inflated, ev.WireLen
+		e.Header = protocol.Header{Fin: true, Opcode: ev.Opcode, Length: uint64(ev.InflatedLen)}
 	case *protocol.ClosedEvent:
 		// A close is filed under the endpoint it happened to: "→" for the
 		// client's end, "←" for the server's, as the timeline shows it.

@@ -228,7 +228,7 @@ func (r *Recorder) Add(e Entry) {
 
 // payloadSize is the payload bytes an entry holds beyond its header.
 func payloadSize(e *Entry) int {
-	n := len(e.Unmasked)
+	n := len(e.Unmasked) // for a message, its inflated bytes
 	if e.Kind == KindFrame && len(e.Wire) >= 2 {
 		n += max(0, len(e.Wire)-protocol.HeaderSizeFrom(e.Wire[0], e.Wire[1]))
 	} else if e.Kind == KindRaw || e.Kind == KindRead {

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
@@ -35,6 +36,8 @@ func EntryTitle(e capture.Entry) string {
 		return fmt.Sprintf("#%d · %s · %d bytes written by hand (raw frame lab)", e.Seq, who, len(e.Wire))
 	case capture.KindRead:
 		return fmt.Sprintf("#%d · %s · one read of %d bytes from TCP", e.Seq, who, len(e.Wire))
+	case capture.KindMessage:
+		return fmt.Sprintf("#%d · %s · compressed %s message · %d bytes on the wire, %d inflated", e.Seq, who, e.Header.Opcode, e.WireSize, e.Header.Length)
 	case capture.KindClosed:
 		return fmt.Sprintf("#%d · %s", e.Seq, ClosedText(e))
 	}
@@ -172,6 +175,18 @@ func Dissect(e capture.Entry, o Options) string {
 		}
 		if e.Kind == capture.KindRaw {
 			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.Width))
+		}
+	case capture.KindMessage:
+		b.WriteString(render.Wrap(fmt.Sprintf("permessage-deflate (RFC 7692): the frames before this carried %d compressed bytes with RSV1 set on the first; inflated, the %s message is %d bytes.",
+			e.WireSize, e.Header.Opcode, e.Header.Length), o.Width))
+		section("inflated payload")
+		if e.Header.Opcode == protocol.OpText && utf8.Valid(e.Unmasked) {
+			b.WriteString(render.Wrap(Quote(e.Unmasked, 4*o.Width), o.Width))
+		} else {
+			b.WriteString(render.HexBytes(e.Unmasked, 64))
+		}
+		if uint64(len(e.Unmasked)) < e.Header.Length {
+			fmt.Fprintf(&b, "\n(the first %d of %d bytes are kept)", len(e.Unmasked), e.Header.Length)
 		}
 	case capture.KindClosed:
 		b.WriteString(render.Wrap(ClosedText(e), o.Width))

@@ -37,6 +37,12 @@ func Line(e capture.Entry, start time.Time) string {
 		return fmt.Sprintf("%s raw %d bytes", who, len(e.Wire))
 	case capture.KindRead:
 		return fmt.Sprintf("%s read %d bytes", who, len(e.Wire))
+	case capture.KindMessage:
+		s := fmt.Sprintf("%s compressed %s message: %d bytes on the wire, %d inflated", who, e.Header.Opcode, e.WireSize, e.Header.Length)
+		if p := payloadText(e, 40); p != "" {
+			s += " " + p
+		}
+		return s
 	case capture.KindClosed:
 		return fmt.Sprintf("%s #%d ✕ %s", ts, e.Conn, ClosedText(e))
 	}
@@ -119,26 +125,29 @@ func Quote(p []byte, n int) string {
 // JSONEntry is an entry as one JSON object, for `proxy --json`: stable
 // field names, payload as text when it is UTF-8 text and as hex otherwise.
 type JSONEntry struct {
-	Time      time.Time `json:"time"`
-	Conn      int       `json:"conn"`
-	Dir       string    `json:"dir"` // "client->server" or "server->client"
-	Kind      string    `json:"kind"`
-	Head      string    `json:"head,omitempty"` // handshake: the request or response head
-	Fin       *bool     `json:"fin,omitempty"`
-	Rsv1      bool      `json:"rsv1,omitempty"`
-	Rsv2      bool      `json:"rsv2,omitempty"`
-	Rsv3      bool      `json:"rsv3,omitempty"`
-	Opcode    string    `json:"opcode,omitempty"`
-	Masked    bool      `json:"masked,omitempty"`
-	MaskKey   string    `json:"mask_key,omitempty"`
-	Length    *uint64   `json:"length,omitempty"`
-	Text      *string   `json:"text,omitempty"`
-	Hex       string    `json:"hex,omitempty"`
-	Truncated bool      `json:"truncated,omitempty"` // only the first bytes of the payload are shown
-	CloseCode uint16    `json:"close_code,omitempty"`
-	Reason    string    `json:"reason,omitempty"`
-	Violation *JSONRule `json:"violation,omitempty"`
-	Note      string    `json:"note,omitempty"`
+	Time    time.Time `json:"time"`
+	Conn    int       `json:"conn"`
+	Dir     string    `json:"dir"` // "client->server" or "server->client"
+	Kind    string    `json:"kind"`
+	Head    string    `json:"head,omitempty"` // handshake: the request or response head
+	Fin     *bool     `json:"fin,omitempty"`
+	Rsv1    bool      `json:"rsv1,omitempty"`
+	Rsv2    bool      `json:"rsv2,omitempty"`
+	Rsv3    bool      `json:"rsv3,omitempty"`
+	Opcode  string    `json:"opcode,omitempty"`
+	Masked  bool      `json:"masked,omitempty"`
+	MaskKey string    `json:"mask_key,omitempty"`
+	Length  *uint64   `json:"length,omitempty"`
+	// WireLength is a compressed message's size on the wire; Length is
+	// then its inflated size.
+	WireLength int64     `json:"wire_length,omitempty"`
+	Text       *string   `json:"text,omitempty"`
+	Hex        string    `json:"hex,omitempty"`
+	Truncated  bool      `json:"truncated,omitempty"` // only the first bytes of the payload are shown
+	CloseCode  uint16    `json:"close_code,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	Violation  *JSONRule `json:"violation,omitempty"`
+	Note       string    `json:"note,omitempty"`
 }
 
 // JSONRule is a broken rule.
@@ -178,6 +187,18 @@ func JSON(e capture.Entry, start time.Time) JSONEntry {
 		}
 		if v := e.Violation; v != nil {
 			j.Violation = &JSONRule{Section: v.Section, Code: uint16(v.Code), Msg: v.Msg}
+		}
+	case capture.KindMessage:
+		// A compressed message, inflated: its type, sizes and bytes.
+		length := e.Header.Length
+		j.Kind, j.Opcode, j.Length, j.WireLength = "message", e.Header.Opcode.String(), &length, e.WireSize
+		p := e.Unmasked
+		j.Truncated = uint64(len(p)) < length
+		if e.Header.Opcode == protocol.OpText && utf8.Valid(p) {
+			s := string(p)
+			j.Text = &s
+		} else if len(p) > 0 {
+			j.Hex = hex.EncodeToString(p)
 		}
 	case capture.KindClosed:
 		j.Kind, j.Note = "closed", ClosedText(e)
