@@ -128,6 +128,10 @@ func Dissect(e capture.Entry, o Options) string {
 		if e.Kind == capture.KindFrame && len(e.Unmasked) > 0 {
 			f.Unmasked = e.Unmasked
 		}
+		// A captured frame with RSV1 that the codec accepted (or sent)
+		// carries permessage-deflate's bit: the codec refuses RSV1 unless
+		// an extension that defines it was agreed (§5.2).
+		f.Compressed = e.Kind == capture.KindFrame && e.Header.Rsv1 && e.Violation == nil
 		b.WriteString(render.BitGridFor(f, t, o.Field, o.Width))
 		if o.Field != render.FieldNone {
 			st, en := f.Span(o.Field)

@@ -78,3 +78,19 @@ func TestJSON(t *testing.T) {
 		t.Errorf("binary line: %s", line)
 	}
 }
+
+// TestDissectRSV1: a frame whose RSV1 the codec accepted is explained as
+// permessage-deflate's bit; one it refused, as the broken rule.
+func TestDissectRSV1(t *testing.T) {
+	h := protocol.Header{Fin: true, Rsv1: true, Opcode: protocol.OpText, Masked: true, MaskKey: [4]byte{1, 2, 3, 4}}
+	ok := frameEntry(h, []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}, nil)
+	v := &protocol.Violation{Section: "5.2", Code: protocol.CloseProtocolError, Msg: "RSV1 is set but no extension was negotiated that defines it"}
+	bad := frameEntry(h, []byte{0xf2, 0x48}, v)
+	o := Options{Width: 100, Cursor: -1}
+	if d := Dissect(ok, o); !strings.Contains(d, "permessage-deflate was agreed") {
+		t.Errorf("accepted RSV1:\n%s", d)
+	}
+	if d := Dissect(bad, o); !strings.Contains(d, "no extension gives it a meaning") || strings.Contains(d, "permessage-deflate was agreed") {
+		t.Errorf("refused RSV1:\n%s", d)
+	}
+}
