@@ -480,4 +480,11 @@ func TestProxyBrowserToServe(t *testing.T) {
 	if len(lines) == 0 || lines[0].Kind != "handshake" || !strings.Contains(lines[0].Head, "permessage-deflate") {
 		t.Errorf("the browser's request as the proxy saw it lacks its permessage-deflate offer")
 	}
+	// Compressed frames (RSV1) are not judged as text: a correct browser
+	// and server break no rule.
+	for _, j := range lines {
+		if j.Violation != nil {
+			t.Errorf("the proxy flagged a %s %s frame from a correct peer: §%s", j.Dir, j.Opcode, j.Violation.Section)
+		}
+	}
 }

@@ -25,6 +25,10 @@ type FrameReader struct {
 	// message it accepts (0: no limit).
 	AllowedRSV   byte
 	MessageLimit int64
+	// Deflate says permessage-deflate was agreed (RFC 7692): RSV1 marks
+	// the first frame of a compressed message (§6.1), whose payload is
+	// not UTF-8 until inflated, so its text is not checked here.
+	Deflate bool
 	// Keep is how many payload bytes of each frame are kept in the
 	// event; 0 means 64 KiB. The rest is read, unmasked and checked, then
 	// dropped.
@@ -33,7 +37,7 @@ type FrameReader struct {
 	inMessage bool   // a fragmented message is in progress (§5.4)
 	msgType   Opcode // the opcode of the message in progress
 	msgSoFar  int64
-	msgBad    bool // the message already broke a rule: check no more of its text
+	msgBad    bool // the message already broke a rule, or is compressed: check no more of its text
 	utf8      UTF8Validator
 	closed    bool // a close frame went this way (§5.5.1)
 	buf       []byte
@@ -93,7 +97,10 @@ func (fr *FrameReader) Begin() (raw []byte, err error) {
 		fr.msgSoFar = 0
 	}
 	st := State{Role: fr.receiver, InMessage: fr.inMessage, AllowedRSV: fr.AllowedRSV,
-		MessageLimit: fr.MessageLimit, MessageSoFar: fr.msgSoFar}
+		MessageLimit: fr.MessageLimit, MessageSoFar: fr.msgSoFar, Deflate: fr.Deflate}
+	if fr.Deflate {
+		st.AllowedRSV |= bitRsv1
+	}
 	ev.Violation = CheckHeader(h, st)
 	// §5.5.1: "The application MUST NOT send any more data frames after
 	// sending a Close frame."
@@ -105,7 +112,9 @@ func (fr *FrameReader) Begin() (raw []byte, err error) {
 		// Track the message as a receiver would, even after a broken
 		// rule, so that the frames after it are judged sensibly.
 		if h.Opcode != OpContinuation {
-			fr.msgType, fr.msgBad, fr.msgSoFar = h.Opcode, ev.Violation != nil, 0
+			// A compressed message's text is checked only once inflated,
+			// which a watcher of the wire does not do.
+			fr.msgType, fr.msgBad, fr.msgSoFar = h.Opcode, ev.Violation != nil || (fr.Deflate && h.Rsv1), 0
 			fr.utf8.Reset()
 		}
 		fr.inMessage = !h.Fin

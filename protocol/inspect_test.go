@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -111,4 +112,40 @@ func FuzzFrameReader(f *testing.F) {
 			t.Fatalf("read %d header bytes from %d", total, len(b))
 		}
 	})
+}
+
+// TestFrameReaderDeflate: with permessage-deflate agreed, RSV1 marks a
+// compressed message whose bytes are not checked as UTF-8, and RSV1 on a
+// continuation frame breaks RFC 7692 §6.1; without it, RSV1 breaks §5.2.
+func TestFrameReaderDeflate(t *testing.T) {
+	compressed := []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00} // "Hello", deflated
+	stream := append(AppendHeader(nil, Header{Fin: false, Rsv1: true, Opcode: OpText, Length: 4}), compressed[:4]...)
+	stream = append(stream, AppendHeader(nil, Header{Fin: true, Opcode: OpContinuation, Length: 3})...)
+	stream = append(stream, compressed[4:]...)
+	stream = append(stream, AppendHeader(nil, Header{Fin: true, Rsv1: true, Opcode: OpText, Length: 0})...)
+	stream = append(stream, AppendHeader(nil, Header{Fin: false, Opcode: OpBinary, Length: 0})...)
+	stream = append(stream, AppendHeader(nil, Header{Fin: true, Rsv1: true, Opcode: OpContinuation, Length: 0})...)
+	for _, deflate := range []bool{true, false} {
+		fr := NewFrameReader(bytes.NewReader(stream), RoleClient)
+		fr.Deflate = deflate
+		var got []string
+		for {
+			ev, err := fr.Next()
+			if err != nil {
+				break
+			}
+			s := "ok"
+			if ev.Violation != nil {
+				s = ev.Violation.Section
+			}
+			got = append(got, s)
+		}
+		want := "ok ok ok ok 6.1"
+		if !deflate {
+			want = "5.2 ok 5.2 ok 5.2"
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("deflate %v: %v, want %s", deflate, got, want)
+		}
+	}
 }

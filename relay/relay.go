@@ -343,7 +343,7 @@ func (p *pair) frames(cbr, ubr *bufio.Reader, rsv byte) error {
 func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role, rsv byte) error {
 	w := deadlineWriter{to, p.r.cfg.WriteTimeout}
 	fr := protocol.NewFrameReader(src, receiver)
-	fr.AllowedRSV = rsv
+	fr.Deflate = rsv&0x40 != 0
 	fr.Keep = p.r.cfg.Keep
 	forward := func(b []byte) error {
 		if len(b) == 0 {
