@@ -3,16 +3,21 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -21,10 +26,16 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	heartbeat := fs.Duration("heartbeat", 0, "ping the server this often and give up if it does not answer (0: off)")
 	heartbeatTimeout := fs.Duration("heartbeat-timeout", 10*time.Second, "with --heartbeat: how long a pong may take")
 	origin := fs.String("origin", "", "Origin header to send")
-	subprotocol := fs.String("subprotocol", "", "subprotocol to offer")
 	compress := fs.Bool("compress", false, "offer permessage-deflate (RFC 7692) and compress messages if the server agrees")
-	if err := parseFlags(fs, reorderFlags(args, "--origin", "-origin", "--subprotocol", "-subprotocol",
-		"--heartbeat", "-heartbeat", "--heartbeat-timeout", "-heartbeat-timeout")); err != nil {
+	var subprotocols listFlag
+	fs.Var(&subprotocols, "subprotocol", "subprotocols to offer, in order of preference (comma-separated or repeated)")
+	var headers headerFlag
+	fs.Var(&headers, "H", `an extra request header, like -H "Authorization: Bearer x" (repeatable)`)
+	verbose := fs.Bool("v", false, "print the handshake and every frame both ways on stderr, as serve logs them")
+	insecure := fs.Bool("insecure", false, "accept any certificate from a wss:// server (self-signed, for local testing only)")
+	valued := []string{"--origin", "-origin", "--subprotocol", "-subprotocol", "-H", "--H",
+		"--heartbeat", "-heartbeat", "--heartbeat-timeout", "-heartbeat-timeout"}
+	if err := parseFlags(fs, reorderFlags(args, valued...)); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -33,9 +44,13 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	opts := &protocol.DialOptions{Origin: *origin}
-	if *subprotocol != "" {
-		opts.Subprotocols = []string{*subprotocol}
+	opts := &protocol.DialOptions{Origin: *origin, Subprotocols: subprotocols, Header: headers.h}
+	if *insecure {
+		opts.TLSConfig = &tls.Config{InsecureSkipVerify: true}
+	}
+	var observers []protocol.Observer
+	if *verbose {
+		observers = append(observers, verboseObserver(stderr))
 	}
 	if *heartbeat < 0 || *heartbeatTimeout <= 0 {
 		fmt.Fprintln(stderr, "wsanatomy: dial --heartbeat must be 0 (off) or positive, and --heartbeat-timeout positive")
@@ -43,9 +58,16 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if *compress {
 		opts.Compression = &protocol.CompressionOptions{}
-		opts.Observer = func(e protocol.Event) {
+		observers = append(observers, func(e protocol.Event) {
 			if h, ok := e.(*protocol.HandshakeEvent); ok && !h.Request && h.Err == nil {
 				logNegotiation(stderr, h.Time.Format("15:04:05.000"), "server", h.Negotiation)
+			}
+		})
+	}
+	if len(observers) > 0 {
+		opts.Observer = func(e protocol.Event) {
+			for _, o := range observers {
+				o(e)
 			}
 		}
 	}
@@ -65,7 +87,7 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		defer func() { stopHB(); <-hbDone }()
 	}
 	if *echoMode {
-		return echoUntilDone(ctx, c)
+		return echoUntilDone(ctx, c, stderr)
 	}
 	return chat(ctx, c, stdin, stdout, stderr)
 }
@@ -73,23 +95,87 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // echoUntilDone is dial --echo: it sends every message back until the
 // server closes, or until SIGINT or SIGTERM; then it closes with 1000 and
 // waits, within the close timeout, for the server's answer, so that the
-// server sees a closing handshake and not a vanished client (1006).
-func echoUntilDone(ctx context.Context, c *protocol.Conn) error {
+// server sees a closing handshake and not a vanished client (1006). The
+// server's close code and reason are reported as in chat mode.
+func echoUntilDone(ctx context.Context, c *protocol.Conn, stderr io.Writer) error {
 	_, err := echo(ctx, c)
 	if err == nil {
+		if pc := c.PeerClose(); pc != nil {
+			return reportClose(stderr, pc)
+		}
 		return nil
 	}
 	if ctx.Err() != nil {
 		// Interrupted: the read stopped at a known place, so the
 		// connection is still sound. Close it properly.
 		c.Close(protocol.CloseNormal, "")
-		if pc := c.PeerClose(); pc == nil {
+		pc := c.PeerClose()
+		if pc == nil {
 			return errors.New("dial: interrupted; the server did not answer our close frame in time")
 		}
-		return nil
+		return reportClose(stderr, pc)
 	}
 	c.CloseNow()
-	return fmt.Errorf("dial: %w", err)
+	return reportClose(stderr, err)
+}
+
+// verboseObserver prints what the client sends and receives, one line
+// each, on w: the handshake with its offers and answers, every frame, the
+// end of TCP.
+func verboseObserver(w io.Writer) protocol.Observer {
+	var mu sync.Mutex
+	start := time.Now()
+	return func(ev protocol.Event) {
+		e, ok := capture.FromEvent(protocol.RoleClient, ev, start)
+		if !ok {
+			return
+		}
+		e.Conn = 1
+		mu.Lock()
+		fmt.Fprintln(w, views.Line(e, start))
+		mu.Unlock()
+	}
+}
+
+// headerFlag collects -H "Name: value" headers.
+type headerFlag struct{ h http.Header }
+
+func (f *headerFlag) String() string { return "" }
+
+func (f *headerFlag) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("want \"Name: value\", got %q", v)
+	}
+	if f.h == nil {
+		f.h = http.Header{}
+	}
+	f.h.Add(name, strings.TrimSpace(value))
+	return nil
+}
+
+// reportClose says how the connection ended, on stderr, and turns it into
+// the exit status: 0 only for a clean close with 1000 (normal) or 1001
+// (going away); the server's code and reason are printed either way, so
+// a refusal such as 1008 with its reason is never silent.
+func reportClose(stderr io.Writer, err error) error {
+	var ce *protocol.CloseError
+	if err == nil || !errors.As(err, &ce) || ce.Code == protocol.CloseAbnormalClosure {
+		if err == nil {
+			return nil
+		}
+		return fmt.Errorf("dial: %w", err)
+	}
+	line := fmt.Sprintf("wsanatomy: closed; the server's close frame said %s", ce.Code)
+	if ce.Reason != "" {
+		line += fmt.Sprintf(" %q", ce.Reason)
+	}
+	fmt.Fprintln(stderr, line)
+	if ce.Code == protocol.CloseNormal || ce.Code == protocol.CloseGoingAway {
+		return nil
+	}
+	return exitError(1)
 }
 
 // chat sends each line of stdin as a text message and prints what arrives.
@@ -138,7 +224,7 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 			if cause != nil {
 				return cause
 			}
-			return closeResult(err)
+			return reportClose(stderr, err)
 		case <-time.After(2 * protocol.DefaultCloseTimeout):
 			c.CloseNow()
 			return errors.New("dial: the server did not answer our close frame; closed TCP")
@@ -167,9 +253,10 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 				return finish(protocol.CloseGoingAway, fmt.Errorf("dial: %w", err))
 			}
 		case err := <-readErr:
-			return closeResult(err)
+			return reportClose(stderr, err)
 		case <-ctx.Done():
-			return finish(protocol.CloseGoingAway, nil)
+			// ctrl+c: a normal close (1000), answered within the bound.
+			return finish(protocol.CloseNormal, nil)
 		}
 	}
 }
@@ -195,16 +282,6 @@ func printable(s string) string {
 }
 
 func isControl(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) }
-
-// closeResult turns the error that ended reading into the command's result:
-// nil after a closing handshake, the error otherwise.
-func closeResult(err error) error {
-	var ce *protocol.CloseError
-	if errors.As(err, &ce) && ce.Code != protocol.CloseAbnormalClosure {
-		return nil
-	}
-	return fmt.Errorf("dial: %w", err)
-}
 
 // reorderFlags moves flags before positional arguments, so that both
 // "dial --echo URL" and "dial URL --echo" work. valued names the flags that

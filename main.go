@@ -29,13 +29,29 @@ Usage:
   wsanatomy vectors [FILE|DIR...]       run RFC 6455 test vectors (the built-in ones, or JSON files)
                                         through the codec; --show ID dissects one vector
   wsanatomy serve [--addr ADDR]         an echo server for any WebSocket client (default 127.0.0.1:8080);
+                                        http://ADDR/ is a demo page for a browser. --tui: a live screen
+                                        of every connection and frame; --json: JSON lines on stdout;
+                                        --log frame|message|off; --subprotocol LIST (preference order),
+                                        --origin LIST (allowed origins), --max-message BYTES;
                                         --idle-timeout, --write-timeout, --close-timeout,
                                         --handshake-timeout and --heartbeat bound its clients
-  wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
-                                        --echo sends every message back until the server closes;
+  wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies
+                                        and the server's close code and reason (exit 1 unless 1000 or
+                                        1001); --echo sends every message back; -H "Name: value",
+                                        --subprotocol LIST, --origin URL, -v (every frame on stderr),
+                                        --insecure (accept a self-signed wss:// certificate);
                                         --heartbeat pings the server and gives up if it stops answering
+  wsanatomy proxy --upstream URL        an inspecting relay: clients connect to --listen ADDR (default
+                                        127.0.0.1:8081), every byte goes to URL (ws:// or wss://)
+                                        unchanged, and both directions are decoded and checked: on a
+                                        live screen, or --plain lines, or --json lines; --insecure
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
+
+Examples:
+  wsanatomy serve --tui                                  then open http://127.0.0.1:8080/ in a browser
+  wsanatomy dial -v ws://127.0.0.1:8080/                 type lines; ctrl+d closes with 1000
+  wsanatomy proxy --upstream ws://127.0.0.1:9000/        then point your app at ws://127.0.0.1:8081/
 
 Commands exit 2 on an unknown command or flag.
 `
@@ -92,9 +108,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "serve":
-		return runServe(rest, stderr)
+		return runServe(rest, stdout, stderr)
 	case "dial":
 		return runDial(rest, stdin, stdout, stderr)
+	case "proxy":
+		return runProxy(rest, stdout, stderr)
 	case "lessons":
 		if code := lessonui.Command(context.Background(), rest, stdin, stdout, stderr); code != 0 {
 			return exitError(code)
@@ -153,8 +171,13 @@ func (h helpRequested) Is(target error) bool { return target == flag.ErrHelp }
 // commandUsage is the first line of each command's help; the flags follow,
 // from the command's own flag set, so the help cannot miss one.
 var commandUsage = map[string]string{
-	"serve":  "wsanatomy serve [--addr ADDR]\n\nAn echo server for any WebSocket client.",
-	"dial":   "wsanatomy dial [--echo] URL\n\nA client: sends stdin lines as text messages and prints the replies. URL is ws://host:port/path or wss://...",
+	"serve": "wsanatomy serve [--addr ADDR] [--tui|--json] [--log frame|message|off] [--subprotocol LIST] [--origin LIST] [--max-message N]\n\n" +
+		"An echo server for any WebSocket client; a plain GET of / gets a demo page for a browser.",
+	"dial": "wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--insecure] URL\n\n" +
+		"A client: sends stdin lines as text messages and prints the replies, then the server's close code and reason; " +
+		"exits 1 unless the close was 1000 or 1001. URL is ws://host:port/path or wss://...",
+	"proxy": "wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure]\n\n" +
+		"An inspecting relay: clients connect to --listen, every byte goes to URL unchanged, and both directions are decoded and checked.",
 	"source": "wsanatomy source [FILE] [--field ID] [--list] [--plain] [--lang en|zh]\n\nRead the codec's annotated source: each comment beside the code it explains, and the RFC 6455 sections each file cites.",
 }
 

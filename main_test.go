@@ -45,13 +45,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 // TestDialFailuresAreOneLine: a bad URL, a refused connection and a failed
 // handshake each print one readable line and exit non-zero.
 func TestDialFailuresAreOneLine(t *testing.T) {
+	// A server that is not WebSocket: answers 404. It listens first, so
+	// that the refusing port below can never be given its port again.
+	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer httpLn.Close()
 	// A port that refuses: listen, note the address, close.
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	refused := "ws://" + ln.Addr().String() + "/"
 	ln.Close()
-	// A server that is not WebSocket: answers 404.
-	httpLn, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer httpLn.Close()
 	go func() {
 		for {
 			c, err := httpLn.Accept()
@@ -120,7 +121,8 @@ func TestServeAndDialEcho(t *testing.T) {
 		t.Errorf("serve returned %v", err)
 	}
 	log := logBuf.String()
-	for _, want := range []string{"<- text FIN len=5 (7-bit) masked", "-> text FIN len=5 (7-bit)", "TCP closed (server first)"} {
+	for _, want := range []string{"<- GET /any/path HTTP/1.1", "<- text FIN len=5 (7-bit) masked", "-> text FIN len=5 (7-bit)",
+		"TCP closed (server first); received close 1000", "-> close FIN len=22 (7-bit) code 1001 (going away) \"server shutting down\""} {
 		if !strings.Contains(log, want) {
 			t.Errorf("server log lacks %q:\n%s", want, log)
 		}

@@ -9,14 +9,18 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/wsanatomy/wsanatomy/demo"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
-func runServe(args []string, stderr io.Writer) error {
+func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	cfg := defaultServeConfig()
@@ -27,6 +31,12 @@ func runServe(args []string, stderr io.Writer) error {
 	fs.DurationVar(&cfg.heartbeat, "heartbeat", 0, "ping every client this often and drop one that does not answer (0: off)")
 	fs.DurationVar(&cfg.heartbeatTimeout, "heartbeat-timeout", cfg.heartbeatTimeout, "with --heartbeat: how long a pong may take")
 	noCompression := fs.Bool("no-compression", false, "decline permessage-deflate (RFC 7692), which is accepted by default")
+	tui := fs.Bool("tui", false, "show connections, timelines and frames on a live screen instead of the log")
+	jsonOut := fs.Bool("json", false, "write every handshake, frame and close to stdout as one JSON object per line")
+	var level logLevel
+	fs.Var(&level, "log", "what the log shows of each connection: frame (a line per frame), message or off")
+	policy := &servePolicy{}
+	policy.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,18 +52,34 @@ func runServe(args []string, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "wsanatomy: serve's timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)")
 		return errUsage
 	}
+	if err := policy.check(); err != nil {
+		fmt.Fprintf(stderr, "wsanatomy: serve %v\n", err)
+		return errUsage
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	log := newFrameLog(stderr)
-	fmt.Fprintf(stderr, "wsanatomy: echo server on ws://%s/ (any path); ctrl+c stops it\n", ln.Addr())
+	logOut := stderr
+	if *tui {
+		logOut = io.Discard // the screen shows it all
+	}
+	log := newFrameLog(logOut)
+	fmt.Fprintf(logOut, "wsanatomy: echo server on ws://%s/ (any path; open http://%s/ in a browser for the demo page); ctrl+c stops it\n", ln.Addr(), ln.Addr())
 	s := newEchoServer(log)
 	s.cfg = cfg
 	if *noCompression {
 		s.compression = nil
+	}
+	s.policy, s.clog = policy, newConnLogger(level, policy, log)
+	switch {
+	case *tui:
+		s.capture = newServeCapture(nil)
+		return runServeTUI(ctx, s, ln)
+	case *jsonOut:
+		s.capture = newServeCapture(stdout)
 	}
 	return s.serve(ctx, ln)
 }
@@ -92,6 +118,9 @@ type echoServer struct {
 	cfg serveConfig
 	// compression is the permessage-deflate policy; nil declines it.
 	compression *protocol.CompressionOptions
+	clog        *connLogger   // the lines of each connection, at the chosen level
+	policy      *servePolicy  // what a handshake must offer to be accepted
+	capture     *serveCapture // nil unless --tui or --json
 
 	// mu guards conns and closing, and orders wg.Add before wg.Wait: a
 	// handler is counted only while closing is false, and serve waits
@@ -107,7 +136,9 @@ type echoServer struct {
 
 func newEchoServer(log *frameLog) *echoServer {
 	// permessage-deflate is accepted by default, as browsers offer it.
-	return &echoServer{log: log, cfg: defaultServeConfig(), conns: make(map[*protocol.Conn]struct{}), compression: &protocol.CompressionOptions{}}
+	p := &servePolicy{}
+	return &echoServer{log: log, cfg: defaultServeConfig(), policy: p, clog: newConnLogger(logFrame, p, log),
+		conns: make(map[*protocol.Conn]struct{}), compression: &protocol.CompressionOptions{}}
 }
 
 // serve runs until ctx ends, then closes every client with 1001 (going
@@ -174,6 +205,10 @@ func (s *echoServer) closeLocked(c *protocol.Conn) {
 }
 
 func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
+	if !demo.IsUpgrade(r) {
+		demo.ServeHTTP(w, r) // a browser asking for a page gets the demo
+		return
+	}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -184,16 +219,24 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	defer s.wg.Done()
 
-	opts := &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin}
+	opts := &protocol.AcceptOptions{}
+	s.policy.apply(opts)
 	opts.WriteTimeout = s.cfg.writeTimeout
 	opts.IdleTimeout = s.cfg.idleTimeout
 	opts.CloseTimeout = s.cfg.closeTimeout
 	opts.Compression = s.compression
 	peer := r.RemoteAddr
-	opts.Observer = func(e protocol.Event) { s.log.event(peer, e) }
+	record := s.capture.observer(peer)
+	opts.Observer = func(e protocol.Event) {
+		s.clog.event(peer, e)
+		if record != nil {
+			record(e)
+		}
+	}
 	// The log prints headers only: copying every payload for it would
-	// make each message cost several times its size.
-	opts.ObserveHeadersOnly = true
+	// make each message cost several times its size. The screen and the
+	// JSON lines show payloads, so they take them.
+	opts.ObserveHeadersOnly = record == nil
 	c, err := protocol.Accept(w, r, opts)
 	if err != nil {
 		s.log.printf("%s handshake refused: %v", peer, err)
@@ -348,6 +391,13 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 			arrow = "->"
 		}
 		fmt.Fprintf(l.w, "%s %s %s %s", ts, peer, arrow, e.Header)
+		if e.Header.Opcode == protocol.OpClose && e.Violation == nil && uint64(len(e.Unmasked)) == e.Header.Length {
+			// A close frame's code and reason, each way (its payload is
+			// observed even when data payloads are not).
+			if code, reason, v := protocol.ParseClosePayload(e.Unmasked); v == nil {
+				fmt.Fprintf(l.w, " code %s %q", code, reason)
+			}
+		}
 		if e.Violation != nil {
 			fmt.Fprintf(l.w, "  VIOLATION §%s: %s (close %d)", e.Violation.Section, e.Violation.Msg, e.Violation.Code)
 		}
@@ -356,13 +406,13 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 			l.w.Flush()
 		}
 	case *protocol.HandshakeEvent:
-		if e.Request {
-			fmt.Fprintf(l.w, "%s %s handshake request received\n", ts, peer)
-		} else if e.Err != nil {
-			fmt.Fprintf(l.w, "%s %s handshake refused: %v\n", ts, peer, e.Err)
-		} else {
-			fmt.Fprintf(l.w, "%s %s handshake done: 101 Switching Protocols\n", ts, peer)
+		// The request line with its path, Origin and offers; the status
+		// line with what was agreed, or the refusal and why.
+		arrow := "<-"
+		if e.Dir == protocol.Sent {
+			arrow = "->"
 		}
+		fmt.Fprintf(l.w, "%s %s %s %s\n", ts, peer, arrow, views.HandshakeLine(e))
 		logNegotiation(l.w, ts, peer, e.Negotiation)
 		l.w.Flush()
 	case *protocol.MessageEvent:
@@ -380,7 +430,10 @@ func (l *frameLog) event(peer string, e protocol.Event) {
 		if e.ClosedTCPFirst {
 			who = "server"
 		}
-		fmt.Fprintf(l.w, "%s %s TCP closed (%s first), close code %s\n", ts, peer, who, e.Code)
+		// Then the close frame each way: "received close 3000 "bye";
+		// sent close 3000".
+		_, codes, _ := strings.Cut(views.ClosedText(capture.Entry{Kind: capture.KindClosed, Dir: capture.ServerToClient, Closed: e}), "; ")
+		fmt.Fprintf(l.w, "%s %s TCP closed (%s first); %s\n", ts, peer, who, codes)
 		l.w.Flush()
 	}
 }

@@ -110,17 +110,19 @@ func TestNodeWSServerOurClient(t *testing.T) {
 
 func TestBrowserOurServer(t *testing.T) {
 	node := nodeWith(t, "playwright-core")
-	var chromium string
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chromium = p
-			break
-		}
-	}
-	if chromium == "" {
-		t.Skip("chromium is not installed (apt-get install -y chromium)")
-	}
 	// Chromium offers "permessage-deflate; client_max_window_bits", which
 	// serve accepts by default.
-	runNode(t, node, 120*time.Second, "browser.js", chromium, startServe(t).url("/browser"), "permessage-deflate")
+	runNode(t, node, 120*time.Second, "browser.js", chromiumPath(t), startServe(t).url("/browser"), "permessage-deflate")
+}
+
+// chromiumPath is the system's Chromium; the test skips without one.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("chromium is not installed (apt-get install -y chromium)")
+	return ""
 }

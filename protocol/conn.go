@@ -43,10 +43,12 @@ type Options struct {
 	OnPing func(payload []byte)
 	OnPong func(payload []byte)
 	// ObserveHeadersOnly, with an Observer, leaves Payload and Unmasked of
-	// every [FrameEvent] nil: the observer gets headers, and the
-	// connection copies no payload for it. A log that prints headers
+	// every data [FrameEvent] nil: the observer gets headers, and the
+	// connection copies no data payload for it. A log that prints headers
 	// should set it; without it, every byte sent and received is copied
-	// twice for the observer (as sent and unmasked).
+	// twice for the observer (as sent and unmasked). Control frames keep
+	// their payloads, at most 125 bytes (§5.5): a log needs the code and
+	// reason of each close frame.
 	ObserveHeadersOnly bool
 	// WriteTimeout bounds every write to the socket, the ones the reader
 	// does too (pongs, the echo of a close frame): each chunk of at most

@@ -397,10 +397,9 @@ func (c *Conn) nextDataFrame() error {
 func (c *Conn) handleControl(h Header, raw, wire []byte) error {
 	var rawCopy, masked []byte
 	if c.observe != nil {
-		rawCopy = bytes.Clone(raw)
-		if c.observePayloads {
-			masked = bytes.Clone(wire)
-		}
+		// A control payload is at most 125 bytes: it is observed even
+		// when data payloads are not (ObserveHeadersOnly).
+		rawCopy, masked = bytes.Clone(raw), bytes.Clone(wire)
 	}
 	payload := c.ctrlBuf[:copy(c.ctrlBuf[:], wire)] // CheckHeader made sure Length <= 125
 	c.br.Discard(len(raw) + len(wire))
@@ -414,11 +413,8 @@ func (c *Conn) handleControl(h Header, raw, wire []byte) error {
 		code, reason, v = ParseClosePayload(payload)
 	}
 	if c.observe != nil {
-		ev := &FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: rawCopy, Violation: v}
-		if c.observePayloads {
-			ev.Payload, ev.Unmasked = masked, bytes.Clone(payload)
-		}
-		c.observe(ev)
+		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: rawCopy, Violation: v,
+			Payload: masked, Unmasked: bytes.Clone(payload)})
 	}
 	switch h.Opcode {
 	case OpPing:

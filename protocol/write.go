@@ -358,7 +358,9 @@ func (c *Conn) writeFrameLocked(ctx context.Context, h Header, payload []byte) e
 	}
 	if c.observe != nil {
 		ev := &FrameEvent{Time: time.Now(), Role: c.role, Dir: Sent, Header: h, RawHeader: append([]byte(nil), hdr...)}
-		if c.observePayloads {
+		// Control payloads (at most 125 bytes) are observed even with
+		// ObserveHeadersOnly: a log needs each close frame's code.
+		if c.observePayloads || h.Opcode.IsControl() {
 			wire := append([]byte(nil), payload...)
 			if h.Masked {
 				Mask(h.MaskKey, 0, wire)

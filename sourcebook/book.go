@@ -32,7 +32,7 @@ var ReadingOrder = []ChapterSpec{
 	{"Text is UTF-8", "Text messages are validated as they arrive (§5.6, §8.1).", []string{"utf8.go"}},
 	{"Messages, fragmentation and control frames", "Reading and writing messages frame by frame, with pings and pongs in between (§5.4, §5.5).", []string{"read.go", "write.go"}},
 	{"Closing", "Status codes and the closing handshake (§5.5.1, §7).", []string{"close.go", "close_handshake.go"}},
-	{"The connection", "The Conn that ties it together, and the observer that lets a program watch every frame.", []string{"conn.go", "observer.go"}},
+	{"The connection", "The Conn that ties it together, and the observer that lets a program watch every frame.", []string{"conn.go", "observer.go", "inspect.go"}},
 	{"Timeouts and heartbeats", "How long a read or a write may take, whoever does it, and how a silent peer is found out.", []string{"deadline.go", "heartbeat.go"}},
 	{"Compression", "permessage-deflate (RFC 7692): negotiating it, a DEFLATE compressor that keeps to the agreed window, taking compressed bytes apart, and the hooks into the connection.", []string{"extension.go", "pmdeflate_negotiate.go", "deflate.go", "deflate_huffman.go", "deflate_tokens.go", "pmdeflate.go"}},
 }

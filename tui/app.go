@@ -4,8 +4,8 @@
 // frame lab. [Run] starts it; [WritePlain] prints the walkthrough as text.
 //
 // The screen is split into small models, each owning one part: timeline
-// (every entry, both directions), frameView and handshakeView (the
-// dissection of the selected entry), walk (the guided steps), freePlay and
+// (every entry, both directions), [views.FrameView] and [views.HandshakeView]
+// (the dissection of the selected entry), walk (the guided steps), freePlay and
 // lab (the forms) and help. Model only routes messages between them.
 package tui
 
@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -41,7 +43,7 @@ type (
 		s   *session.Session
 		err error
 	}
-	entriesMsg []session.Entry
+	entriesMsg []capture.Entry
 	actionMsg  struct {
 		action int
 		err    error
@@ -52,7 +54,7 @@ type (
 // shared is what the value-typed Model shares between its copies: the
 // queue, the sessions to close and the stop signal for waiting commands.
 type shared struct {
-	q        *session.Queue
+	q        *capture.Queue
 	stop     chan struct{}
 	stopOnce sync.Once
 	mu       sync.Mutex
@@ -97,8 +99,8 @@ type Model struct {
 	quiting bool
 
 	tl     timeline
-	frame  frameView
-	hs     handshakeView
+	frame  views.FrameView
+	hs     views.HandshakeView
 	detail viewport.Model
 	walk   walk
 	free   freePlay
@@ -125,14 +127,14 @@ func New() Model {
 
 func newModel() Model {
 	m := Model{
-		rt:     &shared{q: session.NewQueue(), stop: make(chan struct{})},
+		rt:     &shared{q: capture.NewQueue(), stop: make(chan struct{})},
 		theme:  render.ColorTheme(),
 		st:     newStyles(),
 		keys:   newKeyMap(),
 		help:   help.New(),
 		nextID: 1,
 		tl:     newTimeline(),
-		frame:  newFrameView(),
+		frame:  views.NewFrameView(),
 		walk:   newWalk(),
 		free:   newFreePlay(),
 		lab:    newLab(),
@@ -158,7 +160,7 @@ func (m Model) startSession(id int, sample bool) tea.Cmd {
 	q := m.rt.q
 	return func() tea.Msg {
 		if id > 1 {
-			q.Push(session.Entry{Kind: session.KindNote, Session: id, Tag: -1, Note: fmt.Sprintf("session %d: a fresh connection", id)})
+			q.Push(capture.Entry{Kind: capture.KindNote, Conn: id, Tag: -1, Note: fmt.Sprintf("session %d: a fresh connection", id)})
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -285,7 +287,7 @@ func (m *Model) followNew(n int) {
 	case modeLab:
 		if m.lab.sid != 0 {
 			for i := m.lab.from; i < len(m.tl.entries); i++ {
-				if m.tl.entries[i].Kind == session.KindRaw {
+				if m.tl.entries[i].Kind == capture.KindRaw {
 					m.selectEntry(i)
 					return
 				}
@@ -307,7 +309,7 @@ func (m *Model) followSession(n int) {
 		return
 	}
 	last := len(m.tl.entries) - 1
-	if m.tl.entries[last].Session == m.follow {
+	if m.tl.entries[last].Conn == m.follow {
 		m.selectEntry(last)
 	}
 }
@@ -468,9 +470,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if id, ok := m.codeTarget(e); ok {
 			m.openCode(id)
 		}
-	case key.Matches(msg, k.Field) && haveEntry && e.Kind == session.KindHandshake:
+	case key.Matches(msg, k.Field) && haveEntry && e.Kind == capture.KindHandshake:
 		m.moveHeader(e, 1)
-	case key.Matches(msg, k.FieldBack) && haveEntry && e.Kind == session.KindHandshake:
+	case key.Matches(msg, k.FieldBack) && haveEntry && e.Kind == capture.KindHandshake:
 		m.moveHeader(e, -1)
 	case key.Matches(msg, k.Field) && haveEntry:
 		m.frame.NextField(e, 1)

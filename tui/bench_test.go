@@ -7,21 +7,21 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/protocol"
-	"github.com/wsanatomy/wsanatomy/tui/session"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // manyFrames builds n frame entries alternating direction, as a long
 // session would record them.
-func manyFrames(n int) []session.Entry {
-	es := make([]session.Entry, n)
+func manyFrames(n int) []capture.Entry {
+	es := make([]capture.Entry, n)
 	for i := range es {
 		h := protocol.Header{Fin: true, Opcode: protocol.OpText, Length: 5, Masked: i%2 == 0, MaskKey: [4]byte{0x37, 0xfa, 0x21, 0x3d}}
 		wire := append(protocol.AppendHeader(nil, h), "Hello"...)
-		dir := session.ClientToServer
+		dir := capture.ClientToServer
 		if i%2 == 1 {
-			dir = session.ServerToClient
+			dir = capture.ServerToClient
 		}
-		es[i] = session.Entry{Seq: i, Session: 1, Tag: -1, Kind: session.KindFrame, Dir: dir, At: time.Duration(i) * time.Microsecond,
+		es[i] = capture.Entry{Seq: i, Conn: 1, Tag: -1, Kind: capture.KindFrame, Dir: dir, At: time.Duration(i) * time.Microsecond,
 			Header: h, Wire: wire, Unmasked: []byte("Hello")}
 	}
 	return es

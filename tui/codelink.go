@@ -5,8 +5,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
@@ -20,21 +20,21 @@ import (
 // field (the hex cursor always selects the field of its byte) or header,
 // else the first one the entry has. ok is false when e has no code link
 // (a note, a closed connection, bytes too short for a header).
-func (m Model) codeTarget(e session.Entry) (id string, ok bool) {
+func (m Model) codeTarget(e capture.Entry) (id string, ok bool) {
 	switch e.Kind {
-	case session.KindHandshake:
+	case capture.KindHandshake:
 		hs := render.HeaderSources(e.Handshake.Raw)
 		for _, h := range hs {
-			if h.ID == m.hs.header {
+			if h.ID == m.hs.Header {
 				return h.ID, true
 			}
 		}
 		if len(hs) > 0 {
 			return hs[0].ID, true
 		}
-	case session.KindFrame, session.KindRaw:
+	case capture.KindFrame, capture.KindRaw:
 		f := render.ParseFrame(e.Wire)
-		fl := m.frame.field
+		fl := m.frame.Field
 		if s, en := f.Span(fl); en <= s {
 			fields := f.Fields()
 			if len(fields) == 0 {
@@ -87,14 +87,14 @@ func (m *Model) readerUpdate(msg tea.Msg) tea.Cmd {
 }
 
 // moveHeader moves the header cursor of handshake e by d.
-func (m *Model) moveHeader(e session.Entry, d int) {
+func (m *Model) moveHeader(e capture.Entry, d int) {
 	hs := render.HeaderSources(e.Handshake.Raw)
 	if len(hs) == 0 {
 		return
 	}
 	i := -1
 	for j, h := range hs {
-		if h.ID == m.hs.header {
+		if h.ID == m.hs.Header {
 			i = j
 		}
 	}
@@ -106,5 +106,5 @@ func (m *Model) moveHeader(e session.Entry, d int) {
 	default:
 		i = (i + d + len(hs)) % len(hs)
 	}
-	m.hs.header = hs[i].ID
+	m.hs.Header = hs[i].ID
 }

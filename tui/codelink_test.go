@@ -8,8 +8,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
@@ -73,8 +73,8 @@ func TestSeeTheCode(t *testing.T) {
 
 		// The hex cursor on byte 2: the masking key.
 		m = send(m, keys("]", "]")...)
-		if m.frame.cursor != 2 {
-			t.Fatalf("hex cursor at %d, want 2", m.frame.cursor)
+		if m.frame.Cursor != 2 {
+			t.Fatalf("hex cursor at %d, want 2", m.frame.Cursor)
 		}
 		before = m.View()
 		m = send(m, keys("s")...)
@@ -86,14 +86,14 @@ func TestSeeTheCode(t *testing.T) {
 
 		// The 16-bit extended length of the 126-byte frame.
 		for m = send(m, keys("g")...); ; m = send(m, keys("down")...) {
-			if e, _ := m.tl.Selected(); e.Kind == session.KindFrame && e.Header.LengthForm == protocol.Length16Bit {
+			if e, _ := m.tl.Selected(); e.Kind == capture.KindFrame && e.Header.LengthForm == protocol.Length16Bit {
 				break
 			}
 			if m.tl.sel == len(m.tl.entries)-1 {
 				t.Fatal("no frame with a 16-bit length")
 			}
 		}
-		for i := 0; m.frame.field != render.FieldExtLen && i < 12; i++ {
+		for i := 0; m.frame.Field != render.FieldExtLen && i < 12; i++ {
 			m = send(m, keys("tab")...)
 		}
 		m = send(m, keys("s")...)
@@ -107,8 +107,8 @@ func TestSeeTheCode(t *testing.T) {
 			t.Errorf("%dx%d: the handshake view has no hint:\n%s", size[0], size[1], before)
 		}
 		m = send(m, keys("tab", "tab", "tab", "tab")...)
-		if m.hs.header != sourcebook.HeaderKey {
-			t.Fatalf("4 tabs on the request: header %q, want %s", m.hs.header, sourcebook.HeaderKey)
+		if m.hs.Header != sourcebook.HeaderKey {
+			t.Fatalf("4 tabs on the request: header %q, want %s", m.hs.Header, sourcebook.HeaderKey)
 		}
 		before = m.View()
 		if !strings.Contains(before, "» s: see the code for Sec-WebSocket-Key") {
@@ -121,8 +121,8 @@ func TestSeeTheCode(t *testing.T) {
 			t.Errorf("%dx%d: esc did not come back to the same handshake screen", size[0], size[1])
 		}
 		m = send(m, keys("shift+tab", "shift+tab", "shift+tab", "shift+tab")...) // Key, Connection, Upgrade, Host, then round to the last
-		if m.hs.header != sourcebook.HeaderVersion {
-			t.Errorf("shift+tab past the first header: %q, want the last, %s", m.hs.header, sourcebook.HeaderVersion)
+		if m.hs.Header != sourcebook.HeaderVersion {
+			t.Errorf("shift+tab past the first header: %q, want the last, %s", m.hs.Header, sourcebook.HeaderVersion)
 		}
 		// The response: no header picked, s opens the first it has.
 		m = send(m, keys("down", "s")...)

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/google/go-cmp/cmp"
 	"github.com/muesli/termenv"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -44,7 +45,7 @@ func (c *counterRand) Read(p []byte) (int, error) {
 
 var (
 	walkOnce    sync.Once
-	walkEntries []session.Entry
+	walkEntries []capture.Entry
 	walkErr     error
 )
 
@@ -53,10 +54,10 @@ var hostPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 // recordedWalk runs the whole walkthrough once over real TCP with
 // reproducible keys, and returns its entries with times and ports fixed,
 // so that views of it can be compared with golden files.
-func recordedWalk(t testing.TB) []session.Entry {
+func recordedWalk(t testing.TB) []capture.Entry {
 	t.Helper()
 	walkOnce.Do(func() {
-		q := session.NewQueue()
+		q := capture.NewQueue()
 		s, err := session.Start(t.Context(), session.Config{ID: 1, Queue: q, SampleNonce: true, Rand: &counterRand{}})
 		if err != nil {
 			walkErr = err

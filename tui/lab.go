@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
@@ -270,7 +272,7 @@ func sendRaw(s *session.Session, b []byte) tea.Cmd {
 // View draws the builder and the server's reaction in width columns.
 // compact is the short layout of small screens: no hint line (the footer
 // has the keys) and the reaction in at most two lines.
-func (l lab) View(st styles, width int, compact bool, entries []session.Entry) string {
+func (l lab) View(st styles, width int, compact bool, entries []capture.Entry) string {
 	mark := func(i int, s string) string {
 		if l.focused && l.focus == i {
 			return st.focus.Render("»" + s)
@@ -287,7 +289,7 @@ func (l lab) View(st styles, width int, compact bool, entries []session.Entry) s
 	b.WriteString(st.title.Render("raw frame lab ") + mark(labPresetF, fmt.Sprintf("preset ‹%d/%d %s›", l.preset+1, len(labPresets), labPresets[l.preset].name)) + "\n")
 	fields := []string{
 		mark(labFIN, "FIN["+bit(l.fin)+"]"), mark(labRSV1, "RSV1["+bit(l.rsv1)+"]"), mark(labRSV2, "RSV2["+bit(l.rsv2)+"]"),
-		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), shortOp(l.op))),
+		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), views.ShortOp(l.op))),
 		mark(labMASK, "MASK["+bit(l.masked)+"]"), mark(labForm, "len form["+formNames[l.form]+"]"),
 		mark(labLength, "len[") + strings.TrimRight(l.length.View(), " ") + "]", mark(labKey, "key[") + strings.TrimRight(l.key.View(), " ") + "]",
 	}
@@ -316,7 +318,7 @@ func (l lab) View(st styles, width int, compact bool, entries []session.Entry) s
 }
 
 // reaction reads the server's answer to the last send from the timeline.
-func (l lab) reaction(st styles, width int, compact bool, entries []session.Entry) string {
+func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entry) string {
 	if l.sid == 0 {
 		return st.dim.Render(" server's reaction: send a frame to see it")
 	}
@@ -332,36 +334,36 @@ func (l lab) reaction(st styles, width int, compact bool, entries []session.Entr
 	seenRaw, accepted := false, false
 	for i := l.from; i < len(entries) && i < l.from+12; i++ {
 		e := entries[i]
-		if e.Session != l.sid {
+		if e.Conn != l.sid {
 			continue
 		}
 		switch {
-		case e.Kind == session.KindRaw:
+		case e.Kind == capture.KindRaw:
 			seenRaw = true
 		case !seenRaw:
-		case e.Kind == session.KindFrame && e.Dir == session.ClientToServer && e.Violation != nil:
+		case e.Kind == capture.KindFrame && e.Dir == capture.ClientToServer && e.Violation != nil:
 			v := e.Violation
 			items = append(items, item{fmt.Sprintf("✗ §%s: %s", v.Section, v.Msg), st.bad})
-		case e.Kind == session.KindFrame && e.Dir == session.ClientToServer:
+		case e.Kind == capture.KindFrame && e.Dir == capture.ClientToServer:
 			accepted = true
 			items = append(items, item{fmt.Sprintf("✓ the server read a valid %s frame", e.Header.Opcode), st.good})
-		case e.Kind == session.KindFrame && e.Header.Opcode == protocol.OpClose:
+		case e.Kind == capture.KindFrame && e.Header.Opcode == protocol.OpClose:
 			code, reason, _ := protocol.ParseClosePayload(e.Unmasked)
 			if compact {
 				items = append(items, item{fmt.Sprintf("← close %d", uint16(code)), plain})
 			} else {
 				items = append(items, item{fmt.Sprintf("← close frame %s %q", code, reason), plain})
 			}
-		case e.Kind == session.KindFrame:
+		case e.Kind == capture.KindFrame:
 			items = append(items, item{fmt.Sprintf("← %s frame: the echo", e.Header.Opcode), plain})
-		case e.Kind == session.KindClosed && compact:
+		case e.Kind == capture.KindClosed && compact:
 			items = append(items, item{fmt.Sprintf("✕ %s TCP closed", roleOf(e)), plain})
-		case e.Kind == session.KindClosed:
+		case e.Kind == capture.KindClosed:
 			// The error, if any, repeats the violation above.
 			c, cl := e, *e.Closed
 			cl.Err = nil
 			c.Closed = &cl
-			items = append(items, item{"✕ " + closedText(c), plain})
+			items = append(items, item{"✕ " + views.ClosedText(c), plain})
 		}
 	}
 	if !seenRaw {
@@ -383,7 +385,7 @@ func (l lab) reaction(st styles, width int, compact bool, entries []session.Entr
 			rest = append(rest, it.text)
 		}
 		rest = append(rest, tail)
-		return first.style.Render(fit(" reaction: "+first.text, width)) + "\n" + fit(" "+strings.Join(rest, " · "), width)
+		return first.style.Render(views.Fit(" reaction: "+first.text, width)) + "\n" + views.Fit(" "+strings.Join(rest, " · "), width)
 	}
 	out := []string{st.title.Render(" server's reaction:")}
 	for _, it := range items {
@@ -394,8 +396,8 @@ func (l lab) reaction(st styles, width int, compact bool, entries []session.Entr
 }
 
 // roleOf names the endpoint an entry belongs to.
-func roleOf(e session.Entry) string {
-	if e.Dir == session.ServerToClient {
+func roleOf(e capture.Entry) string {
+	if e.Dir == capture.ServerToClient {
 		return "server"
 	}
 	return "client"

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 	"testing"
 
@@ -14,12 +15,12 @@ import (
 func TestDissectionFitsNarrowScreens(t *testing.T) {
 	for _, w := range []int{59, 79} {
 		for _, e := range recordedWalk(t) {
-			s := dissect(e, dissectOptions{theme: render.PlainTheme(), width: w, cursor: -1})
+			s := views.Dissect(e, views.Options{Theme: render.PlainTheme(), Width: w, Cursor: -1})
 			for _, line := range strings.Split(s, "\n") {
 				// The field table may overrun by a quoted payload, which
 				// it does not break.
 				if lipgloss.Width(line) > w && !strings.HasPrefix(line, "  payload ") {
-					t.Errorf("width %d, %s: line of %d columns: %q", w, entryTitle(e), lipgloss.Width(line), line)
+					t.Errorf("width %d, %s: line of %d columns: %q", w, views.EntryTitle(e), lipgloss.Width(line), line)
 				}
 			}
 		}

@@ -3,10 +3,12 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
@@ -19,7 +21,7 @@ const PlainWidth = 100
 // every handshake half and frame it produced, dissected in full. This is
 // what `wsanatomy --plain` prints, and what runs without a terminal.
 func WritePlain(w io.Writer) error {
-	q := session.NewQueue()
+	q := capture.NewQueue()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s, err := session.Start(ctx, session.Config{ID: 1, Queue: q, SampleNonce: true})
@@ -27,7 +29,7 @@ func WritePlain(w io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	var entries []session.Entry
+	var entries []capture.Entry
 	for i := range session.Actions {
 		if i > 0 {
 			if err := s.RunAction(i); err != nil {
@@ -41,8 +43,8 @@ func WritePlain(w io.Writer) error {
 	return writePlainEntries(w, entries)
 }
 
-func writePlainEntries(w io.Writer, entries []session.Entry) error {
-	o := dissectOptions{theme: render.PlainTheme(), width: PlainWidth, cursor: -1}
+func writePlainEntries(w io.Writer, entries []capture.Entry) error {
+	o := views.Options{Theme: render.PlainTheme(), Width: PlainWidth, Cursor: -1}
 	var b strings.Builder
 	b.WriteString("wsanatomy: the WebSocket protocol (RFC 6455), one real connection, byte by byte\n")
 	b.WriteString("A client and a server talk over TCP on 127.0.0.1. Every byte below is what went over the wire.\n")
@@ -54,10 +56,10 @@ func writePlainEntries(w io.Writer, entries []session.Entry) error {
 			fmt.Fprintf(&b, "\n\n=== step %d/%d: %s\n%s\n", n, len(steps), st.Title, render.Wrap(st.Text, PlainWidth))
 		}
 		for _, e := range entries {
-			if e.Tag != ai || e.Session != 1 {
+			if e.Tag != ai || e.Conn != 1 {
 				continue
 			}
-			fmt.Fprintf(&b, "\n--- %s\n%s\n", entryTitle(e), dissect(e, o))
+			fmt.Fprintf(&b, "\n--- %s\n%s\n", views.EntryTitle(e), views.Dissect(e, o))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -91,9 +93,9 @@ func TestLabFollowsFreshSession(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "send a frame to see it") {
 		t.Errorf("after n the lab still shows the old reaction:\n%s", v)
 	}
-	fresh := []session.Entry{
-		{Seq: 100, Session: m.follow, Tag: -1, Kind: session.KindNote, Note: "session 2: a fresh connection"},
-		{Seq: 101, Session: m.follow, Tag: 0, Kind: session.KindHandshake, Handshake: recordedWalk(t)[0].Handshake},
+	fresh := []capture.Entry{
+		{Seq: 100, Conn: m.follow, Tag: -1, Kind: capture.KindNote, Note: "session 2: a fresh connection"},
+		{Seq: 101, Conn: m.follow, Tag: 0, Kind: capture.KindHandshake, Handshake: recordedWalk(t)[0].Handshake},
 	}
 	m = send(m, entriesMsg(fresh))
 	if e, _ := m.tl.Selected(); e.Seq != 101 {
@@ -230,7 +232,7 @@ func TestResizeRelays(t *testing.T) {
 // lab can claim, fits the timeline's six columns.
 func TestShortSizeFits(t *testing.T) {
 	for _, n := range []uint64{0, 125, 65536, 99999, 100000, 1 << 30, 1 << 40, 9223372036854775813, 1<<64 - 1} {
-		if s := shortSize(n); len([]rune(s)) > 6 {
+		if s := views.ShortSize(n); len([]rune(s)) > 6 {
 			t.Errorf("shortSize(%d) = %q, more than 6 columns", n, s)
 		}
 	}

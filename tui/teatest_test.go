@@ -10,7 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/wsanatomy/wsanatomy/tui/session"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // ours returns the stacks of goroutines running wsanatomy code, other than
@@ -106,7 +106,7 @@ func TestLiveFreePlayRefusal(t *testing.T) {
 	final := quitAndCheck(t, tm, before)
 	var texts int
 	for _, e := range final.tl.entries {
-		if e.Kind == session.KindFrame && string(e.Unmasked) == "hi" {
+		if e.Kind == capture.KindFrame && string(e.Unmasked) == "hi" {
 			texts++
 		}
 	}

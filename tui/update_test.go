@@ -1,11 +1,12 @@
 package tui
 
 import (
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 	"testing"
 
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 func TestWalkthroughKeys(t *testing.T) {
@@ -18,8 +19,8 @@ func TestWalkthroughKeys(t *testing.T) {
 		t.Fatalf("after space, enter, right: step %d, want 3", m.walk.step)
 	}
 	e, _ := m.tl.Selected()
-	if e.Kind != session.KindFrame || e.Dir != session.ServerToClient || string(e.Unmasked) != "Hello" {
-		t.Errorf("step 4 shows %s, want the server's echo of Hello", entryTitle(e))
+	if e.Kind != capture.KindFrame || e.Dir != capture.ServerToClient || string(e.Unmasked) != "Hello" {
+		t.Errorf("step 4 shows %s, want the server's echo of Hello", views.EntryTitle(e))
 	}
 	m = send(m, keys("left")...)
 	e, _ = m.tl.Selected()
@@ -47,31 +48,31 @@ func TestLinkedPanes(t *testing.T) {
 	m := recordedModel(t, 80, 24)
 	m = send(m, keys("space", "space")...) // the masked Hello
 	m = send(m, keys("tab")...)
-	if m.frame.field != render.FieldFIN || m.frame.cursor != 0 {
-		t.Errorf("tab: field %v cursor %d, want FIN at byte 0", m.frame.field.Name(), m.frame.cursor)
+	if m.frame.Field != render.FieldFIN || m.frame.Cursor != 0 {
+		t.Errorf("tab: field %v cursor %d, want FIN at byte 0", m.frame.Field.Name(), m.frame.Cursor)
 	}
 	m = send(m, keys("tab", "tab", "tab", "tab", "tab", "tab", "tab")...)
-	if m.frame.field != render.FieldMaskKey || m.frame.cursor != 2 {
-		t.Errorf("8 tabs: field %q cursor %d, want masking key at byte 2", m.frame.field.Name(), m.frame.cursor)
+	if m.frame.Field != render.FieldMaskKey || m.frame.Cursor != 2 {
+		t.Errorf("8 tabs: field %q cursor %d, want masking key at byte 2", m.frame.Field.Name(), m.frame.Cursor)
 	}
 	if !strings.Contains(m.detail.View(), "MK MK MK") && !strings.Contains(m.frame.View(mustSel(m), render.PlainTheme(), 80, true), "^^ MK MK MK") {
 		t.Errorf("hex dump does not mark the masking key's bytes")
 	}
 	m = send(m, keys("]", "]", "]", "]")...)
-	if m.frame.cursor != 6 || m.frame.field != render.FieldPayload {
-		t.Errorf("] x4 from byte 2: cursor %d field %q, want byte 6 in the payload", m.frame.cursor, m.frame.field.Name())
+	if m.frame.Cursor != 6 || m.frame.Field != render.FieldPayload {
+		t.Errorf("] x4 from byte 2: cursor %d field %q, want byte 6 in the payload", m.frame.Cursor, m.frame.Field.Name())
 	}
 	m = send(m, keys("[", "[", "[", "[", "[", "[")...)
-	if m.frame.cursor != 0 || m.frame.field != render.FieldFIN {
-		t.Errorf("[ back to byte 0: cursor %d field %q, want FIN", m.frame.cursor, m.frame.field.Name())
+	if m.frame.Cursor != 0 || m.frame.Field != render.FieldFIN {
+		t.Errorf("[ back to byte 0: cursor %d field %q, want FIN", m.frame.Cursor, m.frame.Field.Name())
 	}
 	m = send(m, keys("[", "]")...)
-	if m.frame.cursor != 1 || m.frame.field != render.FieldMask {
-		t.Errorf("byte 1: field %q, want MASK", m.frame.field.Name())
+	if m.frame.Cursor != 1 || m.frame.Field != render.FieldMask {
+		t.Errorf("byte 1: field %q, want MASK", m.frame.Field.Name())
 	}
 }
 
-func mustSel(m Model) session.Entry { e, _ := m.tl.Selected(); return e }
+func mustSel(m Model) capture.Entry { e, _ := m.tl.Selected(); return e }
 
 // TestFormsTakeTyping checks that letters typed into a form are text, not
 // commands, and that esc gives the keys back.

@@ -2,12 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
-	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
 // timelineWidth is the width of the timeline column on wide screens.
@@ -92,7 +93,7 @@ func (m *Model) sync() {
 	m.layout()
 	e, ok := m.shown()
 	narrate := m.mode == modeWalk && !m.wide()
-	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s/%s/%v", e.Seq, e.Wire, m.frame.field, m.frame.cursor, m.detail.Width, narrate, m.walk.step, m.walk.err, m.hs.header, m.formFocused())
+	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s/%s/%v", e.Seq, e.Wire, m.frame.Field, m.frame.Cursor, m.detail.Width, narrate, m.walk.step, m.walk.err, m.hs.Header, m.formFocused())
 	if !ok {
 		k = "none"
 	}
@@ -106,7 +107,7 @@ func (m *Model) sync() {
 	}
 	w := max(20, m.detail.Width-1)
 	var s string
-	if e.Kind == session.KindHandshake {
+	if e.Kind == capture.KindHandshake {
 		s = m.hs.View(e, m.theme, w, !m.formFocused())
 	} else {
 		s = m.frame.View(e, m.theme, w, !m.formFocused())
@@ -116,7 +117,7 @@ func (m *Model) sync() {
 		s = render.Wrap(st.Text, w) + "\n" + s
 	}
 	m.detail.SetContent(s)
-	if e.Kind == session.KindHandshake && m.hs.header != "" {
+	if e.Kind == capture.KindHandshake && m.hs.Header != "" {
 		// Keep the selected header and its hint in view.
 		for i, l := range strings.Split(s, "\n") {
 			if strings.HasPrefix(l, "  » ") {
@@ -133,19 +134,19 @@ func (m *Model) sync() {
 
 // building is the frame the raw frame lab is building, shown while the
 // lab form has focus. Seq -1 marks it as not sent.
-func (m Model) building() (session.Entry, bool) {
+func (m Model) building() (capture.Entry, bool) {
 	if m.mode != modeLab || !m.lab.focused {
-		return session.Entry{}, false
+		return capture.Entry{}, false
 	}
 	b, err := m.lab.Bytes()
 	if err != nil || len(b) == 0 {
-		return session.Entry{}, false
+		return capture.Entry{}, false
 	}
-	return session.Entry{Seq: -1, Kind: session.KindRaw, Dir: session.ClientToServer, Wire: b}, true
+	return capture.Entry{Seq: -1, Kind: capture.KindRaw, Dir: capture.ClientToServer, Wire: b}, true
 }
 
 // shown is the entry the detail pane dissects.
-func (m Model) shown() (session.Entry, bool) {
+func (m Model) shown() (capture.Entry, bool) {
 	if e, ok := m.building(); ok {
 		return e, true
 	}
@@ -277,7 +278,7 @@ func (m Model) headerView() string {
 		right = ""
 		gap = max(0, m.width-len([]rune(left)))
 	}
-	return m.st.header.Render(fit(left+strings.Repeat(" ", gap)+right, m.width))
+	return m.st.header.Render(views.Fit(left+strings.Repeat(" ", gap)+right, m.width))
 }
 
 func port(addr string) string {
@@ -294,13 +295,13 @@ func (m Model) detailTitle() string {
 	case ok && e.Seq < 0:
 		s += fmt.Sprintf("the frame you are building · %d bytes · not sent yet ", len(e.Wire))
 	case ok:
-		s += entryTitle(e) + " "
+		s += views.EntryTitle(e) + " "
 	}
 	w := m.rightWidth()
 	if pct := m.detail.ScrollPercent(); m.detail.TotalLineCount() > m.detail.Height {
 		s += fmt.Sprintf("%3.0f%% ", pct*100)
 	}
-	return m.st.sep.Render(fit(s+strings.Repeat("─", max(0, w)), w))
+	return m.st.sep.Render(views.Fit(s+strings.Repeat("─", max(0, w)), w))
 }
 
 // footerView is the keys of the current mode, cut to the width, always

@@ -12,6 +12,10 @@
 //                                "listening PORT" and, at the end, the result.
 //                                With "deflate" it accepts permessage-deflate
 //                                and compresses every message.
+//   node ws_peer.js echo         run a plain ws echo server on 127.0.0.1 for
+//                                one connection (behind wsanatomy proxy);
+//                                prints "listening PORT", then how the
+//                                connection closed: "closed CODE REASON"
 //
 // Both print one line per failed check and end with "N passed, N failed".
 'use strict';
@@ -122,6 +126,21 @@ function server(deflate) {
   });
 }
 
-if (process.argv[2] === 'client') client(process.argv[3], process.argv[4] || '').catch((e) => { console.log('FAIL: ' + e); failed++; finish(); });
+function echo() {
+  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  wss.on('listening', () => console.log('listening ' + wss.address().port));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    ws.on('error', (e) => console.log('error ' + e.message));
+    ws.on('close', (code, reason) => {
+      console.log(`closed ${code} ${reason.toString()}`);
+      wss.close();
+      process.exit(0);
+    });
+  });
+}
+
+if (process.argv[2] === 'echo') echo();
+else if (process.argv[2] === 'client') client(process.argv[3], process.argv[4] || '').catch((e) => { console.log('FAIL: ' + e); failed++; finish(); });
 else if (process.argv[2] === 'server') server(process.argv[3] === 'deflate');
-else { console.log('usage: node ws_peer.js client URL | server'); process.exit(2); }
+else { console.log('usage: node ws_peer.js client URL [EXT] | server [deflate] | echo'); process.exit(2); }

@@ -5,14 +5,18 @@
 // and from the bytes that crossed the loopback connection; nothing here
 // parses a frame.
 //
-// It imports only the standard library, protocol and lessons, so that the
-// lesson screens and the plain output share one runner.
+// What crossed the wire (handshakes, frames, raw writes, TCP reads, closes)
+// is recorded as a [capture.Entry], the same record the walkthrough, serve
+// and proxy make, so the screens draw a lesson's frames as they draw any
+// other. It imports only the standard library, protocol, capture and
+// lessons, so that the lesson screens and the plain output share one runner.
 package lessonrun
 
 import (
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // Kind says what an [Event] records.
@@ -20,22 +24,23 @@ type Kind uint8
 
 const (
 	// KindHandshake: one half of an opening handshake, as the client sent
-	// or received it (Handshake set).
+	// or received it (Entry.Handshake set).
 	KindHandshake Kind = iota + 1
-	// KindFrame: one frame (Frame set). Received says whether the peer
-	// read it; Frame is then the receiver's view, with any Violation.
+	// KindFrame: one frame (Entry: header, wire bytes, unmasked payload).
+	// Received says whether the peer read it; Entry is then the receiver's
+	// view, with any Violation.
 	KindFrame
-	// KindRaw: bytes written by hand with Conn.WriteRaw (Bytes).
+	// KindRaw: bytes written by hand with Conn.WriteRaw (Entry.Wire).
 	KindRaw
 	// KindRace: two frames written by two goroutines with no lock (Race).
 	KindRace
-	// KindRead: one read from the TCP connection by Role (Bytes): how the
-	// byte stream arrived, in pieces or several frames at once.
+	// KindRead: one read from the TCP connection by Role (Entry.Wire): how
+	// the byte stream arrived, in pieces or several frames at once.
 	KindRead
 	// KindMessage: a whole message handed to the application by Role
 	// (Opcode, Bytes), after its frames were reassembled.
 	KindMessage
-	// KindClosed: one endpoint's connection ended (Closed).
+	// KindClosed: one endpoint's connection ended (Entry.Closed).
 	KindClosed
 	// KindHTTP: a plain HTTP/1.1 request and response (HTTP).
 	KindHTTP
@@ -92,14 +97,16 @@ type Event struct {
 	// Action is the index of the step's action that was running, or -1.
 	Action int
 
-	Frame     *protocol.FrameEvent
-	Received  bool // KindFrame: the peer read the frame
-	Handshake *protocol.HandshakeEvent
-	Closed    *protocol.ClosedEvent
-	Bytes     []byte
-	Opcode    protocol.Opcode
-	Race      *Race
-	HTTP      *HTTPExchange
+	// Entry is what crossed the wire, for handshakes, frames, raw writes,
+	// reads and closes: the record every source of live traffic makes.
+	Entry    capture.Entry
+	Received bool // KindFrame: the peer read the frame
+	// Opcode and Bytes are a whole message handed to the application
+	// (KindMessage).
+	Opcode protocol.Opcode
+	Bytes  []byte
+	Race   *Race
+	HTTP   *HTTPExchange
 
 	Note  Note
 	N     int
@@ -109,15 +116,6 @@ type Event struct {
 	Text2 string
 
 	time time.Time // for ordering
-}
-
-// Wire returns a frame event's bytes as they went over the wire: header
-// and (masked) payload.
-func (e Event) Wire() []byte {
-	if e.Frame == nil {
-		return nil
-	}
-	return append(append([]byte(nil), e.Frame.RawHeader...), e.Frame.Payload...)
 }
 
 // Race is what the two writers put on the wire: frame A cut after Offset

@@ -19,6 +19,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // The lesson server's policy, shown to the learner with the handshakes.
@@ -128,7 +129,8 @@ func (t *tap) Read(p []byte) (int, error) {
 		}
 	}
 	if n > 0 && t.tapping.Load() {
-		t.rec.add(t.pairID, Event{Kind: KindRead, Role: t.role, Bytes: append([]byte(nil), p[:n]...)})
+		t.rec.add(t.pairID, Event{Kind: KindRead, Role: t.role, Entry: capture.Entry{Kind: capture.KindRead, Conn: t.pairID, Tag: -1,
+			Dir: capture.DirFrom(t.role, protocol.Received), Wire: append([]byte(nil), p[:n]...)}})
 	}
 	return n, err
 }
@@ -386,8 +388,9 @@ func (r *Runner) handCraftedHandshake(ctx context.Context, addr string, hs lesso
 	}
 	b.WriteString("\r\n")
 	req := b.Bytes()
+	reqEv := &protocol.HandshakeEvent{Time: time.Now(), Role: protocol.RoleClient, Dir: protocol.Sent, Request: true, Raw: req}
 	r.rec.add(id, Event{Kind: KindHandshake, Role: protocol.RoleClient,
-		Handshake: &protocol.HandshakeEvent{Time: time.Now(), Role: protocol.RoleClient, Dir: protocol.Sent, Request: true, Raw: req}})
+		Entry: capture.Entry{Kind: capture.KindHandshake, Conn: id, Tag: -1, Dir: capture.ClientToServer, Handshake: reqEv}})
 	if _, err := nc.Write(req); err != nil {
 		return fmt.Errorf("failed to send the handshake: %w", err)
 	}
@@ -413,7 +416,8 @@ func (r *Runner) handCraftedHandshake(ctx context.Context, addr string, hs lesso
 	if herr != nil {
 		ev.Err = herr
 	}
-	r.rec.add(id, Event{Kind: KindHandshake, Role: protocol.RoleClient, Handshake: ev})
+	r.rec.add(id, Event{Kind: KindHandshake, Role: protocol.RoleClient,
+		Entry: capture.Entry{Kind: capture.KindHandshake, Conn: id, Tag: -1, Dir: capture.ServerToClient, Handshake: ev}})
 	if herr == nil {
 		return errors.New("the server accepted a handshake it should have refused")
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // recorder collects the events of the step being run. Events of a pair
@@ -62,28 +63,48 @@ func (r *recorder) add(id int, e Event) {
 // from the client's side: the request it sent, the response it got.
 func (r *recorder) observer(id int) protocol.Observer {
 	return func(ev protocol.Event) {
+		r.mu.Lock()
+		start := r.start
+		r.mu.Unlock()
+		var role protocol.Role
+		switch ev := ev.(type) {
+		case *protocol.HandshakeEvent:
+			role = ev.Role
+		case *protocol.FrameEvent:
+			role = ev.Role
+		case *protocol.RawEvent:
+			role = ev.Role
+		case *protocol.ClosedEvent:
+			role = ev.Role
+		}
+		ce, ok := capture.FromEvent(role, ev, start)
+		if !ok {
+			return
+		}
+		ce.Conn = id
+		t := ev.EventTime()
 		switch ev := ev.(type) {
 		case *protocol.HandshakeEvent:
 			if ev.Role == protocol.RoleClient {
-				r.add(id, Event{Kind: KindHandshake, Role: ev.Role, Handshake: ev, time: ev.Time})
+				r.add(id, Event{Kind: KindHandshake, Role: ev.Role, Entry: ce, time: t})
 			}
 		case *protocol.FrameEvent:
 			if ev.Dir == protocol.Sent {
 				r.mu.Lock()
 				if id == r.live {
-					r.sent = append(r.sent, Event{Kind: KindFrame, Role: ev.Role, Frame: ev, time: ev.Time, Action: r.action})
+					r.sent = append(r.sent, Event{Kind: KindFrame, Role: ev.Role, Entry: ce, time: t, Action: r.action})
 					r.changed.Add(1)
 				}
 				r.mu.Unlock()
 				return
 			}
-			r.add(id, Event{Kind: KindFrame, Role: ev.Role.Peer(), Frame: ev, Received: true, time: ev.Time})
+			r.add(id, Event{Kind: KindFrame, Role: ev.Role.Peer(), Entry: ce, Received: true, time: t})
 		case *protocol.RawEvent:
 			if !r.noRaw.Load() {
-				r.add(id, Event{Kind: KindRaw, Role: ev.Role, Bytes: ev.Bytes, time: ev.Time})
+				r.add(id, Event{Kind: KindRaw, Role: ev.Role, Entry: ce, time: t})
 			}
 		case *protocol.ClosedEvent:
-			r.add(id, Event{Kind: KindClosed, Role: ev.Role, Closed: ev, time: ev.Time})
+			r.add(id, Event{Kind: KindClosed, Role: ev.Role, Entry: ce, time: t})
 		}
 	}
 }
@@ -108,8 +129,10 @@ func (r *recorder) finish() []Event {
 			e.Action = a // bytes written by hand: the last raw write is the cause
 		}
 		for i, s := range r.sent {
-			if used[i] || s.Role != e.Role || !bytes.Equal(s.Frame.RawHeader, e.Frame.RawHeader) ||
-				!bytes.HasPrefix(s.Frame.Payload, e.Frame.Payload) {
+			// The receiver's wire bytes are a prefix of the sender's: the
+			// same header, and the payload up to where a violation stopped
+			// the reader.
+			if used[i] || s.Role != e.Role || !bytes.HasPrefix(s.Entry.Wire, e.Entry.Wire) {
 				continue
 			}
 			used[i] = true
@@ -129,6 +152,7 @@ func (r *recorder) finish() []Event {
 		if out[i].At < 0 {
 			out[i].At = 0
 		}
+		out[i].Entry.At = out[i].At
 	}
 	r.events, r.sent = nil, nil
 	return out

@@ -19,16 +19,16 @@ func summary(e Event) string {
 	switch e.Kind {
 	case KindFrame:
 		return fmt.Sprintf("frame %s→ %s fin=%v masked=%v len=%d received=%v violation=%v",
-			e.Role, e.Frame.Header.Opcode, e.Frame.Header.Fin, e.Frame.Header.Masked, e.Frame.Header.Length, e.Received, e.Frame.Violation)
+			e.Role, e.Entry.Header.Opcode, e.Entry.Header.Fin, e.Entry.Header.Masked, e.Entry.Header.Length, e.Received, e.Entry.Violation)
 	case KindNote:
 		return fmt.Sprintf("note %d n=%d d=%v err=%v", e.Note, e.N, e.D, e.Err)
 	case KindClosed:
-		return fmt.Sprintf("closed %s code=%s", e.Role, e.Closed.Code)
+		return fmt.Sprintf("closed %s code=%s", e.Role, e.Entry.Closed.Code)
 	case KindHandshake:
-		line, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
+		line, _, _ := strings.Cut(string(e.Entry.Handshake.Raw), "\r\n")
 		return "handshake " + line
 	}
-	return fmt.Sprintf("kind %d role %s %d bytes", e.Kind, e.Role, len(e.Bytes))
+	return fmt.Sprintf("kind %d role %s %d bytes", e.Kind, e.Role, len(e.Bytes)+len(e.Entry.Wire))
 }
 
 func dump(t *testing.T, res Result) {
@@ -52,7 +52,7 @@ func framesOf(res Result, i int, from protocol.Role) []Event {
 func closedCode(res Result, role protocol.Role, action int) (protocol.CloseCode, bool) {
 	for _, e := range res.Events {
 		if e.Kind == KindClosed && e.Role == role && (action < 0 || e.Action == action) {
-			return e.Closed.Code, true
+			return e.Entry.Closed.Code, true
 		}
 	}
 	return 0, false
@@ -139,7 +139,7 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		}
 		var got []Event
 		for _, e := range framesOf(res, ai, a.From) {
-			if e.Frame.Header.Opcode != protocol.OpClose {
+			if e.Entry.Header.Opcode != protocol.OpClose {
 				got = append(got, e)
 			}
 		}
@@ -150,7 +150,7 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 			}
 		}
 		if limit > 0 && len(a.Payload) > limit {
-			if len(got) != 1 || got[0].Frame.Violation == nil || got[0].Frame.Violation.Code != protocol.CloseMessageTooBig {
+			if len(got) != 1 || got[0].Entry.Violation == nil || got[0].Entry.Violation.Code != protocol.CloseMessageTooBig {
 				fail("the server did not refuse a %d-byte message over its limit of %d with 1009", len(a.Payload), limit)
 			}
 			return
@@ -160,9 +160,9 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		}
 		var whole []byte
 		for i, e := range got {
-			h := e.Frame.Header
+			h := e.Entry.Header
 			wh, _, _ := protocol.DecodeHeader(want[i])
-			if !e.Received || e.Frame.Violation != nil {
+			if !e.Received || e.Entry.Violation != nil {
 				fail("frame %d not received cleanly", i)
 			}
 			if h.Fin != wh.Fin || h.Opcode != wh.Opcode || h.Length != wh.Length {
@@ -171,7 +171,7 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 			if h.Masked != (a.From == protocol.RoleClient) {
 				fail("frame %d masked=%v from %s", i, h.Masked, a.From)
 			}
-			whole = append(whole, e.Frame.Unmasked...)
+			whole = append(whole, e.Entry.Unmasked...)
 		}
 		if !bytes.Equal(whole, a.Payload) {
 			fail("payload %q, want %q", whole, a.Payload)
@@ -190,8 +190,8 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		if a.Opcode == protocol.OpPing {
 			pong := false
 			for _, e := range res.Events {
-				if e.Kind == KindFrame && e.Role == a.From.Peer() && e.Frame.Header.Opcode == protocol.OpPong &&
-					bytes.Equal(e.Frame.Unmasked, a.Payload) && e.Received {
+				if e.Kind == KindFrame && e.Role == a.From.Peer() && e.Entry.Header.Opcode == protocol.OpPong &&
+					bytes.Equal(e.Entry.Unmasked, a.Payload) && e.Received {
 					pong = true
 				}
 			}
@@ -203,15 +203,15 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		want := expectedViolation(a.Raw)
 		var raw bool
 		for _, e := range res.Events {
-			raw = raw || (e.Kind == KindRaw && e.Action == ai && bytes.Equal(e.Bytes, a.Raw))
+			raw = raw || (e.Kind == KindRaw && e.Action == ai && bytes.Equal(e.Entry.Wire, a.Raw))
 		}
 		if !raw {
 			fail("the raw bytes were not recorded")
 		}
 		var got protocol.CloseCode
 		for _, e := range framesOf(res, ai, protocol.RoleClient) {
-			if e.Frame.Violation != nil {
-				got = e.Frame.Violation.Code
+			if e.Entry.Violation != nil {
+				got = e.Entry.Violation.Code
 			}
 		}
 		if got != want {
@@ -236,8 +236,8 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		}
 		var v *protocol.Violation
 		for _, e := range framesOf(res, ai, protocol.RoleClient) {
-			if e.Frame.Violation != nil {
-				v = e.Frame.Violation
+			if e.Entry.Violation != nil {
+				v = e.Entry.Violation
 			}
 		}
 		// The first "frame" the server parses takes B's header as A's
@@ -266,10 +266,10 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		var req, resp *protocol.HandshakeEvent
 		for _, e := range res.Events {
 			if e.Kind == KindHandshake && e.Action == ai {
-				if e.Handshake.Request {
-					req = e.Handshake
+				if e.Entry.Handshake.Request {
+					req = e.Entry.Handshake
 				} else {
-					resp = e.Handshake
+					resp = e.Entry.Handshake
 				}
 			}
 		}
@@ -327,7 +327,7 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 		var reads []int
 		for _, e := range res.Events {
 			if e.Kind == KindRead && e.Role == protocol.RoleServer && e.Action > ai {
-				reads = append(reads, len(e.Bytes))
+				reads = append(reads, len(e.Entry.Wire))
 			}
 		}
 		if len(reads) < 2 {
@@ -351,8 +351,8 @@ func TestLimit(t *testing.T) {
 	res := r.Run(context.Background(), acts)
 	var v *protocol.Violation
 	for _, e := range res.Frames() {
-		if e.Frame.Violation != nil {
-			v = e.Frame.Violation
+		if e.Entry.Violation != nil {
+			v = e.Entry.Violation
 		}
 	}
 	if v == nil || v.Code != protocol.CloseMessageTooBig {
@@ -376,9 +376,9 @@ func TestHelloFrame(t *testing.T) {
 		t.Fatalf("%d frames", len(fs))
 	}
 	f := fs[0]
-	h := f.Frame.Header
-	if !h.Fin || h.Opcode != protocol.OpText || !h.Masked || string(f.Frame.Unmasked) != "Hello" || len(f.Wire()) != 11 || f.Wire()[0] != 0x81 || f.Wire()[1] != 0x85 {
-		t.Fatalf("frame % x", f.Wire())
+	h := f.Entry.Header
+	if !h.Fin || h.Opcode != protocol.OpText || !h.Masked || string(f.Entry.Unmasked) != "Hello" || len(f.Entry.Wire) != 11 || f.Entry.Wire[0] != 0x81 || f.Entry.Wire[1] != 0x85 {
+		t.Fatalf("frame % x", f.Entry.Wire)
 	}
 }
 

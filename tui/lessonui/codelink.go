@@ -51,11 +51,11 @@ func headerLinks(raw []byte) []codeLink {
 func eventLinks(e lessonrun.Event) []codeLink {
 	switch e.Kind {
 	case lessonrun.KindFrame:
-		return frameLinks(e.Wire())
+		return frameLinks(e.Entry.Wire)
 	case lessonrun.KindRaw:
-		return frameLinks(e.Bytes)
+		return frameLinks(e.Entry.Wire)
 	case lessonrun.KindHandshake:
-		return headerLinks(e.Handshake.Raw)
+		return headerLinks(e.Entry.Handshake.Raw)
 	}
 	return nil
 }

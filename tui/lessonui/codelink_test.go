@@ -10,6 +10,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -51,7 +52,8 @@ func (h *handshakeRunner) Run(ctx context.Context, acts []lessons.Action) lesson
 	req := "GET / HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
 	hs := lessonrun.Event{Kind: lessonrun.KindHandshake, Role: protocol.RoleClient,
-		Handshake: &protocol.HandshakeEvent{Role: protocol.RoleClient, Request: true, Raw: []byte(req)}}
+		Entry: capture.Entry{Kind: capture.KindHandshake, Dir: capture.ClientToServer,
+			Handshake: &protocol.HandshakeEvent{Role: protocol.RoleClient, Request: true, Raw: []byte(req)}}}
 	res.Events = append([]lessonrun.Event{hs}, res.Events...)
 	return res
 }

@@ -39,7 +39,7 @@ func selectable(e lessonrun.Event) bool {
 func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 	switch e.Kind {
 	case lessonrun.KindFrame:
-		h := e.Frame.Header
+		h := e.Entry.Header
 		parts := []string{arrow(e.Role), h.Opcode.String()}
 		if h.Fin {
 			parts = append(parts, "FIN")
@@ -53,11 +53,11 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			parts = append(parts, "M")
 		}
 		parts = append(parts, fmt.Sprintf("%dB", h.Length))
-		if h.Opcode != protocol.OpClose && len(e.Frame.Unmasked) > 0 {
-			parts = append(parts, render.Quote(e.Frame.Unmasked, 12))
-		} else if h.Opcode == protocol.OpClose && e.Frame.Violation == nil {
-			code, reason, _ := protocol.ParseClosePayload(e.Frame.Unmasked)
-			if len(e.Frame.Unmasked) == 0 {
+		if h.Opcode != protocol.OpClose && len(e.Entry.Unmasked) > 0 {
+			parts = append(parts, render.Quote(e.Entry.Unmasked, 12))
+		} else if h.Opcode == protocol.OpClose && e.Entry.Violation == nil {
+			code, reason, _ := protocol.ParseClosePayload(e.Entry.Unmasked)
+			if len(e.Entry.Unmasked) == 0 {
 				// An empty close frame carries no code: 1005 is what the
 				// receiver reports, never what is on the wire (§7.4.1).
 				parts = append(parts, tr(lang, "ev.nocode"))
@@ -66,7 +66,7 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			}
 		}
 		s := strings.Join(parts, " ")
-		if v := e.Frame.Violation; v != nil {
+		if v := e.Entry.Violation; v != nil {
 			s += " " + t.Bad(fmt.Sprintf("✗ §%s → %d", v.Section, uint16(v.Code)))
 		}
 		if !e.Received {
@@ -74,27 +74,27 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 		}
 		return s
 	case lessonrun.KindHandshake:
-		line, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
+		line, _, _ := strings.Cut(string(e.Entry.Handshake.Raw), "\r\n")
 		a := "→"
-		if !e.Handshake.Request {
+		if !e.Entry.Handshake.Request {
 			a = "←"
 		}
 		s := a + " " + line
-		if e.Handshake.Err != nil {
+		if e.Entry.Handshake.Err != nil {
 			s = t.Bad(s)
 		}
 		return s
 	case lessonrun.KindRaw:
-		return fmt.Sprintf(tr(lang, "ev.raw"), arrow(e.Role), len(e.Bytes))
+		return fmt.Sprintf(tr(lang, "ev.raw"), arrow(e.Role), len(e.Entry.Wire))
 	case lessonrun.KindRace:
 		return fmt.Sprintf(tr(lang, "ev.race"), arrow(e.Role), e.Race.Offset)
 	case lessonrun.KindRead:
-		return t.Dim(fmt.Sprintf(tr(lang, "ev.read"), "  "+roleName(lang, e.Role), len(e.Bytes)) + ": " + render.HexBytes(e.Bytes, 6))
+		return t.Dim(fmt.Sprintf(tr(lang, "ev.read"), "  "+roleName(lang, e.Role), len(e.Entry.Wire)) + ": " + render.HexBytes(e.Entry.Wire, 6))
 	case lessonrun.KindMessage:
 		return t.Dim(fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), render.Quote(e.Bytes, 16)))
 	case lessonrun.KindClosed:
-		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), t.CloseCode(e.Closed.Code))
-		if e.Closed.ClosedTCPFirst {
+		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), t.CloseCode(e.Entry.Closed.Code))
+		if e.Entry.Closed.ClosedTCPFirst {
 			s += tr(lang, "ev.closed.first")
 		}
 		return s
@@ -167,14 +167,14 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 	}
 	switch e.Kind {
 	case lessonrun.KindFrame:
-		wire := e.Wire()
+		wire := e.Entry.Wire
 		f := render.ParseFrame(wire)
 		dir := roleName(lang, e.Role) + " " + arrow(e.Role) + " " + roleName(lang, e.Role.Peer())
 		if e.Role == protocol.RoleServer {
 			dir = roleName(lang, e.Role.Peer()) + " ← " + roleName(lang, e.Role)
 		}
-		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.frame"), dir, e.Frame.Header.Opcode, len(wire))))
-		if unread := int64(e.Frame.Header.Length) - int64(len(f.Payload())); f.HeaderLen > 0 && unread > 0 {
+		b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.frame"), dir, e.Entry.Header.Opcode, len(wire))))
+		if unread := int64(e.Entry.Header.Length) - int64(len(f.Payload())); f.HeaderLen > 0 && unread > 0 {
 			// A refused header: the size above is what was read, not the
 			// frame the header announced.
 			b.WriteString(t.Heading(fmt.Sprintf(tr(lang, "detail.unread"), unread)))
@@ -192,21 +192,21 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		if f.Header.Masked {
 			b.WriteString(render.Unmask(f, t, width) + "\n")
 		}
-		for _, s := range t.Explain(f, e.Role, e.Frame.Violation) {
+		for _, s := range t.Explain(f, e.Role, e.Entry.Violation) {
 			b.WriteString(t.Wrap(s, width) + "\n")
 		}
 	case lessonrun.KindHandshake:
-		head := render.Handshake(e.Handshake.Raw, t, width)
+		head := render.Handshake(e.Entry.Handshake.Raw, t, width)
 		if hint != "" {
 			head = markHeader(head, links, link, hint, t)
 		}
 		b.WriteString(head + "\n")
-		if e.Handshake.Accept != nil && !e.Handshake.Request {
+		if e.Entry.Handshake.Accept != nil && !e.Entry.Handshake.Request {
 			b.WriteString(t.Heading(tr(lang, "detail.accept")) + "\n")
-			b.WriteString(render.AcceptStepsFor(*e.Handshake.Accept, render.HeaderValue(e.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
+			b.WriteString(render.AcceptStepsFor(*e.Entry.Handshake.Accept, render.HeaderValue(e.Entry.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
 		}
-		if e.Handshake.Err != nil {
-			b.WriteString(t.Bad(render.Wrap(e.Handshake.Err.Error(), width)) + "\n")
+		if e.Entry.Handshake.Err != nil {
+			b.WriteString(t.Bad(render.Wrap(e.Entry.Handshake.Err.Error(), width)) + "\n")
 		}
 	case lessonrun.KindHTTP:
 		ex := e.HTTP
@@ -226,9 +226,9 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		b.WriteString(raceStream(r, t, width))
 		b.WriteString("\n")
 	case lessonrun.KindRaw:
-		b.WriteString(hexRows(e.Bytes, width) + "\n")
+		b.WriteString(hexRows(e.Entry.Wire, width) + "\n")
 		// Show the first frame the bytes hold, as a receiver reads it.
-		f := render.ParseFrame(e.Bytes)
+		f := render.ParseFrame(e.Entry.Wire)
 		if f.HeaderLen > 0 {
 			if hint != "" {
 				b.WriteString(hint + "\n")
@@ -236,7 +236,7 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 			b.WriteString(render.FieldTable(f, t, sel, width) + "\n")
 		}
 	case lessonrun.KindClosed:
-		c := e.Closed
+		c := e.Entry.Closed
 		fmt.Fprintf(&b, "%s: %s", roleName(lang, e.Role), t.CloseCode(c.Code))
 		if c.Reason != "" {
 			fmt.Fprintf(&b, " %q", c.Reason)

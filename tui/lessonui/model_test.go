@@ -19,6 +19,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
@@ -41,7 +42,7 @@ func (f *fakeRunner) Run(ctx context.Context, acts []lessons.Action) lessonrun.R
 	return lessonrun.Result{Events: []lessonrun.Event{
 		{Kind: lessonrun.KindNote, Note: lessonrun.NoteConnected},
 		{Kind: lessonrun.KindFrame, Role: protocol.RoleClient, Received: true,
-			Frame: &protocol.FrameEvent{Role: protocol.RoleServer, Dir: protocol.Received, Header: h, RawHeader: raw, Payload: masked, Unmasked: p}},
+			Entry: capture.Entry{Kind: capture.KindFrame, Dir: capture.ClientToServer, Header: h, Wire: append(raw, masked...), Unmasked: p}},
 		{Kind: lessonrun.KindMessage, Role: protocol.RoleServer, Opcode: protocol.OpText, Bytes: p},
 	}}
 }
@@ -643,14 +644,15 @@ func TestLabelsInBothLanguages(t *testing.T) {
 // A refused header says its payload was not read.
 func TestEventLinesSayWhatWasOnTheWire(t *testing.T) {
 	th := render.PlainTheme()
+	eh := protocol.Header{Fin: true, Opcode: protocol.OpClose}
 	empty := lessonrun.Event{Kind: lessonrun.KindFrame, Role: protocol.RoleClient, Received: true,
-		Frame: &protocol.FrameEvent{Header: protocol.Header{Fin: true, Opcode: protocol.OpClose}}}
+		Entry: capture.Entry{Kind: capture.KindFrame, Dir: capture.ClientToServer, Header: eh, Wire: protocol.AppendHeader(nil, eh)}}
 	if l := oneLine("en", empty, th); strings.Contains(l, "1005") || !strings.Contains(l, "no code") {
 		t.Errorf("empty close frame: %q", l)
 	}
 	h := protocol.Header{Fin: true, Opcode: protocol.OpBinary, Masked: true, Length: 2000}
 	refused := lessonrun.Event{Kind: lessonrun.KindFrame, Role: protocol.RoleClient, Received: true,
-		Frame: &protocol.FrameEvent{Header: h, RawHeader: protocol.AppendHeader(nil, h),
+		Entry: capture.Entry{Kind: capture.KindFrame, Dir: capture.ClientToServer, Header: h, Wire: protocol.AppendHeader(nil, h),
 			Violation: &protocol.Violation{Section: "10.4", Code: protocol.CloseMessageTooBig, Msg: "too big"}}}
 	d := detail("en", refused, th, 100)
 	if !strings.Contains(d, "8 bytes on the wire (and 2000 payload bytes announced but not read)") || strings.Contains(d, "payload is empty") {

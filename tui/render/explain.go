@@ -22,6 +22,9 @@ func (f Frame) meaning(lang string, fl Field) string {
 		return tr("more frames of this message follow (§5.4)")
 	case FieldRSV1, FieldRSV2, FieldRSV3:
 		set := map[Field]bool{FieldRSV1: h.Rsv1, FieldRSV2: h.Rsv2, FieldRSV3: h.Rsv3}[fl]
+		if set && fl == FieldRSV1 && f.Compressed {
+			return tr("set: permessage-deflate was agreed, and this message's payload is compressed (RFC 7692 §6)")
+		}
 		if set {
 			return tr("set, but no extension gives it a meaning: the receiver must fail the connection (§5.2)")
 		}

@@ -80,6 +80,11 @@ type Frame struct {
 	// for an unmasked frame). It may be shorter than Header.Length when the
 	// receiver stopped reading early.
 	Unmasked []byte
+	// Compressed says that RSV1 is permessage-deflate's "Per-Message
+	// Compressed" bit (RFC 7692 §6): the extension was agreed, and the
+	// receiver accepted the bit. Without it a set RSV1 is explained as the
+	// broken rule it is without an extension.
+	Compressed bool
 }
 
 // ParseFrame decodes wire. A frame too short to hold its header keeps

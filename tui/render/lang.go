@@ -110,6 +110,7 @@ var zh = map[string]string{
 	"last frame of its message":                 "所在消息的最后一帧",
 	"more frames of this message follow (§5.4)": "这条消息后面还有帧（§5.4）",
 	"set, but no extension gives it a meaning: the receiver must fail the connection (§5.2)":                            "被置为 1，但没有哪个扩展定义了它的含义：接收方必须使 WebSocket 连接失败（§5.2）",
+	"set: permessage-deflate was agreed, and this message's payload is compressed (RFC 7692 §6)":                        "被置为 1：握手中已协商 permessage-deflate，这条消息的载荷是压缩过的（RFC 7692 §6）",
 	"reserved; 0 unless an extension says otherwise (§5.2)":                                                             "保留位；除非扩展另有定义，否则为 0（§5.2）",
 	"the payload is XORed with the masking key (§5.3)":                                                                  "载荷已与掩码密钥逐字节异或（§5.3）",
 	"the payload is sent as is (§5.1)":                                                                                  "载荷原样发送，没有掩码（§5.1）",

@@ -1,8 +1,8 @@
 // Package session runs a live WebSocket session for the screens: an
 // in-process echo server on 127.0.0.1 (a free port) and a client that
 // connects to it over real TCP, both built on package protocol. Everything
-// the screens show comes from the codec's observer, turned into [Entry]
-// values and queued on a [Queue].
+// the screens show comes from the codec's observer, turned into
+// [capture.Entry] values and queued on a [capture.Queue].
 package session
 
 import (
@@ -16,94 +16,8 @@ import (
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
-
-// Dir is the direction of an entry on the wire.
-type Dir uint8
-
-const (
-	ClientToServer Dir = iota + 1
-	ServerToClient
-)
-
-// Arrow returns "→" for client to server and "←" for server to client.
-func (d Dir) Arrow() string {
-	if d == ServerToClient {
-		return "←"
-	}
-	return "→"
-}
-
-// Kind says what an entry records.
-type Kind uint8
-
-const (
-	KindHandshake Kind = iota + 1 // one half of the opening handshake
-	KindFrame                     // one frame, as the server sent or received it
-	KindRaw                       // bytes the client wrote by hand (raw frame lab)
-	KindClosed                    // one endpoint's TCP connection ended
-	KindNote                      // a line of text: a new session starts
-)
-
-// Entry is one thing that went over the wire, or one end of a connection.
-// Frames are recorded from the server's side: what it received from the
-// client and what it sent back, in the order it saw them, so both
-// directions are in causal order and each frame appears once.
-type Entry struct {
-	Seq     int           // position in the queue, from 0
-	Session int           // which session, from 1
-	Tag     int           // the walkthrough action that caused it, or -1
-	Kind    Kind          // what the entry records
-	Dir     Dir           // the direction on the wire
-	At      time.Duration // since the session started
-
-	// Frames and raw bytes.
-	Header    protocol.Header
-	Wire      []byte // the whole frame as it went over the wire: header and payload (masked)
-	Unmasked  []byte // the payload after unmasking
-	Violation *protocol.Violation
-
-	Handshake *protocol.HandshakeEvent
-	Closed    *protocol.ClosedEvent
-	Note      string
-}
-
-// Queue is an unbounded, concurrency-safe queue of entries: the observer
-// never blocks on a slow screen.
-type Queue struct {
-	mu     sync.Mutex
-	items  []Entry
-	seq    int
-	notify chan struct{}
-}
-
-// NewQueue returns an empty queue.
-func NewQueue() *Queue { return &Queue{notify: make(chan struct{}, 1)} }
-
-// Push numbers e and queues it.
-func (q *Queue) Push(e Entry) {
-	q.mu.Lock()
-	e.Seq = q.seq
-	q.seq++
-	q.items = append(q.items, e)
-	q.mu.Unlock()
-	select {
-	case q.notify <- struct{}{}:
-	default:
-	}
-}
-
-// Ready is signalled after pushes; receive from it, then Drain.
-func (q *Queue) Ready() <-chan struct{} { return q.notify }
-
-// Drain returns and removes every queued entry.
-func (q *Queue) Drain() []Entry {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	out := q.items
-	q.items = nil
-	return out
-}
 
 // KeySource is the session's randomness: crypto/rand, except for bytes
 // queued with Next, which the next reads return first. The walkthrough
@@ -143,8 +57,8 @@ func (k *KeySource) Read(p []byte) (int, error) {
 
 // Config configures a session.
 type Config struct {
-	ID    int    // session number shown on screen, from 1
-	Queue *Queue // where entries go; required
+	ID    int            // session number shown on screen, from 1
+	Queue *capture.Queue // where entries go; required
 	// SampleNonce makes the client send the RFC §1.3 sample key
 	// dGhlIHNhbXBsZSBub25jZQ== so the accept computation can be checked
 	// against the RFC. Every other random value stays random.
@@ -163,7 +77,7 @@ type Session struct {
 	ServerAddr string
 	Keys       *KeySource
 
-	q     *Queue
+	q     *capture.Queue
 	start time.Time
 
 	mu       sync.Mutex
@@ -278,48 +192,27 @@ func (s *Session) setTag(tag int) {
 	s.mu.Unlock()
 }
 
-// observe turns one endpoint's events into entries. Frames are taken from
-// the server only (see Entry); from the client, only raw writes and the end
-// of its connection.
+// observe turns one endpoint's events into entries. Frames and the
+// handshake are taken from the server only, so each appears once, in the
+// order the server saw both directions; from the client, only raw writes
+// and the end of its connection.
 func (s *Session) observe(role protocol.Role) protocol.Observer {
 	return func(ev protocol.Event) {
-		e := Entry{Session: s.ID, At: ev.EventTime().Sub(s.start)}
-		switch ev := ev.(type) {
-		case *protocol.HandshakeEvent:
+		switch ev.(type) {
+		case *protocol.HandshakeEvent, *protocol.FrameEvent:
 			if role != protocol.RoleServer {
 				return
 			}
-			e.Kind, e.Handshake, e.Dir = KindHandshake, ev, ServerToClient
-			if ev.Request {
-				e.Dir = ClientToServer
-			}
-		case *protocol.FrameEvent:
-			if role != protocol.RoleServer {
-				return
-			}
-			e.Kind, e.Header, e.Violation, e.Unmasked = KindFrame, ev.Header, ev.Violation, ev.Unmasked
-			e.Wire = append(ev.RawHeader[:len(ev.RawHeader):len(ev.RawHeader)], ev.Payload...)
-			e.Dir = ClientToServer
-			if ev.Dir == protocol.Sent {
-				e.Dir = ServerToClient
-			}
-		case *protocol.RawEvent:
-			e.Kind, e.Wire, e.Dir = KindRaw, ev.Bytes, ClientToServer
-			if role == protocol.RoleServer {
-				e.Dir = ServerToClient
-			}
-		case *protocol.ClosedEvent:
-			e.Kind, e.Closed, e.Dir = KindClosed, ev, ClientToServer
-			if role == protocol.RoleServer {
-				e.Dir = ServerToClient
-			}
-		default:
+		}
+		e, ok := capture.FromEvent(role, ev, s.start)
+		if !ok {
 			return
 		}
+		e.Conn = s.ID
 		s.mu.Lock()
 		e.Tag = s.tag
 		s.counts[e.Tag]++
-		if e.Kind == KindClosed {
+		if e.Kind == capture.KindClosed {
 			s.closed[role] = true
 		}
 		ch := s.changed

@@ -118,7 +118,7 @@ var Actions = []Action{
 		{Title: "the server closes TCP first", Pick: 2,
 			Text: "§7.1.1: the server should close the TCP connection first, so that it, not the client, holds the TIME_WAIT state. The client then sees the end of the stream."},
 		{Title: "the client's TCP connection ends", Pick: 3,
-			Text: "The client saw the server close TCP and closed its side. That is the whole life of a WebSocket connection. Try f for free play or r for the raw frame lab (n starts a fresh connection)."},
+			Text: "The client saw the server close TCP and closed its side. That is the whole life of a WebSocket connection. Try f for free play or r for the raw frame lab (n starts a fresh connection). Then watch a real browser: run wsanatomy serve --tui and open http://127.0.0.1:8080/ for the demo page."},
 	}},
 }
 

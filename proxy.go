@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/relay"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/live"
+	"github.com/wsanatomy/wsanatomy/tui/views"
+)
+
+// proxyConfig is what the proxy command line asks for.
+type proxyConfig struct {
+	listen, upstream string
+	plain, json      bool
+	insecure         bool
+}
+
+func runProxy(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("proxy", stderr)
+	var cfg proxyConfig
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8081", "address to listen on")
+	fs.StringVar(&cfg.upstream, "upstream", "", "the server: ws://HOST:PORT/ or wss://HOST:PORT/")
+	fs.BoolVar(&cfg.plain, "plain", false, "one line per frame instead of the screen")
+	fs.BoolVar(&cfg.json, "json", false, "one JSON object per frame, for piping")
+	fs.BoolVar(&cfg.insecure, "insecure", false, "accept any certificate from a wss:// upstream (self-signed, for local testing only)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || cfg.upstream == "" || (cfg.plain && cfg.json) {
+		fmt.Fprintln(stderr, "wsanatomy: proxy needs --upstream ws://HOST:PORT/ (and at most one of --plain, --json)")
+		return errUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if !cfg.plain && !cfg.json && !isTerminal(stdout) {
+		cfg.plain = true // as the walkthrough does: text when output is not a terminal
+	}
+	return proxyMain(ctx, cfg, stdout, stderr, nil)
+}
+
+// proxyMain runs the relay until ctx ends (or the screen is quit). ready,
+// if set, receives the listening address.
+func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, ready chan<- string) error {
+	u, err := protocol.ParseURL(cfg.upstream)
+	if err != nil {
+		fmt.Fprintf(stderr, "wsanatomy: proxy --upstream: %v\n", err)
+		return errUsage
+	}
+	lim := capture.Limits{}
+	if cfg.plain || cfg.json {
+		// The lines are the output; the store only needs the summaries.
+		lim.PerConn, lim.All = 16, 16
+		lim.Payload = 64 << 10
+	}
+	st := capture.NewStore(lim)
+	rcfg := relay.Config{Upstream: u, Store: st}
+	if cfg.insecure {
+		rcfg.TLSConfig = &tls.Config{InsecureSkipVerify: true}
+	}
+	r, err := relay.New(rcfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("proxy: %w", err)
+	}
+	start := st.Start()
+	switch {
+	case cfg.json:
+		st.SetTap(func(e capture.Entry) { stdout.Write(views.MarshalLine(e, start)) })
+	case cfg.plain:
+		st.SetTap(func(e capture.Entry) { fmt.Fprintln(stdout, views.Line(e, start)) })
+	}
+	title := fmt.Sprintf("proxy ws://%s/ → %s", ln.Addr(), u)
+	fmt.Fprintf(stderr, "wsanatomy: %s; point your client at ws://%s/ (ctrl+c stops it)\n", title, ln.Addr())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var serveErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		serveErr = r.Serve(ctx, ln)
+		cancel()
+	}()
+	if !cfg.plain && !cfg.json {
+		if err := live.Run(ctx, st, title); err != nil {
+			cancel()
+			wg.Wait()
+			return err
+		}
+		cancel()
+	}
+	<-ctx.Done()
+	wg.Wait()
+	return serveErr
+}

@@ -1,0 +1,383 @@
+package live
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/views"
+)
+
+// wideWidth is the width from which the timeline and the dissection sit
+// side by side; below it they are stacked.
+const wideWidth = 110
+
+// timelineWidth is the timeline's width beside the dissection.
+const timelineWidth = 44
+
+// View draws the screen in exactly height lines of at most width columns.
+func (m Model) View() string {
+	w, h := max(1, m.width), max(1, m.height)
+	if m.conns == nil {
+		m.Refresh()
+	}
+	if h < 9 || w < 20 {
+		// Too small for panes: one line of what matters most.
+		return m.tiny(w, h)
+	}
+	head := m.header(w)
+	foot := m.footer(w)
+	body := h - 2
+	if m.help {
+		return strings.Join([]string{head, box(m.helpText(w), w, body), foot}, "\n")
+	}
+	// The connection list takes up to a third of the body, at least its
+	// heading, column names and one row.
+	listH := min(max(3, len(m.conns)+2), max(3, body/3))
+	rest := body - listH
+	parts := []string{head, m.connList(w, listH)}
+	if w >= wideWidth {
+		tl := m.timeline(timelineWidth, rest)
+		det := m.detail(w-timelineWidth-1, rest)
+		parts = append(parts, joinColumns(tl, det, timelineWidth, w-timelineWidth-1, rest))
+	} else {
+		tlH := min(max(2, rest/3), rest-2)
+		parts = append(parts, m.timeline(w, tlH), m.detail(w, rest-tlH))
+	}
+	parts = append(parts, foot)
+	return strings.Join(parts, "\n")
+}
+
+func (m Model) tiny(w, h int) string {
+	open := 0
+	for _, c := range m.conns {
+		if c.State == capture.StateOpen || c.State == capture.StateClosing {
+			open++
+		}
+	}
+	lines := []string{fit(fmt.Sprintf("%d conns, %d open", len(m.conns), open), w)}
+	if e, ok := m.selected(); ok && h > 1 {
+		lines = append(lines, fit(strings.TrimPrefix(views.EntryRow(e, false), "  "), w))
+	}
+	if h > len(lines) {
+		lines = append(lines, fit("enlarge the terminal · q quit", w))
+	}
+	return box(strings.Join(lines, "\n"), w, h)
+}
+
+func (m Model) header(w int) string {
+	open, frames := 0, 0
+	for _, c := range m.conns {
+		if c.State == capture.StateOpen || c.State == capture.StateClosing {
+			open++
+		}
+		frames += c.Frames[0] + c.Frames[1]
+	}
+	left := " wsanatomy  " + m.title
+	right := fmt.Sprintf("%d conns · %d open · %d frames ", len(m.conns), open, frames)
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return m.st.header.Render(fit(left, w))
+	}
+	return m.st.header.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+// heading is a pane's title line; the focused pane's is bold and marked.
+func (m Model) heading(p pane, title string, w int) string {
+	mark := "─ "
+	st := m.st.sep
+	if m.focus == p {
+		mark, st = "▶ ", m.st.focus
+	}
+	s := mark + title + " "
+	return st.Render(fit(s+strings.Repeat("─", max(0, w-lipgloss.Width(s))), w))
+}
+
+// connList draws the connection list in h lines.
+func (m Model) connList(w, h int) string {
+	lines := []string{m.heading(paneConns, fmt.Sprintf("connections (%d) · enter: its timeline · a: all", len(m.conns)), w)}
+	cols := pickColumns(w)
+	lines = append(lines, m.st.dim.Render(fit("  "+header(cols), w)))
+	rows := h - 2
+	if len(m.conns) == 0 {
+		lines = append(lines, fit("  no connection yet: point a browser or `wsanatomy dial` at it", w))
+	}
+	off := max(0, min(m.connSel-rows+1, len(m.conns)-rows))
+	for i := off; i < len(m.conns) && i < off+rows; i++ {
+		mark := "  "
+		if i == m.connSel {
+			mark = "▸ "
+		}
+		row := fit(mark+connRow(m.conns[i], cols), w)
+		if i == m.connSel && m.focus == paneConns {
+			row = m.st.selected.Render(row)
+		}
+		lines = append(lines, row)
+	}
+	return box(strings.Join(lines, "\n"), w, h)
+}
+
+// column is one column of the connection list.
+type column struct {
+	name  string
+	width int // 0: the rest of the line
+	right bool
+	value func(c capture.Conn) string
+	prio  int // columns with a higher prio are dropped first on narrow screens
+}
+
+var columns = []column{
+	{"#", 4, false, func(c capture.Conn) string { return fmt.Sprintf("#%d", c.ID) }, 0},
+	{"peer", 21, false, func(c capture.Conn) string { return c.Peer }, 0},
+	{"path", 10, false, func(c capture.Conn) string { return c.Path }, 0},
+	{"Origin", 21, false, func(c capture.Conn) string { return dash(c.Origin) }, 2},
+	{"protocol", 8, false, func(c capture.Conn) string { return dash(c.Subprotocol) }, 1},
+	{"extensions", 12, false, func(c capture.Conn) string { return dash(c.Extensions) }, 3},
+	{"state", 8, false, func(c capture.Conn) string {
+		if c.Violation != nil {
+			return "✗" + c.State.String()
+		}
+		return c.State.String()
+	}, 0},
+	{"→ fr/B", 9, true, func(c capture.Conn) string { return volume(c.Frames[0], c.Bytes[0]) }, 0},
+	{"← fr/B", 9, true, func(c capture.Conn) string { return volume(c.Frames[1], c.Bytes[1]) }, 0},
+	{"close → / ←", 0, false, closes, 0},
+}
+
+// pickColumns keeps the columns that fit in w with at least 14 columns
+// left for the close codes, dropping the optional ones first.
+func pickColumns(w int) []column {
+	for drop := 3; drop >= 0; drop-- {
+		var out []column
+		used := 0
+		for _, c := range columns {
+			if c.prio > drop {
+				continue
+			}
+			out = append(out, c)
+			used += c.width + 1
+		}
+		if used+2+14 <= w || drop == 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+func header(cols []column) string {
+	var b strings.Builder
+	for _, c := range cols {
+		b.WriteString(pad(c.name, c.width, c.right) + " ")
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// connRow is one connection: who, where, what was agreed, how much went
+// each way, and how it ended.
+func connRow(c capture.Conn, cols []column) string {
+	var b strings.Builder
+	for _, col := range cols {
+		v := col.value(c)
+		if col.width > 0 {
+			v = pad(cut(v, col.width), col.width, col.right)
+		}
+		b.WriteString(v + " ")
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func pad(s string, w int, right bool) string {
+	if w == 0 {
+		return s
+	}
+	n := max(0, w-len([]rune(s)))
+	if right {
+		return strings.Repeat(" ", n) + s
+	}
+	return s + strings.Repeat(" ", n)
+}
+
+// closes says which close frames went each way: "3000 "bye" / 3000".
+func closes(c capture.Conn) string {
+	one := func(f capture.CloseFrame) string {
+		if !f.Seen {
+			return "-"
+		}
+		s := fmt.Sprintf("%d", uint16(f.Code))
+		if f.Reason != "" {
+			s += fmt.Sprintf(" %q", f.Reason)
+		}
+		return s
+	}
+	s := one(c.Close[0]) + " / " + one(c.Close[1])
+	if c.State == capture.StateRefused {
+		s = fmt.Sprintf("refused %d", c.Status)
+	}
+	return s
+}
+
+func volume(frames int, bytes int64) string {
+	return fmt.Sprintf("%d/%s", frames, views.ShortSize(uint64(bytes)))
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// cut shortens s to n columns, marking the cut with "…".
+func cut(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// timeline draws the selected timeline in h lines of w columns. Only the
+// rows on screen are copied out of the store.
+func (m Model) timeline(w, h int) string {
+	id := m.timelineID()
+	n, dropped := m.store.Len(id)
+	title := "timeline of all connections"
+	if id != 0 {
+		title = fmt.Sprintf("timeline of #%d", id)
+	}
+	if dropped > 0 {
+		title += fmt.Sprintf(" · last %d (%d older dropped)", n, dropped)
+	}
+	lines := []string{m.heading(paneTimeline, title, w)}
+	rows := h - 1
+	sel := m.selIndex()
+	off := max(0, n-rows)
+	if sel >= 0 && sel < off {
+		off = max(0, sel-rows/2)
+	}
+	for _, e := range m.store.Window(id, off, rows) {
+		row := views.EntryRow(e, e.Seq == m.selSeq)
+		if id == 0 {
+			row = fmt.Sprintf("%-4s", fmt.Sprintf("c%d", e.Conn)) + row
+		}
+		row = fit(row, w)
+		if e.Seq == m.selSeq {
+			row = m.st.selected.Render(row)
+		} else if e.Violation != nil {
+			row = m.st.bad.Render(row)
+		}
+		lines = append(lines, row)
+	}
+	if n == 0 {
+		lines = append(lines, fit("  nothing yet", w))
+	}
+	return box(strings.Join(lines, "\n"), w, h)
+}
+
+// detail draws the selected entry's dissection in h lines of w columns,
+// scrolled by detailOff.
+func (m Model) detail(w, h int) string {
+	e, ok := m.selected()
+	if !ok {
+		return box(m.heading(paneDetail, "detail", w), w, h)
+	}
+	var body string
+	switch e.Kind {
+	case capture.KindFrame, capture.KindRaw:
+		body = m.frame.View(e, m.theme, w, false)
+	case capture.KindHandshake:
+		body = m.hs.View(e, m.theme, w, false)
+	default:
+		body = views.Dissect(e, views.Options{Theme: m.theme, Width: w, Cursor: -1})
+	}
+	if e.Kind == capture.KindFrame && int64(len(e.Wire)) < e.WireLen() {
+		body += "\n" + m.st.dim.Render(fmt.Sprintf("(the first %d of %d bytes are kept)", len(e.Wire), e.WireLen()))
+	}
+	all := strings.Split(body, "\n")
+	off := min(m.detailOff, max(0, len(all)-(h-1)))
+	what := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
+	if e.Kind == capture.KindClosed {
+		what = "the end of the connection" // the body says it in full
+	}
+	title := fmt.Sprintf("c%d %s", e.Conn, what)
+	if off > 0 {
+		title += fmt.Sprintf(" · ↑%d", off)
+	}
+	lines := append([]string{m.heading(paneDetail, title, w)}, all[off:]...)
+	return box(strings.Join(lines, "\n"), w, h)
+}
+
+func (m Model) footer(w int) string {
+	var s string
+	switch m.focus {
+	case paneConns:
+		s = "↑↓ connection  enter its timeline  a one/all  tab pane  ? help  q quit"
+	case paneTimeline:
+		s = "↑↓ entry  g/G oldest/newest  a one/all  f field  ←→ byte  tab pane  ? help  q quit"
+	default:
+		s = "↑↓ scroll  f/F field  ←→ hex byte  tab pane  ? help  q quit"
+	}
+	return m.st.dim.Render(fit(" "+s, w))
+}
+
+func (m Model) helpText(w int) string {
+	k := m.keys
+	var b strings.Builder
+	b.WriteString("keys\n")
+	for _, kb := range []struct {
+		k []string
+		h string
+	}{
+		{k.Focus.Keys(), "move between the connection list, the timeline and the detail"},
+		{[]string{"↑", "↓", "pgup", "pgdn"}, "move in the focused pane (the detail scrolls)"},
+		{k.Enter.Keys(), "on a connection: show its timeline"},
+		{k.All.Keys(), "switch between one connection's timeline and all of them"},
+		{[]string{"g", "G"}, "oldest kept entry / newest (G follows new entries)"},
+		{[]string{"f", "F"}, "select the next or previous field of the frame"},
+		{[]string{"←", "→"}, "move the hex cursor"},
+		{k.Quit.Keys(), "quit"},
+	} {
+		fmt.Fprintf(&b, "  %-16s %s\n", strings.Join(kb.k, " "), kb.h)
+	}
+	b.WriteString("\n" + render.Wrap("Each connection keeps its last 2,000 entries (the timeline says how many were dropped), "+
+		"and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; "+
+		"the counts and close codes of a connection cover everything.", w))
+	return b.String()
+}
+
+// fit pads or cuts plain s to w columns.
+func fit(s string, w int) string {
+	if lipgloss.Width(s) > w {
+		return ansi.Truncate(s, w, "")
+	}
+	return s + strings.Repeat(" ", w-lipgloss.Width(s))
+}
+
+// box makes s exactly h lines of exactly w columns: long lines are cut,
+// short ones padded, missing lines added.
+func box(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinColumns puts two boxes of h lines side by side with a separator.
+func joinColumns(a, b string, wa, wb, h int) string {
+	la, lb := strings.Split(box(a, wa, h), "\n"), strings.Split(box(b, wb, h), "\n")
+	out := make([]string, h)
+	for i := range out {
+		out[i] = la[i] + "│" + lb[i]
+	}
+	return strings.Join(out, "\n")
+}

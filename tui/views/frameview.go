@@ -1,0 +1,117 @@
+package views
+
+import (
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+)
+
+// FrameView owns the dissection of the selected frame and the linked
+// selection between the bit grid (a field) and the hex dump (a byte):
+// choosing a field puts the hex cursor on its first byte, and moving the
+// hex cursor selects the field of the byte under it.
+type FrameView struct {
+	Field  render.Field
+	Cursor int // byte under the hex cursor, -1 for none
+}
+
+func NewFrameView() FrameView { return FrameView{Cursor: -1} }
+
+// Reset keeps the selected field if the new frame has it.
+func (v *FrameView) Reset(e capture.Entry) {
+	f := render.ParseFrame(e.Wire)
+	if s, en := f.Span(v.Field); en <= s {
+		v.Field, v.Cursor = render.FieldNone, -1
+		return
+	}
+	v.Cursor, _ = f.Span(v.Field)
+}
+
+// NextField moves the field selection by d through the frame's fields.
+func (v *FrameView) NextField(e capture.Entry, d int) {
+	fields := render.ParseFrame(e.Wire).Fields()
+	if len(fields) == 0 {
+		return
+	}
+	i := -1
+	for j, fl := range fields {
+		if fl == v.Field {
+			i = j
+		}
+	}
+	switch {
+	case i < 0 && d < 0:
+		i = len(fields) - 1
+	case i < 0:
+		i = 0
+	default:
+		i = (i + d + len(fields)) % len(fields)
+	}
+	v.Field = fields[i]
+	v.Cursor, _ = render.ParseFrame(e.Wire).Span(v.Field)
+}
+
+// MoveByte moves the hex cursor by d and selects the field of its byte.
+func (v *FrameView) MoveByte(e capture.Entry, d int) {
+	f := render.ParseFrame(e.Wire)
+	n := min(len(e.Wire), render.HexLimit)
+	if n == 0 {
+		return
+	}
+	v.Cursor = max(0, min(v.Cursor+d, n-1))
+	if v.Field != render.FieldNone && f.InField(v.Cursor, v.Field) {
+		return // FIN, RSV and opcode share byte 0: keep the one chosen
+	}
+	switch fl := f.ByteField(v.Cursor); fl {
+	case render.FieldOpcode:
+		v.Field = render.FieldFIN
+	case render.FieldLen:
+		v.Field = render.FieldMask
+	default:
+		v.Field = fl
+	}
+}
+
+// View renders the frame's dissection.
+// With code set, it says what the code key would open.
+func (v FrameView) View(e capture.Entry, t render.Theme, width int, code bool) string {
+	o := Options{Theme: t, Width: width, Field: v.Field, Cursor: v.Cursor}
+	if code {
+		o.CodeKey = CodeKey
+	}
+	return Dissect(e, o)
+}
+
+// HandshakeView renders one half of the opening handshake: each line with
+// its rule and, for the response, the accept computation step by step.
+// tab and shift+tab move a cursor through the headers the source reader
+// has code for.
+type HandshakeView struct {
+	Header string // the selected header's sourcebook ID, or ""
+}
+
+// Reset keeps the selected header if the new entry is a handshake that
+// has it.
+func (v *HandshakeView) Reset(e capture.Entry) {
+	if e.Kind != capture.KindHandshake {
+		v.Header = ""
+		return
+	}
+	for _, h := range render.HeaderSources(e.Handshake.Raw) {
+		if h.ID == v.Header {
+			return
+		}
+	}
+	v.Header = ""
+}
+
+func (v HandshakeView) View(e capture.Entry, t render.Theme, width int, code bool) string {
+	o := Options{Theme: t, Width: width, Cursor: -1, Header: v.Header}
+	if code {
+		o.CodeKey = CodeKey
+	}
+	return Dissect(e, o)
+}
+
+// CodeKey is the key that opens the source reader, as the dissection
+// names it.
+const CodeKey = "s"

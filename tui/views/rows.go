@@ -1,0 +1,109 @@
+package views
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+	"time"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+)
+
+// ShortOp names an opcode in at most five letters, for the timeline.
+func ShortOp(op protocol.Opcode) string {
+	switch op {
+	case protocol.OpContinuation:
+		return "cont"
+	case protocol.OpText:
+		return "text"
+	case protocol.OpBinary:
+		return "bin"
+	case protocol.OpClose:
+		return "close"
+	case protocol.OpPing:
+		return "ping"
+	case protocol.OpPong:
+		return "pong"
+	}
+	return fmt.Sprintf("op%X", uint8(op))
+}
+
+// ShortSize says a length in at most six columns. A hand-made frame can
+// claim up to 2^64-1 bytes; those show as a power of two.
+func ShortSize(n uint64) string {
+	switch {
+	case n < 100000:
+		return fmt.Sprintf("%dB", n)
+	case n < 100000<<10:
+		return fmt.Sprintf("%dK", n>>10)
+	case n < 100000<<20:
+		return fmt.Sprintf("%dM", n>>20)
+	}
+	return fmt.Sprintf("≥2^%d", bits.Len64(n)-1)
+}
+
+func ShortTime(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("+%.1fms", float64(d)/float64(time.Millisecond))
+	case d < time.Minute:
+		return fmt.Sprintf("+%.2fs", d.Seconds())
+	}
+	return fmt.Sprintf("+%dm", int(d.Minutes()))
+}
+
+// EntryRow is one timeline row: arrow, opcode, FIN, MASK, length, time.
+func EntryRow(e capture.Entry, sel bool) string {
+	mark := "  "
+	if sel {
+		mark = "▸ "
+	}
+	arrow := e.Dir.Arrow()
+	switch e.Kind {
+	case capture.KindHandshake:
+		first, _, _ := strings.Cut(string(e.Handshake.Raw), "\r\n")
+		first = strings.TrimPrefix(first, "HTTP/1.1 ") // "101 Switching Protocols" fits
+		return fmt.Sprintf("%s#%-3d %s %s", mark, e.Seq, arrow, first)
+	case capture.KindFrame:
+		fin, m, bad := "   ", " ", ""
+		if e.Header.Fin {
+			fin = "FIN"
+		}
+		if e.Header.Masked {
+			m = "M"
+		}
+		if e.Violation != nil {
+			bad = " ✗§" + e.Violation.Section
+		}
+		return fmt.Sprintf("%s#%-3d %s %-5s %s %s %6s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode), fin, m,
+			ShortSize(e.Header.Length), ShortTime(e.At), bad)
+	case capture.KindRaw:
+		return fmt.Sprintf("%s#%-3d %s raw   by hand %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
+	case capture.KindMessage:
+		return fmt.Sprintf("%s#%-3d %s %-5s inflated %s→%s %7s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode),
+			ShortSize(uint64(e.WireSize)), ShortSize(e.Header.Length), ShortTime(e.At))
+	case capture.KindRead:
+		return fmt.Sprintf("%s#%-3d %s read  TCP     %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
+	case capture.KindClosed:
+		role := "client"
+		if e.Dir == capture.ServerToClient {
+			role = "server"
+		}
+		how := "TCP closed"
+		if e.Closed.ClosedTCPFirst {
+			how = "closed TCP first"
+		}
+		return fmt.Sprintf("%s#%-3d ✕ %s %s", mark, e.Seq, role, how)
+	}
+	return fmt.Sprintf("%s── %s", mark, e.Note)
+}
+
+// Fit pads or cuts s to w display columns.
+func Fit(s string, w int) string {
+	r := []rune(s)
+	if len(r) > w {
+		return string(r[:w])
+	}
+	return s + strings.Repeat(" ", w-len(r))
+}
