@@ -583,4 +583,3 @@ func bigCases() []Case {
 	}
 	return cs
 }
-

@@ -83,7 +83,7 @@ func notBig(cs []Case) []Case {
 // informational lists the cases where the codec makes a choice the RFC
 // leaves open, with the verdict that choice earns.
 var informational = map[string]bool{
-	"7.1.6": true, // it echoes the message that came before the close
+	"7.1.6": true,  // it echoes the message that came before the close
 	"B.8":   false, // set per run: a 1009 (OK) from the codec's 32 MiB limit
 }
 

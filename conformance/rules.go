@@ -22,7 +22,7 @@ const (
 		"Every valid string must pass, split anywhere."
 	ruleFailFast = "§8.1 (MUST fail on invalid UTF-8), as Autobahn's 6.4 cases test it: the failure should come at the first byte that can no longer be UTF-8, not at the end of the message. " +
 		"Failing only at the end keeps the MUST and is NON-STRICT."
-	ruleClose = "§5.5.1: \"If an endpoint receives a Close frame and did not previously send a Close frame, the endpoint MUST send a Close frame in response.\" and \"The application MUST NOT send any more data frames after sending a Close frame.\""
+	ruleClose     = "§5.5.1: \"If an endpoint receives a Close frame and did not previously send a Close frame, the endpoint MUST send a Close frame in response.\" and \"The application MUST NOT send any more data frames after sending a Close frame.\""
 	ruleCloseBody = "§5.5.1: \"If there is a body, the first two bytes of the body MUST be a 2-byte unsigned integer (in network byte order) representing a status code with value /code/ defined in Section 7.4.\" " +
 		"§5.5: a control frame's payload is at most 125 bytes, so a reason at most 123."
 	ruleCloseReason = "§5.5.1: \"Following the 2-byte integer, the body MAY contain UTF-8-encoded data with value /reason/\"; §8.1: invalid UTF-8 MUST fail the connection (1007)."
