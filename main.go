@@ -34,6 +34,9 @@ Usage:
   wsanatomy dial [--echo] URL           a client: sends stdin lines as text messages, prints replies;
                                         --echo sends every message back until the server closes;
                                         --heartbeat pings the server and gives up if it stops answering
+  wsanatomy check URL | --client CMD    conformance cases (Autobahn 1-7, 9, 10 and more) against an echo
+                                        server, or a client command run once per case with {url} replaced;
+                                        --show CASE dissects one case's exchange
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
 
@@ -102,6 +105,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return nil
 	case "source":
 		return runSource(rest, stdout, stderr)
+	case "check":
+		return runCheck(rest, stdout, stderr)
 	case "vectors":
 		if code := testvectors.Command(context.Background(), rest, stdout, stderr); code != 0 {
 			return exitError(code)
