@@ -136,7 +136,9 @@ func serveBroken(nc net.Conn, b breakage) {
 		case protocol.OpClose:
 			code, reason, viol := protocol.ParseClosePayload(p)
 			if viol != nil {
-				fail(viol.Code, h, 0)
+				// The peer's close frame was received, bad as it is:
+				// answer it and close TCP at once (§5.5.1).
+				write(protocol.OpClose, ClosePayload(int(viol.Code), ""))
 				return
 			}
 			if code == protocol.CloseNoStatusReceived {

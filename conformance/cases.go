@@ -11,6 +11,7 @@ package conformance
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -367,6 +368,14 @@ func All() []Case {
 		p.MustSend(all)
 		p.sentClose = true
 		op, msg, ctrl, err := p.ReadMessage(p.Timeout)
+		if errors.Is(err, ErrPeerClosedTCP) {
+			// Closing a socket with our ping still unread makes the
+			// kernel reset the connection, which can destroy the echo
+			// and the close frame on their way.
+			p.note(NonStrict, "the connection was reset before the echo or a close frame arrived (%v): closing TCP with data unread sends RST, which can destroy what was still in flight", err)
+			p.ending = EndClean
+			return
+		}
 		if err != nil {
 			p.failf(Failed, "expected the echo or a close frame: %s", describe(err, p.Timeout))
 		}
@@ -398,12 +407,16 @@ func All() []Case {
 		return [][]byte{p.Frame(true, 0, OpClose, ClosePayload(1000, strings.Repeat("*", 124)))}
 	}))
 	rule = ruleCloseReason
-	add("7.5.1", "close reason that is not UTF-8: 1007", failCase(1007, func(p *Peer) [][]byte {
-		return [][]byte{p.Frame(true, 0, OpClose, ClosePayload(1000, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64"))}
-	}))
-	add("A.7.1", "close reason split in the middle of a character: 1007", failCase(1007, func(p *Peer) [][]byte {
-		return [][]byte{p.Frame(true, 0, OpClose, ClosePayload(1000, "\xce\xba\xe1\xbd"))}
-	}))
+	// Autobahn accepts 1002 as well as 1007 here: the reason is part of
+	// a malformed close frame.
+	add("7.5.1", "close reason that is not UTF-8: 1007 (or 1002)", func(p *Peer) {
+		p.Send(p.Frame(true, 0, OpClose, ClosePayload(1000, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64")))
+		p.ExpectFail(1007, 1002)
+	})
+	add("A.7.1", "close reason split in the middle of a character: 1007 (or 1002)", func(p *Peer) {
+		p.Send(p.Frame(true, 0, OpClose, ClosePayload(1000, "\xce\xba\xe1\xbd")))
+		p.ExpectFail(1007, 1002)
+	})
 	rule = ruleCodes
 	valid := []int{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}
 	for i, code := range valid {
@@ -423,9 +436,11 @@ func All() []Case {
 	}
 	for i, code := range []int{5000, 65535} {
 		code := code
-		add(fmt.Sprintf("7.13.%d", i+1), fmt.Sprintf("close with out-of-range code %d: 1002", code), failCase(1002, func(p *Peer) [][]byte {
-			return [][]byte{p.Frame(true, 0, OpClose, ClosePayload(code, ""))}
-		}))
+		// RFC 6455 defines no code past 4999, so, as in Autobahn, an
+		// echo is INFORMATIONAL; a 1002 is OK.
+		add(fmt.Sprintf("7.13.%d", i+1), fmt.Sprintf("close with out-of-range code %d: 1002 (or an echo)", code), func(p *Peer) {
+			p.undefinedCode(code)
+		})
 	}
 
 	// Rules Autobahn does not test.
