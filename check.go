@@ -24,6 +24,14 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
+func init() {
+	commandUsage["check"] = "wsanatomy check URL | --client 'COMMAND {url}' [flags]\n\n" +
+		"Runs the conformance cases (Autobahn sections 1-7, 9 and 10, and the project's own) against the echo\n" +
+		"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
+		"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
+		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED."
+}
+
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("check", stderr)
 	client := fs.String("client", "", "judge a client: run this command once per case, with {url} replaced")
