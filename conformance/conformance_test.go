@@ -72,3 +72,19 @@ func TestCasesNameTheirRule(t *testing.T) {
 		}
 	}
 }
+
+// A case that needs an extension the server does not accept is
+// UNIMPLEMENTED, and its run never starts: the hook for the
+// permessage-deflate cases (Autobahn's sections 12 and 13).
+func TestExtensionNotAcceptedIsUnimplemented(t *testing.T) {
+	url := protocolEcho(t)
+	c := Case{ID: "12.test", Desc: "needs permessage-deflate", Rule: "§9.1", Extensions: "permessage-deflate",
+		run: func(p *Peer) { t.Error("the case ran without the extension") }}
+	r := RunServerCase(context.Background(), url, c, testConfig())
+	if r.Verdict != Unimplemented || !strings.Contains(r.Detail, "permessage-deflate") {
+		t.Errorf("verdict %s: %s; want UNIMPLEMENTED", r.Verdict, r.Detail)
+	}
+	if !strings.Contains(string(r.Exchange.Request), "Sec-WebSocket-Extensions: permessage-deflate") {
+		t.Errorf("the offer is not in the request:\n%s", r.Exchange.Request)
+	}
+}
