@@ -21,6 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,8 +110,10 @@ func startDialEcho(t *testing.T, url string) <-chan clientResult {
 	return ch
 }
 
-// asStartClient adapts a client target to the conformance runner.
-func asStartClient(t *testing.T, tg clientTarget, codes map[string]int) conformance.StartClient {
+// asStartClient adapts a client target to the conformance runner. The
+// close code of each in-process client's violation is kept in codes, by
+// case id (the URL's path).
+func asStartClient(t *testing.T, tg clientTarget, codes *sync.Map) conformance.StartClient {
 	return func(ctx context.Context, url string) <-chan conformance.ClientExit {
 		out := make(chan conformance.ClientExit, 1)
 		res := tg.start(t, url)
@@ -120,6 +124,7 @@ func asStartClient(t *testing.T, tg clientTarget, codes map[string]int) conforma
 				if !r.clean {
 					err = fmt.Errorf("client failed (close code %d): %s", r.code, r.detail)
 				}
+				codes.Store(url[strings.LastIndex(url, "/")+1:], r.code)
 				out <- conformance.ClientExit{Err: err}
 			case <-ctx.Done():
 				out <- conformance.ClientExit{Err: fmt.Errorf("client did not finish: %w", ctx.Err())}
@@ -181,7 +186,8 @@ func runClientCases(t *testing.T, cases []conformance.Case) {
 	for _, tg := range clientTargets() {
 		t.Run(tg.name, func(t *testing.T) {
 			cfg := confConfig()
-			results := conformance.RunClient(context.Background(), asStartClient(t, tg, nil), cases, cfg)
+			var codes sync.Map
+			results := conformance.RunClient(context.Background(), asStartClient(t, tg, &codes), cases, cfg)
 			checkVerdicts(t, tg.name, results)
 			// A client that passed reports a clean end after a closing
 			// handshake, and a failure after failing the connection.
@@ -192,6 +198,11 @@ func runClientCases(t *testing.T, cases []conformance.Case) {
 				clean := r.ClientExit == "exit status 0"
 				if (r.Ending == conformance.EndClean) != clean {
 					t.Errorf("case %s ended %q, but the client reports %s", r.ID, r.Ending, r.ClientExit)
+				}
+				// The in-process client's error names the code it failed
+				// the connection with: the one the case expects.
+				if code, _ := codes.Load(r.ID); tg.name == "inproc" && r.Ending == conformance.EndFailed && r.FailCode != 0 && code != r.FailCode {
+					t.Errorf("case %s: the client failed with close code %v, want %d", r.ID, code, r.FailCode)
 				}
 			}
 		})
