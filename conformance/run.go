@@ -165,17 +165,20 @@ func runClientCase(ctx context.Context, startClient StartClient, c Case, cfg Con
 	}
 	defer ln.Close()
 	// The client gets the case's whole limit, then it is stopped.
-	cctx, cancel := context.WithTimeout(ctx, cfg.CaseLimit+timeout)
+	cctx, cancel := context.WithTimeout(ctx, cfg.CaseLimit+3*timeout)
 	defer cancel()
 	exited := startClient(cctx, "ws://"+ln.Addr().String()+"/"+c.ID)
+	// Starting a process, and ending one, can take a while on a loaded
+	// machine: these waits are longer than a peer's answer.
+	procWait := 3 * timeout
 	waitExit := func(r Result) Result {
 		select {
 		case e := <-exited:
 			r.ClientExit = describeExit(e)
-		case <-time.After(timeout):
+		case <-time.After(procWait):
 			cancel()
 			e := <-exited
-			r.ClientExit = "still running " + timeout.String() + " after the case ended, so it was stopped; " + describeExit(e)
+			r.ClientExit = "still running " + procWait.String() + " after the case ended, so it was stopped; " + describeExit(e)
 		}
 		return r
 	}
@@ -199,8 +202,8 @@ func runClientCase(ctx context.Context, startClient StartClient, c Case, cfg Con
 		r := finish(c, start, rec, Failed, "the client exited without connecting", nil)
 		r.ClientExit = describeExit(e)
 		return r
-	case <-time.After(timeout):
-		return waitExit(finish(c, start, rec, Failed, fmt.Sprintf("the client did not connect within %v", timeout), nil))
+	case <-time.After(procWait):
+		return waitExit(finish(c, start, rec, Failed, fmt.Sprintf("the client did not connect within %v", procWait), nil))
 	case <-ctx.Done():
 		return waitExit(finish(c, start, rec, Failed, "not run: "+context.Cause(ctx).Error(), nil))
 	}
