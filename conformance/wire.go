@@ -149,6 +149,10 @@ type Peer struct {
 	// with a FAILED verdict.
 	Fatalf func(format string, args ...any)
 
+	// RSV1Allowed is set when permessage-deflate was negotiated: RSV1 is
+	// then allowed on the first frame of a data message (RFC 7692 §6).
+	RSV1Allowed bool
+
 	sentClose bool
 	ending    Ending
 	failCode  int
@@ -460,6 +464,8 @@ func (p *Peer) ReadFrame(timeout time.Duration) (Frame, error) {
 		p.failf(Failed, "the server sent a masked %v: §5.1 \"A server MUST NOT mask any frames that it sends to the client.\"", f)
 	case !f.Masked && !p.client:
 		p.failf(Failed, "the client sent an unmasked %v: §5.1 \"a client MUST mask all frames that it sends to the server\"", f)
+	case f.Rsv == 4 && p.RSV1Allowed && f.Op != OpCont && f.Op < 8:
+		// A compressed message's first frame (RFC 7692 §6).
 	case f.Rsv != 0:
 		p.failf(Failed, "the peer set RSV bits %#x with no extension negotiated (§5.2)", f.Rsv)
 	case f.Op >= 3 && f.Op <= 7 || f.Op >= 0xB:

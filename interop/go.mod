@@ -12,6 +12,4 @@ require (
 
 require github.com/gobwas/httphead v0.1.0 // indirect
 
-require github.com/coder/websocket v1.8.15
-
 replace github.com/wsanatomy/wsanatomy => ../
