@@ -45,6 +45,9 @@ Usage:
                                         127.0.0.1:8081), every byte goes to URL (ws:// or wss://)
                                         unchanged, and both directions are decoded and checked: on a
                                         live screen, or --plain lines, or --json lines; --insecure
+  wsanatomy check URL | --client CMD    conformance cases (Autobahn 1-7, 9, 10 and more) against an echo
+                                        server, or a client command run once per case with {url} replaced;
+                                        --show CASE dissects one case's exchange
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
 
@@ -120,6 +123,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return nil
 	case "source":
 		return runSource(rest, stdout, stderr)
+	case "check":
+		return runCheck(rest, stdout, stderr)
 	case "vectors":
 		if code := testvectors.Command(context.Background(), rest, stdout, stderr); code != 0 {
 			return exitError(code)

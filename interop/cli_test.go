@@ -176,11 +176,11 @@ func TestEarlyData(t *testing.T) {
 			if resp.StatusCode != 101 {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
-			p := &peer{t: t, nc: nc, br: br, client: true, timeout: 5 * time.Second}
+			p := rawPeer(t, nc, br, true)
 			nc.SetDeadline(time.Time{})
-			p.expectMessage(opText, []byte("early bird"))
-			p.expectPong([]byte("p"))
-			p.closeHandshake(1000, "")
+			p.ExpectMessage(opText, []byte("early bird"))
+			p.ExpectPong([]byte("p"))
+			p.CloseHandshake(1000, "")
 		})
 	}
 }
@@ -307,13 +307,13 @@ func TestClientTCPCloseOrder(t *testing.T) {
 					t.Fatal(err)
 				}
 				p := acceptRaw(t, nc)
-				p.sendFrame(true, 0, opText, []byte("hi"))
-				p.expectMessage(opText, []byte("hi"))
-				p.sendFrame(true, 0, opClose, closePayload(1000, "done"))
-				p.expectCloseFrame(1000)
+				p.SendFrame(true, 0, opText, []byte("hi"))
+				p.ExpectMessage(opText, []byte("hi"))
+				p.SendFrame(true, 0, opClose, closePayload(1000, "done"))
+				p.ExpectCloseFrame(1000)
 				start := time.Now()
 				// The client must not close first: within 300ms it has not.
-				if f, err := p.readFrame(300 * time.Millisecond); !errors.Is(err, errTimeout) {
+				if f, err := p.ReadFrame(300 * time.Millisecond); !errors.Is(err, errTimeout) {
 					t.Errorf("client closed TCP (or sent %v) right after the closing handshake: %v; the server should close first (§7.1.1)", f, err)
 				}
 				if serverCloses {
@@ -329,7 +329,7 @@ func TestClientTCPCloseOrder(t *testing.T) {
 					continue
 				}
 				// The server keeps TCP open: the client must give up on its own.
-				if _, err := p.readFrame(20 * time.Second); !errors.Is(err, errPeerClosedTCP) {
+				if _, err := p.ReadFrame(20 * time.Second); !errors.Is(err, errPeerClosedTCP) {
 					t.Errorf("client did not close TCP within 20s: %v", err)
 				}
 				if d := time.Since(start); d > 12*time.Second {
@@ -373,9 +373,9 @@ func TestClientEarlyData(t *testing.T) {
 				acceptKey(req.Header.Get("Sec-WebSocket-Key")) + "\r\n\r\n"
 			nc.Write(append([]byte(resp), buildFrame(true, 0, opBinary, []byte("early"), false)...))
 			nc.SetDeadline(time.Time{})
-			p := &peer{t: t, nc: nc, br: br, client: false, timeout: 5 * time.Second}
-			p.expectMessage(opBinary, []byte("early"))
-			p.closeHandshake(1000, "")
+			p := rawPeer(t, nc, br, false)
+			p.ExpectMessage(opBinary, []byte("early"))
+			p.CloseHandshake(1000, "")
 			select {
 			case r := <-res:
 				if !r.clean {
@@ -393,14 +393,14 @@ func TestClientEarlyData(t *testing.T) {
 func TestServeShutdown(t *testing.T) {
 	s := startServe(t)
 	p := dialRaw(t, s.url("/shutdown"))
-	p.sendFrame(true, 0, opText, []byte("before"))
-	p.expectMessage(opText, []byte("before"))
+	p.SendFrame(true, 0, opText, []byte("before"))
+	p.ExpectMessage(opText, []byte("before"))
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	p.expectCloseFrame(1001)
-	p.sendFrame(true, 0, opClose, closePayload(1001, ""))
-	p.finishTCP()
+	p.ExpectCloseFrame(1001)
+	p.SendFrame(true, 0, opClose, closePayload(1001, ""))
+	p.FinishTCP()
 	select {
 	case <-s.done:
 		if s.err != nil {
@@ -439,9 +439,9 @@ func TestServerSurvivesAbruptClients(t *testing.T) {
 				nc.Close()
 			}
 			p := dialRaw(t, "ws://"+addr+"/")
-			p.sendFrame(true, 0, opText, []byte("still here"))
-			p.expectMessage(opText, []byte("still here"))
-			p.closeHandshake(1000, "")
+			p.SendFrame(true, 0, opText, []byte("still here"))
+			p.ExpectMessage(opText, []byte("still here"))
+			p.CloseHandshake(1000, "")
 		})
 	}
 }

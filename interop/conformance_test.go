@@ -1,38 +1,48 @@
 package interop
 
-// The Autobahn-style conformance suite, run as a fuzzing client against
-// echo servers and as a fuzzing server against echo clients:
+// The conformance cases of package conformance (the same ones `wsanatomy
+// check` runs), as a fuzzing client against echo servers and as a fuzzing
+// server against echo clients, with the verdict of every case asserted:
 //
-//   - TestConformanceServer: every case against the in-process protocol
-//     echo server and against `wsanatomy serve`.
-//   - TestConformanceClient: every case against an in-process protocol
-//     echo client and against `wsanatomy dial --echo`.
-//   - TestConformanceBig: the 9.x cases (up to 16 MiB) in both directions.
-//     They are slow under the race detector, so under -race they are
-//     skipped; run.sh runs them in a second `go test` without -race.
+//   - TestConformanceServer: the codec's in-process echo server, `wsanatomy
+//     serve`, and gorilla/websocket's, coder/websocket's and gobwas/ws's
+//     echo servers (echoservers_test.go).
+//   - TestConformanceClient: an in-process codec echo client and
+//     `wsanatomy dial --echo`.
+//   - TestConformanceBig: the 9.x cases (up to 16 MiB) against every
+//     server and client. They are slow under the race detector, so under
+//     -race they are skipped; run.sh runs them without -race.
+//
+// The expected verdicts are in expected_test.go, with the reason for every
+// one that is not OK.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/wsanatomy/wsanatomy/conformance"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
 
 type serverTarget struct {
 	name string
-	url  func(t *testing.T) string // base URL, without a path
+	url  func(t *testing.T) string
 }
 
 func serverTargets() []serverTarget {
 	return []serverTarget{
-		{"inproc", func(t *testing.T) string { return inprocEcho(t, nil) }},
-		{"serve", func(t *testing.T) string { return "ws://" + startServe(t).addr }},
+		{"inproc", func(t *testing.T) string { return inprocEcho(t, nil) + "/" }},
+		{"serve", func(t *testing.T) string { return "ws://" + startServe(t).addr + "/" }},
+		{"gorilla", func(t *testing.T) string { return gorillaEcho(t) }},
+		{"gorilla-utf8", func(t *testing.T) string { return gorillaUTF8Echo(t) }},
+		{"coder", func(t *testing.T) string { return coderEcho(t) }},
+		{"gobwas", func(t *testing.T) string { return gobwasEcho(t) }},
 	}
 }
 
@@ -105,123 +115,130 @@ func startDialEcho(t *testing.T, url string) <-chan clientResult {
 	return ch
 }
 
+// asStartClient adapts a client target to the conformance runner. The
+// close code of each in-process client's violation is kept in codes, by
+// case id (the URL's path).
+func asStartClient(t *testing.T, tg clientTarget, codes *sync.Map) conformance.StartClient {
+	return func(ctx context.Context, url string) <-chan conformance.ClientExit {
+		out := make(chan conformance.ClientExit, 1)
+		res := tg.start(t, url)
+		go func() {
+			select {
+			case r := <-res:
+				var err error
+				if !r.clean {
+					err = fmt.Errorf("client failed (close code %d): %s", r.code, r.detail)
+				}
+				codes.Store(url[strings.LastIndex(url, "/")+1:], r.code)
+				out <- conformance.ClientExit{Err: err}
+			case <-ctx.Done():
+				out <- conformance.ClientExit{Err: fmt.Errorf("client did not finish: %w", ctx.Err())}
+			}
+		}()
+		return out
+	}
+}
+
+// confConfig suits a loaded 2-core CI machine: generous bounds, so that
+// only a real answer, never a slow one, makes a verdict.
+func confConfig() conformance.Config {
+	return conformance.Config{Timeout: 10 * time.Second, FailFastWait: 5 * time.Second, CaseLimit: 120 * time.Second, Parallel: 8}
+}
+
+func big(cs []conformance.Case, want bool) []conformance.Case {
+	var out []conformance.Case
+	for _, c := range cs {
+		if c.Big == want {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func TestConformanceServer(t *testing.T) {
-	runServerCases(t, func(c confCase) bool { return !c.big })
+	runServerCases(t, big(conformance.ForServers(conformance.All()), false), 8)
 }
 
 func TestConformanceClient(t *testing.T) {
-	runClientCases(t, func(c confCase) bool { return !c.big })
+	runClientCases(t, big(conformance.ForClients(conformance.All()), false))
 }
 
 func TestConformanceBig(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the 9.x cases (up to 16 MiB) run without -race: see run.sh")
 	}
-	t.Run("server", func(t *testing.T) { runServerCases(t, func(c confCase) bool { return c.big }) })
-	t.Run("client", func(t *testing.T) { runClientCases(t, func(c confCase) bool { return c.big }) })
+	t.Run("server", func(t *testing.T) { runServerCases(t, big(conformance.ForServers(conformance.All()), true), 2) })
+	t.Run("client", func(t *testing.T) { runClientCases(t, big(conformance.ForClients(conformance.All()), true)) })
 }
 
-func runServerCases(t *testing.T, want func(confCase) bool) {
-	cases := buildCases()
+func runServerCases(t *testing.T, cases []conformance.Case, parallel int) {
 	for _, tg := range serverTargets() {
 		t.Run(tg.name, func(t *testing.T) {
-			base := tg.url(t)
-			for _, c := range cases {
-				if !want(c) || c.only == "client" {
-					continue
-				}
-				c := c
-				t.Run(c.id, func(t *testing.T) {
-					if !c.big {
-						t.Parallel()
-					}
-					p := dialRaw(t, base+"/"+c.id)
-					if c.timeout > 0 {
-						p.timeout = c.timeout
-					}
-					c.run(p)
-					if p.outcome == "" && !t.Failed() {
-						t.Fatalf("case %s ended without a closing handshake", c.id)
-					}
-				})
+			cfg := confConfig()
+			cfg.Parallel = parallel
+			if slowUTF8[tg.name] {
+				// It fails invalid UTF-8 only at the end of a message, so
+				// every fail-fast case waits the whole FailFastWait.
+				cfg.FailFastWait = time.Second
 			}
+			results := conformance.RunServer(context.Background(), tg.url(t), cases, cfg)
+			checkVerdicts(t, tg.name, results)
 		})
 	}
 }
 
-func runClientCases(t *testing.T, want func(confCase) bool) {
-	cases := buildCases()
+func runClientCases(t *testing.T, cases []conformance.Case) {
 	for _, tg := range clientTargets() {
 		t.Run(tg.name, func(t *testing.T) {
-			for _, c := range cases {
-				if !want(c) || c.only == "server" {
+			cfg := confConfig()
+			var codes sync.Map
+			results := conformance.RunClient(context.Background(), asStartClient(t, tg, &codes), cases, cfg)
+			checkVerdicts(t, tg.name, results)
+			// A client that passed reports a clean end after a closing
+			// handshake, and a failure after failing the connection.
+			for _, r := range results {
+				if r.Verdict == conformance.Failed {
 					continue
 				}
-				c := c
-				t.Run(c.id, func(t *testing.T) {
-					if !c.big {
-						t.Parallel()
-					}
-					runClientCase(t, tg, c)
-				})
+				clean := r.ClientExit == "exit status 0"
+				if (r.Ending == conformance.EndClean) != clean {
+					t.Errorf("case %s ended %q, but the client reports %s", r.ID, r.Ending, r.ClientExit)
+				}
+				// The in-process client's error names the code it failed
+				// the connection with: the one the case expects.
+				if code, _ := codes.Load(r.ID); tg.name == "inproc" && r.Ending == conformance.EndFailed && r.FailCode != 0 && code != r.FailCode {
+					t.Errorf("case %s: the client failed with close code %v, want %d", r.ID, code, r.FailCode)
+				}
 			}
 		})
 	}
 }
 
-func runClientCase(t *testing.T, tg clientTarget, c confCase) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+func verdictStrings(vs []conformance.Verdict) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, string(v))
 	}
-	defer ln.Close()
-	res := tg.start(t, "ws://"+ln.Addr().String()+"/"+c.id)
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(15 * time.Second))
-	nc, err := ln.Accept()
-	if err != nil {
-		select {
-		case r := <-res:
-			t.Fatalf("the client did not connect: %s", r.detail)
-		case <-time.After(5 * time.Second):
-		}
-		t.Fatalf("the client did not connect: %v", err)
+	return out
+}
+
+// checkVerdicts compares every result with its expected verdict.
+func checkVerdicts(t *testing.T, target string, results []conformance.Result) {
+	t.Helper()
+	if len(results) == 0 {
+		t.Fatal("no results")
 	}
-	p := acceptRaw(t, nc)
-	if c.timeout > 0 {
-		p.timeout = c.timeout
-	}
-	func() {
-		defer func() {
-			// A failed expectation ends the case with runtime.Goexit; make
-			// sure the client sees the connection end.
-			nc.Close()
-		}()
-		c.run(p)
-	}()
-	var r clientResult
-	select {
-	case r = <-res:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the client did not finish within 30s of the case's end")
-	}
-	switch p.outcome {
-	case "clean":
-		if !r.clean {
-			t.Errorf("closing handshake was clean but the client reports failure: %s", r.detail)
-		}
-	case "fail":
-		if r.clean {
-			t.Errorf("client failed the connection but reports a clean end: %s", r.detail)
-		}
-		if tg.name == "inproc" && p.failCode != 0 && r.code != p.failCode {
-			t.Errorf("client's error has close code %d, want %d: %s", r.code, p.failCode, r.detail)
-		}
-	default:
-		if !t.Failed() {
-			t.Fatalf("case %s ended without a closing handshake", c.id)
+	bad := 0
+	for _, r := range results {
+		want := expectedVerdicts(target, r.ID)
+		if !contains(verdictStrings(want), string(r.Verdict)) {
+			bad++
+			if bad <= 30 {
+				t.Errorf("%s: case %s (%s): %s, want %s: %s", target, r.ID, r.Desc, r.Verdict, want, r.Detail)
+			}
 		}
 	}
-	if t.Failed() {
-		t.Logf("client: %s", strings.TrimSpace(r.detail))
+	if bad > 30 {
+		t.Errorf("%s: ... and %d more cases with an unexpected verdict", target, bad-30)
 	}
 }

@@ -33,8 +33,25 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wsanatomy/wsanatomy/conformance"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
+
+// dpeer is the conformance package's raw peer with the compression state
+// of this file.
+type dpeer struct {
+	*conformance.Peer
+	t       testing.TB
+	deflate *peerDeflate
+}
+
+// newDPeer wraps a connection whose handshake agreed on permessage-deflate.
+func newDPeer(t testing.TB, nc net.Conn, br *bufio.Reader, client bool) *dpeer {
+	p := rawPeer(t, nc, br, client)
+	p.Timeout = 10 * time.Second
+	p.RSV1Allowed = true
+	return &dpeer{Peer: p, t: t}
+}
 
 // peerDeflate is the raw peer's compression state for one connection.
 type peerDeflate struct {
@@ -106,7 +123,7 @@ func (d *peerDeflate) inflate(t testing.TB, payload []byte) []byte {
 
 // sendCompressed sends msg compressed, in frames of at most frag bytes of
 // payload (0: one frame), RSV1 on the first only.
-func (p *peer) sendCompressed(op byte, msg []byte, frag int) {
+func (p *dpeer) sendCompressed(op byte, msg []byte, frag int) {
 	p.t.Helper()
 	payload := p.deflate.compress(msg)
 	if frag <= 0 {
@@ -119,14 +136,14 @@ func (p *peer) sendCompressed(op byte, msg []byte, frag int) {
 		if first {
 			rsv, fop = 4, op
 		}
-		p.mustSend(p.frame(n == len(payload), rsv, fop, payload[:n]))
+		p.MustSend(p.Frame(n == len(payload), rsv, fop, payload[:n]))
 		payload, first = payload[n:], false
 	}
 }
 
 // expectDeflated reads the next message, compressed or not, and fails
 // unless it inflates to want.
-func (p *peer) expectDeflated(op byte, want []byte) {
+func (p *dpeer) expectDeflated(op byte, want []byte) {
 	p.t.Helper()
 	var (
 		msg        []byte
@@ -134,18 +151,18 @@ func (p *peer) expectDeflated(op byte, want []byte) {
 		gotOp      byte
 	)
 	for {
-		f, err := p.readFrame(p.timeout)
+		f, err := p.ReadFrame(p.Timeout)
 		if err != nil {
 			p.t.Fatalf("expected a message (op %#x, %d bytes): %v", op, len(want), err)
 		}
-		if f.op >= 8 {
+		if f.Op >= 8 {
 			p.t.Fatalf("expected a message, got %v", f)
 		}
 		if gotOp == 0 {
-			gotOp, compressed = f.op, f.rsv == 4
+			gotOp, compressed = f.Op, f.Rsv == 4
 		}
-		msg = append(msg, f.payload...)
-		if f.fin {
+		msg = append(msg, f.Payload...)
+		if f.Fin {
 			break
 		}
 	}
@@ -287,13 +304,13 @@ func agreedFor(t testing.TB, resp string, client bool) *peerDeflate {
 	return newPeerDeflate(sBits, cBits, sTake, cTake)
 }
 
-func (c deflateCase) run(p *peer) {
+func (c deflateCase) run(p *dpeer) {
 	for i := 0; i < c.count; i++ {
 		op, msg := deflatePayload(c.kind, c.size, int64(i))
 		p.sendCompressed(op, msg, c.frag)
 		p.expectDeflated(op, msg)
 	}
-	p.closeHandshake(1000, "")
+	p.CloseHandshake(1000, "")
 }
 
 // TestConformanceDeflateServer runs the cases with the raw peer as a
@@ -365,7 +382,7 @@ func TestConformanceDeflateClient(t *testing.T) {
 // dialRawDeflate is dialRaw with a Sec-WebSocket-Extensions offer. It
 // returns the peer and the extensions the server agreed to, which must be
 // permessage-deflate.
-func dialRawDeflate(t testing.TB, rawURL, offer string) (*peer, string) {
+func dialRawDeflate(t testing.TB, rawURL, offer string) (*dpeer, string) {
 	t.Helper()
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -399,12 +416,12 @@ func dialRawDeflate(t testing.TB, rawURL, offer string) (*peer, string) {
 		t.Fatalf("the server agreed to %q; permessage-deflate was offered as %q", ext, offer)
 	}
 	nc.SetDeadline(time.Time{})
-	return &peer{t: t, nc: nc, br: br, client: true, timeout: 10 * time.Second}, ext[0]
+	return newDPeer(t, nc, br, true), ext[0]
 }
 
 // acceptRawDeflate is acceptRaw answering the client's permessage-deflate
 // offer with response.
-func acceptRawDeflate(t testing.TB, nc net.Conn, response string) *peer {
+func acceptRawDeflate(t testing.TB, nc net.Conn, response string) *dpeer {
 	t.Helper()
 	nc.SetDeadline(time.Now().Add(5 * time.Second))
 	br := bufio.NewReader(nc)
@@ -421,5 +438,5 @@ func acceptRawDeflate(t testing.TB, nc net.Conn, response string) *peer {
 		t.Fatal(err)
 	}
 	nc.SetDeadline(time.Time{})
-	return &peer{t: t, nc: nc, br: br, client: false, timeout: 10 * time.Second}
+	return newDPeer(t, nc, br, false)
 }

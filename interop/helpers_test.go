@@ -3,7 +3,6 @@ package interop
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -282,25 +281,6 @@ func describeDiff(got, want []byte) string {
 	}
 	return "equal"
 }
-
-func pattern(n int, seed byte) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = seed + byte(i*7+i/251)
-	}
-	return b
-}
-
-func textPattern(n int) []byte {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 *"
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[i%len(alphabet)]
-	}
-	return b
-}
-
-var errTimeout = errors.New("timed out")
 
 func equalOrDiff(t testing.TB, what string, got, want []byte) {
 	t.Helper()

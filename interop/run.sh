@@ -16,7 +16,7 @@ fi
 echo "== interop: go vet"
 go vet ./...
 
-echo "== interop: go test -race (gorilla interop, conformance 1-7 and 10, node and browser peers)"
+echo "== interop: go test -race (gorilla interop, conformance 1-7 and 10 against the codec, serve, dial, gorilla, coder and gobwas, node and browser peers)"
 go test -race -count=1 -timeout 10m ./...
 
 echo "== interop: go test (conformance 9.x, the soak test and permessage-deflate 12.x/13.x, without -race)"

@@ -249,23 +249,23 @@ func TestServeHeartbeatDropsASilentClient(t *testing.T) {
 	pings := 0
 	start := time.Now()
 	for {
-		f, err := p.readFrame(10 * time.Second)
+		f, err := p.ReadFrame(10 * time.Second)
 		if err != nil {
 			t.Fatalf("after %d pings: %v (no close frame)", pings, err)
 		}
-		if f.op == opPing {
+		if f.Op == opPing {
 			pings++ // and not answered
 			continue
 		}
-		if f.op != opClose || len(f.payload) < 2 || int(f.payload[0])<<8|int(f.payload[1]) != 1001 {
-			t.Fatalf("got opcode %#x % x, want a close frame with 1001", f.op, f.payload)
+		if f.Op != opClose || len(f.Payload) < 2 || int(f.Payload[0])<<8|int(f.Payload[1]) != 1001 {
+			t.Fatalf("got opcode %#x % x, want a close frame with 1001", f.Op, f.Payload)
 		}
 		break
 	}
 	if d := time.Since(start); pings == 0 || d > 5*time.Second {
 		t.Errorf("closed after %d pings and %v", pings, d)
 	}
-	p.nc.Close()
+	p.Close()
 	time.Sleep(100 * time.Millisecond)
 	if log := s.stderr.String(); !strings.Contains(log, "heartbeat") {
 		t.Errorf("serve's log does not say why:\n%s", tail(log, 2000))

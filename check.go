@@ -1,0 +1,394 @@
+package main
+
+// `wsanatomy check`: the conformance cases of package conformance, run
+// against any echo server (we are the fuzzing client) or any client
+// command (we are the fuzzing server, on 127.0.0.1), with a verdict per
+// case in the Autobahn TestSuite's vocabulary and the RFC rule behind it.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wsanatomy/wsanatomy/conformance"
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+)
+
+func init() {
+	commandUsage["check"] = "wsanatomy check URL | --client 'COMMAND {url}' [flags]\n\n" +
+		"Runs the conformance cases (Autobahn sections 1-7, 9 and 10, and the project's own) against the echo\n" +
+		"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
+		"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
+		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED."
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("check", stderr)
+	client := fs.String("client", "", "judge a client: run this command once per case, with {url} replaced")
+	cases := fs.String("cases", "", "run only the cases whose id matches one of these comma-separated globs (like 6.*,7.1.?)")
+	exclude := fs.String("exclude", "", "skip the cases whose id matches one of these comma-separated globs (like 9.*)")
+	timeout := fs.Duration("timeout", 5*time.Second, "how long to wait for each answer the peer owes")
+	caseLimit := fs.Duration("case-limit", 60*time.Second, "the most time one case may take")
+	limit := fs.Duration("limit", 30*time.Minute, "the most time the whole run may take")
+	failFast := fs.Duration("fail-fast-wait", time.Second, "how long the 6.4-style cases wait for the peer to fail on invalid UTF-8 before sending the rest")
+	parallel := fs.Int("parallel", 4, "how many cases run at once (1 runs them one by one, as Autobahn does)")
+	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
+	show := fs.String("show", "", "run one case and show its exchange: handshake and every frame, dissected")
+	quiet := fs.Bool("quiet", false, "list only the cases that are not OK")
+	valued := []string{"--client", "-client", "--cases", "-cases", "--exclude", "-exclude", "--timeout", "-timeout",
+		"--case-limit", "-case-limit", "--limit", "-limit", "--fail-fast-wait", "-fail-fast-wait", "--parallel", "-parallel",
+		"--json", "-json", "--show", "-show"}
+	if err := parseFlags(fs, reorderFlags(args, valued...)); err != nil {
+		return err
+	}
+	target := ""
+	switch {
+	case *client != "" && fs.NArg() == 0:
+		if !strings.Contains(*client, "{url}") {
+			fmt.Fprintln(stderr, "wsanatomy: check --client needs a command with {url} in it, like 'wsanatomy dial --echo {url}'")
+			return errUsage
+		}
+		target = *client
+	case *client == "" && fs.NArg() == 1:
+		target = fs.Arg(0)
+		if !strings.HasPrefix(target, "ws://") {
+			fmt.Fprintf(stderr, "wsanatomy: check needs a ws:// URL of an echo server, got %q\n", target)
+			return errUsage
+		}
+	default:
+		fmt.Fprintln(stderr, "wsanatomy: check needs one ws:// URL of an echo server, or --client 'COMMAND {url}'")
+		return errUsage
+	}
+	if *parallel < 1 || *timeout <= 0 || *caseLimit <= 0 || *limit <= 0 || *failFast <= 0 {
+		fmt.Fprintln(stderr, "wsanatomy: check: --parallel must be at least 1, and every time limit positive")
+		return errUsage
+	}
+
+	all := conformance.ForServers(conformance.All())
+	if *client != "" {
+		all = conformance.ForClients(conformance.All())
+	}
+	if *show != "" {
+		c, ok := conformance.Find(*show)
+		if !ok {
+			fmt.Fprintf(stderr, "wsanatomy: check: no case %q (ids look like 2.1, 6.4.3, B.5)\n", *show)
+			return errUsage
+		}
+		*cases, *exclude = "", ""
+		all = []conformance.Case{c}
+	}
+	selected, err := conformance.Select(all, globs(*cases), globs(*exclude))
+	if err != nil {
+		fmt.Fprintf(stderr, "wsanatomy: check: %v\n", err)
+		return errUsage
+	}
+	if len(selected) == 0 {
+		fmt.Fprintln(stderr, "wsanatomy: check: no case matches --cases and --exclude")
+		return errUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeoutCause(ctx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
+	defer cancel()
+
+	cfg := conformance.Config{Timeout: *timeout, CaseLimit: *caseLimit, FailFastWait: *failFast, Parallel: *parallel}
+	if *show == "" {
+		cfg.Progress = func(done, total int, r conformance.Result) {
+			if *quiet && r.Verdict == conformance.OK {
+				return
+			}
+			printResult(stdout, done, total, r)
+		}
+		fmt.Fprintf(stdout, "wsanatomy check: %d cases against %s\n", len(selected), target)
+	}
+	var results []conformance.Result
+	if *client != "" {
+		results = conformance.RunClient(ctx, commandClient(*client), selected, cfg)
+	} else {
+		results = conformance.RunServer(ctx, target, selected, cfg)
+	}
+	if *show != "" {
+		showCase(stdout, results[0])
+	}
+	passed, failed := summarize(stdout, results)
+	if *jsonFile != "" {
+		if err := writeReport(*jsonFile, target, *client != "", results, passed, failed); err != nil {
+			return fmt.Errorf("check: %w", err)
+		}
+	}
+	// The closing line, alone, in the form test tools read.
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return exitError(1)
+	}
+	return nil
+}
+
+// globs splits a comma-separated list.
+func globs(s string) []string {
+	var out []string
+	for _, g := range strings.Split(s, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// printResult prints one case as it finishes: the verdict on one line,
+// and for anything but OK the rule and what the peer did.
+func printResult(w io.Writer, done, total int, r conformance.Result) {
+	width := len(fmt.Sprint(total))
+	fmt.Fprintf(w, "[%*d/%d] %-13s %-22s %s\n", width, done, total, r.Verdict, r.ID, r.Desc)
+	if r.Verdict == conformance.OK {
+		return
+	}
+	ind := strings.Repeat(" ", 2*width+18)
+	fmt.Fprintf(w, "%speer: %s\n", ind, r.Detail)
+	fmt.Fprintf(w, "%srule: %s\n", ind, r.Rule)
+	if r.ClientExit != "" {
+		fmt.Fprintf(w, "%sclient: %s\n", ind, oneLine(r.ClientExit, 300))
+	}
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "..."
+	}
+	return s
+}
+
+// summarize prints the verdict counts and returns how many cases passed
+// (any verdict but FAILED) and failed.
+func summarize(w io.Writer, results []conformance.Result) (passed, failed int) {
+	counts := map[conformance.Verdict]int{}
+	for _, r := range results {
+		counts[r.Verdict]++
+		if r.Verdict.Passed() {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	var parts []string
+	for _, v := range []conformance.Verdict{conformance.OK, conformance.NonStrict, conformance.Informational, conformance.Unimplemented, conformance.Failed} {
+		if counts[v] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", v, counts[v]))
+		}
+	}
+	fmt.Fprintf(w, "verdicts: %s\n", strings.Join(parts, ", "))
+	if failed > 0 {
+		var ids []string
+		for _, r := range results {
+			if !r.Verdict.Passed() {
+				ids = append(ids, r.ID)
+			}
+		}
+		sort.Strings(ids)
+		if len(ids) > 20 {
+			ids = append(ids[:20], fmt.Sprintf("and %d more", len(ids)-20))
+		}
+		fmt.Fprintf(w, "failed: %s (`wsanatomy check --show CASE ...` shows one)\n", strings.Join(ids, " "))
+	}
+	return passed, failed
+}
+
+// report is the --json file.
+type report struct {
+	Target  string               `json:"target"`
+	Client  bool                 `json:"client"` // the target is a client command
+	Passed  int                  `json:"passed"`
+	Failed  int                  `json:"failed"`
+	Results []conformance.Result `json:"results"`
+}
+
+func writeReport(path, target string, client bool, results []conformance.Result, passed, failed int) error {
+	b, err := json.MarshalIndent(report{Target: target, Client: client, Passed: passed, Failed: failed, Results: results}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// commandClient runs the client command through the shell, once per case,
+// with {url} replaced. The URL holds only characters the shell leaves
+// alone (ws://127.0.0.1:PORT/ID, ids being digits, letters, dots and
+// dashes). The process group is killed when the case's time is up.
+func commandClient(command string) conformance.StartClient {
+	return func(ctx context.Context, url string) <-chan conformance.ClientExit {
+		ch := make(chan conformance.ClientExit, 1)
+		cmd := exec.CommandContext(ctx, "sh", "-c", strings.ReplaceAll(command, "{url}", url))
+		out := &tailBuffer{max: 2 << 10}
+		cmd.Stdout, cmd.Stderr = out, out
+		setProcessGroup(cmd)
+		cmd.WaitDelay = 2 * time.Second
+		if err := cmd.Start(); err != nil {
+			ch <- conformance.ClientExit{Err: err}
+			return ch
+		}
+		go func() {
+			err := cmd.Wait()
+			ch <- conformance.ClientExit{Err: err, Output: out.String()}
+		}()
+		return ch
+	}
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
+}
+
+// maxShownFrames bounds the frames --show dissects; maxShownPayload the
+// payload bytes of each that it passes to the views.
+const (
+	maxShownFrames  = 40
+	maxShownPayload = 256
+)
+
+// showCase prints a case's result and its exchange: the opening handshake
+// and every frame, each dissected by the walkthrough's renderers.
+func showCase(w io.Writer, r conformance.Result) {
+	fmt.Fprintf(w, "case %s: %s\n", r.ID, r.Desc)
+	fmt.Fprintf(w, "verdict: %s\n", r.Verdict)
+	fmt.Fprintf(w, "peer: %s\n", r.Detail)
+	for _, n := range r.Notes[min(1, len(r.Notes)):] {
+		fmt.Fprintf(w, "also (%s): %s\n", n.Verdict, n.Text)
+	}
+	fmt.Fprintf(w, "rule: %s\n", render.Wrap(r.Rule, 100))
+	if r.ClientExit != "" {
+		fmt.Fprintf(w, "client: %s\n", oneLine(r.ClientExit, 600))
+	}
+	ex := r.Exchange
+	if ex == nil {
+		return
+	}
+	theme := render.PlainTheme()
+	us, them := "wsanatomy check (client)", "the server"
+	if !ex.Client {
+		us, them = "wsanatomy check (server)", "the client"
+	}
+	fmt.Fprintln(w, "\n== opening handshake: the client's request")
+	if len(ex.Request) > 0 {
+		fmt.Fprintln(w, render.Handshake(ex.Request, theme, 100))
+	} else {
+		fmt.Fprintln(w, "(none)")
+	}
+	fmt.Fprintln(w, "\n== opening handshake: the server's response")
+	if len(ex.Reply) > 0 {
+		fmt.Fprintln(w, render.Handshake(ex.Reply, theme, 100))
+	} else {
+		fmt.Fprintln(w, "(none)")
+	}
+	frames := splitFrames(ex)
+	for i, f := range frames {
+		if i == maxShownFrames {
+			fmt.Fprintf(w, "\n... %d more frames not shown\n", len(frames)-i)
+			break
+		}
+		from, to := them, us
+		if f.sent {
+			from, to = us, them
+		}
+		receiver := "client"
+		if f.sent == ex.Client {
+			receiver = "server" // a frame from the client
+		}
+		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i+1, from, to, f.at.Round(time.Microsecond))
+		if f.partial {
+			fmt.Fprint(w, " (only its start was recorded)")
+		}
+		fmt.Fprintln(w)
+		wire := f.wire
+		if pf := render.ParseFrame(wire); pf.HeaderLen > 0 && len(wire) > pf.HeaderLen+maxShownPayload {
+			fmt.Fprintf(w, "(payload of %d bytes; the first %d are shown)\n", pf.Header.Length, maxShownPayload)
+			wire = wire[:pf.HeaderLen+maxShownPayload]
+		}
+		fmt.Fprint(w, vectorFrameView(wire, receiver))
+	}
+	if ex.DroppedSent > 0 || ex.DroppedReceived > 0 {
+		fmt.Fprintf(w, "\n(not recorded: %d bytes sent and %d received past the first %d KiB each way)\n",
+			ex.DroppedSent, ex.DroppedReceived, 256)
+	}
+}
+
+// shownFrame is one frame of an exchange.
+type shownFrame struct {
+	sent    bool
+	at      time.Duration
+	wire    []byte
+	partial bool // the recording ended inside it
+}
+
+// splitFrames cuts each direction's bytes into frames, in the order their
+// first bytes went over the wire. The frame boundaries come from the
+// codec's header decoder, the same one every view uses.
+func splitFrames(ex *conformance.Exchange) []shownFrame {
+	var out []shownFrame
+	var buf [2][]byte
+	var at [2]time.Duration
+	pop := func(d int, sent bool, final bool) {
+		for len(buf[d]) > 0 {
+			h, n, err := protocol.DecodeHeader(buf[d])
+			if err == nil && uint64(len(buf[d])-n) >= h.Length {
+				end := n + int(h.Length)
+				out = append(out, shownFrame{sent: sent, at: at[d], wire: buf[d][:end:end]})
+				buf[d] = buf[d][end:]
+				continue
+			}
+			if final {
+				out = append(out, shownFrame{sent: sent, at: at[d], wire: buf[d], partial: true})
+				buf[d] = nil
+			}
+			return
+		}
+	}
+	for _, c := range ex.Chunks {
+		d := 0
+		if c.Sent {
+			d = 1
+		}
+		if len(buf[d]) == 0 {
+			at[d] = c.At
+		}
+		buf[d] = append(buf[d], c.Data...)
+		pop(d, c.Sent, false)
+		if len(buf[d]) > 0 && len(buf[d]) <= len(c.Data) {
+			// What is left, the start of the next frame, came in this chunk.
+			at[d] = c.At
+		}
+	}
+	pop(0, false, true)
+	pop(1, true, true)
+	return out
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wsanatomy/wsanatomy/conformance"
+	"github.com/wsanatomy/wsanatomy/protocol"
+)
+
+// TestMain lets a test run this very binary as the wsanatomy command (for
+// `serve`, and for `dial --echo` as the client under check): with
+// WSANATOMY_TEST_MAIN=1 the arguments are the command's.
+func TestMain(m *testing.M) {
+	if os.Getenv("WSANATOMY_TEST_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// startServeProcess runs `wsanatomy serve` as a process and returns its
+// ws:// URL; it is stopped with SIGTERM at cleanup.
+func startServeProcess(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0], "serve", "--addr", addr)
+	cmd.Env = append(os.Environ(), "WSANATOMY_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Error("serve did not stop within 20s of SIGTERM")
+		}
+	})
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if nc, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			nc.Close()
+			return "ws://" + addr + "/"
+		}
+	}
+	t.Fatal("serve did not start")
+	return ""
+}
+
+// lastLine is the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// readReport reads a --json file and checks that every verdict is OK, or
+// INFORMATIONAL for the cases where the RFC leaves the choice open.
+func readReport(t *testing.T, path string, informational ...string) report {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	info := map[string]bool{}
+	for _, id := range informational {
+		info[id] = true
+	}
+	for _, r := range rep.Results {
+		want := conformance.OK
+		if info[r.ID] {
+			want = conformance.Informational
+		}
+		if r.Verdict != want {
+			t.Errorf("case %s: %s, want %s: %s (client: %s)", r.ID, r.Verdict, want, r.Detail, r.ClientExit)
+		}
+	}
+	return rep
+}
+
+// The project's own server passes every case but 9.x (run in interop/,
+// without the race detector): OK, and INFORMATIONAL for 7.1.6, where it
+// chooses to echo the message that came before the close.
+func TestCheckServe(t *testing.T) {
+	url := startServeProcess(t)
+	out := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, stderr := runCLI("check", url, "--exclude", "9.*", "--parallel", "4", "--timeout", "10s", "--fail-fast-wait", "5s", "--json", out)
+	cases, _ := conformance.Select(conformance.ForServers(conformance.All()), nil, []string{"9.*"})
+	want := len(cases)
+	if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", want) {
+		t.Errorf("exit %d, last line %q, want %d passed; stderr %s", code, lastLine(stdout), want, stderr)
+	}
+	rep := readReport(t, out, "7.1.6")
+	if len(rep.Results) != want || rep.Passed != want || rep.Failed != 0 {
+		t.Errorf("the report has %d results, %d passed, %d failed; want %d", len(rep.Results), rep.Passed, rep.Failed, want)
+	}
+}
+
+// `dial --echo` passes every client case it is given. Each case starts a
+// process, so this runs the sections other than 6.x's 1200 invalid
+// strings, which interop/ runs in full.
+func TestCheckDialEcho(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.json")
+	client := fmt.Sprintf("WSANATOMY_TEST_MAIN=1 %s dial --echo {url}", os.Args[0])
+	code, stdout, stderr := runCLI("check", "--client", client, "--exclude", "9.*,6.I.*", "--parallel", "4",
+		"--timeout", "10s", "--fail-fast-wait", "5s", "--json", out)
+	cases, _ := conformance.Select(conformance.ForClients(conformance.All()), nil, []string{"9.*", "6.I.*"})
+	if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", len(cases)) {
+		t.Errorf("exit %d, last line %q, want %d passed; stderr %s", code, lastLine(stdout), len(cases), stderr)
+	}
+	rep := readReport(t, out, "7.1.6")
+	if len(rep.Results) != len(cases) || !rep.Client {
+		t.Errorf("the report has %d results (client %v), want %d", len(rep.Results), rep.Client, len(cases))
+	}
+	// A client that passed exits 0 after a closing handshake, and with an
+	// error after failing the connection.
+	for _, r := range rep.Results {
+		if (r.Ending == conformance.EndClean) != (r.ClientExit == "exit status 0") {
+			t.Errorf("case %s ended %q, but dial --echo reports %s", r.ID, r.Ending, r.ClientExit)
+		}
+	}
+}
+
+// reflectingServer completes the opening handshake and then sends back
+// every byte it receives: the client's masked frames come back masked,
+// which §5.1 forbids a server.
+func reflectingServer(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer nc.Close()
+				nc.SetDeadline(time.Now().Add(time.Minute))
+				br := bufio.NewReader(nc)
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				io.WriteString(nc, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "+
+					protocol.ComputeAccept(req.Header.Get("Sec-WebSocket-Key"))+"\r\n\r\n")
+				io.Copy(nc, br)
+			}()
+		}
+	}()
+	return "ws://" + ln.Addr().String() + "/"
+}
+
+func TestCheckFailsABrokenServer(t *testing.T) {
+	url := reflectingServer(t)
+	code, stdout, _ := runCLI("check", url, "--cases", "1.1.*,2.*", "--timeout", "2s")
+	if code != 1 || lastLine(stdout) != "0 passed, 19 failed" {
+		t.Errorf("exit %d, last line %q; want exit 1, 0 passed, 19 failed\n%s", code, lastLine(stdout), stdout)
+	}
+	if n := strings.Count(stdout, "A server MUST NOT mask any frames"); n != 19 {
+		t.Errorf("%d cases name the masking rule, want 19:\n%s", n, stdout)
+	}
+}
+
+func TestCheckShow(t *testing.T) {
+	url := reflectingServer(t)
+	code, stdout, _ := runCLI("check", "--show", "2.2", url, "--timeout", "2s")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"case 2.2: ping with a text payload",
+		"verdict: FAILED",
+		"Sec-WebSocket-Key:", // the handshake view
+		"== frame 1, wsanatomy check (client) -> the server",
+		"opcode       0x9 (ping)", // the frame view's field table
+		"== frame 2, the server -> wsanatomy check (client)",
+		"\"Hello, world!\"",
+		"0 passed, 1 failed",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--show output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestCheckRunLimit(t *testing.T) {
+	url := reflectingServer(t)
+	code, stdout, _ := runCLI("check", url, "--cases", "1.*", "--limit", "1ns")
+	if code != 1 || !strings.Contains(stdout, "not run: the run's time limit of 1ns ran out") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+func TestCheckUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"check"},
+		{"check", "http://127.0.0.1:1/"},
+		{"check", "ws://127.0.0.1:1/", "ws://127.0.0.1:2/"},
+		{"check", "--client", "dial --echo"},
+		{"check", "--show", "99.9", "ws://127.0.0.1:1/"},
+		{"check", "--cases", "[", "ws://127.0.0.1:1/"},
+		{"check", "--cases", "nothing-matches", "ws://127.0.0.1:1/"},
+		{"check", "--parallel", "0", "ws://127.0.0.1:1/"},
+	} {
+		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "Usage:") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 with usage", args, code, stderr)
+		}
+	}
+}
+
+// splitFrames cuts any bytes into frames without losing or inventing one:
+// the frames of each direction put together are the bytes that went that
+// way.
+func FuzzSplitFrames(f *testing.F) {
+	f.Add([]byte{0x81, 0x05, 'h', 'e', 'l', 'l', 'o', 0x89, 0x00}, []byte{0x82, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 5}, 3)
+	f.Add([]byte{0x81}, []byte{0x88, 0x02, 0x03, 0xe8}, 1)
+	f.Fuzz(func(t *testing.T, sent, received []byte, chop int) {
+		chop = max(1, chop%64)
+		ex := &conformance.Exchange{Client: true}
+		for i := 0; i < max(len(sent), len(received)); i += chop {
+			if i < len(sent) {
+				ex.Chunks = append(ex.Chunks, conformance.Chunk{Sent: true, Data: sent[i:min(i+chop, len(sent))]})
+			}
+			if i < len(received) {
+				ex.Chunks = append(ex.Chunks, conformance.Chunk{Data: received[i:min(i+chop, len(received))]})
+			}
+		}
+		var gotSent, gotReceived []byte
+		for _, fr := range splitFrames(ex) {
+			if len(fr.wire) == 0 {
+				t.Fatal("an empty frame")
+			}
+			if fr.sent {
+				gotSent = append(gotSent, fr.wire...)
+			} else {
+				gotReceived = append(gotReceived, fr.wire...)
+			}
+		}
+		if !bytes.Equal(gotSent, sent) || !bytes.Equal(gotReceived, received) {
+			t.Fatalf("frames do not add up to the bytes: sent % x -> % x, received % x -> % x", sent, gotSent, received, gotReceived)
+		}
+	})
+}
