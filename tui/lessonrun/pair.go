@@ -33,7 +33,9 @@ var (
 
 // Bounds, so that no step can hang.
 const (
-	handshakeTimeout = 3 * time.Second
+	// A dribbled handshake (lesson 6) goes out 3 bytes every 25 ms,
+	// about 2 s for both halves: the bound leaves room for a busy machine.
+	handshakeTimeout = 10 * time.Second
 	closeTimeout     = time.Second
 	dribblePause     = 25 * time.Millisecond
 )
