@@ -96,13 +96,20 @@ func run(args []string) error {
 	settle := fs.Duration("settle", time.Second, "wait before each RSS reading of the memory measurement")
 	serveLogOff := fs.String("serve-log-off", "", "arguments that turn serve's log off (e.g. \"--log off\"); adds a serve-nolog server")
 	rawPath := fs.String("raw", "load.out", "file for every measurement as a JSON line")
-	quick := fs.Bool("quick", false, "a quick check: 1 round, 300ms cells, 200 idle connections")
+	quick := fs.Bool("quick", false, "a quick check: 1 round, 300ms cells, 200 idle connections (flags given explicitly win)")
 	fs.Parse(args)
 	if *bin == "" {
 		return fmt.Errorf("run needs -bin DIR")
 	}
 	if *quick {
-		*rounds, *warmup, *dur, *idleConns, *idleRounds, *settle = 1, 100*time.Millisecond, 300*time.Millisecond, 200, 1, 300*time.Millisecond
+		// Quick defaults, for the flags not given explicitly.
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for name, v := range map[string]string{"rounds": "1", "warmup": "100ms", "dur": "300ms", "idle": "200", "idle-rounds": "1", "settle": "300ms"} {
+			if !set[name] {
+				fs.Set(name, v)
+			}
+		}
 	}
 
 	servers := allServers(*bin, *serveLogOff)

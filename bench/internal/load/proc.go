@@ -22,6 +22,11 @@ func CPUTime(pid int) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	return parseStat(pid, b)
+}
+
+// parseStat reads utime+stime from the contents of /proc/PID/stat.
+func parseStat(pid int, b []byte) (time.Duration, error) {
 	// Field 2, the command name, is in parentheses and may hold spaces
 	// or parentheses itself; the fields after the last ')' are plain.
 	i := bytes.LastIndexByte(b, ')')
