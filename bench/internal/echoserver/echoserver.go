@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -31,7 +32,18 @@ const MaxMessage = 2 << 20
 func Listen(name string) net.Listener {
 	fs := flag.NewFlagSet(name, flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	profile := fs.String("cpuprofile", "", "write a CPU profile (runtime/pprof) to this file until the server is stopped")
 	fs.Parse(os.Args[1:])
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+			os.Exit(1)
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
@@ -42,7 +54,7 @@ func Listen(name string) net.Listener {
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		<-sig
-		ln.Close()
+		pprof.StopCPUProfile() // flushes the profile, if one is being written
 		os.Exit(0)
 	}()
 	return ln

@@ -44,6 +44,9 @@ type Result struct {
 	// ServerCPUPerMsg is ServerCPU per echoed message, in µs: what the
 	// server spent reading one message and writing it back.
 	ServerCPUPerMsg float64 `json:"server_cpu_per_msg_us"`
+	// The server's read and write system calls per echoed message.
+	ServerReadsPerMsg  float64 `json:"server_reads_per_msg"`
+	ServerWritesPerMsg float64 `json:"server_writes_per_msg"`
 }
 
 // Phases of a run, which the workers read between messages.
@@ -128,6 +131,7 @@ func Run(cfg Config) (Result, error) {
 		at        time.Time
 		msgs      int64
 		srv, self time.Duration
+		rd, wr    int64 // the server's system calls
 	}
 	var readErr error
 	read := func() reading {
@@ -135,6 +139,9 @@ func Run(cfg Config) (Result, error) {
 		var err error
 		if cfg.ServerPID > 0 {
 			if r.srv, err = CPUTime(cfg.ServerPID); err != nil && readErr == nil {
+				readErr = err
+			}
+			if r.rd, r.wr, err = Syscalls(cfg.ServerPID); err != nil && readErr == nil {
 				readErr = err
 			}
 		}
@@ -185,6 +192,8 @@ func Run(cfg Config) (Result, error) {
 	}
 	res.MsgsPerSec = float64(res.Msgs) / res.Seconds
 	res.ServerCPUPerMsg = res.ServerCPU / float64(res.Msgs) * 1e6
+	res.ServerReadsPerMsg = float64(r1.rd-r0.rd) / float64(res.Msgs)
+	res.ServerWritesPerMsg = float64(r1.wr-r0.wr) / float64(res.Msgs)
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
 	return res, nil
 }

@@ -226,8 +226,8 @@ func (mx *Matrix) Run() ([]Cell, error) {
 						mx.Raw.Write(append(b, '\n'))
 					}
 					if mx.Progress != nil {
-						fmt.Fprintf(mx.Progress, "%-8s round %d  %-10s %-15s %10.0f msg/s  %7.2f µs CPU/msg  p50 %8.1f µs  p99 %8.1f µs\n",
-							m, round+1, w.Name, p.srv.Name, r.MsgsPerSec, r.ServerCPUPerMsg, r.P50, r.P99)
+						fmt.Fprintf(mx.Progress, "%-8s round %d  %-10s %-15s %8.0f msg/s %8.2f µs CPU/msg  p50 %7.1f µs  p99 %7.1f µs  syscalls %.2f r %.2f w\n",
+							m, round+1, w.Name, p.srv.Name, r.MsgsPerSec, r.ServerCPUPerMsg, r.P50, r.P99, r.ServerReadsPerMsg, r.ServerWritesPerMsg)
 					}
 				}
 			}

@@ -71,3 +71,33 @@ func TestRSSCounts(t *testing.T) {
 	}
 	b[len(b)-1] = 2 // keep b alive until after the reading
 }
+
+func TestParseIO(t *testing.T) {
+	r, w, err := parseIO(1, []byte("rchar: 6976\nwchar: 0\nsyscr: 10\nsyscw: 3\nread_bytes: 0\n"))
+	if err != nil || r != 10 || w != 3 {
+		t.Errorf("parseIO = %d, %d, %v; want 10, 3", r, w, err)
+	}
+	if _, _, err := parseIO(1, []byte("rchar: 1\n")); err == nil {
+		t.Error("parseIO without syscr: no error")
+	}
+}
+
+// TestSyscallsCount: reading a file shows in this process's read count.
+func TestSyscallsCount(t *testing.T) {
+	r0, _, err := Syscalls(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if _, err := os.ReadFile("/proc/self/stat"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r1, _, err := Syscalls(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1-r0 < 10 {
+		t.Errorf("10 file reads counted as %d read system calls", r1-r0)
+	}
+}

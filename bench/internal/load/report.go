@@ -134,6 +134,23 @@ func WriteTables(w io.Writer, cells []Cell, idle []IdleResult, servers []string,
 		}
 		fmt.Fprintln(w)
 
+		fmt.Fprintf(w, "Server system calls per message, reads / writes (median of %d rounds)\n\n", rounds)
+		fmt.Fprintf(w, "| workload | mode | %s |\n", strings.Join(servers, " | "))
+		fmt.Fprintf(w, "|---|---|%s\n", strings.Repeat("---|", len(servers)))
+		rd := medians(cells, func(r Result) float64 { return r.ServerReadsPerMsg })
+		wr := medians(cells, func(r Result) float64 { return r.ServerWritesPerMsg })
+		for _, wl := range workloads {
+			for _, m := range modes {
+				fmt.Fprintf(w, "| %s | %s |", wl, m)
+				for _, s := range servers {
+					k := key{m, wl.Name, s}
+					fmt.Fprintf(w, " %s / %s |", absolute(rd[k]), absolute(wr[k]))
+				}
+				fmt.Fprintln(w)
+			}
+		}
+		fmt.Fprintln(w)
+
 		fmt.Fprintf(w, "Client CPU per second of run (1.00 is a whole core; near it, the client was the limit)\n\n")
 		fmt.Fprintf(w, "| workload | mode | %s |\n", strings.Join(servers, " | "))
 		fmt.Fprintf(w, "|---|---|%s\n", strings.Repeat("---|", len(servers)))
