@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -190,9 +191,9 @@ type Matrix struct {
 // Run measures every server with every workload in every mode, Rounds
 // times. The servers of a mode are all started first and stay up; within
 // a round, each workload runs against every server in turn, in an order
-// that rotates from round to round and workload to workload, so that a
-// slow spell of the machine falls on every server alike rather than on
-// one.
+// shuffled afresh for each round and workload, so that a slow spell of
+// the machine, or whatever one server leaves behind for the next, falls
+// on every server alike rather than on one.
 func (mx *Matrix) Run() ([]Cell, error) {
 	var cells []Cell
 	for _, m := range mx.Modes {
@@ -212,8 +213,12 @@ func (mx *Matrix) Run() ([]Cell, error) {
 		}
 		for round := range mx.Rounds {
 			for wi, w := range mx.Workloads {
-				for k := range procs {
-					p := procs[(k+round+wi)%len(procs)]
+				// A fixed shuffle per round and workload: no server
+				// always follows the same one (which a rotation would
+				// keep), and a rerun visits them in the same order.
+				order := rand.New(rand.NewPCG(uint64(round), uint64(wi))).Perm(len(procs))
+				for _, k := range order {
+					p := procs[k]
 					r, err := mx.Client.run(m, p, w, mx.Warmup, mx.Duration)
 					if err != nil {
 						stopAll()
