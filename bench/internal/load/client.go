@@ -157,7 +157,7 @@ func Run(cfg Config) (Result, error) {
 	// A window too short for one echo (a tiny test duration, a slow
 	// server on a busy machine) is stretched until one arrives, within
 	// the stop timeout, rather than reported as zero messages.
-	for stretch := time.Now(); total() == r0.msgs && time.Since(stretch) < cmp.Or(cfg.StopTimeout, 10*time.Second); {
+	for stretch := time.Now(); total() == r0.msgs && phase.Load() != stopping && time.Since(stretch) < cmp.Or(cfg.StopTimeout, 10*time.Second); {
 		time.Sleep(5 * time.Millisecond)
 	}
 	r1 := read()
