@@ -135,11 +135,20 @@ func TestCheckDialEcho(t *testing.T) {
 	if len(rep.Results) != len(cases) || !rep.Client {
 		t.Errorf("the report has %d results (client %v), want %d", len(rep.Results), rep.Client, len(cases))
 	}
-	// A client that passed exits 0 after a closing handshake, and with an
-	// error after failing the connection.
+	// A client that passed exits 0 after a closing handshake with 1000 or
+	// 1001; after one with any other code it says which and exits 1, and
+	// after failing the connection it exits with an error.
 	for _, r := range rep.Results {
-		if (r.Ending == conformance.EndClean) != (r.ClientExit == "exit status 0") {
+		exited0 := r.ClientExit == "exit status 0" || strings.HasPrefix(r.ClientExit, "exit status 0; output: ")
+		normal := strings.Contains(r.ClientExit, "close frame said 1000 ") || strings.Contains(r.ClientExit, "close frame said 1001 ")
+		switch {
+		case r.Ending != conformance.EndClean && exited0:
 			t.Errorf("case %s ended %q, but dial --echo reports %s", r.ID, r.Ending, r.ClientExit)
+		case r.Ending == conformance.EndClean && normal && !exited0:
+			t.Errorf("case %s ended with a normal closing handshake, but dial --echo reports %s", r.ID, r.ClientExit)
+		case r.Ending == conformance.EndClean && !normal &&
+			!(strings.HasPrefix(r.ClientExit, "exit status 1;") && strings.Contains(r.ClientExit, "the server's close frame said")):
+			t.Errorf("case %s ended with a closing handshake with another code, but dial --echo reports %s", r.ID, r.ClientExit)
 		}
 	}
 }
