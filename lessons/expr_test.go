@@ -56,6 +56,20 @@ func TestExpressionsMatchRFC(t *testing.T) {
 		{`rule "89 7e 00 c8" server`, "§5.1"}, // MASK clear from a client, checked first
 		{`rule "89 fe 00 c8 01 02 03 04" server`, "§5.5"},
 		{`rulecode "81 05" server`, "1002"},
+		// RFC 7692 §7.2.3.1: "Hello" in one fixed-Huffman block, BFINAL
+		// clear, 00 00 ff ff removed: "0xf2 0x48 0xcd 0xc9 0xc9 0x07 0x00".
+		{`deflate "Hello"`, "f2 48 cd c9 c9 07 00"},
+		{`deflatelen "Hello"`, "7"},
+		{`deflatetokens "Hello"`, `literal "Hello"`},
+		// §7.2.3.2 without context takeover: "into the same bytes".
+		{`deflate "Hello" "Hello" nocontext`, "f2 48 cd c9 c9 07 00"},
+		// With it, the RFC's zlib bytes "0xf2 0x00 0x11 0x00 0x00" are a
+		// literal and a copy; this codec's are one copy of the whole
+		// message, one byte shorter.
+		{`inflate "Hello" "f2 00 11 00 00"`, "Hello"},
+		{`tokens "Hello" "f2 00 11 00 00"`, `literal "H", match (length 4, distance 5)`},
+		{`deflatetokens "Hello" "Hello"`, "match (length 5, distance 5)"},
+		{`deflatelen "Hello" "Hello"`, "4"},
 	}
 	for _, tt := range tests {
 		got, err := evalExpr(tt.expr)

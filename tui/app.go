@@ -157,14 +157,27 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m Model) startSession(id int, sample bool) tea.Cmd {
+	cfg := session.Config{ID: id, SampleNonce: sample}
+	if !sample {
+		// A fresh connection offers compression, so that free play's
+		// compression toggle and the lab's RSV1 presets have it. The
+		// first one stays plain: the walkthrough's bytes are RFC 6455's.
+		cfg.Compression = &protocol.CompressionOptions{}
+	}
+	return m.startSessionWith(cfg)
+}
+
+// startSessionWith opens a session with cfg (its Queue is the screen's).
+func (m Model) startSessionWith(cfg session.Config) tea.Cmd {
 	q := m.rt.q
+	cfg.Queue = q
 	return func() tea.Msg {
-		if id > 1 {
-			q.Push(capture.Entry{Kind: capture.KindNote, Conn: id, Tag: -1, Note: fmt.Sprintf("session %d: a fresh connection", id)})
+		if cfg.ID > 1 {
+			q.Push(capture.Entry{Kind: capture.KindNote, Conn: cfg.ID, Tag: -1, Note: fmt.Sprintf("session %d: a fresh connection", cfg.ID)})
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		s, err := session.Start(ctx, session.Config{ID: id, Queue: q, SampleNonce: sample})
+		s, err := session.Start(ctx, cfg)
 		return sessionMsg{s: s, err: err}
 	}
 }
@@ -204,6 +217,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case sessionMsg:
 		if msg.err != nil {
 			m.status = "✗ could not start a session: " + msg.err.Error()
+			m.walk.running = map[int]bool{}
 			return nil
 		}
 		m.rt.add(msg.s)
@@ -216,6 +230,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.connInfo = fmt.Sprintf("s%d client %s ⇄ server %s", msg.s.ID, port(msg.s.ClientAddr), port(msg.s.ServerAddr))
 		if _, ok := m.walk.ran[0]; !ok {
 			m.walk.ran[0] = msg.s.ID
+		}
+		for act, sid := range m.walk.ran {
+			if sid == msg.s.ID {
+				delete(m.walk.running, act) // a step that opened this connection
+			}
 		}
 		m.status = ""
 		if m.mode == modeWalk && m.walk.err != "" {
@@ -336,6 +355,28 @@ func (m *Model) showStep() tea.Cmd {
 	act := m.walk.steps[m.walk.step].Action
 	if _, ok := m.walk.ran[act]; ok || act == 0 {
 		return nil
+	}
+	if o := session.Actions[act].Open; o != nil {
+		// This step is a fresh connection: close the one on screen once
+		// the exchanges queued on it are done (the closing handshake of
+		// the last step may still be running), then open one whose
+		// handshake carries the step's tag.
+		old := m.sess
+		m.sess = nil
+		m.walk.err = ""
+		m.walk.ran[act] = m.nextID
+		m.walk.running[act] = true
+		m.follow, m.lab.sid, m.lab.sendErr = m.nextID, 0, ""
+		id := m.nextID
+		m.nextID++
+		start := m.startSessionWith(session.Config{ID: id, Compression: o, HandshakeTag: act})
+		return func() tea.Msg {
+			if old != nil {
+				<-old.Do(-1, func(context.Context, *session.Session) error { return nil })
+				old.Close()
+			}
+			return start()
+		}
 	}
 	if m.sess == nil || m.sess.Closed() {
 		m.walk.err = "the connection is closed: press n for a fresh one"

@@ -26,6 +26,7 @@ const (
 	freeType
 	freeCode
 	freeFragment
+	freeCompress
 	freeFields
 )
 
@@ -40,8 +41,11 @@ type freePlay struct {
 	frag    textField
 	sender  int
 	typ     int
-	status  string
-	bad     bool
+	// compress sends text and binary messages compressed
+	// (permessage-deflate, RFC 7692), on a connection that negotiated it.
+	compress bool
+	status   string
+	bad      bool
 }
 
 func newFreePlay() freePlay {
@@ -51,11 +55,12 @@ func newFreePlay() freePlay {
 
 // freeSendMsg asks the model to send what the form describes.
 type freeSendMsg struct {
-	sender int
-	typ    int
-	data   []byte
-	code   int
-	frag   int
+	sender   int
+	typ      int
+	data     []byte
+	code     int
+	frag     int
+	compress bool
 }
 
 // freeDoneMsg reports how a free play send went.
@@ -122,6 +127,9 @@ func (f freePlay) Update(msg tea.KeyMsg) (freePlay, tea.Cmd) {
 		case freeType:
 			f.typ = (f.typ + d + len(freeTypes)) % len(freeTypes)
 			return f, nil
+		case freeCompress:
+			f.compress = !f.compress
+			return f, nil
 		}
 	}
 	switch f.focus {
@@ -147,7 +155,7 @@ func (f *freePlay) send() tea.Cmd {
 		return nil
 	}
 	frag, _ := strconv.Atoi(strings.TrimSpace(f.frag.Value()))
-	req := freeSendMsg{sender: f.sender, typ: f.typ, data: data, code: code, frag: frag}
+	req := freeSendMsg{sender: f.sender, typ: f.typ, data: data, code: code, frag: frag, compress: f.compress}
 	f.status, f.bad = "sending...", false
 	return func() tea.Msg { return req }
 }
@@ -168,7 +176,7 @@ func sendFree(s *session.Session, r freeSendMsg) tea.Cmd {
 				if freeTypes[r.typ] == "binary" {
 					typ = protocol.BinaryMessage
 				}
-				return c.WriteFragmented(ctx, typ, r.data, r.frag)
+				return session.Send(ctx, c, typ, r.data, r.frag, r.compress)
 			case "ping":
 				return c.Ping(ctx, r.data)
 			case "pong":
@@ -202,6 +210,7 @@ func (f freePlay) View(st styles, width int) string {
 		mark(freeType, "type: ‹"+freeTypes[f.typ]+"›"),
 		mark(freeCode, "close code: ") + f.code.View(),
 		mark(freeFragment, "fragment size: ") + f.frag.View(),
+		mark(freeCompress, "compress: ‹"+onOff(f.compress)+"›"),
 	} {
 		if line != "" && lipgloss.Width(line)+2+lipgloss.Width(fl) > width {
 			b.WriteString(line + "\n")
@@ -227,4 +236,11 @@ func (f freePlay) View(st styles, width int) string {
 		b.WriteString("\n " + s)
 	}
 	return clampLines(b.String(), 8)
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }

@@ -58,17 +58,13 @@ func recordedWalk(t testing.TB) []capture.Entry {
 	t.Helper()
 	walkOnce.Do(func() {
 		q := capture.NewQueue()
-		s, err := session.Start(t.Context(), session.Config{ID: 1, Queue: q, SampleNonce: true, Rand: &counterRand{}})
+		all, err := session.RunWalk(t.Context(), session.Config{ID: 1, Queue: q, SampleNonce: true, Rand: &counterRand{}})
+		for _, s := range all {
+			s.Close()
+		}
 		if err != nil {
 			walkErr = err
 			return
-		}
-		defer s.Close()
-		for i := 1; i < len(session.Actions); i++ {
-			if err := s.RunAction(i); err != nil {
-				walkErr = err
-				return
-			}
 		}
 		for _, e := range q.Drain() {
 			e.At = time.Duration(e.Seq) * 150 * time.Microsecond
@@ -91,10 +87,13 @@ func recordedWalk(t testing.TB) []capture.Entry {
 func recordedModel(t testing.TB, w, h int) Model {
 	m := newModel()
 	m.connInfo = "s1 client :53122 ⇄ server :40311"
-	for i := range session.Actions {
-		m.walk.ran[i] = 1
+	entries := recordedWalk(t)
+	for _, e := range entries {
+		if _, ok := m.walk.ran[e.Tag]; !ok && e.Tag >= 0 {
+			m.walk.ran[e.Tag] = e.Conn
+		}
 	}
-	m = send(m, tea.WindowSizeMsg{Width: w, Height: h}, entriesMsg(recordedWalk(t)))
+	m = send(m, tea.WindowSizeMsg{Width: w, Height: h}, entriesMsg(entries))
 	return m
 }
 

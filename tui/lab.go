@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 	"strconv"
@@ -24,6 +25,13 @@ type labPreset struct {
 	form            protocol.LengthForm
 	length          string // "auto" or a number
 	payload         string // as parsePayload reads it
+	// raw, if set, gives the bytes (one frame or several) that the hex
+	// field holds instead: for mistakes that take more than one frame or
+	// a payload no one types by hand.
+	raw func() []byte
+	// deflate: the mistake is one against permessage-deflate, which
+	// only a connection that negotiated it judges as such.
+	deflate bool
 }
 
 var labPresets = []labPreset{
@@ -38,6 +46,14 @@ var labPresets = []labPreset{
 	{name: "continuation, nothing to continue", fin: true, mask: true, op: protocol.OpContinuation, length: "auto", payload: "Hello"},
 	{name: "close code 1005", fin: true, mask: true, op: protocol.OpClose, length: "auto", payload: "hex 03 ed"},
 	{name: "invalid UTF-8 text", fin: true, mask: true, op: protocol.OpText, length: "auto", payload: "hex 48 65 6c 6c ff"},
+	// permessage-deflate (RFC 7692). On a connection that negotiated it
+	// (the walkthrough's later steps, or any n), the server judges these
+	// by RFC 7692; on one that did not, RSV1 is simply unknown (§5.2).
+	{name: "RSV1 on a continuation frame", raw: rsv1Continuation, deflate: true},
+	{name: "RSV1 on a ping", fin: true, rsv1: true, mask: true, op: protocol.OpPing, length: "auto", payload: "hi", deflate: true},
+	// 0xff starts a block with BTYPE 11, which RFC 1951 §3.2.3 reserves.
+	{name: "corrupt deflate data", fin: true, rsv1: true, mask: true, op: protocol.OpText, length: "auto", payload: "hex ff ff ff ff", deflate: true},
+	{name: "compression bomb", raw: compressionBomb, deflate: true},
 }
 
 // Form fields of the raw frame lab.
@@ -72,6 +88,9 @@ type lab struct {
 	length, key, payload, hex     textField
 	hexMode                       bool // the bytes come from the hex field as typed
 	err                           string
+	// plain: the connection the lab sends on did not negotiate
+	// permessage-deflate (set by the screen before drawing).
+	plain bool
 	// The send being watched: timeline entries from index from on, of
 	// session sid. sid 0 means nothing was sent yet.
 	from, sid int
@@ -91,6 +110,19 @@ func (l *lab) load(i int) {
 	l.length.SetValue(p.length)
 	l.payload.SetValue(p.payload)
 	l.hexMode = false
+	if p.raw != nil {
+		// The builder shows the first frame; the bytes are the preset's.
+		b := p.raw()
+		h, _, err := protocol.DecodeHeader(b)
+		if err == nil {
+			l.fin, l.rsv1, l.rsv2, l.rsv3, l.masked, l.op = h.Fin, h.Rsv1, h.Rsv2, h.Rsv3, h.Masked, h.Opcode
+		}
+		l.length.SetValue("auto")
+		l.payload.SetValue("")
+		l.hex.SetValue(hexString(b))
+		l.hexMode, l.err = true, ""
+		return
+	}
 	l.rebuild()
 }
 
@@ -307,6 +339,8 @@ func (l lab) View(st styles, width int, compact bool, entries []capture.Entry) s
 	switch {
 	case l.err != "":
 		b.WriteString(st.bad.Render(indent(render.Wrap("✗ "+l.err, width-1), " ", " ")) + "\n")
+	case labPresets[l.preset].deflate && l.plain:
+		b.WriteString(st.bad.Render(indent(render.Wrap("this connection did not negotiate permessage-deflate, so the server reads RSV1 as an unknown bit (§5.2); n starts one that does", width-1), " ", " ")) + "\n")
 	case compact:
 	case l.focused:
 		b.WriteString(st.dim.Render(indent(render.Wrap("tab: next field · space/←→: toggle, change · type in len, key, payload or bytes · enter: send from the client · esc: leave", width-1), " ", " ")) + "\n")
@@ -331,7 +365,7 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 	}
 	var items []item
 	plain := lipgloss.NewStyle()
-	seenRaw, accepted := false, false
+	seenRaw, accepted, refused := false, false, false
 	for i := l.from; i < len(entries) && i < l.from+12; i++ {
 		e := entries[i]
 		if e.Conn != l.sid {
@@ -342,8 +376,8 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			seenRaw = true
 		case !seenRaw:
 		case e.Kind == capture.KindFrame && e.Dir == capture.ClientToServer && e.Violation != nil:
-			v := e.Violation
-			items = append(items, item{fmt.Sprintf("✗ §%s: %s", v.Section, v.Msg), st.bad})
+			items = append(items, item{"✗ " + violationText(e.Violation), st.bad})
+			refused = true
 		case e.Kind == capture.KindFrame && e.Dir == capture.ClientToServer:
 			accepted = true
 			items = append(items, item{fmt.Sprintf("✓ the server read a valid %s frame", e.Header.Opcode), st.good})
@@ -358,6 +392,15 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			items = append(items, item{fmt.Sprintf("← %s frame: the echo", e.Header.Opcode), plain})
 		case e.Kind == capture.KindClosed && compact:
 			items = append(items, item{fmt.Sprintf("✕ %s TCP closed", roleOf(e)), plain})
+		case e.Kind == capture.KindClosed && !refused && e.Dir == capture.ServerToClient && asViolation(e.Closed.Err) != nil:
+			// A rule broken inside a message, not in a frame's header:
+			// data that does not inflate, a message past the limit.
+			items = append(items, item{"✗ " + violationText(asViolation(e.Closed.Err)), st.bad})
+			refused = true
+			c, cl := e, *e.Closed
+			cl.Err = nil
+			c.Closed = &cl
+			items = append(items, item{"✕ " + views.ClosedText(c), plain})
 		case e.Kind == capture.KindClosed:
 			// The error, if any, repeats the violation above.
 			c, cl := e, *e.Closed
@@ -393,6 +436,24 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 	}
 	out = append(out, st.dim.Render(" "+tail))
 	return strings.Join(out, "\n")
+}
+
+// asViolation returns the rule err broke, or nil.
+func asViolation(err error) *protocol.Violation {
+	var v *protocol.Violation
+	if errors.As(err, &v) {
+		return v
+	}
+	return nil
+}
+
+// violationText names the rule a violation broke, with its RFC when it
+// is not RFC 6455, and what was wrong.
+func violationText(v *protocol.Violation) string {
+	if v.RFC != "" && v.RFC != "6455" {
+		return fmt.Sprintf("RFC %s §%s: %s", v.RFC, v.Section, v.Msg)
+	}
+	return fmt.Sprintf("§%s: %s", v.Section, v.Msg)
 }
 
 // roleOf names the endpoint an entry belongs to.

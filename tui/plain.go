@@ -24,23 +24,14 @@ func WritePlain(w io.Writer) error {
 	q := capture.NewQueue()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := session.Start(ctx, session.Config{ID: 1, Queue: q, SampleNonce: true})
+	all, err := session.RunWalk(ctx, session.Config{ID: 1, Queue: q, SampleNonce: true})
+	for _, s := range all {
+		s.Close()
+	}
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	var entries []capture.Entry
-	for i := range session.Actions {
-		if i > 0 {
-			if err := s.RunAction(i); err != nil {
-				return err
-			}
-		}
-		entries = append(entries, q.Drain()...)
-	}
-	s.Close()
-	entries = append(entries, q.Drain()...)
-	return writePlainEntries(w, entries)
+	return writePlainEntries(w, q.Drain())
 }
 
 func writePlainEntries(w io.Writer, entries []capture.Entry) error {
@@ -49,6 +40,14 @@ func writePlainEntries(w io.Writer, entries []capture.Entry) error {
 	b.WriteString("wsanatomy: the WebSocket protocol (RFC 6455), one real connection, byte by byte\n")
 	b.WriteString("A client and a server talk over TCP on 127.0.0.1. Every byte below is what went over the wire.\n")
 	steps := session.Steps()
+	// Each action's entries are those of the connection it ran on: the
+	// first to carry its tag.
+	ran := map[int]int{}
+	for _, e := range entries {
+		if _, ok := ran[e.Tag]; !ok && e.Tag >= 0 {
+			ran[e.Tag] = e.Conn
+		}
+	}
 	n := 0
 	for ai, a := range session.Actions {
 		for _, st := range a.Steps {
@@ -56,7 +55,7 @@ func writePlainEntries(w io.Writer, entries []capture.Entry) error {
 			fmt.Fprintf(&b, "\n\n=== step %d/%d: %s\n%s\n", n, len(steps), st.Title, render.Wrap(st.Text, PlainWidth))
 		}
 		for _, e := range entries {
-			if e.Tag != ai || e.Conn != 1 {
+			if e.Tag != ai || e.Conn != ran[ai] {
 				continue
 			}
 			fmt.Fprintf(&b, "\n--- %s\n%s\n", views.EntryTitle(e), views.Dissect(e, o))

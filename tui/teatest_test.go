@@ -119,3 +119,57 @@ func TestLiveFreePlayRefusal(t *testing.T) {
 }
 
 var _ tea.Model = Model{}
+
+// TestLiveWalkthroughCompression walks the real program to the end of the
+// plain walkthrough, then into the compression steps: a fresh connection
+// negotiates permessage-deflate, and "Hello" goes out with RSV1 set and the
+// RFC 7692 §7.2.3.1 payload, masked with the RFC 6455 key.
+func TestLiveWalkthroughCompression(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "GET / HTTP/1.1", "s1 client")
+	typeKeys(tm, strings.Fields(strings.Repeat("space ", 18))...)
+	waitFor(t, tm, "step 19/", "client TCP closed")
+	typeKeys(tm, "space")
+	waitFor(t, tm, "s2 client", "compression: the client offers permessage-deflate")
+	typeKeys(tm, "space", "space")
+	// c1: FIN, RSV1, text. 87: masked, 7 bytes. Then the RFC's key and
+	// f2 48 cd c9 c9 07 00 masked with it.
+	waitFor(t, tm, "0000  c1 87 37 fa 21 3d c5 b2 ec f4 fe fd 21")
+	typeKeys(tm, "space")
+	waitFor(t, tm, `literals "Hello"`)
+	quitAndCheck(t, tm, before)
+}
+
+// TestLiveLabRSV1OnPing: on a fresh connection (n), which negotiates
+// permessage-deflate, the lab's "RSV1 on a ping" is refused under RFC 7692.
+func TestLiveLabRSV1OnPing(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "s1 client")
+	typeKeys(tm, "n")
+	waitFor(t, tm, "s2 client")
+	typeKeys(tm, "r", "left", "left", "left")
+	waitFor(t, tm, "RSV1 on a ping")
+	typeKeys(tm, "enter")
+	waitFor(t, tm, "RFC 7692 §6.1", "1002 (protocol error)")
+	quitAndCheck(t, tm, before)
+}
+
+// TestLiveWalkthroughFastForward presses through the whole plain
+// walkthrough at once into the compression steps: the first connection
+// still finishes its closing handshake (1000) before the fresh one opens.
+func TestLiveWalkthroughFastForward(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "s1 client")
+	typeKeys(tm, strings.Fields(strings.Repeat("space ", 21))...)
+	waitFor(t, tm, "0000  c1 87 37 fa 21 3d c5 b2 ec f4 fe fd 21")
+	final := quitAndCheck(t, tm, before)
+	closes := 0
+	for _, e := range final.tl.entries {
+		if e.Conn == 1 && e.Kind == capture.KindFrame && e.Header.Opcode == 0x8 && bytes.HasPrefix(e.Unmasked, []byte{0x03, 0xe8}) {
+			closes++
+		}
+	}
+	if closes != 2 {
+		t.Errorf("the first connection has %d close frames with 1000, want 2 (the client's and the echo)", closes)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
@@ -61,7 +62,9 @@ func (m Model) section() string {
 	case modeFree:
 		s = m.free.View(m.st, w)
 	case modeLab:
-		s = m.lab.View(m.st, w, m.compact(), m.tl.entries)
+		l := m.lab
+		l.plain = m.sess == nil || m.sess.Client.Deflate() == nil
+		s = l.View(m.st, w, m.compact(), m.tl.entries)
 	default:
 		if m.wide() {
 			s = m.walk.View(m.st, w, 7)
@@ -93,7 +96,8 @@ func (m *Model) sync() {
 	m.layout()
 	e, ok := m.shown()
 	narrate := m.mode == modeWalk && !m.wide()
-	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s/%s/%v", e.Seq, e.Wire, m.frame.Field, m.frame.Cursor, m.detail.Width, narrate, m.walk.step, m.walk.err, m.hs.Header, m.formFocused())
+	msg, haveMsg := m.messageOf(e)
+	k := fmt.Sprintf("%d/%x/%d/%d/%d/%v/%d/%s/%s/%v/%v/%d", e.Seq, e.Wire, m.frame.Field, m.frame.Cursor, m.detail.Width, narrate, m.walk.step, m.walk.err, m.hs.Header, m.formFocused(), haveMsg, msg.Seq)
 	if !ok {
 		k = "none"
 	}
@@ -111,6 +115,11 @@ func (m *Model) sync() {
 		s = m.hs.View(e, m.theme, w, !m.formFocused())
 	} else {
 		s = m.frame.View(e, m.theme, w, !m.formFocused())
+		if haveMsg {
+			name := fmt.Sprintf("#%d: the message it starts, inflated", msg.Seq)
+			s += "\n" + m.theme.Heading("── "+name+" "+strings.Repeat("─", max(0, min(w, 80)-len([]rune(name))-5))) + "\n" +
+				views.MessageView(msg.Message, m.theme, w)
+		}
 	}
 	if narrate {
 		st := m.walk.steps[m.walk.step]
@@ -146,6 +155,42 @@ func (m Model) building() (capture.Entry, bool) {
 }
 
 // shown is the entry the detail pane dissects.
+// messageOf finds, for the first frame of a compressed message, the
+// entry of the message it starts (RFC 7692): the next compressed message
+// of the same connection and direction, unless another message starts
+// first (then its message never completed).
+func (m Model) messageOf(e capture.Entry) (capture.Entry, bool) {
+	h := e.Header
+	if e.Kind != capture.KindFrame || !h.Rsv1 || e.Violation != nil || !h.Opcode.IsData() || h.Opcode == protocol.OpContinuation {
+		return capture.Entry{}, false
+	}
+	start := -1
+	if s := m.tl.sel; s >= 0 && s < len(m.tl.entries) && m.tl.entries[s].Seq == e.Seq && m.tl.entries[s].Conn == e.Conn {
+		start = s
+	}
+	for i := 0; start < 0 && i < len(m.tl.entries); i++ {
+		if m.tl.entries[i].Seq == e.Seq && m.tl.entries[i].Conn == e.Conn {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return capture.Entry{}, false
+	}
+	for _, n := range m.tl.entries[start+1:] {
+		if n.Conn != e.Conn || n.Dir != e.Dir {
+			continue
+		}
+		switch {
+		case n.Kind == capture.KindMessage && n.Message != nil && n.Note == "":
+			return n, true
+		case n.Kind == capture.KindFrame && n.Header.Opcode.IsData() && n.Header.Opcode != protocol.OpContinuation:
+			return capture.Entry{}, false
+		}
+	}
+	return capture.Entry{}, false
+}
+
 func (m Model) shown() (capture.Entry, bool) {
 	if e, ok := m.building(); ok {
 		return e, true
@@ -232,7 +277,7 @@ func (m Model) helpLines() []string {
 var helpNotes = []string{
 	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the rest of the screen dissects the selected one: bit grid, fields, hex dump, unmasking and why.",
 	"Walkthrough (w): space, enter or → runs the next real exchange; ← goes back. When the connection has closed, n opens a fresh one.",
-	"Free play (f): the form opens with the cursor in the message. Type it, tab to the sender and the type and change them with ←/→ (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. esc leaves the form, so letters are keys again; e goes back in.",
+	"Free play (f): the form opens with the cursor in the message. Type it, tab to the sender and the type and change them with ←/→ (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, turn compress on with ←/→ to send text and binary compressed (permessage-deflate, RFC 7692: a connection started with n negotiates it), enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. esc leaves the form, so letters are keys again; e goes back in.",
 	"Raw frame lab (r): pick a preset with ←/→, tab to a bit and toggle it with space, or type hex in bytes; enter sends the exact bytes from the client and the server's reaction appears: the rule broken with its RFC section, its close frame, the connection ending. n then starts a fresh connection. Presets: " + presetNames() + ".",
 	"Linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); [ and ] walk the hex dump and select the field of each byte. On a handshake, tab picks a header.",
 	"See the code: s opens the annotated source reader at the code of protocol/ that encodes and decodes the selected field, the field of the byte under the hex cursor, or the handshake header under the cursor (the first one when none is picked). n and N step through every place that handles it; q or esc comes back here, exactly where you were.",

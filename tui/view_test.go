@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
 
 // TestViewGolden renders the screen at 80x24 and 120x40 in each part of
@@ -25,6 +27,17 @@ func TestViewGolden(t *testing.T) {
 		{"free", []string{"f"}},
 		{"lab", []string{"r", "right", "right", "right"}},
 		{"help", []string{"?"}},
+		{"lab_bomb", []string{"r", "left"}},
+		// permessage-deflate, on the walkthrough's second and third
+		// connections.
+		{"deflate_offer", strings.Fields(strings.Repeat("space ", 19))},
+		{"deflate_answer", strings.Fields(strings.Repeat("space ", 20))},
+		{"deflate_hello", strings.Fields(strings.Repeat("space ", 21))},
+		{"deflate_tokens", strings.Fields(strings.Repeat("space ", 22))},
+		{"deflate_again", strings.Fields(strings.Repeat("space ", 24))},
+		{"deflate_shorter", strings.Fields(strings.Repeat("space ", 25))},
+		{"nocontext_answer", strings.Fields(strings.Repeat("space ", 27))},
+		{"nocontext_tokens", strings.Fields(strings.Repeat("space ", 29))},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, c := range cases {
@@ -42,5 +55,33 @@ func TestViewGolden(t *testing.T) {
 				golden(t, name, v)
 			})
 		}
+	}
+}
+
+// TestCompressedFrameShowsItsMessage: the dissection of every compressed
+// first frame of the walkthrough comes with the message it starts, whose
+// wire bytes are the frame's payload, unmasked.
+func TestCompressedFrameShowsItsMessage(t *testing.T) {
+	m := recordedModel(t, 120, 40)
+	n := 0
+	for _, e := range m.tl.entries {
+		if e.Kind != capture.KindFrame || !e.Header.Rsv1 {
+			if _, ok := m.messageOf(e); ok {
+				t.Errorf("#%d is not a compressed frame, yet has a message", e.Seq)
+			}
+			continue
+		}
+		msg, ok := m.messageOf(e)
+		if !ok {
+			t.Errorf("#%d: compressed frame without its message", e.Seq)
+			continue
+		}
+		if msg.Dir != e.Dir || !bytes.Equal(msg.Message.Compressed, e.Unmasked) || string(msg.Message.Inflated) != "Hello" {
+			t.Errorf("#%d: message #%d has % x (inflated %q), frame payload % x", e.Seq, msg.Seq, msg.Message.Compressed, msg.Message.Inflated, e.Unmasked)
+		}
+		n++
+	}
+	if n != 8 {
+		t.Errorf("%d compressed frames in the walkthrough, want 8", n)
 	}
 }

@@ -77,7 +77,9 @@ const (
 	// KindMessage is a compressed message once it is complete (RFC 7692),
 	// after its frames: Header.Opcode is its type, Header.Length its
 	// inflated size, Unmasked the inflated bytes and WireSize its size on
-	// the wire.
+	// the wire. Message keeps the compressed bytes and the window they
+	// started from, so that a view can take the message apart into
+	// literals and back-references.
 	KindMessage
 )
 
@@ -104,7 +106,12 @@ type Entry struct {
 
 	Handshake *protocol.HandshakeEvent
 	Closed    *protocol.ClosedEvent
-	Note      string
+	// Message is the observer's report of a compressed message
+	// (KindMessage): its Compressed bytes and Window are what
+	// protocol.DecodeDeflate takes apart. A store may keep only a prefix
+	// of them and drop the window; Note then says so.
+	Message *protocol.MessageEvent
+	Note    string
 	// WireSize is a compressed message's size on the wire (KindMessage).
 	WireSize int64
 }
@@ -137,7 +144,7 @@ func FromEvent(role protocol.Role, ev protocol.Event, start time.Time) (Entry, b
 	case *protocol.RawEvent:
 		e.Kind, e.Wire, e.Dir = KindRaw, ev.Bytes, DirFrom(role, protocol.Sent)
 	case *protocol.MessageEvent:
-		e.Kind, e.Dir, e.Unmasked, e.WireSize = KindMessage, DirFrom(role, ev.Dir), ev.Inflated, ev.WireLen
+		e.Kind, e.Dir, e.Unmasked, e.WireSize, e.Message = KindMessage, DirFrom(role, ev.Dir), ev.Inflated, ev.WireLen, ev
 		e.Header = protocol.Header{Fin: true, Opcode: ev.Opcode, Length: uint64(ev.InflatedLen)}
 	case *protocol.ClosedEvent:
 		// A close is filed under the endpoint it happened to: "→" for the

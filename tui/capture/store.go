@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -202,6 +203,17 @@ func (r *Recorder) Add(e Entry) {
 	}
 	if len(e.Unmasked) > s.lim.Payload {
 		e.Unmasked = append([]byte(nil), e.Unmasked[:s.lim.Payload]...)
+	}
+	if m := e.Message; m != nil && len(m.Window)+len(m.Compressed)+len(m.Inflated) > 2*s.lim.Payload {
+		// A compressed message brings its inflated bytes and the window it
+		// started from (up to 32 KiB): keep a prefix, as for frames, and
+		// say why it can no longer be taken apart.
+		c := *m
+		c.Compressed = c.Compressed[:min(len(c.Compressed), s.lim.Payload):min(len(c.Compressed), s.lim.Payload)]
+		c.Inflated = c.Inflated[:min(len(c.Inflated), s.lim.Payload):min(len(c.Inflated), s.lim.Payload)]
+		c.Window = nil
+		e.Message = &c
+		e.Note = fmt.Sprintf("this message and its window are longer than the %d bytes kept of each entry, so only their start is kept and it is not taken apart", 2*s.lim.Payload)
 	}
 	s.mu.Lock()
 	e.Seq = s.seq

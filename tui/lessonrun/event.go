@@ -38,7 +38,9 @@ const (
 	// the byte stream arrived, in pieces or several frames at once.
 	KindRead
 	// KindMessage: a whole message handed to the application by Role
-	// (Opcode, Bytes), after its frames were reassembled.
+	// (Opcode, Bytes), after its frames were reassembled. A compressed
+	// message (permessage-deflate) also has Entry.Message: its wire
+	// bytes, window and inflated bytes, as the codec reported them.
 	KindMessage
 	// KindClosed: one endpoint's connection ended (Entry.Closed).
 	KindClosed

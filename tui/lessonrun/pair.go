@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -211,6 +212,7 @@ func (r *Runner) connect(ctx context.Context, hs lessons.HandshakeOptions, limit
 	}
 	defer ln.Close()
 	p := &pair{id: id, pongs: make(chan []byte, 16)}
+	inflated := &lastInflated{}
 
 	type accepted struct {
 		c   *protocol.Conn
@@ -227,7 +229,7 @@ func (r *Runner) connect(ctx context.Context, hs lessons.HandshakeOptions, limit
 		t := newTap(nc, &r.rec, protocol.RoleServer, id, &r.dribble)
 		opts := &protocol.AcceptOptions{
 			Options: protocol.Options{
-				Observer:     r.rec.observer(id),
+				Observer:     inflated.observer(protocol.RoleServer, r.rec.observer(id)),
 				CloseTimeout: closeTimeout,
 			},
 			Subprotocols:     ServerSubprotocols,
@@ -237,6 +239,9 @@ func (r *Runner) connect(ctx context.Context, hs lessons.HandshakeOptions, limit
 		if limit > 0 {
 			opts.MessageLimit = int64(limit)
 		}
+		// The lesson server accepts permessage-deflate when offered, as
+		// `serve` does, and compresses every message it then sends.
+		opts.Compression = &protocol.CompressionOptions{Threshold: -1}
 		c, err := protocol.AcceptConn(ctx, t, opts)
 		if err != nil {
 			t.Close()
@@ -262,7 +267,7 @@ func (r *Runner) connect(ctx context.Context, hs lessons.HandshakeOptions, limit
 	} else {
 		opts := &protocol.DialOptions{
 			Options: protocol.Options{
-				Observer:     r.rec.observer(id),
+				Observer:     inflated.observer(protocol.RoleClient, r.rec.observer(id)),
 				CloseTimeout: closeTimeout,
 				OnPong: func(b []byte) {
 					select {
@@ -279,7 +284,9 @@ func (r *Runner) connect(ctx context.Context, hs lessons.HandshakeOptions, limit
 		if nonce != nil {
 			opts.Rand = &keyReader{first: nonce}
 		}
-		if hs.Extensions != "" {
+		if comp, ok := deflateOffer(hs.Extensions); ok {
+			opts.Compression = comp
+		} else if hs.Extensions != "" {
 			opts.Header = http.Header{"Sec-WebSocket-Extensions": {hs.Extensions}}
 		}
 		client, cerr = protocol.Dial(ctx, "ws://"+addr+"/", opts)
@@ -330,7 +337,16 @@ func (r *Runner) connect(ctx context.Context, hs lessons.HandshakeOptions, limit
 				if err != nil {
 					return
 				}
-				r.rec.add(id, Event{Kind: KindMessage, Role: c.Role(), Opcode: typ, Bytes: b})
+				ev := Event{Kind: KindMessage, Role: c.Role(), Opcode: typ, Bytes: b}
+				if m := inflated.take(c.Role()); m != nil {
+					// The same entry every capture makes of a compressed
+					// message; At is set when the event is recorded.
+					if ce, ok := capture.FromEvent(m.Role, m, m.Time); ok {
+						ce.Conn = id
+						ev.Entry = ce
+					}
+				}
+				r.rec.add(id, ev)
 			}
 		}(c)
 	}
@@ -424,4 +440,72 @@ func (r *Runner) handCraftedHandshake(ctx context.Context, addr string, hs lesso
 		return errors.New("the server accepted a handshake it should have refused")
 	}
 	return herr
+}
+
+// deflateOffer turns a lesson's extensions= into the client's
+// permessage-deflate options, when it is one permessage-deflate offer
+// whose parameters the client can make: then the client really
+// compresses (every message, no threshold), and the codec checks the
+// answer. Anything else is sent as written, and the client uses no
+// extension.
+func deflateOffer(header string) (*protocol.CompressionOptions, bool) {
+	exts, err := protocol.ParseExtensions([]string{header})
+	if err != nil || len(exts) != 1 || exts[0].Name != protocol.PerMessageDeflate {
+		return nil, false
+	}
+	o := &protocol.CompressionOptions{Threshold: -1}
+	for _, p := range exts[0].Params {
+		bits := 0
+		if p.HasValue {
+			n, err := strconv.Atoi(p.Value)
+			if err != nil || n < protocol.MinWindowBits || n > protocol.MaxWindowBits {
+				return nil, false
+			}
+			bits = n
+		}
+		switch {
+		case p.Name == "server_no_context_takeover" && !p.HasValue:
+			o.ServerNoContextTakeover = true
+		case p.Name == "client_no_context_takeover" && !p.HasValue:
+			o.ClientNoContextTakeover = true
+		case p.Name == "server_max_window_bits" && p.HasValue:
+			o.ServerMaxWindowBits = bits
+		case p.Name == "client_max_window_bits":
+			o.ClientMaxWindowBits = bits // no value: offered without one
+		default:
+			return nil, false
+		}
+	}
+	return o, true
+}
+
+// lastInflated holds, per endpoint, the compressed message it has just
+// read. The codec reports it to the observer before ReadMessage returns
+// it, on the same goroutine, so the message the reader hands on next is
+// the one reported.
+type lastInflated struct {
+	m [2]atomic.Pointer[protocol.MessageEvent] // client, server
+}
+
+func roleIndex(r protocol.Role) int {
+	if r == protocol.RoleServer {
+		return 1
+	}
+	return 0
+}
+
+// observer wraps an endpoint's observer to keep its received compressed
+// messages.
+func (l *lastInflated) observer(role protocol.Role, next protocol.Observer) protocol.Observer {
+	return func(ev protocol.Event) {
+		if m, ok := ev.(*protocol.MessageEvent); ok && m.Dir == protocol.Received {
+			l.m[roleIndex(role)].Store(m)
+		}
+		next(ev)
+	}
+}
+
+// take returns the compressed message role read last, once.
+func (l *lastInflated) take(role protocol.Role) *protocol.MessageEvent {
+	return l.m[roleIndex(role)].Swap(nil)
 }

@@ -30,6 +30,10 @@ type Runner struct {
 	rec     recorder
 	pair    *pair
 	pairSeq int
+	// hs is the handshake of the last `handshake` action: a `server limit`
+	// that follows keeps its permessage-deflate offer, so that a lesson
+	// can show a compression bomb against a limit.
+	hs      lessons.HandshakeOptions
 	dribble atomic.Int32
 
 	base   context.Context
@@ -160,6 +164,7 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		r.pair = nil
 		r.rec.add(0, Event{Kind: KindNote, Note: NoteServer,
 			Text: strings.Join(ServerSubprotocols, ", "), Text2: strings.Join(AllowedOrigins, ", ")})
+		r.hs = a.Handshake
 		p, err := r.connect(ctx, a.Handshake, 0)
 		r.pair = p
 		return err
@@ -170,7 +175,11 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		if a.From != protocol.RoleServer {
 			return errors.New("only the server's limit can be set")
 		}
-		p, err := r.connect(ctx, lessons.HandshakeOptions{}, a.Size)
+		var hs lessons.HandshakeOptions
+		if _, ok := deflateOffer(r.hs.Extensions); ok {
+			hs.Extensions = r.hs.Extensions
+		}
+		p, err := r.connect(ctx, hs, a.Size)
 		if err == nil && p == nil {
 			err = errors.New("the handshake was refused")
 		}

@@ -61,9 +61,13 @@ func closedCode(res Result, role protocol.Role, action int) (protocol.CloseCode,
 // expectedViolation works out, without the runner, what a server must say
 // about raw client bytes: the first header that breaks a rule, or the first
 // text message that is not UTF-8. 0 means the bytes are fine.
-func expectedViolation(raw []byte) protocol.CloseCode {
-	st := protocol.State{Role: protocol.RoleServer}
+func expectedViolation(raw []byte, deflate bool) protocol.CloseCode {
+	st := protocol.State{Role: protocol.RoleServer, Deflate: deflate}
+	if deflate {
+		st.AllowedRSV = 0x40 // RSV1, the "Per-Message Compressed" bit (RFC 7692 §6)
+	}
 	var text []byte
+	compressed := false // the message is compressed: its text is checked once inflated
 	for len(raw) > 0 {
 		h, n, err := protocol.DecodeHeader(raw)
 		if err != nil {
@@ -78,12 +82,12 @@ func expectedViolation(raw []byte) protocol.CloseCode {
 		if h.Opcode.IsControl() {
 			continue
 		}
-		if h.Opcode == protocol.OpText {
-			text = nil
+		if h.Opcode != protocol.OpContinuation {
+			text, compressed = nil, h.Rsv1
 		}
 		text = append(text, p...)
 		st.InMessage = !h.Fin
-		if h.Fin && (h.Opcode == protocol.OpText || len(text) > 0) && !utf8.Valid(text) {
+		if h.Fin && !compressed && (h.Opcode == protocol.OpText || len(text) > 0) && !utf8.Valid(text) {
 			return protocol.CloseInvalidPayload
 		}
 	}
@@ -106,6 +110,7 @@ func TestEveryActionOfEveryLesson(t *testing.T) {
 				}
 				r := New()
 				defer r.Close()
+				deflate := false // the pair now connected negotiated permessage-deflate
 				for si, s := range l.Steps {
 					if len(s.Actions) == 0 {
 						continue
@@ -116,7 +121,10 @@ func TestEveryActionOfEveryLesson(t *testing.T) {
 						t.Fatalf("step %d: %v", si+1, errs)
 					}
 					for ai, a := range s.Actions {
-						checkAction(t, l, si, ai, a, res)
+						if a.Kind == lessons.ActHandshake {
+							_, deflate = deflateOffer(a.Handshake.Extensions)
+						}
+						checkAction(t, l, si, ai, a, res, deflate)
 					}
 				}
 			})
@@ -124,7 +132,7 @@ func TestEveryActionOfEveryLesson(t *testing.T) {
 	}
 }
 
-func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, res Result) {
+func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, res Result, deflate bool) {
 	t.Helper()
 	fail := func(format string, args ...any) {
 		t.Helper()
@@ -149,23 +157,43 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 				limit = b.Size
 			}
 		}
+		if limit > 0 && len(a.Payload) > limit && deflate && a.Opcode.IsData() {
+			// A compressed message is judged once inflated: its frame is
+			// fine, and the server stops inflating at the limit (§10.4).
+			code, ok := closedCode(res, a.From, ai)
+			if !ok || code != protocol.CloseMessageTooBig {
+				fail("the server did not refuse a message inflating past its limit of %d with 1009 (got %d, %v)", limit, code, ok)
+			}
+			return
+		}
 		if limit > 0 && len(a.Payload) > limit {
 			if len(got) != 1 || got[0].Entry.Violation == nil || got[0].Entry.Violation.Code != protocol.CloseMessageTooBig {
 				fail("the server did not refuse a %d-byte message over its limit of %d with 1009", len(a.Payload), limit)
 			}
 			return
 		}
-		if len(got) != len(want) {
+		if deflate && a.Opcode.IsData() {
+			// Compressed (RFC 7692): RSV1 on the first frame only, and
+			// the peer gets the message back, inflated (checked below).
+			if len(got) == 0 || !got[0].Entry.Header.Rsv1 {
+				fail("a message on a permessage-deflate connection went out uncompressed")
+			}
+			for _, e := range got[1:] {
+				if e.Entry.Header.Rsv1 {
+					fail("RSV1 on a continuation frame")
+				}
+			}
+		} else if len(got) != len(want) {
 			fail("got %d frames, want %d", len(got), len(want))
 		}
 		var whole []byte
 		for i, e := range got {
 			h := e.Entry.Header
-			wh, _, _ := protocol.DecodeHeader(want[i])
 			if !e.Received || e.Entry.Violation != nil {
 				fail("frame %d not received cleanly", i)
 			}
-			if h.Fin != wh.Fin || h.Opcode != wh.Opcode || h.Length != wh.Length {
+			if wh, _, _ := protocol.DecodeHeader(want[min(i, len(want)-1)]); !(deflate && a.Opcode.IsData()) &&
+				(h.Fin != wh.Fin || h.Opcode != wh.Opcode || h.Length != wh.Length) {
 				fail("frame %d is %v, want %v", i, h, wh)
 			}
 			if h.Masked != (a.From == protocol.RoleClient) {
@@ -173,7 +201,7 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 			}
 			whole = append(whole, e.Entry.Unmasked...)
 		}
-		if !bytes.Equal(whole, a.Payload) {
+		if !bytes.Equal(whole, a.Payload) && !(deflate && a.Opcode.IsData()) {
 			fail("payload %q, want %q", whole, a.Payload)
 		}
 		if a.Opcode.IsData() {
@@ -200,7 +228,7 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 			}
 		}
 	case lessons.ActRaw:
-		want := expectedViolation(a.Raw)
+		want := expectedViolation(a.Raw, deflate)
 		var raw bool
 		for _, e := range res.Events {
 			raw = raw || (e.Kind == KindRaw && e.Action == ai && bytes.Equal(e.Entry.Wire, a.Raw))
@@ -291,8 +319,11 @@ func checkAction(t *testing.T, l lessons.Lesson, si, ai int, a lessons.Action, r
 			!strings.Contains(string(resp.Raw), "Sec-WebSocket-Protocol: "+ServerSubprotocols[0]) {
 			fail("no subprotocol chosen")
 		}
-		if a.Handshake.Extensions != "" && strings.Contains(strings.ToLower(string(resp.Raw)), "sec-websocket-extensions") {
-			fail("the server accepted an extension it does not implement")
+		hasExt := strings.Contains(strings.ToLower(string(resp.Raw)), "sec-websocket-extensions: permessage-deflate")
+		if _, deflate := deflateOffer(a.Handshake.Extensions); deflate && wantStatus == "101" && !hasExt {
+			fail("the server declined a permessage-deflate offer it implements")
+		} else if !deflate && hasExt {
+			fail("the server accepted an extension that was not offered")
 		}
 	case lessons.ActHTTP:
 		var ex *HTTPExchange

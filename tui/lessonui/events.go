@@ -8,6 +8,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // arrow is the direction of what role sent: → client to server, ←
@@ -31,6 +32,9 @@ func selectable(e lessonrun.Event) bool {
 	switch e.Kind {
 	case lessonrun.KindFrame, lessonrun.KindHandshake, lessonrun.KindRace, lessonrun.KindHTTP, lessonrun.KindRaw, lessonrun.KindClosed:
 		return true
+	case lessonrun.KindMessage:
+		// A compressed message can be taken apart.
+		return e.Entry.Message != nil
 	}
 	return false
 }
@@ -67,7 +71,11 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 		}
 		s := strings.Join(parts, " ")
 		if v := e.Entry.Violation; v != nil {
-			s += " " + t.Bad(fmt.Sprintf("✗ §%s → %d", v.Section, uint16(v.Code)))
+			rfc := ""
+			if v.RFC != "" && v.RFC != "6455" {
+				rfc = "RFC " + v.RFC + " "
+			}
+			s += " " + t.Bad(fmt.Sprintf("✗ %s§%s → %d", rfc, v.Section, uint16(v.Code)))
 		}
 		if !e.Received {
 			s += " " + t.Dim("("+tr(lang, "ev.notreceived")+")")
@@ -91,7 +99,11 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 	case lessonrun.KindRead:
 		return t.Dim(fmt.Sprintf(tr(lang, "ev.read"), "  "+roleName(lang, e.Role), len(e.Entry.Wire)) + ": " + render.HexBytes(e.Entry.Wire, 6))
 	case lessonrun.KindMessage:
-		return t.Dim(fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), render.Quote(e.Bytes, 16)))
+		s := fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), render.Quote(e.Bytes, 16))
+		if e.Entry.Message != nil {
+			return s + fmt.Sprintf(tr(lang, "ev.inflated"), e.Entry.WireSize)
+		}
+		return t.Dim(s)
 	case lessonrun.KindClosed:
 		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), t.CloseCode(e.Entry.Closed.Code))
 		if e.Entry.Closed.ClosedTCPFirst {
@@ -169,6 +181,10 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 	case lessonrun.KindFrame:
 		wire := e.Entry.Wire
 		f := render.ParseFrame(wire)
+		// RSV1 on a data frame the codec sent or accepted is
+		// permessage-deflate's bit (RFC 7692 §6).
+		h := e.Entry.Header
+		f.Compressed = h.Rsv1 && e.Entry.Violation == nil && h.Opcode.IsData() && h.Opcode != protocol.OpContinuation
 		dir := roleName(lang, e.Role) + " " + arrow(e.Role) + " " + roleName(lang, e.Role.Peer())
 		if e.Role == protocol.RoleServer {
 			dir = roleName(lang, e.Role.Peer()) + " ← " + roleName(lang, e.Role)
@@ -234,6 +250,10 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 				b.WriteString(hint + "\n")
 			}
 			b.WriteString(render.FieldTable(f, t, sel, width) + "\n")
+		}
+	case lessonrun.KindMessage:
+		if e.Entry.Message != nil {
+			b.WriteString(views.MessageView(e.Entry.Message, t, width) + "\n")
 		}
 	case lessonrun.KindClosed:
 		c := e.Entry.Closed

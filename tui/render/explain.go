@@ -195,6 +195,9 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 	case protocol.Length64Bit:
 		out = append(out, fmt.Sprintf(tr("Length %d needs the 64-bit extended length (7-bit field = 127); the header is %d bytes."), h.Length, f.HeaderLen))
 	}
+	if f.Compressed && h.Rsv1 {
+		out = append(out, tr("RSV1 is set on the first frame of a message on a connection that negotiated permessage-deflate: the payload is compressed, and the receiver inflates the whole message after its last frame (RFC 7692 §6.1, §7.2.2)."))
+	}
 	if v != nil {
 		out = append(out, fmt.Sprintf(tr("REFUSED by the receiver: §%s: %s. It fails the connection with close code %s."), v.Section, t.ViolationMsg(v), t.CloseCode(v.Code)))
 	}

@@ -93,6 +93,11 @@ func Handshake(raw []byte, t Theme, width int) string {
 			b.WriteString(pad(text, 46) + " " + t.Dim(note))
 			continue
 		}
+		if cols(text) > width {
+			// A long header (several extension offers) breaks at its
+			// spaces; the continuation lines are indented.
+			text = strings.ReplaceAll(Wrap(text, width-2), "\n", "\n  ")
+		}
 		b.WriteString(text + "\n    " + t.Dim(strings.ReplaceAll(t.Wrap(l.Note, width-4), "\n", "\n    ")))
 	}
 	return b.String()

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/protocol"
@@ -66,6 +67,15 @@ type Config struct {
 	// Rand, if set, replaces crypto/rand for masking keys and nonces (for
 	// reproducible tests only: §5.3 requires unpredictable keys).
 	Rand io.Reader
+	// Compression, if set, is the client's permessage-deflate offer
+	// (RFC 7692); the server accepts what it can. Both sides then compress
+	// every message sent with WriteMessage (no threshold), and the echo
+	// server answers a compressed message compressed and a plain one
+	// plain. Nil: no offer, and frames are exactly those of RFC 6455.
+	Compression *protocol.CompressionOptions
+	// HandshakeTag is the tag of the opening handshake's entries: 0, or
+	// the walkthrough action that opened this connection.
+	HandshakeTag int
 }
 
 // Session is a live client and server pair.
@@ -80,11 +90,14 @@ type Session struct {
 	q     *capture.Queue
 	start time.Time
 
-	mu       sync.Mutex
-	tag      int
-	counts   map[int]int // entries per tag
-	closed   map[protocol.Role]bool
-	changed  chan struct{} // closed and replaced on every entry
+	mu      sync.Mutex
+	tag     int
+	counts  map[int]int // entries per tag
+	closed  map[protocol.Role]bool
+	changed chan struct{} // closed and replaced on every entry
+	// inflated is set by the observer when the server has read a
+	// compressed message, so that the echo answers in kind.
+	inflated atomic.Bool
 	work     chan job
 	stopWork chan struct{}
 	wg       sync.WaitGroup
@@ -96,6 +109,11 @@ type job struct {
 	fn   func(ctx context.Context, s *Session) error
 	done chan error
 }
+
+// DeflateMessageLimit is the message limit of a compressing session's
+// server, in inflated bytes: small, so that the raw frame lab's
+// compression bomb stays small too.
+const DeflateMessageLimit = 1 << 20
 
 // sampleNonce is the 16 bytes whose base64 is the RFC's sample key.
 var sampleNonce = []byte("the sample nonce")
@@ -128,6 +146,10 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 			return
 		}
 		opts := &protocol.AcceptOptions{Options: protocol.Options{Observer: s.observe(protocol.RoleServer), CloseTimeout: 2 * time.Second}}
+		if cfg.Compression != nil {
+			opts.Compression = &protocol.CompressionOptions{Threshold: -1}
+			opts.MessageLimit = DeflateMessageLimit
+		}
 		srv, err := protocol.AcceptConn(ctx, nc, opts)
 		if err != nil {
 			nc.Close()
@@ -136,10 +158,15 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 		}
 		s.Server = srv
 		accepted <- nil
-		echo(srv)
+		s.echo(srv)
 	}()
-	s.setTag(0)
+	s.setTag(cfg.HandshakeTag)
 	dopts := &protocol.DialOptions{Options: protocol.Options{Observer: s.observe(protocol.RoleClient), Rand: s.Keys, CloseTimeout: 2 * time.Second}}
+	if cfg.Compression != nil {
+		o := *cfg.Compression
+		o.Threshold = -1
+		dopts.Compression = &o
+	}
 	cl, err := protocol.Dial(ctx, "ws://"+s.ServerAddr+"/", dopts)
 	if err != nil {
 		ln.Close()
@@ -153,7 +180,7 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 	}
 	s.Client = cl
 	s.ClientAddr = cl.LocalAddr().String()
-	s.waitEntries(0, 2, 2*time.Second)
+	s.waitEntries(cfg.HandshakeTag, 2, 2*time.Second)
 	s.setTag(-1)
 	// The client reads all the time, so that pings are answered and the
 	// closing handshake completes; what it reads is shown from the server
@@ -171,19 +198,50 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 	return s, nil
 }
 
-// echo is the server: every message goes back with its type.
-func echo(c *protocol.Conn) {
+// echo is the server: every message goes back with its type, compressed
+// if it came compressed.
+func (s *Session) echo(c *protocol.Conn) {
 	defer c.CloseNow()
 	ctx := context.Background()
 	for {
+		s.inflated.Store(false)
 		typ, msg, err := c.ReadMessage(ctx)
 		if err != nil {
 			return
 		}
-		if err := c.WriteMessage(ctx, typ, msg); err != nil {
+		if err := Send(ctx, c, typ, msg, 0, s.inflated.Load()); err != nil {
 			return
 		}
 	}
+}
+
+// Send sends one message from c in frames of at most frag bytes (0: one
+// frame), compressed or not. On a connection without permessage-deflate
+// a compressed send is an error; on one with it, an uncompressed message
+// goes out frame by frame with RSV1 clear (RFC 7692 lets a sender leave
+// any message uncompressed).
+func Send(ctx context.Context, c *protocol.Conn, typ protocol.MessageType, data []byte, frag int, compress bool) error {
+	switch {
+	case compress && c.Deflate() == nil:
+		return errors.New("this connection did not negotiate permessage-deflate (n starts a fresh one that does)")
+	case compress || c.Deflate() == nil:
+		return c.WriteFragmented(ctx, typ, data, frag)
+	}
+	if typ != protocol.TextMessage && typ != protocol.BinaryMessage {
+		return fmt.Errorf("a message is text or binary, not %s (§5.6)", typ)
+	}
+	op := typ
+	for first := true; first || len(data) > 0; first = false {
+		n := len(data)
+		if frag > 0 {
+			n = min(n, frag)
+		}
+		if err := c.WriteFrame(ctx, protocol.Header{Fin: n == len(data), Opcode: op}, data[:n]); err != nil {
+			return err
+		}
+		data, op = data[n:], protocol.OpContinuation
+	}
+	return nil
 }
 
 func (s *Session) setTag(tag int) {
@@ -198,10 +256,17 @@ func (s *Session) setTag(tag int) {
 // and the end of its connection.
 func (s *Session) observe(role protocol.Role) protocol.Observer {
 	return func(ev protocol.Event) {
-		switch ev.(type) {
+		switch ev := ev.(type) {
 		case *protocol.HandshakeEvent, *protocol.FrameEvent:
 			if role != protocol.RoleServer {
 				return
+			}
+		case *protocol.MessageEvent:
+			if role != protocol.RoleServer {
+				return
+			}
+			if ev.Dir == protocol.Received {
+				s.inflated.Store(true)
 			}
 		}
 		e, ok := capture.FromEvent(role, ev, s.start)
@@ -282,15 +347,34 @@ func (s *Session) worker() {
 }
 
 // Do queues fn to run after every action queued before it; its entries
-// carry tag. The returned channel delivers fn's error.
+// carry tag. The returned channel delivers fn's error, or ErrClosed if the
+// session closed before fn ran: a job still queued when the worker stops
+// is never run, and its caller must not wait for it forever.
 func (s *Session) Do(tag int, fn func(ctx context.Context, s *Session) error) <-chan error {
 	done := make(chan error, 1)
 	select {
 	case s.work <- job{tag: tag, fn: fn, done: done}:
 	case <-s.stopWork:
 		done <- protocol.ErrClosed
+		return done
 	}
-	return done
+	out := make(chan error, 1)
+	go func() {
+		select {
+		case err := <-done:
+			out <- err
+		case <-s.stopWork:
+			// The worker finishes the job it is running before Close
+			// returns; prefer its result if it has one.
+			select {
+			case err := <-done:
+				out <- err
+			default:
+				out <- protocol.ErrClosed
+			}
+		}
+	}()
+	return out
 }
 
 // Close ends the session with a closing handshake (1001, going away) if

@@ -19,23 +19,34 @@ type Step struct {
 
 // Action is one real exchange of the walkthrough. Action 0 is the opening
 // handshake, done by [Start]; the others run with [Session.Do] and carry
-// their index as tag.
+// their index as tag, except those that Open a connection.
 type Action struct {
-	Name  string
-	Want  int // entries the exchange produces
-	Run   func(ctx context.Context, s *Session) error
+	Name string
+	Want int // entries the exchange produces
+	Run  func(ctx context.Context, s *Session) error
+	// Open, if set, makes the action a fresh connection whose client
+	// offers permessage-deflate with these options: its entries are that
+	// connection's opening handshake (see [Config.HandshakeTag]).
+	Open  *protocol.CompressionOptions
 	Steps []Step
 }
 
 // rfcMaskKey is the masking key of the RFC's examples (§5.7).
 var rfcMaskKey = []byte{0x37, 0xfa, 0x21, 0x3d}
 
-// sendAndEcho sends one message from the client and waits for the server's
-// echo to be recorded.
+// sendAndEcho sends one message from the client, uncompressed whatever
+// the connection negotiated, so that its bytes are those of RFC 6455.
 func sendAndEcho(typ protocol.MessageType, data []byte) func(ctx context.Context, s *Session) error {
 	return func(ctx context.Context, s *Session) error {
-		return s.Client.WriteMessage(ctx, typ, data)
+		return Send(ctx, s.Client, typ, data, 0, false)
 	}
+}
+
+// sendCompressed sends "Hello" compressed from the client; the echo comes
+// back compressed. The masking key is the RFC's, as in the plain "Hello".
+func sendCompressed(ctx context.Context, s *Session) error {
+	s.Keys.Next(rfcMaskKey)
+	return Send(ctx, s.Client, protocol.TextMessage, []byte("Hello"), 0, true)
 }
 
 // Actions is the walkthrough, in order. Every step is a real exchange over
@@ -49,7 +60,7 @@ var Actions = []Action{
 	}},
 	{Name: "hello", Want: 2, Run: func(ctx context.Context, s *Session) error {
 		s.Keys.Next(rfcMaskKey)
-		return s.Client.WriteMessage(ctx, protocol.TextMessage, []byte("Hello"))
+		return Send(ctx, s.Client, protocol.TextMessage, []byte("Hello"), 0, false)
 	}, Steps: []Step{
 		{Title: "a masked text frame from the client", Pick: 0,
 			Text: "The client sends the text message \"Hello\" in one frame. Clients must mask (§5.1): the masking key here is 37 fa 21 3d, as in the RFC's example (§5.7), so the bytes are exactly 81 85 37 fa 21 3d 7f 9f 4d 51 58. Press tab to walk through the fields, [ and ] to walk through the bytes."},
@@ -118,7 +129,47 @@ var Actions = []Action{
 		{Title: "the server closes TCP first", Pick: 2,
 			Text: "§7.1.1: the server should close the TCP connection first, so that it, not the client, holds the TIME_WAIT state. The client then sees the end of the stream."},
 		{Title: "the client's TCP connection ends", Pick: 3,
-			Text: "The client saw the server close TCP and closed its side. That is the whole life of a WebSocket connection. Try f for free play or r for the raw frame lab (n starts a fresh connection). Then watch a real browser: run wsanatomy serve --tui and open http://127.0.0.1:8080/ for the demo page."},
+			Text: "The client saw the server close TCP and closed its side. That is the whole life of a WebSocket connection. Next: the same \"Hello\" compressed, on a fresh connection. Or try f for free play or r for the raw frame lab (n starts a fresh connection), or watch a real browser: run wsanatomy serve --tui and open http://127.0.0.1:8080/ for the demo page."},
+	}},
+	{Name: "deflate", Want: 2, Open: &protocol.CompressionOptions{}, Steps: []Step{
+		{Title: "compression: the client offers permessage-deflate", Pick: 0,
+			Text: "A fresh connection, whose client offers compression in Sec-WebSocket-Extensions: permessage-deflate (RFC 7692 §5). The parameter client_max_window_bits without a value tells the server that this client can limit its own window if asked (§7.1.2.2). This is what Chromium offers on every connection."},
+		{Title: "the server accepts: the agreement", Pick: 1,
+			Text: "The server accepts by naming the extension in its response (§5, RFC 6455 §9.1), with only parameters the offer allowed (§7.1). With none, both directions keep context takeover (§7.1.1) and the largest window, 2^15 = 32768 bytes (§7.1.2). From now on RSV1 on a message's first frame means \"compressed\" (§6)."},
+	}},
+	{Name: "deflate-hello", Want: 4, Run: sendCompressed, Steps: []Step{
+		{Title: "\"Hello\" compressed: RSV1 in the bit grid", Pick: 0,
+			Text: "The client sends \"Hello\" compressed. RSV1 is set: permessage-deflate's \"Per-Message Compressed\" bit (RFC 7692 §6). The payload is DEFLATE data, masked as usual; unmasked it is f2 48 cd c9 c9 07 00, the bytes of the example in RFC 7692 §7.2.3.1."},
+		{Title: "the compressed bytes, taken apart", Pick: 1,
+			Text: "The server put back the 00 00 ff ff the sender left off (§7.2.1, §7.2.2) and inflated the bytes to \"Hello\". The token decoder shows what they say: a block of fixed Huffman codes with five literals, H e l l o; the last 00 begins the empty stored block of the sync flush. The first message has nothing earlier to point back to."},
+		{Title: "the server's echo, compressed with its own window", Pick: 2,
+			Text: "The server compresses its echo with its own compressor: each direction has its own window (§7.1.1). Its first message is the same 7 bytes, unmasked on the wire this time."},
+	}},
+	{Name: "deflate-hello-again", Want: 4, Run: sendCompressed, Steps: []Step{
+		{Title: "\"Hello\" again: a shorter payload", Pick: 0,
+			Text: "The same message again. With context takeover the client's compressor still holds the first \"Hello\" in its window, so the payload is now 4 bytes, 02 13 00 00. RFC 7692 §7.2.3.2 shows this case with zlib's 5 bytes, f2 00 11 00 00: a literal \"H\", then a copy of \"ello\"."},
+		{Title: "why it is shorter: one back-reference", Pick: 1,
+			Text: "The token decoder shows the whole message as one back-reference: copy 5 bytes from 5 bytes back, which is in the previous message. A length and a distance take a few bits each, where five literals took 8 bits apiece. This is what context takeover buys, at the price of keeping the window in memory for the whole connection."},
+	}},
+	{Name: "no-context", Want: 2, Open: &protocol.CompressionOptions{ClientNoContextTakeover: true, ServerNoContextTakeover: true}, Steps: []Step{
+		{Title: "no context takeover: the offer", Pick: 0,
+			Text: "Another fresh connection. This client offers client_no_context_takeover (it will empty its window after every message, §7.1.1.2) and asks for server_no_context_takeover (§7.1.1.1). Less memory kept per connection, more bytes on the wire."},
+		{Title: "no context takeover: the answer", Pick: 1,
+			Text: "A server accepts an offer of server_no_context_takeover by including the parameter in its response (§7.1.1.1). This one also says client_no_context_takeover back, which a server may always include (§7.1.1.2), so the agreement shows both: each side empties its window after every message it sends."},
+	}},
+	{Name: "no-context-hello", Want: 8, Run: func(ctx context.Context, s *Session) error {
+		if err := sendCompressed(ctx, s); err != nil {
+			return err
+		}
+		if !s.waitEntries(s.currentTag(), 4, 5*time.Second) {
+			return fmt.Errorf("the first \"Hello\" was not echoed in time")
+		}
+		return sendCompressed(ctx, s)
+	}, Steps: []Step{
+		{Title: "no context takeover: \"Hello\" twice", Pick: 4,
+			Text: "\"Hello\" twice again. The second costs 7 bytes, f2 48 cd c9 c9 07 00, just like the first: the client emptied its window after the first message, as agreed."},
+		{Title: "no context takeover: nothing to point back to", Pick: 5,
+			Text: "The token decoder finds five literals and no back-reference: the window was empty when this message started. Compare with the 4 bytes the same message took with context takeover."},
 	}},
 }
 
@@ -139,9 +190,46 @@ func Steps() []FlatStep {
 	return out
 }
 
+// currentTag is the tag of the action running now.
+func (s *Session) currentTag() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tag
+}
+
+// RunWalk runs the whole walkthrough from a session started with cfg,
+// opening a fresh connection for each action that asks for one. It
+// returns every session it started, for the caller to close, even on
+// error.
+func RunWalk(ctx context.Context, cfg Config) ([]*Session, error) {
+	s, err := Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	all := []*Session{s}
+	for i := 1; i < len(Actions); i++ {
+		if o := Actions[i].Open; o != nil {
+			c := cfg
+			c.ID, c.SampleNonce, c.Compression, c.HandshakeTag = s.ID+1, false, o, i
+			if s, err = Start(ctx, c); err != nil {
+				return all, err
+			}
+			all = append(all, s)
+			continue
+		}
+		if err := s.RunAction(i); err != nil {
+			return all, err
+		}
+	}
+	return all, nil
+}
+
 // RunAction runs walkthrough action i and waits for its entries.
 func (s *Session) RunAction(i int) error {
 	a := Actions[i]
+	if a.Open != nil {
+		return fmt.Errorf("walkthrough step %q opens a fresh connection: start one with Config.Compression", a.Name)
+	}
 	err := <-s.Do(i, func(ctx context.Context, s *Session) error {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()

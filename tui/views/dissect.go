@@ -119,6 +119,10 @@ func Dissect(e capture.Entry, o Options) string {
 		if hs.Err != nil {
 			b.WriteString("\n" + t.Bad("refused: "+hs.Err.Error()))
 		}
+		if ext := extensionsSection(hs, o.Width); ext != "" {
+			section("Sec-WebSocket-Extensions: permessage-deflate (RFC 7692)")
+			b.WriteString(ext)
+		}
 		if hs.Accept != nil {
 			section("Sec-WebSocket-Accept, step by step")
 			b.WriteString(render.AcceptStepsFor(*hs.Accept, render.HeaderValue(hs.Raw, "Sec-WebSocket-Accept"), t, o.Width))
@@ -130,8 +134,9 @@ func Dissect(e capture.Entry, o Options) string {
 		}
 		// A captured frame with RSV1 that the codec accepted (or sent)
 		// carries permessage-deflate's bit: the codec refuses RSV1 unless
-		// an extension that defines it was agreed (§5.2).
-		f.Compressed = e.Kind == capture.KindFrame && e.Header.Rsv1 && e.Violation == nil
+		// an extension that defines it was agreed (§5.2), and RFC 7692
+		// §6.1 puts it on the first frame of a data message only.
+		f.Compressed = e.Kind == capture.KindFrame && e.Header.Rsv1 && e.Violation == nil && e.Header.Opcode.IsData() && e.Header.Opcode != protocol.OpContinuation
 		b.WriteString(render.BitGridFor(f, t, o.Field, o.Width))
 		if o.Field != render.FieldNone {
 			st, en := f.Span(o.Field)
@@ -177,10 +182,20 @@ func Dissect(e capture.Entry, o Options) string {
 			}
 			b.WriteString(render.Wrap(line, o.Width))
 		}
+		if f.Compressed {
+			b.WriteString("\n" + render.Wrap("The message it starts, inflated and taken apart into literals and back-references, is the \"infl.\" entry after its last frame.", o.Width))
+		}
 		if e.Kind == capture.KindRaw {
 			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.Width))
 		}
 	case capture.KindMessage:
+		if m := e.Message; m != nil && e.Note == "" && int64(len(m.Compressed)) == e.WireSize && int64(len(m.Inflated)) == m.InflatedLen {
+			// The whole message and its window are here: take it apart.
+			b.WriteString(MessageView(m, t, o.Width))
+			break
+		}
+		// Only sizes (an observer that reports headers only), or a prefix
+		// kept by a store that bounds its memory: show what is kept.
 		b.WriteString(render.Wrap(fmt.Sprintf("permessage-deflate (RFC 7692): the frames before this carried %d compressed bytes with RSV1 set on the first; inflated, the %s message is %d bytes.",
 			e.WireSize, e.Header.Opcode, e.Header.Length), o.Width))
 		section("inflated payload")
@@ -191,6 +206,9 @@ func Dissect(e capture.Entry, o Options) string {
 		}
 		if uint64(len(e.Unmasked)) < e.Header.Length {
 			fmt.Fprintf(&b, "\n(the first %d of %d bytes are kept)", len(e.Unmasked), e.Header.Length)
+		}
+		if e.Note != "" {
+			b.WriteString("\n" + render.Wrap("("+e.Note+")", o.Width))
 		}
 	case capture.KindClosed:
 		b.WriteString(render.Wrap(ClosedText(e), o.Width))
