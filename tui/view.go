@@ -182,7 +182,7 @@ func (m Model) messageOf(e capture.Entry) (capture.Entry, bool) {
 			continue
 		}
 		switch {
-		case n.Kind == capture.KindMessage && n.Message != nil && n.Note == "":
+		case n.Decodable():
 			return n, true
 		case n.Kind == capture.KindFrame && n.Header.Opcode.IsData() && n.Header.Opcode != protocol.OpContinuation:
 			return capture.Entry{}, false

@@ -125,6 +125,17 @@ func (e Entry) WireLen() int64 {
 	return int64(len(e.Wire))
 }
 
+// Decodable reports whether a compressed message (KindMessage) holds all
+// of its compressed and inflated bytes and the window it started from, so
+// that protocol.DecodeDeflate can take it apart. It does not when the
+// observer reported sizes only (Options.ObserveHeadersOnly) or a store
+// kept only a prefix (Note says so).
+func (e Entry) Decodable() bool {
+	m := e.Message
+	return e.Kind == KindMessage && m != nil && e.Note == "" &&
+		int64(len(m.Compressed)) == m.WireLen && int64(len(m.Inflated)) == m.InflatedLen
+}
+
 // FromEvent turns one observer event, seen by the endpoint role, into an
 // entry. It reports false for an event it does not record. The entry's
 // slices are the event's own: the observer contract makes them copies the

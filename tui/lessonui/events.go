@@ -34,7 +34,7 @@ func selectable(e lessonrun.Event) bool {
 		return true
 	case lessonrun.KindMessage:
 		// A compressed message can be taken apart.
-		return e.Entry.Message != nil
+		return e.Entry.Decodable()
 	}
 	return false
 }
@@ -252,7 +252,7 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 			b.WriteString(render.FieldTable(f, t, sel, width) + "\n")
 		}
 	case lessonrun.KindMessage:
-		if e.Entry.Message != nil {
+		if e.Entry.Decodable() {
 			b.WriteString(views.MessageView(e.Entry.Message, t, width) + "\n")
 		}
 	case lessonrun.KindClosed:

@@ -189,9 +189,9 @@ func Dissect(e capture.Entry, o Options) string {
 			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.Width))
 		}
 	case capture.KindMessage:
-		if m := e.Message; m != nil && e.Note == "" && int64(len(m.Compressed)) == e.WireSize && int64(len(m.Inflated)) == m.InflatedLen {
+		if e.Decodable() {
 			// The whole message and its window are here: take it apart.
-			b.WriteString(MessageView(m, t, o.Width))
+			b.WriteString(MessageView(e.Message, t, o.Width))
 			break
 		}
 		// Only sizes (an observer that reports headers only), or a prefix
