@@ -19,12 +19,14 @@ func protocolEcho(t *testing.T) string {
 	t.Helper()
 	var wg sync.WaitGroup
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Counted before Accept hijacks the connection: srv.Close waits
+		// for a handler only until then, so wg.Wait must already see it.
+		wg.Add(1)
+		defer wg.Done()
 		c, err := protocol.Accept(w, r, &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin})
 		if err != nil {
 			return
 		}
-		wg.Add(1)
-		defer wg.Done()
 		defer c.CloseNow()
 		echoLoop(context.Background(), c)
 	}))

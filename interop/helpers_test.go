@@ -207,12 +207,14 @@ func inprocEcho(t testing.TB, opts *protocol.AcceptOptions) string {
 		if opts != nil {
 			o = *opts
 		}
+		// Counted before Accept hijacks the connection: srv.Close waits
+		// for a handler only until then, so the wait must already see it.
+		wg.Add(1)
+		defer wg.Done()
 		c, err := protocol.Accept(w, r, &o)
 		if err != nil {
 			return
 		}
-		wg.Add(1)
-		defer wg.Done()
 		defer c.CloseNow()
 		echoLoop(context.Background(), c)
 	}))
