@@ -51,11 +51,14 @@ type Options struct {
 	// reason of each close frame.
 	ObserveHeadersOnly bool
 	// WriteTimeout bounds every write to the socket, the ones the reader
-	// does too (pongs, the echo of a close frame): each chunk of at most
-	// 64 KiB must be taken by the peer's TCP stack within WriteTimeout, or
-	// the write fails and the connection can send no more (a frame may be
-	// half written). It is a bound on a peer that stopped reading, not on
-	// throughput. Zero means DefaultWriteTimeout; negative means none.
+	// does too (pongs, the echo of a close frame): the peer's TCP stack
+	// must take at least one byte within WriteTimeout, or the write fails
+	// and the connection can send no more (a frame may be half written).
+	// The clock restarts whenever the peer takes bytes, so a peer that
+	// reads slowly but steadily is never dropped, however long a message
+	// takes; one that stopped reading is dropped after between one and
+	// two WriteTimeouts. It is a bound on a peer that stopped reading, not
+	// on throughput. Zero means DefaultWriteTimeout; negative means none.
 	WriteTimeout time.Duration
 	// IdleTimeout, when positive, bounds how long a read waits for the
 	// next frame to arrive whole: the clock starts when the reader starts

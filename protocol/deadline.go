@@ -168,9 +168,9 @@ type deadlineWriter struct {
 	byTimeout bool
 }
 
-// writeChunk is the most a single socket write is given at once: the
-// write timeout bounds a chunk, so it measures a stalled peer, not the
-// time a big frame takes.
+// writeChunk is the most a single socket write is given at once. The
+// write timeout is re-armed whenever the peer takes bytes (see Write), so
+// it measures a stalled peer, not the time a big frame takes.
 const writeChunk = 64 << 10
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
@@ -180,13 +180,22 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 		w.arm()
 		m, err := w.c.netConn.Write(p[:n])
 		written += m
+		p = p[m:]
 		if err != nil {
 			if w.byTimeout && isTimeout(err) && !done(w.c.wctx) {
+				if m > 0 {
+					// The peer took some of the chunk: it is reading,
+					// only slowly. The kernel wakes a blocked writer only
+					// once a good part of its send buffer has drained, so
+					// a steady slow reader may never let a whole chunk
+					// through in time; that is throughput, not a stall.
+					// Give the rest a new WriteTimeout.
+					continue
+				}
 				err = fmt.Errorf("%w (%v): %w", ErrWriteTimeout, w.c.opts.WriteTimeout, err)
 			}
 			return written, err
 		}
-		p = p[n:]
 	}
 	return written, nil
 }

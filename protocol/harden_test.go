@@ -338,3 +338,82 @@ func TestIdleClockStopsWhileNobodyReads(t *testing.T) {
 		t.Fatalf("resumed read: %q, %v", msg, err)
 	}
 }
+
+// tcpPair returns the two ends of a loopback TCP connection, with small
+// socket buffers so that a slow reader is felt by the writer at once.
+func tcpPair(t *testing.T) (ours, peer *net.TCPConn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- c
+	}()
+	d, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := <-accepted
+	if !ok {
+		t.Fatal("accept failed")
+	}
+	ours, peer = a.(*net.TCPConn), d.(*net.TCPConn)
+	ours.SetWriteBuffer(64 << 10)
+	peer.SetReadBuffer(64 << 10)
+	t.Cleanup(func() { ours.Close(); peer.Close() })
+	return ours, peer
+}
+
+// TestWriteTimeoutSparesASlowReader: WriteTimeout bounds a peer that
+// stopped reading, not throughput. A TCP peer that reads steadily but
+// slowly (about 100 KB/s, less than one 64 KiB chunk per WriteTimeout) must get
+// the whole message; one that stops reading must still be dropped.
+func TestWriteTimeoutSparesASlowReader(t *testing.T) {
+	const wt = 500 * time.Millisecond
+	t.Run("slow-reader", func(t *testing.T) {
+		ours, peer := tcpPair(t)
+		c := NewConn(ours, RoleServer, nil, &Options{WriteTimeout: wt, CloseTimeout: 100 * time.Millisecond})
+		defer c.CloseNow()
+		msg := bytes.Repeat([]byte("slow but steady "), 256<<10/16)
+		errc := make(chan error, 1)
+		go func() { errc <- c.WriteMessage(context.Background(), BinaryMessage, msg) }()
+		want := len(msg) + 10 // a server's header for 256 KiB: 2+8 bytes
+		got := 0
+		buf := make([]byte, 2<<10)
+		for got < want {
+			peer.SetReadDeadline(time.Now().Add(10 * time.Second))
+			n, err := io.ReadFull(peer, buf[:min(len(buf), want-got)])
+			got += n
+			if err != nil {
+				t.Fatalf("the reader got %d of %d bytes: %v (write: %v)", got, want, err, <-errc)
+			}
+			time.Sleep(20 * time.Millisecond) // 2 KiB per 20 ms: about 100 KB/s
+		}
+		if err := <-errc; err != nil {
+			t.Fatalf("write to a slow but steady reader: %v", err)
+		}
+	})
+	t.Run("non-reader", func(t *testing.T) {
+		ours, _ := tcpPair(t)
+		c := NewConn(ours, RoleServer, nil, &Options{WriteTimeout: wt, CloseTimeout: 100 * time.Millisecond})
+		defer c.CloseNow()
+		errc := make(chan error, 1)
+		go func() { errc <- c.WriteMessage(context.Background(), BinaryMessage, make([]byte, 4<<20)) }()
+		select {
+		case err := <-errc:
+			if !errors.Is(err, ErrWriteTimeout) {
+				t.Errorf("write: %v, want an error wrapping ErrWriteTimeout", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a write to a TCP peer that never reads is still blocked after 10s")
+		}
+	})
+}
