@@ -64,7 +64,9 @@ type Options struct {
 	// next frame to arrive whole: the clock starts when the reader starts
 	// waiting for a frame header and is not reset by payload bytes, so a
 	// peer that sends nothing, or dribbles a frame a byte at a time, is
-	// dropped. Any frame resets it, pongs included: a [Conn.Heartbeat]
+	// dropped. It runs while a read is waiting: reads whose contexts end
+	// before it strikes add up (a new read call does not restart it), and
+	// time between read calls does not count. Any frame resets it, pongs included: a [Conn.Heartbeat]
 	// keeps a quiet but live peer from going idle. When it strikes, the
 	// connection is failed with 1001 and the read returns an error that
 	// wraps [ErrIdleTimeout]. Zero or negative means none.
@@ -165,6 +167,11 @@ type Conn struct {
 	// idleLeft is what was left of the idle clock when the last read call
 	// returned; the next call goes on from there.
 	idleLeft time.Duration
+	// idleWaiting: the idle clock is running for a frame that has not
+	// arrived yet. The next wait for a header goes on with that clock
+	// instead of starting a new one, so that reads with contexts shorter
+	// than IdleTimeout add up; a frame taken clears it.
+	idleWaiting bool
 
 	// Writing. msgLock is held by a message writer from its first frame to
 	// its last (a channel so that waiting for it honours a context);

@@ -114,6 +114,11 @@ func (c *Conn) endRead(ctx context.Context, stopAfter func() bool) {
 }
 
 // armIdle starts the idle clock for the next frame (caller holds readMu).
+// A wait that an earlier read call began and its context cut short goes on
+// with the clock it had: idleness is measured from the last frame received
+// (or the first wait), counting only the time somebody was reading, not
+// from the start of each read call. Otherwise a loop of reads with
+// contexts shorter than IdleTimeout would never let it strike.
 func (c *Conn) armIdle() {
 	if c.opts.IdleTimeout <= 0 {
 		return
@@ -122,7 +127,10 @@ func (c *Conn) armIdle() {
 	if c.rctx == nil { // a read through NextReader's reader: no call in progress
 		bound = c.callerReadDeadline()
 	}
-	c.idleAt, c.idleLeft = time.Now().Add(c.opts.IdleTimeout), c.opts.IdleTimeout
+	if !c.idleWaiting || c.idleAt.IsZero() {
+		c.idleAt, c.idleLeft = time.Now().Add(c.opts.IdleTimeout), c.opts.IdleTimeout
+		c.idleWaiting = true
+	}
 	c.netConn.SetReadDeadline(earliest(bound, c.idleAt))
 	if done(c.rctx) {
 		c.netConn.SetReadDeadline(aLongTimeAgo)

@@ -417,3 +417,26 @@ func TestWriteTimeoutSparesASlowReader(t *testing.T) {
 		}
 	})
 }
+
+// TestIdleTimeoutSurvivesShortReads: a silent peer is dropped by
+// IdleTimeout even when the application reads with contexts shorter than
+// it; each read must not start the idle clock afresh.
+func TestIdleTimeoutSurvivesShortReads(t *testing.T) {
+	ours, peer := net.Pipe()
+	defer peer.Close()
+	go io.Copy(io.Discard, peer) // reads our close frame; sends nothing
+	c := NewConn(ours, RoleServer, nil, &Options{IdleTimeout: 400 * time.Millisecond, CloseTimeout: 100 * time.Millisecond})
+	defer c.CloseNow()
+	for i := 0; i < 20; i++ { // 20 reads of 100 ms: 2 s, five idle timeouts
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		_, _, err := c.ReadMessage(ctx)
+		cancel()
+		if errors.Is(err, ErrIdleTimeout) {
+			return
+		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("read %d: %v, want the context's deadline or ErrIdleTimeout", i, err)
+		}
+	}
+	t.Fatal("a silent peer was not dropped after 2 s of reads with 100 ms contexts (IdleTimeout 400 ms)")
+}

@@ -354,6 +354,7 @@ func (c *Conn) nextDataFrame() error {
 				}
 				return c.readFailed(err)
 			}
+			c.idleWaiting = false // a frame arrived: the next one gets a new clock
 			if err := c.handleControl(h, frame[:len(raw)], frame[len(raw):]); err != nil {
 				return err
 			}
@@ -364,6 +365,7 @@ func (c *Conn) nextDataFrame() error {
 			rawCopy = bytes.Clone(raw)
 		}
 		c.br.Discard(len(raw))
+		c.idleWaiting = false
 		// §5.4: a message is one frame with FIN set, or a first frame with
 		// FIN clear, continuation frames, and a last one with FIN set. The
 		// first frame's opcode is the message's type (§5.6).
