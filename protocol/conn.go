@@ -116,6 +116,15 @@ var (
 	// ErrIdleTimeout is wrapped by the error of a read that waited longer
 	// than Options.IdleTimeout for a frame. The connection is failed.
 	ErrIdleTimeout = errors.New("websocket: no frame arrived within the idle timeout")
+	// ErrReadInterrupted is returned by NextReader and ReadMessage when a
+	// Read of the reader that NextReader returned timed out in the middle
+	// of a message: the rest of that message has not been read, and
+	// skipping it silently would hand back the next message as if nothing
+	// had happened. The connection is still usable: go on reading with the
+	// same reader (it resumes where it stopped) until it returns io.EOF,
+	// then ask for the next message; or close the connection.
+	ErrReadInterrupted = errors.New("websocket: the previous message's read timed out in the middle of the message; " +
+		"read the rest with the same reader (it goes on where it stopped), or close the connection")
 )
 
 // Conn is one WebSocket connection after its opening handshake.

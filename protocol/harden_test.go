@@ -440,3 +440,66 @@ func TestIdleTimeoutSurvivesShortReads(t *testing.T) {
 	}
 	t.Fatal("a silent peer was not dropped after 2 s of reads with 100 ms contexts (IdleTimeout 400 ms)")
 }
+
+// TestStreamReadTimeoutIsNotSkipped: after NextReader's reader times out
+// in the middle of a message, the next NextReader or ReadMessage must not
+// skip the rest of it and return message 2: it returns an error that
+// says so. The reader itself goes on where it stopped.
+func TestStreamReadTimeoutIsNotSkipped(t *testing.T) {
+	for _, next := range []string{"ReadMessage", "NextReader"} {
+		t.Run(next, func(t *testing.T) {
+			ours, peer := net.Pipe()
+			defer peer.Close()
+			c := NewConn(ours, RoleServer, nil, &Options{CloseTimeout: 100 * time.Millisecond})
+			defer c.CloseNow()
+			f1 := clientFrame(Header{Opcode: OpText}, []byte("first "))
+			f2 := clientFrame(Header{Fin: true, Opcode: OpContinuation}, []byte("message, cut in the middle"))
+			f3 := clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("second"))
+			gate := make(chan struct{})
+			go func() {
+				peer.Write(append(f1, f2[:12]...))
+				<-gate
+				peer.Write(append(f2[12:], f3...))
+			}()
+			typ, r, err := c.NextReader(context.Background())
+			if err != nil || typ != TextMessage {
+				t.Fatalf("NextReader: %v %v", typ, err)
+			}
+			c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+			var got []byte
+			buf := make([]byte, 64)
+			for {
+				n, err := r.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					if !isTimeout(err) {
+						t.Fatalf("stream read: %v, want a timeout", err)
+					}
+					break
+				}
+			}
+			c.SetReadDeadline(time.Time{})
+			close(gate)
+			if next == "ReadMessage" {
+				_, msg, err := c.ReadMessage(context.Background())
+				if !errors.Is(err, ErrReadInterrupted) {
+					t.Fatalf("ReadMessage after the timeout: %q %v, want ErrReadInterrupted", msg, err)
+				}
+			} else {
+				_, _, err := c.NextReader(context.Background())
+				if !errors.Is(err, ErrReadInterrupted) {
+					t.Fatalf("NextReader after the timeout: %v, want ErrReadInterrupted", err)
+				}
+			}
+			rest, err := io.ReadAll(r)
+			got = append(got, rest...)
+			if err != nil || string(got) != "first message, cut in the middle" {
+				t.Fatalf("the same reader, going on: %q %v, want message 1 whole", got, err)
+			}
+			typ, msg, err := c.ReadMessage(context.Background())
+			if err != nil || typ != BinaryMessage || string(msg) != "second" {
+				t.Fatalf("then: %v %q %v, want message 2", typ, msg, err)
+			}
+		})
+	}
+}

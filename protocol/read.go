@@ -54,6 +54,10 @@ type messageReader struct {
 	// ReadMessage extends, or NextReader's reader hands out first.
 	resume bool
 	saved  []byte
+	// interrupted: a Read of NextReader's reader timed out in the middle
+	// of this message. Until that reader goes on, NextReader and
+	// ReadMessage return ErrReadInterrupted rather than skip the rest.
+	interrupted bool
 
 	// For the observer only: this frame's raw header and payload so far.
 	rawHeader []byte
@@ -65,7 +69,10 @@ type messageReader struct {
 // of its payload. Any unread part of the previous message is discarded
 // (but see ReadMessage for one that timed out). Control frames that arrive
 // meanwhile are handled: pings are answered, and a close frame ends the
-// connection with a [*CloseError].
+// connection with a [*CloseError]. An unread part is never discarded after
+// a Read of the previous reader timed out, though: until that reader goes
+// on (it resumes where it stopped), NextReader and ReadMessage return
+// [ErrReadInterrupted] and leave the stream as it is.
 //
 // ctx bounds the wait for the message's first frame, and the pongs the
 // wait sends; the returned reader's Read calls are bounded only by the
@@ -89,7 +96,17 @@ type streamReader struct{ c *Conn }
 func (s *streamReader) Read(p []byte) (int, error) {
 	s.c.readMu.Lock()
 	defer s.c.readMu.Unlock()
-	return s.c.reader.Read(p)
+	n, err := s.c.reader.Read(p)
+	switch {
+	case err == nil || err == io.EOF:
+		// Reading goes on (or the message is done): the application has
+		// taken up the message again, so what it leaves unread is its
+		// choice, as usual.
+		s.c.reader.interrupted = false
+	case isTimeout(err) && s.c.readErr == nil:
+		s.c.reader.interrupted = true
+	}
+	return n, err
 }
 
 // ReadMessage reads a whole message. It is NextReader followed by reading
@@ -99,8 +116,10 @@ func (s *streamReader) Read(p []byte) (int, error) {
 // ReadMessage returns the context's error and keeps what it read: the
 // next ReadMessage (or NextReader) goes on with the same message, from
 // the byte where this one stopped, and returns it whole. Nothing is lost
-// and no message is skipped. Any other error is final: the connection is
-// failed or closed, and every later read returns the same error.
+// and no message is skipped. [ErrReadInterrupted] (NextReader's reader
+// timed out in the middle of the previous message) is not final either:
+// the stream is left as it was. Any other error is final: the connection
+// is failed or closed, and every later read returns the same error.
 //
 // Memory grows with the bytes that arrive, never with the length a header
 // announces: the buffer starts small and at most doubles, so a peer that
@@ -196,6 +215,12 @@ func (c *Conn) nextMessage() (MessageType, error) {
 	if r.resume {
 		r.resume = false
 		return r.msgType, nil
+	}
+	if r.interrupted {
+		if r.inMessage || r.frameLeft > 0 || len(r.saved) > 0 {
+			return 0, ErrReadInterrupted
+		}
+		r.interrupted = false
 	}
 	r.saved = nil
 	for r.inMessage || r.frameLeft > 0 {
