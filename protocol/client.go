@@ -307,24 +307,24 @@ func checkResponse(resp *http.Response, steps *AcceptSteps, offered []string, of
 	// "an ASCII case-insensitive match for the value", one value, not a list.
 	// anatomy: header=Upgrade (checked in the response)
 	if up := resp.Header.Values("Upgrade"); len(up) != 1 || !strings.EqualFold(strings.TrimSpace(up[0]), "websocket") {
-		return refuse("Upgrade", "4.1", "Upgrade is %q, expected \"websocket\"", resp.Header.Get("Upgrade"))
+		return refuse("Upgrade", "4.1", "Upgrade is %s, expected \"websocket\"", quotePeer(resp.Header.Get("Upgrade")))
 	}
 	// 3. Connection must contain "Upgrade", case-insensitively.
 	// anatomy: header=Connection (checked in the response)
 	if !headerHasToken(resp.Header, "Connection", "Upgrade") {
-		return refuse("Connection", "4.1", "Connection is %q, expected \"Upgrade\"", resp.Header.Get("Connection"))
+		return refuse("Connection", "4.1", "Connection is %s, expected \"Upgrade\"", quotePeer(resp.Header.Get("Connection")))
 	}
 	// 4. Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)), exactly,
 	// and §11.3.3 allows it only once in a response.
 	// anatomy: header=Sec-WebSocket-Accept (checked)
 	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != steps.Accept || len(resp.Header.Values("Sec-WebSocket-Accept")) != 1 {
-		return refuse("Sec-WebSocket-Accept", "4.1", "Sec-WebSocket-Accept is %q, expected %q", got, steps.Accept)
+		return refuse("Sec-WebSocket-Accept", "4.1", "Sec-WebSocket-Accept is %s, expected %q", quotePeer(got), steps.Accept)
 	}
 	// 5. No extension we did not offer. An offer of permessage-deflate is
 	// checked against the response in checkResponseDeflate.
 	// anatomy: header=Sec-WebSocket-Extensions (checked)
 	if ext := headerTokens(resp.Header, "Sec-WebSocket-Extensions"); len(ext) > 0 && !offeredDeflate {
-		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %q, but none was offered", strings.Join(ext, ", "))
+		return refuse("Sec-WebSocket-Extensions", "4.1", "server chose extension %s, but none was offered", quotePeer(strings.Join(ext, ", ")))
 	}
 	// 6. No subprotocol we did not offer.
 	// anatomy: header=Sec-WebSocket-Protocol (checked in the response)

@@ -3,8 +3,10 @@ package protocol
 import (
 	"crypto/sha1"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -88,4 +90,19 @@ func headerTokens(h http.Header, name string) []string {
 		}
 	}
 	return out
+}
+
+// maxQuoted is the most of a peer's value that an error quotes. The peer
+// chooses the value, and %q spends up to 4 bytes on each of its bytes: a
+// refusal that quoted a large header whole would grow the log (and the
+// response body that carries the refusal) several times over.
+const maxQuoted = 64
+
+// quotePeer quotes a value that a peer sent, for an error: whole if it is
+// short, else its first maxQuoted bytes and its length.
+func quotePeer(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:maxQuoted]) + fmt.Sprintf("... (%d bytes)", len(s))
 }

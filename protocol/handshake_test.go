@@ -335,3 +335,33 @@ func TestHandlerRefusalIsObservedExactly(t *testing.T) {
 		t.Errorf("client got %q\nobserver saw %q", got, raw)
 	}
 }
+
+// TestRefusalQuotesABoundedValue: a refusal names the offending header
+// value, but a peer chooses that value: quoting all of it (%q spends up
+// to 4 bytes per byte) would let a large header grow the log and the
+// response several times over. The error quotes at most maxQuoted bytes
+// and says how long the value was.
+func TestRefusalQuotesABoundedValue(t *testing.T) {
+	huge := strings.Repeat("\x01", 4000)
+	for _, header := range []string{"Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "Origin"} {
+		t.Run(header, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("Upgrade", "websocket")
+			r.Header.Set("Connection", "Upgrade")
+			r.Header.Set("Sec-WebSocket-Version", "13")
+			r.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+			r.Header.Set(header, huge)
+			_, _, herr := checkRequest(r, &AcceptOptions{})
+			if herr == nil || herr.Header != header {
+				t.Fatalf("refusal %v, want one naming %s", herr, header)
+			}
+			msg := herr.Error()
+			if len(msg) > 600 {
+				t.Errorf("the refusal is %d bytes for a %d-byte value: %.200s...", len(msg), len(huge), msg)
+			}
+			if !strings.Contains(msg, "(4000 bytes)") {
+				t.Errorf("the refusal does not say how long the value was: %s", msg)
+			}
+		})
+	}
+}

@@ -123,7 +123,7 @@ func parseDeflateParams(e Extension, offer bool) (DeflateParams, *DeflateParamEr
 		case paramServerNoContextTakeover, paramClientNoContextTakeover:
 			// RFC 7692 §7.1.1.1, RFC 7692 §7.1.1.2: these parameters have no value.
 			if param.HasValue {
-				return DeflateParams{}, paramErr(param.Name, "7.1.1", "has the value %q, but it takes no value", param.Value)
+				return DeflateParams{}, paramErr(param.Name, "7.1.1", "has the value %s, but it takes no value", quotePeer(param.Value))
 			}
 			if param.Name == paramServerNoContextTakeover {
 				p.ServerNoContextTakeover = true
@@ -147,7 +147,7 @@ func parseDeflateParams(e Extension, offer bool) (DeflateParams, *DeflateParamEr
 			}
 			bits, ok := parseWindowBits(param.Value)
 			if !ok {
-				return DeflateParams{}, paramErr(param.Name, section, "has the value %q; expected a number from %d to %d without leading zeros", param.Value, MinWindowBits, MaxWindowBits)
+				return DeflateParams{}, paramErr(param.Name, section, "has the value %s; expected a number from %d to %d without leading zeros", quotePeer(param.Value), MinWindowBits, MaxWindowBits)
 			}
 			if param.Name == paramServerMaxWindowBits {
 				p.ServerMaxWindowBits = bits

@@ -204,7 +204,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	}
 	// 1. "An HTTP/1.1 or higher GET request".
 	if r.Method != http.MethodGet {
-		return refuse(http.StatusBadRequest, "", "method is %s, the opening handshake must be a GET", r.Method)
+		return refuse(http.StatusBadRequest, "", "method is %s, the opening handshake must be a GET", quotePeer(r.Method))
 	}
 	// §4.1 item 2: "the HTTP version MUST be at least 1.1", and item 1:
 	// "The handshake MUST be a valid HTTP request as specified by
@@ -214,10 +214,10 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	// this server does not offer. So the version must be 1.1 or a later
 	// 1.x; other major versions get 505, as net/http answers them.
 	if !r.ProtoAtLeast(1, 1) {
-		return refuse(http.StatusBadRequest, "", "request is %s, the opening handshake needs HTTP/1.1 or later", r.Proto)
+		return refuse(http.StatusBadRequest, "", "request is %s, the opening handshake needs HTTP/1.1 or later", quotePeer(r.Proto))
 	}
 	if r.ProtoMajor != 1 {
-		return refuse(http.StatusHTTPVersionNotSupported, "", "request is %s: an opening handshake is an HTTP/1.1 (or later 1.x) upgrade request; HTTP/2 upgrades (RFC 8441) are not supported", r.Proto)
+		return refuse(http.StatusHTTPVersionNotSupported, "", "request is %s: an opening handshake is an HTTP/1.1 (or later 1.x) upgrade request; HTTP/2 upgrades (RFC 8441) are not supported", quotePeer(r.Proto))
 	}
 	// A body: the bytes after the request head belong to the WebSocket
 	// connection (a client that does not wait for the 101 sends its first
@@ -225,7 +225,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	// An opening handshake has no use for one, and skipping it would
 	// trust a length the client chose; the request is refused instead.
 	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
-		return refuse(http.StatusBadRequest, "", "the request has a body (Content-Length %d, Transfer-Encoding %q): the bytes after an opening handshake are WebSocket frames, so it must have none", r.ContentLength, r.TransferEncoding)
+		return refuse(http.StatusBadRequest, "", "the request has a body (Content-Length %d, Transfer-Encoding %s): the bytes after an opening handshake are WebSocket frames, so it must have none", r.ContentLength, quotePeer(strings.Join(r.TransferEncoding, ", ")))
 	}
 	// 2. "A |Host| header field containing the server's authority."
 	// anatomy: header=Host (checked)
@@ -235,12 +235,12 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	// 3. "An |Upgrade| header field containing the value "websocket"".
 	// anatomy: header=Upgrade (checked)
 	if !headerHasToken(r.Header, "Upgrade", "websocket") {
-		return refuse(http.StatusBadRequest, "Upgrade", "Upgrade is %q, expected a value containing \"websocket\"", r.Header.Get("Upgrade"))
+		return refuse(http.StatusBadRequest, "Upgrade", "Upgrade is %s, expected a value containing \"websocket\"", quotePeer(r.Header.Get("Upgrade")))
 	}
 	// 4. "A |Connection| header field that includes the token "Upgrade"".
 	// anatomy: header=Connection (checked)
 	if !headerHasToken(r.Header, "Connection", "Upgrade") {
-		return refuse(http.StatusBadRequest, "Connection", "Connection is %q, expected a value containing \"Upgrade\"", r.Header.Get("Connection"))
+		return refuse(http.StatusBadRequest, "Connection", "Connection is %s, expected a value containing \"Upgrade\"", quotePeer(r.Header.Get("Connection")))
 	}
 	// 6. (checked before 5, so that an old client with a different key
 	// format learns that its version is the problem: 426, not 400.)
@@ -259,7 +259,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	case len(v) == 0:
 		return refuse(http.StatusBadRequest, "Sec-WebSocket-Version", "the Sec-WebSocket-Version header is missing, expected 13")
 	case len(v) > 1 || strings.TrimSpace(v[0]) != "13":
-		_, _, h := refuse(http.StatusUpgradeRequired, "Sec-WebSocket-Version", "Sec-WebSocket-Version is %q, this server speaks 13", strings.Join(v, ", "))
+		_, _, h := refuse(http.StatusUpgradeRequired, "Sec-WebSocket-Version", "Sec-WebSocket-Version is %s, this server speaks 13", quotePeer(strings.Join(v, ", ")))
 		h.Section = "4.4"
 		return "", "", h
 	}
@@ -270,7 +270,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 	// anatomy: header=Sec-WebSocket-Key (checked)
 	keys := r.Header.Values("Sec-WebSocket-Key")
 	if len(keys) != 1 || !validKey(strings.TrimSpace(keys[0])) {
-		return refuse(http.StatusBadRequest, "Sec-WebSocket-Key", "Sec-WebSocket-Key is %q, expected the base64 of 16 bytes", strings.Join(keys, ", "))
+		return refuse(http.StatusBadRequest, "Sec-WebSocket-Key", "Sec-WebSocket-Key is %s, expected the base64 of 16 bytes", quotePeer(strings.Join(keys, ", ")))
 	}
 	key = strings.TrimSpace(keys[0])
 	// 7. Origin: optional, but a browser always sends it, and §10.2 lets
@@ -287,7 +287,7 @@ func checkRequest(r *http.Request, opts *AcceptOptions) (key, proto string, herr
 			}
 		}
 		if !allowed {
-			_, _, h := refuse(http.StatusForbidden, "Origin", "origin %q is not allowed", origin)
+			_, _, h := refuse(http.StatusForbidden, "Origin", "origin %s is not allowed", quotePeer(origin))
 			h.Section = "10.2"
 			return "", "", h
 		}
