@@ -239,7 +239,12 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	opts.ObserveHeadersOnly = record == nil
 	c, err := protocol.Accept(w, r, opts)
 	if err != nil {
-		s.log.printf("%s handshake refused: %v", peer, err)
+		// A refusal is logged once: the connection's log has it already,
+		// in the response line of the handshake, unless that log is off.
+		var herr *protocol.HandshakeError
+		if !errors.As(err, &herr) || s.clog.level == logOff {
+			s.log.printf("%s handshake refused: %v", peer, err)
+		}
 		return
 	}
 	s.mu.Lock()
