@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -171,9 +172,19 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 	br := bufio.NewReaderSize(netConn, bufferSize)
 	head, err := readHead(br, maxResponseHead)
 	if err != nil {
-		// Say which stage and which server: "context deadline exceeded"
-		// alone does not tell a user that the server never answered.
-		return nil, fmt.Errorf("websocket: no complete handshake response from %s (waited up to %v): %w", netConn.RemoteAddr(), timeout, ctxErr(ctx, err))
+		// Say which stage, which server and what happened: "context
+		// deadline exceeded" alone does not tell a user that the server
+		// never answered, and "waited up to 10s" would be wrong for a
+		// response refused the moment it grew too large.
+		switch {
+		case err == errHeadTooLarge:
+			return nil, fmt.Errorf("websocket: the handshake response from %s is larger than %d bytes; refused without reading the rest", netConn.RemoteAddr(), maxResponseHead)
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return nil, fmt.Errorf("websocket: %s closed the connection before its handshake response was complete: %w", netConn.RemoteAddr(), err)
+		case isTimeout(err) || ctx.Err() != nil:
+			return nil, fmt.Errorf("websocket: no complete handshake response from %s (waited up to %v): %w", netConn.RemoteAddr(), timeout, ctxErr(ctx, err))
+		}
+		return nil, fmt.Errorf("websocket: failed to read the handshake response from %s: %w", netConn.RemoteAddr(), err)
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
 	if err != nil {

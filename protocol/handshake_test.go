@@ -365,3 +365,22 @@ func TestRefusalQuotesABoundedValue(t *testing.T) {
 		})
 	}
 }
+
+// TestDialSaysWhyTheResponseFailed: a response head too large and a
+// server that hangs up are refused at once; the error says so, and does
+// not claim the client waited for the handshake timeout.
+func TestDialSaysWhyTheResponseFailed(t *testing.T) {
+	for _, tc := range []struct {
+		name, response, want string
+	}{
+		{"too large", "HTTP/1.1 101 Switching Protocols\r\nX-Big: " + strings.Repeat("a", 20<<10) + "\r\n\r\n", "larger than 16384 bytes"},
+		{"hung up", "HTTP/1.1 101 Switching", "closed the connection"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := dialFake(t, nil, func(string) string { return tc.response })
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "waited") {
+				t.Errorf("dial: %v, want an error saying %q and not that it waited", err, tc.want)
+			}
+		})
+	}
+}
