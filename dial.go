@@ -250,6 +250,11 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 				fmt.Fprintf(stderr, "wsanatomy: a line of %d bytes is not UTF-8, so it goes as a binary message (§5.6)\n", len(line))
 			}
 			if err := c.WriteMessage(ctx, typ, line); err != nil {
+				if ctx.Err() != nil {
+					// Say what was cut: "context canceled" alone does not
+					// tell that the server had stopped taking our data.
+					err = fmt.Errorf("interrupted while sending a %d-byte message (the server was not taking it): %w", len(line), err)
+				}
 				return finish(protocol.CloseGoingAway, fmt.Errorf("dial: %w", err))
 			}
 		case err := <-readErr:
