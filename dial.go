@@ -218,7 +218,13 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 	// finish closes with code and waits for the server's answer, giving up
 	// after the close timeout or a second interrupt.
 	finish := func(code protocol.CloseCode, cause error) error {
-		c.StartClose(code, "")
+		if err := c.StartClose(code, ""); err != nil && cause != nil {
+			// Our close frame could not go (a write cut in the middle of
+			// a frame leaves no way to send one): no answer will come, so
+			// report what went wrong now.
+			c.CloseNow()
+			return cause
+		}
 		select {
 		case err := <-readErr:
 			if cause != nil {
@@ -227,6 +233,9 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 			return reportClose(stderr, err)
 		case <-time.After(2 * protocol.DefaultCloseTimeout):
 			c.CloseNow()
+			if cause != nil {
+				return cause
+			}
 			return errors.New("dial: the server did not answer our close frame; closed TCP")
 		}
 	}

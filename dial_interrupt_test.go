@@ -22,27 +22,44 @@ func TestDialChatSaysWhatWasInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	sending := make(chan struct{}) // the client's first bytes arrived
+	hangup := make(chan struct{})
+	defer close(hangup)
 	go func() {
 		nc, err := ln.Accept()
 		if err != nil {
 			return
 		}
 		defer nc.Close()
-		r, err := http.ReadRequest(bufio.NewReader(nc))
+		br := bufio.NewReader(nc)
+		r, err := http.ReadRequest(br)
 		if err != nil {
 			return
 		}
 		io.WriteString(nc, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "+
 			protocol.ComputeAccept(r.Header.Get("Sec-WebSocket-Key"))+"\r\n\r\n")
-		time.Sleep(time.Second) // reads nothing, then hangs up
+		if _, err := io.ReadFull(br, make([]byte, 64<<10)); err == nil {
+			close(sending)
+		}
+		<-hangup // then reads nothing more until the test ends
 	}()
 	c, err := protocol.Dial(context.Background(), "ws://"+ln.Addr().String()+"/", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.CloseNow()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond) // the ctrl+c
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		// The ctrl+c, once the client is sending and has had time to fill
+		// the socket buffers (64 MiB are far more than they hold).
+		select {
+		case <-sending:
+			time.Sleep(time.Second)
+		case <-time.After(10 * time.Second):
+		}
+		cancel()
+	}()
 	line := strings.Repeat("a", 1<<20) + "\n"
 	stdin := strings.NewReader(strings.Repeat(line, 64)) // far more than the socket buffers hold
 	err = chat(ctx, c, stdin, io.Discard, io.Discard)
