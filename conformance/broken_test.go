@@ -172,7 +172,7 @@ func runBroken(t *testing.T, b breakage, broken func(id string) bool, verdict Ve
 		cfg.FailFastWait = 500 * time.Millisecond
 	}
 	results := RunServer(context.Background(), url, notBig(ForServers(All())), cfg)
-	checkVerdicts(t, results, func(id string) Verdict {
+	checkVerdicts(t, results, plain(func(id string) Verdict {
 		switch {
 		case broken(id):
 			return verdict
@@ -180,7 +180,7 @@ func runBroken(t *testing.T, b breakage, broken func(id string) bool, verdict Ve
 			return Informational
 		}
 		return OK
-	})
+	}))
 	for _, r := range results {
 		if broken(r.ID) && !strings.Contains(r.Rule, rule) {
 			t.Errorf("case %s does not name the rule %q: %s", r.ID, rule, r.Rule)
@@ -202,7 +202,7 @@ func TestBrokenServerNoPong(t *testing.T) {
 	cfg := testConfig()
 	cfg.Timeout = 5 * time.Second // how long each missing pong is waited for
 	results := RunServer(context.Background(), url, notBig(ForServers(All())), cfg)
-	checkVerdicts(t, results, func(id string) Verdict {
+	checkVerdicts(t, results, plain(func(id string) Verdict {
 		switch {
 		case pongs[id]:
 			return Failed
@@ -210,7 +210,7 @@ func TestBrokenServerNoPong(t *testing.T) {
 			return Informational
 		}
 		return OK
-	})
+	}))
 	for _, r := range results {
 		if pongs[r.ID] && !strings.Contains(r.Detail, "expected a pong") {
 			t.Errorf("case %s: the detail does not say a pong was missing: %s", r.ID, r.Detail)

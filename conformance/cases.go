@@ -1,8 +1,8 @@
 package conformance
 
-// The cases, numbered after the Autobahn TestSuite's cases 1 to 7, 9 and
-// 10. Every case is written from the point of view of the fuzzing peer and
-// runs unchanged in both directions: against an echo server (we are the
+// The cases, numbered after the Autobahn TestSuite's cases 1 to 7, 9, 10,
+// 12 and 13 (deflate.go). Every case is written from the point of view of
+// the fuzzing peer and runs unchanged in both directions: against an echo server (we are the
 // client and mask what we send) and against an echo client (we are the
 // server and send unmasked frames). Case ids starting with a letter are
 // the project's own, not Autobahn's: A.x extend an Autobahn section, B.x
@@ -32,11 +32,15 @@ type Case struct {
 	// peer (masking direction); "" for both.
 	Only string
 	// Extensions, if not empty, is offered in the opening handshake; a
-	// peer that does not accept it gets UNIMPLEMENTED without the case
-	// running. This is where the permessage-deflate cases (Autobahn's
-	// sections 12 and 13, RFC 7692) plug in: a Case with Extensions set
-	// and a run that compresses with the codec's deflate.
+	// server that does not accept it gets UNIMPLEMENTED without the case
+	// running. The permessage-deflate cases (deflate.go: Autobahn's
+	// sections 12 and 13, RFC 7692) set it.
 	Extensions string
+	// Response is, for a case with Extensions, what we answer as the
+	// server to a client that offers permessage-deflate; a client that
+	// offers none (or none this response may answer) gets UNIMPLEMENTED
+	// after a clean closing handshake.
+	Response string
 
 	run func(p *Peer)
 }
@@ -500,6 +504,9 @@ func All() []Case {
 		p.ExpectMessage(OpText, msg)
 		p.CloseHandshake(1000, "")
 	})
+
+	// 12.x, 13.x and A.13.x: permessage-deflate (RFC 7692).
+	cs = append(cs, deflateCases()...)
 	return cs
 }
 

@@ -11,22 +11,22 @@ import (
 func TestCodecServer(t *testing.T) {
 	url := protocolEcho(t)
 	results := RunServer(context.Background(), url, notBig(ForServers(All())), testConfig())
-	checkVerdicts(t, results, func(id string) Verdict {
+	checkVerdicts(t, results, plain(func(id string) Verdict {
 		if informational[id] {
 			return Informational
 		}
 		return OK
-	})
+	}))
 }
 
 func TestCodecClient(t *testing.T) {
 	results := RunClient(context.Background(), protocolClient, notBig(ForClients(All())), testConfig())
-	checkVerdicts(t, results, func(id string) Verdict {
+	checkVerdicts(t, results, plain(func(id string) Verdict {
 		if informational[id] {
 			return Informational
 		}
 		return OK
-	})
+	}))
 	// A client that passed ended its process cleanly after a closing
 	// handshake, and with an error after failing the connection.
 	for _, r := range results {

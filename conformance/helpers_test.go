@@ -16,6 +16,11 @@ import (
 // protocolEcho starts an echo server built on the codec and returns its
 // ws:// URL.
 func protocolEcho(t *testing.T) string {
+	return protocolEchoWith(t, nil)
+}
+
+// protocolEchoWith is protocolEcho with compression options (nil: none).
+func protocolEchoWith(t *testing.T, comp *protocol.CompressionOptions) string {
 	t.Helper()
 	var wg sync.WaitGroup
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +28,7 @@ func protocolEcho(t *testing.T) string {
 		// for a handler only until then, so wg.Wait must already see it.
 		wg.Add(1)
 		defer wg.Done()
-		c, err := protocol.Accept(w, r, &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin})
+		c, err := protocol.Accept(w, r, &protocol.AcceptOptions{CheckOrigin: protocol.AcceptAnyOrigin, Compression: comp})
 		if err != nil {
 			return
 		}
@@ -48,9 +53,20 @@ func echoLoop(ctx context.Context, c *protocol.Conn) error {
 
 // protocolClient is a StartClient for an echo client built on the codec.
 func protocolClient(ctx context.Context, url string) <-chan ClientExit {
+	return protocolClientWith(nil)(ctx, url)
+}
+
+// protocolClientWith is protocolClient with dial options.
+func protocolClientWith(opts *protocol.DialOptions) StartClient {
+	return func(ctx context.Context, url string) <-chan ClientExit {
+		return startProtocolClient(ctx, url, opts)
+	}
+}
+
+func startProtocolClient(ctx context.Context, url string, opts *protocol.DialOptions) <-chan ClientExit {
 	ch := make(chan ClientExit, 1)
 	go func() {
-		c, err := protocol.Dial(ctx, url, nil)
+		c, err := protocol.Dial(ctx, url, opts)
 		if err != nil {
 			ch <- ClientExit{Err: err}
 			return
@@ -70,6 +86,27 @@ func protocolClient(ctx context.Context, url string) <-chan ClientExit {
 // several cases at once.
 func testConfig() Config {
 	return Config{Timeout: 10 * time.Second, FailFastWait: 5 * time.Second, Parallel: 8}
+}
+
+// deflateSample is a sample of the permessage-deflate cases, small enough
+// for the race detector: every kind of payload, every parameter, and the
+// fragmented messages. interop/ runs them all, without -race.
+var deflateSample = []string{"12.1.3", "12.2.4", "12.3.1", "12.4.4", "12.5.2", "13.1.2", "13.2.2", "13.3.2",
+	"13.4.1", "13.5.2", "13.6.1", "13.7.2", "A.13.1.1", "A.13.2.1", "A.13.3.1", "A.13.4.1"}
+
+// plain is want for a peer without compression: the cases that need an
+// extension are UNIMPLEMENTED.
+func plain(want func(id string) Verdict) func(id string) Verdict {
+	ext := map[string]bool{}
+	for _, c := range All() {
+		ext[c.ID] = c.Extensions != ""
+	}
+	return func(id string) Verdict {
+		if ext[id] {
+			return Unimplemented
+		}
+		return want(id)
+	}
 }
 
 func notBig(cs []Case) []Case {

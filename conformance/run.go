@@ -126,6 +126,14 @@ func runServerCase(ctx context.Context, url string, c Case, cfg Config) Result {
 		p.nc.Close()
 		return finish(c, start, rec, Unimplemented, fmt.Sprintf("the server did not accept the offered extension %q", c.Extensions), p)
 	}
+	if c.Extensions != "" {
+		d, err := agreement(p.Extensions, true)
+		if err != nil {
+			p.nc.Close()
+			return finish(c, start, rec, Failed, err.Error(), p)
+		}
+		p.deflate, p.RSV1Allowed = d, true
+	}
 	return execute(ctx, p, c, cfg, start, rec)
 }
 
@@ -207,9 +215,32 @@ func runClientCase(ctx context.Context, startClient StartClient, c Case, cfg Con
 	case <-ctx.Done():
 		return waitExit(finish(c, start, rec, Failed, "not run: "+context.Cause(ctx).Error(), nil))
 	}
-	p, err := accept(nc, timeout, rec)
+	var answer func([]string) (string, string)
+	if c.Extensions != "" {
+		answer = func(offers []string) (string, string) { return answerOffer(c, offers) }
+	}
+	p, why, err := accept(nc, timeout, rec, answer)
 	if err != nil {
 		return waitExit(finish(c, start, rec, Failed, "the client's opening handshake: "+err.Error(), nil))
+	}
+	if c.Extensions != "" && p.Extensions == "" {
+		// The client offered nothing the case can run with: end the
+		// connection cleanly, so that a conforming client exits well.
+		closeOnly := c
+		closeOnly.run = func(p *Peer) { p.CloseHandshake(1000, "") }
+		r := execute(ctx, p, closeOnly, cfg, start, rec)
+		if r.Verdict != Failed {
+			r.Verdict, r.Detail = Unimplemented, why
+		}
+		return waitExit(r)
+	}
+	if c.Extensions != "" {
+		d, err := agreement(p.Extensions, false)
+		if err != nil {
+			// Our own response does not parse: a mistake in the case.
+			panic(fmt.Sprintf("case %s: %v", c.ID, err))
+		}
+		p.deflate, p.RSV1Allowed = d, true
 	}
 	r := execute(ctx, p, c, cfg, start, rec)
 	return waitExit(r)

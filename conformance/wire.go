@@ -152,6 +152,9 @@ type Peer struct {
 	// RSV1Allowed is set when permessage-deflate was negotiated: RSV1 is
 	// then allowed on the first frame of a data message (RFC 7692 §6).
 	RSV1Allowed bool
+	// deflate is the compression state when permessage-deflate was
+	// agreed (deflate.go).
+	deflate *deflateState
 
 	sentClose bool
 	ending    Ending
@@ -250,10 +253,14 @@ func dial(rawURL string, opts DialOptions, rec *recorder) (*Peer, error) {
 // Accept performs the server side of the opening handshake on nc, checking
 // the client's request against §4.1.
 func Accept(nc net.Conn, timeout time.Duration) (*Peer, error) {
-	return accept(nc, timeout, nil)
+	p, _, err := accept(nc, timeout, nil, nil)
+	return p, err
 }
 
-func accept(nc net.Conn, timeout time.Duration, rec *recorder) (*Peer, error) {
+// accept is Accept for a case: answer, when set, chooses the
+// Sec-WebSocket-Extensions of the response from the client's offers ("":
+// none) and may say why none was agreed, which accept returns.
+func accept(nc net.Conn, timeout time.Duration, rec *recorder, answer func(offers []string) (string, string)) (p *Peer, why string, err error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
@@ -265,7 +272,7 @@ func accept(nc net.Conn, timeout time.Duration, rec *recorder) (*Peer, error) {
 	req, err := http.ReadRequest(br)
 	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("reading the client's handshake: %w", err)
+		return nil, "", fmt.Errorf("reading the client's handshake: %w", err)
 	}
 	key := req.Header.Get("Sec-WebSocket-Key")
 	nonce, err := base64.StdEncoding.DecodeString(key)
@@ -285,21 +292,29 @@ func accept(nc net.Conn, timeout time.Duration, rec *recorder) (*Peer, error) {
 	if bad != "" {
 		io.WriteString(nc, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 		nc.Close()
-		return nil, errors.New(bad)
+		return nil, "", errors.New(bad)
 	}
-	// No extension is ever accepted here: the cases that need one are
-	// server cases (see Case.Extensions).
+	// An extension is accepted only for a case that asks for one
+	// (Case.Response).
+	var ext string
+	if answer != nil {
+		ext, why = answer(req.Header.Values("Sec-WebSocket-Extensions"))
+	}
 	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
-		AcceptKey(key) + "\r\n\r\n"
+		AcceptKey(key) + "\r\n"
+	if ext != "" {
+		resp += "Sec-WebSocket-Extensions: " + ext + "\r\n"
+	}
+	resp += "\r\n"
 	if _, err := io.WriteString(nc, resp); err != nil {
 		nc.Close()
-		return nil, err
+		return nil, "", err
 	}
 	nc.SetDeadline(time.Time{})
 	if rec != nil {
 		rec.handshakeDone(br.Buffered())
 	}
-	return &Peer{nc: nc, br: br, client: false, Timeout: timeout, verdict: OK, rec: rec}, nil
+	return &Peer{nc: nc, br: br, client: false, Timeout: timeout, Extensions: ext, verdict: OK, rec: rec}, why, nil
 }
 
 // NewPeer wraps a connection whose opening handshake is already done; br
