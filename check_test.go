@@ -107,8 +107,8 @@ func readReport(t *testing.T, path string, informational ...string) report {
 func TestCheckServe(t *testing.T) {
 	url := startServeProcess(t)
 	out := filepath.Join(t.TempDir(), "report.json")
-	code, stdout, stderr := runCLI("check", url, "--exclude", "9.*", "--parallel", "4", "--timeout", "10s", "--fail-fast-wait", "5s", "--json", out)
-	cases, _ := conformance.Select(conformance.ForServers(conformance.All()), nil, []string{"9.*"})
+	code, stdout, stderr := runCLI("check", url, "--exclude", "9.*,"+deflateCases, "--parallel", "4", "--timeout", "10s", "--fail-fast-wait", "5s", "--json", out)
+	cases, _ := conformance.Select(conformance.ForServers(conformance.All()), nil, append([]string{"9.*"}, strings.Split(deflateCases, ",")...))
 	want := len(cases)
 	if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", want) {
 		t.Errorf("exit %d, last line %q, want %d passed; stderr %s", code, lastLine(stdout), want, stderr)
@@ -119,15 +119,70 @@ func TestCheckServe(t *testing.T) {
 	}
 }
 
+// The permessage-deflate cases (Autobahn 12.x and 13.x, RFC 7692): interop/
+// runs them all without the race detector; here a sample of small ones,
+// every kind of payload and parameter, runs against serve and dial.
+const (
+	deflateCases  = "12.*,13.*,A.13.*"
+	deflateSample = "12.1.3,12.2.4,12.3.2,12.4.4,12.5.2,13.2.2,13.3.2,13.5.1,13.7.2,A.13.2.1,A.13.3.1,A.13.4.1"
+)
+
+// serve accepts permessage-deflate by default: the sample passes.
+func TestCheckServeDeflate(t *testing.T) {
+	url := startServeProcess(t)
+	out := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, stderr := runCLI("check", url, "--cases", deflateSample, "--parallel", "4", "--timeout", "10s", "--json", out)
+	want := len(strings.Split(deflateSample, ","))
+	if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", want) {
+		t.Errorf("exit %d, last line %q, want %d passed; stderr %s", code, lastLine(stdout), want, stderr)
+	}
+	if rep := readReport(t, out); len(rep.Results) != want {
+		t.Errorf("the report has %d results, want %d", len(rep.Results), want)
+	}
+}
+
+// `dial --echo --compress` passes the sample; without --compress the
+// cases are UNIMPLEMENTED, which is no failure.
+func TestCheckDialEchoDeflate(t *testing.T) {
+	want := len(strings.Split(deflateSample, ","))
+	for _, compress := range []bool{true, false} {
+		out := filepath.Join(t.TempDir(), "report.json")
+		client := fmt.Sprintf("WSANATOMY_TEST_MAIN=1 %s dial --echo {url}", os.Args[0])
+		if compress {
+			client = fmt.Sprintf("WSANATOMY_TEST_MAIN=1 %s dial --echo --compress {url}", os.Args[0])
+		}
+		code, stdout, stderr := runCLI("check", "--client", client, "--cases", deflateSample, "--parallel", "4", "--timeout", "10s", "--json", out)
+		if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", want) {
+			t.Errorf("compress %v: exit %d, last line %q, want %d passed; stderr %s", compress, code, lastLine(stdout), want, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep report
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Results {
+			if w := map[bool]conformance.Verdict{true: conformance.OK, false: conformance.Unimplemented}[compress]; r.Verdict != w {
+				t.Errorf("compress %v: case %s: %s, want %s: %s (client: %s)", compress, r.ID, r.Verdict, w, r.Detail, r.ClientExit)
+			}
+			if r.Ending != conformance.EndClean || !strings.HasPrefix(r.ClientExit, "exit status 0") {
+				t.Errorf("compress %v: case %s ended %q, client %s", compress, r.ID, r.Ending, r.ClientExit)
+			}
+		}
+	}
+}
+
 // `dial --echo` passes every client case it is given. Each case starts a
 // process, so this runs the sections other than 6.x's 1200 invalid
 // strings, which interop/ runs in full.
 func TestCheckDialEcho(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "report.json")
 	client := fmt.Sprintf("WSANATOMY_TEST_MAIN=1 %s dial --echo {url}", os.Args[0])
-	code, stdout, stderr := runCLI("check", "--client", client, "--exclude", "9.*,6.I.*", "--parallel", "4",
+	code, stdout, stderr := runCLI("check", "--client", client, "--exclude", "9.*,6.I.*,"+deflateCases, "--parallel", "4",
 		"--timeout", "10s", "--fail-fast-wait", "5s", "--json", out)
-	cases, _ := conformance.Select(conformance.ForClients(conformance.All()), nil, []string{"9.*", "6.I.*"})
+	cases, _ := conformance.Select(conformance.ForClients(conformance.All()), nil, append([]string{"9.*", "6.I.*"}, strings.Split(deflateCases, ",")...))
 	if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", len(cases)) {
 		t.Errorf("exit %d, last line %q, want %d passed; stderr %s", code, lastLine(stdout), len(cases), stderr)
 	}
