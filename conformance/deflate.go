@@ -108,6 +108,43 @@ func agreement(header string, client bool) (*deflateState, error) {
 	return newDeflateState(sBits, cBits, sTake, cTake), nil
 }
 
+// checkAgainstOffer checks, for a client, a response against the single
+// permessage-deflate element it offered, and keeps to what the offer
+// promised even where the response left it out. (An offer of several
+// elements, like 13.7.x's, is answered by any one of them: only the
+// response's own rules apply then.)
+func (d *deflateState) checkAgainstOffer(offer, header string) error {
+	offers, err := protocol.ParseExtensions([]string{offer})
+	if err != nil || len(offers) != 1 {
+		return nil
+	}
+	resp, _ := protocol.ParseExtensions([]string{header})
+	o, r := offers[0], resp[0]
+	// RFC 7692 §7.1.2.1 and §7.1.2.2: a response has a max_window_bits
+	// only if the offer had it, with no larger value.
+	for _, name := range []string{"server_max_window_bits", "client_max_window_bits"} {
+		rp, inResp := r.Param(name)
+		op, inOffer := o.Param(name)
+		switch {
+		case inResp && !inOffer:
+			return fmt.Errorf("the response %q has %s, which the offer %q did not have (RFC 7692 §7.1.2)", header, name, offer)
+		case inResp && op.Value != "" && atoi(rp.Value) > atoi(op.Value):
+			return fmt.Errorf("the response %q has %s=%s, larger than the %s offered (RFC 7692 §7.1.2)", header, name, rp.Value, op.Value)
+		}
+	}
+	// What we offered binds us (RFC 7692 §7.1.1.2, §7.1.2.2).
+	if _, ok := o.Param("client_no_context_takeover"); ok {
+		d.ourTakeover = false
+	}
+	if op, ok := o.Param("client_max_window_bits"); ok && op.Value != "" {
+		if n := atoi(op.Value); n < d.ourBits {
+			d.ourBits = n
+			d.fw, _ = flate.NewWriter(&d.out, flate.HuffmanOnly) // see newDeflateState
+		}
+	}
+	return nil
+}
+
 // compress returns msg as a permessage-deflate payload (RFC 7692 §7.2.1):
 // a sync flush, without its final 00 00 ff ff.
 func (d *deflateState) compress(msg []byte) []byte {
@@ -358,4 +395,10 @@ func answerOffer(c Case, offers []string) (string, string) {
 		return "", fmt.Sprintf("the client offered no permessage-deflate with client_max_window_bits (offer %q), which this case's response %q needs (RFC 7692 §7.1.2.2)", offers, c.Response)
 	}
 	return "", fmt.Sprintf("the client did not offer permessage-deflate (offer %q)", offers)
+}
+
+// atoi reads a window size that agreement (or our own offer) has checked.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

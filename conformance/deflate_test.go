@@ -77,6 +77,24 @@ func TestDeflateBadResponse(t *testing.T) {
 			t.Errorf("agreement(%q) = %v, want an error naming %s", tc.resp, err, tc.rule)
 		}
 	}
+	for _, tc := range []struct{ offer, resp string }{
+		{"permessage-deflate", "permessage-deflate; server_max_window_bits=10"},
+		{"permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=12"},
+		{"permessage-deflate; client_max_window_bits=9", "permessage-deflate; client_max_window_bits=10"},
+	} {
+		d, err := agreement(tc.resp, true)
+		if err == nil {
+			err = d.checkAgainstOffer(tc.offer, tc.resp)
+		}
+		if err == nil || !strings.Contains(err.Error(), "§7.1.2") {
+			t.Errorf("offer %q, response %q: %v, want an error naming §7.1.2", tc.offer, tc.resp, err)
+		}
+	}
+	// An offer binds the client even where the response leaves it out.
+	d, _ := agreement("permessage-deflate", true)
+	if err := d.checkAgainstOffer("permessage-deflate; client_no_context_takeover; client_max_window_bits=8", "permessage-deflate"); err != nil || d.ourBits != 8 || d.ourTakeover {
+		t.Errorf("the offer did not bind the client: %+v, %v", d, err)
+	}
 	d, err := agreement("permessage-deflate; server_no_context_takeover; client_max_window_bits=9", true)
 	if err != nil || d.ourBits != 9 || d.theirBits != 15 || !d.ourTakeover || d.theirTakeover {
 		t.Errorf("agreement: %+v, %v", d, err)

@@ -128,6 +128,9 @@ func runServerCase(ctx context.Context, url string, c Case, cfg Config) Result {
 	}
 	if c.Extensions != "" {
 		d, err := agreement(p.Extensions, true)
+		if err == nil {
+			err = d.checkAgainstOffer(c.Extensions, p.Extensions)
+		}
 		if err != nil {
 			p.nc.Close()
 			return finish(c, start, rec, Failed, err.Error(), p)

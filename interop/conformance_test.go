@@ -12,6 +12,9 @@ package interop
 //   - TestConformanceBig: the 9.x cases (up to 16 MiB) against every
 //     server and client. They are slow under the race detector, so under
 //     -race they are skipped; run.sh runs them without -race.
+//   - TestConformanceDeflateServer and TestConformanceDeflateClient
+//     (deflate_conformance_test.go): the permessage-deflate cases, without
+//     -race too.
 //
 // The expected verdicts are in expected_test.go, with the reason for every
 // one that is not OK.
@@ -155,12 +158,14 @@ func big(cs []conformance.Case, want bool) []conformance.Case {
 	return out
 }
 
+// The permessage-deflate cases (12.x, 13.x, A.13.x) are left to
+// deflate_conformance_test.go, which runs them without -race.
 func TestConformanceServer(t *testing.T) {
-	runServerCases(t, big(conformance.ForServers(conformance.All()), false), 8)
+	runServerCases(t, deflateOnly(big(conformance.ForServers(conformance.All()), false), false), 8)
 }
 
 func TestConformanceClient(t *testing.T) {
-	runClientCases(t, big(conformance.ForClients(conformance.All()), false))
+	runClientCases(t, deflateOnly(big(conformance.ForClients(conformance.All()), false), false))
 }
 
 func TestConformanceBig(t *testing.T) {
