@@ -7,8 +7,9 @@
 //
 // ws is driven over real TCP connections on 127.0.0.1: the runner plays
 // the peer with raw bytes, ws the receiver under test. Each vector's frames
-// are written in order, then the runner half-closes its side (the end of
-// input) and reads everything ws sends back until ws closes its side. ws
+// are written in order; once ws has read and processed them (settled) the
+// runner half-closes its side (the end of input) and reads everything ws
+// sends back until ws closes its side. ws
 // answers pings and close frames by itself; the runner's only application
 // duties are the origin check (verifyClient) and the subprotocol choice
 // (handleProtocols) of a handshake request.
@@ -75,6 +76,31 @@ function watch(ws) {
   return rec;
 }
 
+// wsSettled resolves once ws has taken in every byte the runner wrote (its
+// socket's bytesRead has reached the runner's bytesWritten, both counting
+// the handshake) and processed them (its receiver, a Writable, has no
+// write pending), or once ws is closing or closed; at the latest after
+// SETTLE_MS. Only then does the runner half-close. ws inflates
+// permessage-deflate data asynchronously, on zlib's thread pool: a FIN
+// that arrived while it was still inflating made ws end its side without
+// the pong or close frame it was about to write, so that some deflate
+// vectors' verdicts depended on the machine's load. The receiver is ws's
+// private _receiver, pinned by package-lock.json.
+const SETTLE_MS = 5000;
+function wsSettled(getWs, sock) {
+  return new Promise((resolve) => {
+    const until = Date.now() + SETTLE_MS;
+    const poll = () => {
+      const ws = getWs();
+      const done = ws && (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED ||
+        (ws._socket && ws._socket.bytesRead >= sock.bytesWritten && ws._receiver && ws._receiver.writableLength === 0));
+      if (done || Date.now() >= until) resolve();
+      else setTimeout(poll, 2);
+    };
+    poll();
+  });
+}
+
 // headEnd returns the index after the first "\r\n\r\n", or -1.
 function headEnd(buf) {
   const i = buf.indexOf('\r\n\r\n');
@@ -89,8 +115,9 @@ function asServer(frames, limit, agreed) {
     const wss = new WebSocket.Server({ noServer: true, maxPayload: limit, perMessageDeflate: pmd });
     const server = http.createServer();
     let rec = null;
+    let wsRef = null;
     server.on('upgrade', (req, socket, head) => {
-      wss.handleUpgrade(req, socket, head, (ws) => { rec = watch(ws); });
+      wss.handleUpgrade(req, socket, head, (ws) => { wsRef = ws; rec = watch(ws); });
     });
     server.listen(0, HOST, () => {
       const sock = net.connect(server.address().port, HOST);
@@ -101,7 +128,8 @@ function asServer(frames, limit, agreed) {
         if (!sent && headEnd(buf) >= 0) {
           sent = true;
           for (const f of frames) sock.write(f);
-          sock.end(); // the end of input: the runner sends nothing more, but keeps reading
+          // The end of input: the runner sends nothing more, but keeps reading.
+          wsSettled(() => wsRef, sock).then(() => sock.end());
         }
       });
       sock.on('error', () => {}); // ws may reset a connection it failed
@@ -125,6 +153,7 @@ function asServer(frames, limit, agreed) {
 function asClient(frames, limit, agreed) {
   return new Promise((resolve, reject) => {
     let written = Buffer.alloc(0);
+    let wsRef = null;
     let sockClosed;
     const closed = new Promise((r) => { sockClosed = r; });
     const server = net.createServer((sock) => {
@@ -142,7 +171,7 @@ function asClient(frames, limit, agreed) {
           `Sec-WebSocket-Accept: ${acceptOf(key)}\r\n` +
           (agreed === undefined ? '' : `Sec-WebSocket-Extensions: ${agreed}\r\n`) + '\r\n');
         for (const f of frames) sock.write(f);
-        sock.end();
+        wsSettled(() => wsRef, sock).then(() => sock.end());
       });
       sock.on('error', () => {});
       sock.on('close', sockClosed);
@@ -151,6 +180,7 @@ function asClient(frames, limit, agreed) {
       try {
         const pmd = agreed === undefined ? false : pmdOptions(agreed);
         const ws = new WebSocket(`ws://${HOST}:${server.address().port}/`, { maxPayload: limit, perMessageDeflate: pmd });
+        wsRef = ws;
         const rec = watch(ws);
         await rec.done;
         await closed;
