@@ -26,7 +26,7 @@ import (
 
 func init() {
 	commandUsage["check"] = "wsanatomy check URL | --client 'COMMAND {url}' [flags]\n\n" +
-		"Runs the conformance cases (Autobahn sections 1-7, 9 and 10, and the project's own) against the echo\n" +
+		"Runs the conformance cases (Autobahn sections 1-7, 9, 10, 12 and 13, and the project's own) against the echo\n" +
 		"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
 		"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
 		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED."
