@@ -282,6 +282,20 @@ func TestRelayInflateBombAndCorrupt(t *testing.T) {
 			if got.WireSize != int64(len(tc.payload)) {
 				t.Errorf("wire size %d, sent %d", got.WireSize, len(tc.payload))
 			}
+			// With context takeover, the messages after it cannot be
+			// inflated: a note says so.
+			var noted bool
+			for i := 0; i < 500 && !noted; i++ {
+				for _, e := range st.Window(1, 0, 100) {
+					noted = noted || (e.Kind == capture.KindNote && strings.Contains(e.Note, "later compressed messages are not inflated"))
+				}
+				if !noted {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			if !noted {
+				t.Errorf("no note that the context was lost")
+			}
 			// The frame reached the server whole: the relay forwards all.
 			var frame []byte
 			for _, e := range st.Window(1, 0, 100) {

@@ -397,6 +397,12 @@ func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role,
 		// message inflated, as serve records its own (a MessageEvent).
 		if m := fr.Message(); m != nil {
 			p.add(receiver, m)
+			if v := m.Violation; v != nil && v.Section != "8.1" && m.ContextTakeover {
+				// The next messages of this direction point back into a
+				// window the relay could not finish: it stops inflating
+				// them rather than show wrong bytes.
+				p.rec.Note(fmt.Sprintf("%s: later compressed messages are not inflated; with context takeover they depend on this one, which did not inflate", capture.DirFrom(receiver, protocol.Received).Arrow()))
+			}
 		}
 		if ev.Header.Opcode == protocol.OpClose && len(ev.Unmasked) <= 125 {
 			code, reason, _ := protocol.ParseClosePayload(ev.Unmasked)
