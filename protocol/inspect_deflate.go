@@ -52,6 +52,7 @@ type inflateWatch struct {
 	done    chan inflateResult
 	opcode  Opcode
 	wire    int64
+	comp    []byte // the compressed bytes, while they fit in keep
 	window  []byte
 	keep    int
 	message *MessageEvent // the last message completed, until the next Begin
@@ -80,7 +81,8 @@ func (fr *FrameReader) InflateMessages(w WatchInflate) {
 
 // Message returns the compressed message whose last frame End just
 // returned, inflated as far as it could be: Inflated holds up to Keep
-// bytes, InflatedLen counts them all, and Violation says why inflating
+// bytes, InflatedLen counts them all, Compressed holds the payload when
+// all of it fits in Keep and it inflated, and Violation says why inflating
 // failed, if it did (§7.2.2 corrupt data, §10.4 past the limit, §8.1 text
 // that is not UTF-8). It is nil after any other frame, and for messages
 // after one that failed with context takeover: their window is unknown.
@@ -109,7 +111,7 @@ func (z *inflateWatch) beginMessage(op Opcode, keep int) {
 	if !z.ContextTakeover {
 		z.dict = z.dict[:0]
 	}
-	z.opcode, z.wire, z.keep = op, 0, keep
+	z.opcode, z.wire, z.keep, z.comp = op, 0, keep, nil
 	z.window = append([]byte(nil), z.dict...)
 	pr, pw := io.Pipe()
 	z.pw, z.done = pw, make(chan inflateResult, 1)
@@ -133,6 +135,9 @@ func (z *inflateWatch) Close() {
 func (z *inflateWatch) write(p []byte) {
 	if z.pw == nil || len(p) == 0 {
 		return
+	}
+	if z.wire+int64(len(p)) <= int64(z.keep) {
+		z.comp = append(z.comp, p...)
 	}
 	z.wire += int64(len(p))
 	z.pw.Write(p)
@@ -162,6 +167,12 @@ func (z *inflateWatch) endMessage(receiver Role) {
 	z.message = &MessageEvent{Time: time.Now(), Role: receiver, Dir: Received, Opcode: z.opcode,
 		Inflated: res.kept, WireLen: z.wire, InflatedLen: res.inflated, Window: z.window,
 		WindowBits: z.WindowBits, ContextTakeover: z.ContextTakeover, Violation: res.violation}
+	if int64(len(z.comp)) == z.wire && res.ok {
+		// The whole message fits in keep: a view may take it apart into
+		// literals and back-references, as it does serve's messages.
+		z.message.Compressed = z.comp
+	}
+	z.comp = nil
 }
 
 // inflateFrom inflates one message from r, starting from dict, checking

@@ -59,7 +59,8 @@ func TestFrameReaderInflatesRFC7692Examples(t *testing.T) {
 	if want := "Hello,Hello,Hello,,,Hello"; strings.Join(texts, ",") != want {
 		t.Errorf("inflated %q, want %s", texts, want)
 	}
-	if got[1].WireLen != 5 || got[1].InflatedLen != 5 || string(got[1].Window) != "Hello" || got[5].WireLen != 7 {
+	if got[1].WireLen != 5 || got[1].InflatedLen != 5 || string(got[1].Window) != "Hello" || got[5].WireLen != 7 ||
+		!bytes.Equal(got[1].Compressed, []byte{0xf2, 0x00, 0x11, 0x00, 0x00}) || len(got[5].Compressed) != 7 {
 		t.Errorf("second message: wire %d inflated %d window %q; last wire %d", got[1].WireLen, got[1].InflatedLen, got[1].Window, got[5].WireLen)
 	}
 

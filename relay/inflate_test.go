@@ -190,6 +190,13 @@ func TestRelayInflates(t *testing.T) {
 					if e.WireSize <= 0 && len(sent[i]) > 0 {
 						t.Errorf("%s message %d: wire size %d", d.Arrow(), i, e.WireSize)
 					}
+					// Whole and kept: the message view can take it apart
+					// into literals and back-references, as for serve.
+					if !e.Decodable() {
+						t.Errorf("%s message %d: not decodable (kept %d of %d compressed bytes)", d.Arrow(), i, len(e.Message.Compressed), e.WireSize)
+					} else if dec, err := protocol.DecodeDeflate(e.Message.Window, e.Message.Compressed, 0); err != nil || !bytes.Equal(dec.Inflated, sent[i]) {
+						t.Errorf("%s message %d: the token decoder says %v", d.Arrow(), i, err)
+					}
 				}
 			}
 			if err := c.Close(protocol.CloseNormal, ""); err != nil {
