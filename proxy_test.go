@@ -199,4 +199,7 @@ func TestProxyNeedsUpstream(t *testing.T) {
 	if code := run([]string{"proxy", "--upstream", "http://x/"}, strings.NewReader(""), &out, &errOut); code != 2 {
 		t.Errorf("http:// upstream: exit %d, want 2", code)
 	}
+	if code := run([]string{"proxy", "--upstream", "ws://127.0.0.1:1/", "--max-message", "-1"}, strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Errorf("--max-message -1: exit %d, want 2", code)
+	}
 }
