@@ -114,10 +114,13 @@ func (z *inflateWatch) beginMessage(op Opcode, keep int) {
 	z.opcode, z.wire, z.keep, z.comp = op, 0, keep, nil
 	z.window = append([]byte(nil), z.dict...)
 	pr, pw := io.Pipe()
-	z.pw, z.done = pw, make(chan inflateResult, 1)
-	go func(dict []byte, w WatchInflate, op Opcode, keep int) {
-		z.done <- inflateFrom(pr, dict, w, op, keep)
-	}(z.dict, z.WatchInflate, op, keep)
+	done := make(chan inflateResult, 1)
+	z.pw, z.done = pw, done
+	// The goroutine owns dict until it reports: it starts from it and
+	// returns the window that follows this message.
+	go func(dict []byte, w WatchInflate) {
+		done <- inflateFrom(pr, dict, w, op, keep)
+	}(z.dict, z.WatchInflate)
 }
 
 // Close abandons the message being inflated, if any.
