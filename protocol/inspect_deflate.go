@@ -83,9 +83,10 @@ func (fr *FrameReader) InflateMessages(w WatchInflate) {
 // returned, inflated as far as it could be: Inflated holds up to Keep
 // bytes, InflatedLen counts them all, Compressed holds the payload when
 // all of it fits in Keep and it inflated, and Violation says why inflating
-// failed, if it did (§7.2.2 corrupt data, §10.4 past the limit, §8.1 text
-// that is not UTF-8). It is nil after any other frame, and for messages
-// after one that failed with context takeover: their window is unknown.
+// failed, if it did: corrupt data (RFC 7692 §7.2.2), past the limit
+// (§10.4), or text that is not UTF-8 (§8.1). It is nil after any other
+// frame, and for messages after one that failed with context takeover:
+// their window is unknown.
 func (fr *FrameReader) Message() *MessageEvent {
 	if fr.inflate == nil {
 		return nil

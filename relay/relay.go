@@ -369,9 +369,10 @@ func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role,
 	fr := protocol.NewFrameReader(src, receiver)
 	fr.Keep = p.r.cfg.Keep
 	if agreed != nil {
-		// Each direction has its own compression context (RFC 7692
-		// §7.1.1, §7.1.2): what the client sends follows the client_*
-		// parameters, what the server sends the server_* ones.
+		// Each direction has its own compression context (see
+		// RFC 7692 §7.1.1 and RFC 7692 §7.1.2): what the client sends
+		// follows the client_* parameters, what the server sends the
+		// server_* ones.
 		fr.Deflate = true
 		wi := protocol.WatchInflate{WindowBits: agreed.ServerMaxWindowBits, ContextTakeover: !agreed.ServerNoContextTakeover, Limit: p.r.cfg.InflateLimit}
 		if receiver == protocol.RoleServer {
