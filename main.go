@@ -44,7 +44,8 @@ Usage:
   wsanatomy proxy --upstream URL        an inspecting relay: clients connect to --listen ADDR (default
                                         127.0.0.1:8081), every byte goes to URL (ws:// or wss://)
                                         unchanged, and both directions are decoded and checked: on a
-                                        live screen, or --plain lines, or --json lines; --insecure
+                                        live screen, or --plain lines, or --json lines; --insecure;
+                                        compressed messages are shown inflated, up to --max-message BYTES
   wsanatomy check URL | --client CMD    conformance cases (Autobahn 1-7, 9, 10 and more) against an echo
                                         server, or a client command run once per case with {url} replaced;
                                         --show CASE dissects one case's exchange
@@ -181,8 +182,8 @@ var commandUsage = map[string]string{
 	"dial": "wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--insecure] URL\n\n" +
 		"A client: sends stdin lines as text messages and prints the replies, then the server's close code and reason; " +
 		"exits 1 unless the close was 1000 or 1001. URL is ws://host:port/path or wss://...",
-	"proxy": "wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure]\n\n" +
-		"An inspecting relay: clients connect to --listen, every byte goes to URL unchanged, and both directions are decoded and checked.",
+	"proxy": "wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure] [--max-message N]\n\n" +
+		"An inspecting relay: clients connect to --listen, every byte goes to URL unchanged, and both directions are decoded and checked. With permessage-deflate agreed, each compressed message is also shown inflated, with each direction's own context.",
 	"source": "wsanatomy source [FILE] [--field ID] [--list] [--plain] [--lang en|zh]\n\nRead the codec's annotated source: each comment beside the code it explains, and the RFC 6455 sections each file cites.",
 }
 

@@ -22,6 +22,9 @@ type proxyConfig struct {
 	listen, upstream string
 	plain, json      bool
 	insecure         bool
+	// maxMessage is the decode limit for compressed messages (0: the
+	// relay's default).
+	maxMessage int64
 }
 
 func runProxy(args []string, stdout, stderr io.Writer) error {
@@ -32,8 +35,13 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.plain, "plain", false, "one line per frame instead of the screen")
 	fs.BoolVar(&cfg.json, "json", false, "one JSON object per frame, for piping")
 	fs.BoolVar(&cfg.insecure, "insecure", false, "accept any certificate from a wss:// upstream (self-signed, for local testing only)")
+	fs.Int64Var(&cfg.maxMessage, "max-message", 0, "largest compressed message inflated for display, in bytes; one that inflates past it is flagged (§10.4) and forwarded all the same (default 16 MiB)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if cfg.maxMessage < 0 {
+		fmt.Fprintln(stderr, "wsanatomy: proxy --max-message must be positive")
+		return errUsage
 	}
 	if fs.NArg() > 0 || cfg.upstream == "" || (cfg.plain && cfg.json) {
 		fmt.Fprintln(stderr, "wsanatomy: proxy needs --upstream ws://HOST:PORT/ (and at most one of --plain, --json)")
@@ -62,7 +70,7 @@ func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, r
 		lim.Payload = 64 << 10
 	}
 	st := capture.NewStore(lim)
-	rcfg := relay.Config{Upstream: u, Store: st}
+	rcfg := relay.Config{Upstream: u, Store: st, InflateLimit: cfg.maxMessage}
 	if cfg.insecure {
 		rcfg.TLSConfig = &tls.Config{InsecureSkipVerify: true}
 	}

@@ -62,6 +62,8 @@ func TestBrowserDemoPage(t *testing.T) {
 	type line struct {
 		Dir, Kind, Head, Opcode, Hex, Reason, MaskKey string
 		Text                                          *string
+		InflatedHex                                   string  `json:"inflated_hex"`
+		InflatedText                                  *string `json:"inflated_text"`
 		Fin                                           *bool
 		Masked, Rsv1                                  bool
 		CloseCode                                     uint16 `json:"close_code"`
@@ -116,9 +118,9 @@ func TestBrowserDemoPage(t *testing.T) {
 	var serverReason string
 	for _, l := range got[2:] {
 		if l.Kind == "message" {
-			payload := l.Hex
-			if l.Text != nil {
-				payload = *l.Text
+			payload := l.InflatedHex
+			if l.InflatedText != nil {
+				payload = *l.InflatedText
 			}
 			frames = append(frames, l.Dir+" "+l.Opcode+" inflated "+payload)
 			continue

@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -199,22 +200,25 @@ func (p *proxyProc) stop(t *testing.T) {
 
 // jsonLine is the part of a --json line these tests read.
 type jsonLine struct {
-	Conn      int     `json:"conn"`
-	Dir       string  `json:"dir"`
-	Kind      string  `json:"kind"`
-	Head      string  `json:"head"`
-	Fin       *bool   `json:"fin"`
-	Rsv1      bool    `json:"rsv1"`
-	Opcode    string  `json:"opcode"`
-	Masked    bool    `json:"masked"`
-	MaskKey   string  `json:"mask_key"`
-	Length    *uint64 `json:"length"`
-	Text      *string `json:"text"`
-	Hex       string  `json:"hex"`
-	CloseCode uint16  `json:"close_code"`
-	Reason    string  `json:"reason"`
-	Note      string  `json:"note"`
-	Violation *struct {
+	Conn    int     `json:"conn"`
+	Dir     string  `json:"dir"`
+	Kind    string  `json:"kind"`
+	Head    string  `json:"head"`
+	Fin     *bool   `json:"fin"`
+	Rsv1    bool    `json:"rsv1"`
+	Opcode  string  `json:"opcode"`
+	Masked  bool    `json:"masked"`
+	MaskKey string  `json:"mask_key"`
+	Length  *uint64 `json:"length"`
+	Text    *string `json:"text"`
+	Hex     string  `json:"hex"`
+	// A compressed message once inflated (kind "message").
+	InflatedText *string `json:"inflated_text"`
+	InflatedHex  string  `json:"inflated_hex"`
+	CloseCode    uint16  `json:"close_code"`
+	Reason       string  `json:"reason"`
+	Note         string  `json:"note"`
+	Violation    *struct {
 		Section string `json:"section"`
 		Code    uint16 `json:"code"`
 	} `json:"violation"`
@@ -359,10 +363,10 @@ func checkLegs(t *testing.T, front, back *tappedConn, lines []jsonLine) {
 
 // startNodeEcho starts `node ws_peer.js echo` and returns its address and
 // a function that waits for its report of how the connection closed.
-func startNodeEcho(t *testing.T, node string) (string, func() string) {
+func startNodeEcho(t *testing.T, node string, args ...string) (string, func() string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	cmd := exec.CommandContext(ctx, node, "ws_peer.js", "echo")
+	cmd := exec.CommandContext(ctx, node, append([]string{"ws_peer.js", "echo"}, args...)...)
 	cmd.Dir = "node"
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -418,6 +422,67 @@ func TestProxyNodeToNode(t *testing.T) {
 	if want := []string{"client->server 4000 node says bye", "server->client 4000 node says bye"}; strings.Join(closes, "|") != strings.Join(want, "|") {
 		t.Errorf("close frames %q, want %q", closes, want)
 	}
+}
+
+// TestProxyNodeToNodeDeflate: Node ws client -> proxy -> Node ws echo
+// server, both compressing every message (perMessageDeflate, context
+// takeover both ways). Every byte still arrives unchanged, and each
+// message the proxy shows inflated, both ways, is the message the server
+// read: its type, its length and the hash of its first 64 KiB.
+func TestProxyNodeToNodeDeflate(t *testing.T) {
+	node := nodeWith(t, "ws")
+	srv, waitSrv := startNodeEcho(t, node, "deflate")
+	back := startTap(t, srv)
+	px := startProxy(t, "ws://"+back.addr()+"/")
+	front := startTap(t, px.addr)
+	runNode(t, node, 90*time.Second, "ws_peer.js", "client", "ws://"+front.addr()+"/node-deflate", "permessage-deflate")
+	var want []string
+	for _, l := range strings.Split(waitSrv(), "\n") {
+		if f := strings.Fields(l); len(f) == 4 && f[0] == "message" {
+			op := "text"
+			if f[1] == "1" {
+				op = "binary"
+			}
+			want = append(want, op+" "+f[2]+" "+f[3])
+		}
+	}
+	lines := px.lines(t, "/node-deflate")
+	checkLegs(t, front.first(t), back.first(t), lines)
+	got := map[string][]string{}
+	for _, j := range lines {
+		if j.Kind == "frame" && j.Violation != nil {
+			t.Errorf("the proxy flagged a %s %s frame from a correct peer: §%s", j.Dir, j.Opcode, j.Violation.Section)
+		}
+		if j.Kind != "message" {
+			continue
+		}
+		if j.Violation != nil {
+			t.Errorf("the proxy flagged a %s message: §%s", j.Dir, j.Violation.Section)
+		}
+		p := []byte(j.InflatedHex)
+		if j.InflatedText != nil {
+			p = []byte(*j.InflatedText)
+		} else if b, err := hex.DecodeString(j.InflatedHex); err == nil {
+			p = b
+		}
+		sum := sha256.Sum256(p)
+		got[j.Dir] = append(got[j.Dir], j.Opcode+" "+jsonNumber(*j.Length)+" "+hex.EncodeToString(sum[:]))
+	}
+	if len(want) < 300 {
+		t.Fatalf("the server reported %d messages", len(want))
+	}
+	for _, dir := range []string{"client->server", "server->client"} {
+		if strings.Join(got[dir], "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: the proxy inflated %d messages, the server read %d, or they differ", dir, len(got[dir]), len(want))
+			for i := range min(len(got[dir]), len(want)) {
+				if got[dir][i] != want[i] {
+					t.Logf("first difference at message %d: got %s, want %s", i, got[dir][i], want[i])
+					break
+				}
+			}
+		}
+	}
+	t.Logf("%d messages inflated each way, equal to what the server read", len(want))
 }
 
 // TestProxyFlagsAndForwardsMalformed: a client that sends an unmasked

@@ -41,6 +41,10 @@ type FrameReader struct {
 	utf8      UTF8Validator
 	closed    bool // a close frame went this way (§5.5.1)
 	buf       []byte
+	// inflate is set by InflateMessages; inflating says the message in
+	// progress is compressed and being inflated.
+	inflate   *inflateWatch
+	inflating bool
 
 	// The frame being read: its event, payload bytes left, the masking
 	// position, and whether it is a data frame.
@@ -93,6 +97,9 @@ func (fr *FrameReader) Begin() (raw []byte, err error) {
 	ev := &FrameEvent{Role: fr.receiver, Dir: Received, Header: h, RawHeader: append([]byte(nil), peeked...)}
 	fr.br.Discard(len(peeked))
 	fr.ev, fr.left, fr.maskPos = ev, h.Length, 0
+	if fr.inflate != nil {
+		fr.inflate.message = nil
+	}
 	if !fr.inMessage {
 		fr.msgSoFar = 0
 	}
@@ -116,6 +123,15 @@ func (fr *FrameReader) Begin() (raw []byte, err error) {
 			// which a watcher of the wire does not do.
 			fr.msgType, fr.msgBad, fr.msgSoFar = h.Opcode, ev.Violation != nil || (fr.Deflate && h.Rsv1), 0
 			fr.utf8.Reset()
+			if fr.inflate != nil {
+				// A new message ends any compressed one left unfinished
+				// (a §5.4 violation already reported on this frame).
+				fr.inflate.Close()
+				fr.inflating = fr.Deflate && h.Rsv1
+				if fr.inflating {
+					fr.inflate.beginMessage(h.Opcode, fr.keep())
+				}
+			}
 		}
 		fr.inMessage = !h.Fin
 	}
@@ -143,10 +159,7 @@ func (fr *FrameReader) ReadPayload() ([]byte, error) {
 	wire, plain = wire[:got], plain[:got]
 	copy(plain, wire)
 	ev, h := fr.ev, fr.ev.Header
-	keep := fr.Keep
-	if keep <= 0 {
-		keep = 64 << 10
-	}
+	keep := fr.keep()
 	if room := keep - len(ev.Payload); room > 0 {
 		ev.Payload = append(ev.Payload, wire[:min(room, got)]...)
 	}
@@ -164,6 +177,9 @@ func (fr *FrameReader) ReadPayload() ([]byte, error) {
 				"text message is not valid UTF-8 at byte %d of the message", fr.msgSoFar+int64(i))
 			fr.msgBad = true
 		}
+	}
+	if fr.data && fr.inflating {
+		fr.inflate.write(plain)
 	}
 	fr.msgSoFar += int64(got)
 	fr.left -= uint64(got)
@@ -188,6 +204,10 @@ func (fr *FrameReader) End() *FrameEvent {
 		if fr.data && h.Fin && fr.msgType == OpText && !fr.msgBad && ev.Violation == nil && !fr.utf8.Complete() {
 			ev.Violation = violationf("8.1", CloseInvalidPayload, "text message ends in the middle of a UTF-8 character")
 		}
+		if fr.data && h.Fin && fr.inflating {
+			fr.inflating = false
+			fr.inflate.endMessage(fr.receiver)
+		}
 		if h.Opcode == OpClose && ev.Violation == nil && h.Length <= maxControlPayload {
 			_, _, ev.Violation = ParseClosePayload(ev.Unmasked)
 		}
@@ -197,6 +217,14 @@ func (fr *FrameReader) End() *FrameEvent {
 	}
 	ev.Time = time.Now()
 	return ev
+}
+
+// keep is Keep with its default.
+func (fr *FrameReader) keep() int {
+	if fr.Keep <= 0 {
+		return 64 << 10
+	}
+	return fr.Keep
 }
 
 // Buffered returns the bytes read from the stream but not yet decoded:

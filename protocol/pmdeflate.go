@@ -145,6 +145,10 @@ type MessageEvent struct {
 	// ContextTakeover says whether the window carries over to the next
 	// message of this direction.
 	ContextTakeover bool
+	// Violation is set only by a watcher ([FrameReader.Message]) on a
+	// message it could not inflate or whose inflated text is not UTF-8:
+	// an endpoint fails the connection instead, and reports no message.
+	Violation *Violation
 }
 
 func (e *MessageEvent) EventTime() time.Time { return e.Time }

@@ -444,3 +444,59 @@ func CheckDeflateResponse(headerValues []string, offer DeflateParams) (*DeflateA
 	}
 	return &a, nil
 }
+
+// WatchNegotiation is a watcher's reading of a handshake it relays: from
+// the Sec-WebSocket-Extensions values of the request and of the response,
+// what the two sides agreed. The server accepts one offer (RFC 7692 §5):
+// the agreement is the response read against the first
+// permessage-deflate offer it keeps to, so that what the client promised
+// in that offer (client_no_context_takeover, a client_max_window_bits
+// value) binds it even if the response leaves it out. It returns nil when
+// the response accepts no permessage-deflate. A response that keeps to no
+// offer is reported as an error with the agreement the response alone
+// stands for, since the client is then expected to fail the connection
+// but the bytes still flow.
+func WatchNegotiation(requestValues, responseValues []string) (*Negotiation, error) {
+	resps, err := ParseExtensions(responseValues)
+	if err != nil {
+		return nil, err
+	}
+	var respExt *Extension
+	for i := range resps {
+		if resps[i].Name == PerMessageDeflate {
+			respExt = &resps[i]
+			break
+		}
+	}
+	if respExt == nil {
+		return nil, nil
+	}
+	resp, perr := parseDeflateParams(*respExt, false)
+	if perr != nil {
+		return nil, perr
+	}
+	offers, _ := ParseExtensions(requestValues)
+	n := &Negotiation{Offered: offers, Accepted: true, Response: resp, Agreed: agreementFrom(resp)}
+	var firstErr error
+	for _, e := range offers {
+		if e.Name != PerMessageDeflate {
+			continue
+		}
+		offer, perr := parseDeflateParams(e, true)
+		if perr != nil {
+			continue
+		}
+		a, err := CheckDeflateResponse(responseValues, offer)
+		if err == nil && a != nil {
+			n.Agreed = *a
+			return n, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr == nil {
+		firstErr = paramErr("", "5.1", "the response accepts permessage-deflate, which the request did not offer")
+	}
+	return n, firstErr
+}

@@ -21,7 +21,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,6 +48,11 @@ type Config struct {
 	// Keep is how many payload bytes of each frame are decoded into the
 	// capture (all of them are forwarded). Zero means 64 KiB.
 	Keep int
+	// InflateLimit is the proxy's decode limit for compressed messages:
+	// the most bytes one message is inflated to for the capture. A
+	// message that inflates past it is flagged (RFC 6455 §10.4) and
+	// forwarded untouched like everything else. Zero means 16 MiB.
+	InflateLimit int64
 	// LingerTimeout bounds how long a pair stays open after one side
 	// closed its TCP connection while the other has not. Zero means 10
 	// seconds.
@@ -87,6 +91,9 @@ func New(cfg Config) (*Relay, error) {
 	}
 	if cfg.LingerTimeout <= 0 {
 		cfg.LingerTimeout = 10 * time.Second
+	}
+	if cfg.InflateLimit <= 0 {
+		cfg.InflateLimit = 16 << 20
 	}
 	return &Relay{cfg: cfg, conns: map[net.Conn]struct{}{}}, nil
 }
@@ -176,8 +183,10 @@ func (p *pair) run(ctx context.Context) error {
 		return fmt.Errorf("reading the client's request: %w", err)
 	}
 	key := ""
+	var offers []string
 	if hr, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(req))); err == nil {
 		key = hr.Header.Get("Sec-WebSocket-Key")
+		offers = hr.Header.Values("Sec-WebSocket-Extensions")
 	}
 	p.add(protocol.RoleServer, &protocol.HandshakeEvent{Time: time.Now(), Role: protocol.RoleServer, Dir: protocol.Received, Request: true, Raw: req})
 
@@ -208,14 +217,23 @@ func (p *pair) run(ctx context.Context) error {
 		return fmt.Errorf("forwarding the response: %w", err)
 	}
 	ev := &protocol.HandshakeEvent{Time: time.Now(), Role: protocol.RoleServer, Dir: protocol.Sent, Raw: resp}
-	status, rsv := 0, byte(0)
+	status := 0
+	var agreed *protocol.DeflateAgreement
+	var negErr error
 	if hr, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(resp)), nil); err == nil {
 		hr.Body.Close()
 		status = hr.StatusCode
 		// RFC 7692 §6: permessage-deflate gives RSV1 its meaning ("Per-
-		// Message Compressed" bit) once it is agreed.
-		if strings.Contains(strings.ToLower(strings.Join(hr.Header.Values("Sec-WebSocket-Extensions"), ",")), "permessage-deflate") {
-			rsv = 0x40
+		// Message Compressed" bit) once it is agreed; the agreement also
+		// says, per direction, the window and whether it carries over
+		// from message to message, which inflating needs.
+		if status == http.StatusSwitchingProtocols {
+			var neg *protocol.Negotiation
+			neg, negErr = protocol.WatchNegotiation(offers, hr.Header.Values("Sec-WebSocket-Extensions"))
+			if neg != nil {
+				ev.Negotiation = neg
+				agreed = &neg.Agreed
+			}
 		}
 	}
 	if status == http.StatusSwitchingProtocols && key != "" {
@@ -226,6 +244,11 @@ func (p *pair) run(ctx context.Context) error {
 		ev.Err = &protocol.HandshakeError{Status: status, Msg: "the upstream refused the handshake"}
 	}
 	p.add(protocol.RoleServer, ev)
+	if negErr != nil {
+		// The client should fail the connection now; whatever still
+		// flows is relayed and decoded with what the response says.
+		p.rec.Note("the response's permessage-deflate does not keep to the offer: " + negErr.Error())
+	}
 	p.client.SetDeadline(time.Time{})
 	up.SetDeadline(time.Time{})
 	if status != http.StatusSwitchingProtocols {
@@ -233,7 +256,7 @@ func (p *pair) run(ctx context.Context) error {
 		p.pipeRaw(cbr, ubr)
 		return nil
 	}
-	return p.frames(cbr, ubr, rsv)
+	return p.frames(cbr, ubr, agreed)
 }
 
 // dial connects to the upstream, with TLS for wss://.
@@ -302,10 +325,11 @@ func (w deadlineWriter) Write(b []byte) (int, error) {
 }
 
 // frames relays both directions, decoding each, until both are done.
-func (p *pair) frames(cbr, ubr *bufio.Reader, rsv byte) error {
+// agreed is the permessage-deflate agreement, nil without compression.
+func (p *pair) frames(cbr, ubr *bufio.Reader, agreed *protocol.DeflateAgreement) error {
 	done := make(chan error, 2)
-	go func() { done <- p.direction(cbr, p.upstream, protocol.RoleServer, rsv) }()
-	go func() { done <- p.direction(ubr, p.client, protocol.RoleClient, rsv) }()
+	go func() { done <- p.direction(cbr, p.upstream, protocol.RoleServer, agreed) }()
+	go func() { done <- p.direction(ubr, p.client, protocol.RoleClient, agreed) }()
 	first := <-done
 	var second error
 	if first != nil {
@@ -340,11 +364,25 @@ func (p *pair) frames(cbr, ubr *bufio.Reader, rsv byte) error {
 // record keeps causal order across the two directions. A clean end is
 // passed on as a half-close, so the receiver sees the same end of stream
 // the relay saw.
-func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role, rsv byte) error {
+func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role, agreed *protocol.DeflateAgreement) error {
 	w := deadlineWriter{to, p.r.cfg.WriteTimeout}
 	fr := protocol.NewFrameReader(src, receiver)
-	fr.Deflate = rsv&0x40 != 0
 	fr.Keep = p.r.cfg.Keep
+	if agreed != nil {
+		// Each direction has its own compression context (see
+		// RFC 7692 §7.1.1 and RFC 7692 §7.1.2): what the client sends
+		// follows the client_* parameters, what the server sends the
+		// server_* ones.
+		fr.Deflate = true
+		wi := protocol.WatchInflate{WindowBits: agreed.ServerMaxWindowBits, ContextTakeover: !agreed.ServerNoContextTakeover, Limit: p.r.cfg.InflateLimit}
+		if receiver == protocol.RoleServer {
+			wi.WindowBits, wi.ContextTakeover = agreed.ClientMaxWindowBits, !agreed.ClientNoContextTakeover
+		}
+		fr.InflateMessages(wi)
+		// A message cut off by the end of the stream is never finished:
+		// stop its inflater.
+		defer fr.Close()
+	}
 	forward := func(b []byte) error {
 		if len(b) == 0 {
 			return nil
@@ -356,6 +394,17 @@ func (p *pair) direction(src *bufio.Reader, to net.Conn, receiver protocol.Role,
 	}
 	record := func(ev *protocol.FrameEvent) {
 		p.add(receiver, ev)
+		// The last frame of a compressed message is followed by the
+		// message inflated, as serve records its own (a MessageEvent).
+		if m := fr.Message(); m != nil {
+			p.add(receiver, m)
+			if v := m.Violation; v != nil && v.Section != "8.1" && m.ContextTakeover {
+				// The next messages of this direction point back into a
+				// window the relay could not finish: it stops inflating
+				// them rather than show wrong bytes.
+				p.rec.Note(fmt.Sprintf("%s: later compressed messages are not inflated; with context takeover they depend on this one, which did not inflate", capture.DirFrom(receiver, protocol.Received).Arrow()))
+			}
+		}
 		if ev.Header.Opcode == protocol.OpClose && len(ev.Unmasked) <= 125 {
 			code, reason, _ := protocol.ParseClosePayload(ev.Unmasked)
 			p.mu.Lock()

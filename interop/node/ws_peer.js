@@ -12,10 +12,16 @@
 //                                "listening PORT" and, at the end, the result.
 //                                With "deflate" it accepts permessage-deflate
 //                                and compresses every message.
-//   node ws_peer.js echo         run a plain ws echo server on 127.0.0.1 for
+//   node ws_peer.js echo [deflate]
+//                                run a ws echo server on 127.0.0.1 for
 //                                one connection (behind wsanatomy proxy);
 //                                prints "listening PORT", then how the
-//                                connection closed: "closed CODE REASON"
+//                                connection closed: "closed CODE REASON".
+//                                With "deflate" it accepts permessage-deflate,
+//                                compresses every message, and prints for
+//                                each message it reads "message BINARY
+//                                LENGTH SHA256" (the hash of its first
+//                                64 KiB, what the proxy keeps of a payload).
 //
 // Both print one line per failed check and end with "N passed, N failed".
 'use strict';
@@ -126,11 +132,17 @@ function server(deflate) {
   });
 }
 
-function echo() {
-  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+function echo(deflate) {
+  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, perMessageDeflate: deflate ? { threshold: 0 } : false });
   wss.on('listening', () => console.log('listening ' + wss.address().port));
   wss.on('connection', (ws) => {
-    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    ws.on('message', (data, isBinary) => {
+      if (deflate) {
+        const hash = require('crypto').createHash('sha256').update(data.subarray(0, 65536)).digest('hex');
+        console.log(`message ${isBinary ? 1 : 0} ${data.length} ${hash}`);
+      }
+      ws.send(data, { binary: isBinary });
+    });
     ws.on('error', (e) => console.log('error ' + e.message));
     ws.on('close', (code, reason) => {
       console.log(`closed ${code} ${reason.toString()}`);
@@ -140,7 +152,7 @@ function echo() {
   });
 }
 
-if (process.argv[2] === 'echo') echo();
+if (process.argv[2] === 'echo') echo(process.argv[3] === 'deflate');
 else if (process.argv[2] === 'client') client(process.argv[3], process.argv[4] || '').catch((e) => { console.log('FAIL: ' + e); failed++; finish(); });
 else if (process.argv[2] === 'server') server(process.argv[3] === 'deflate');
 else { console.log('usage: node ws_peer.js client URL [EXT] | server [deflate] | echo'); process.exit(2); }

@@ -133,6 +133,13 @@ func (c *Conn) Apply(e Entry) {
 				c.State = StateClosing
 			}
 		}
+	case KindMessage:
+		// A watcher's flag on an inflated message (data that does not
+		// inflate, a bomb, text that is not UTF-8) is the connection's
+		// first broken rule as much as a frame's.
+		if e.Violation != nil && c.Violation == nil {
+			c.Violation = e.Violation
+		}
 	case KindClosed:
 		if c.State != StateRefused {
 			c.State = StateClosed

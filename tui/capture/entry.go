@@ -76,10 +76,12 @@ const (
 	KindNote                      // a line of text from the source, such as "a fresh connection"
 	// KindMessage is a compressed message once it is complete (RFC 7692),
 	// after its frames: Header.Opcode is its type, Header.Length its
-	// inflated size, Unmasked the inflated bytes and WireSize its size on
-	// the wire. Message keeps the compressed bytes and the window they
-	// started from, so that a view can take the message apart into
-	// literals and back-references.
+	// inflated size, Unmasked the inflated bytes (a prefix, like a
+	// frame's) and WireSize its size on the wire. Message keeps the
+	// compressed bytes and the window they started from, so that a view
+	// can take the message apart into literals and back-references.
+	// Violation is set when a watcher could not inflate it, or its text
+	// is not UTF-8.
 	KindMessage
 )
 
@@ -156,6 +158,7 @@ func FromEvent(role protocol.Role, ev protocol.Event, start time.Time) (Entry, b
 		e.Kind, e.Wire, e.Dir = KindRaw, ev.Bytes, DirFrom(role, protocol.Sent)
 	case *protocol.MessageEvent:
 		e.Kind, e.Dir, e.Unmasked, e.WireSize, e.Message = KindMessage, DirFrom(role, ev.Dir), ev.Inflated, ev.WireLen, ev
+		e.Violation = ev.Violation // set only by a watcher, such as the proxy
 		e.Header = protocol.Header{Fin: true, Opcode: ev.Opcode, Length: uint64(ev.InflatedLen)}
 	case *protocol.ClosedEvent:
 		// A close is filed under the endpoint it happened to: "→" for the

@@ -353,3 +353,24 @@ func BenchmarkRecord(b *testing.B) {
 		f.rec.Observe(ev)
 	}
 }
+
+// TestInflatedMessageOnScreen: a compressed message the proxy inflated is
+// listed as "inflated" and, flagged, shows the rule it broke in the
+// detail pane, like a broken frame.
+func TestInflatedMessageOnScreen(t *testing.T) {
+	st := capture.NewStore(capture.Limits{})
+	f := &fakeConn{rec: st.Open("127.0.0.1:50010", "proxy", protocol.RoleServer), t: st.Start()}
+	f.handshake("/chat", "", "", "permessage-deflate", "", 101)
+	v := &protocol.Violation{RFC: "7692", Section: "7.2.2", Code: protocol.CloseInvalidPayload, Msg: "compressed data does not inflate"}
+	f.rec.Observe(&protocol.MessageEvent{Time: f.tick(), Role: protocol.RoleServer, Dir: protocol.Received, Opcode: protocol.OpText,
+		Inflated: []byte("Hel"), InflatedLen: 3, WireLen: 6, Violation: v})
+	if c := st.Conns()[0]; c.Violation != v {
+		t.Errorf("the connection's violation is %v", c.Violation)
+	}
+	view := sized(st, 120, 40).View()
+	for _, want := range []string{"inflated", "✗§", "REFUSED · RFC 7692 §7.2.2: compressed data does not inflate (close 1007)", `"Hel"`} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, view)
+		}
+	}
+}

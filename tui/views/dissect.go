@@ -37,7 +37,11 @@ func EntryTitle(e capture.Entry) string {
 	case capture.KindRead:
 		return fmt.Sprintf("#%d · %s · one read of %d bytes from TCP", e.Seq, who, len(e.Wire))
 	case capture.KindMessage:
-		return fmt.Sprintf("#%d · %s · compressed %s message · %d bytes on the wire, %d inflated", e.Seq, who, e.Header.Opcode, e.WireSize, e.Header.Length)
+		s := fmt.Sprintf("#%d · %s · compressed %s message · %d bytes on the wire, %d inflated", e.Seq, who, e.Header.Opcode, e.WireSize, e.Header.Length)
+		if e.Violation != nil {
+			s += " · REFUSED"
+		}
+		return s
 	case capture.KindClosed:
 		return fmt.Sprintf("#%d · %s", e.Seq, ClosedText(e))
 	}
@@ -209,6 +213,11 @@ func Dissect(e capture.Entry, o Options) string {
 		}
 		if e.Note != "" {
 			b.WriteString("\n" + render.Wrap("("+e.Note+")", o.Width))
+		}
+		if v := e.Violation; v != nil {
+			// Set by a watcher (the proxy): the receiver fails the
+			// connection with this code; the proxy forwarded it anyway.
+			b.WriteString("\n" + t.Bad(render.Wrap(fmt.Sprintf("REFUSED · %s: %s (close %d)", ruleName(v), v.Msg, uint16(v.Code)), o.Width)))
 		}
 	case capture.KindClosed:
 		b.WriteString(render.Wrap(ClosedText(e), o.Width))

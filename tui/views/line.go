@@ -42,6 +42,9 @@ func Line(e capture.Entry, start time.Time) string {
 		if p := payloadText(e, 40); p != "" {
 			s += " " + p
 		}
+		if v := e.Violation; v != nil {
+			s += fmt.Sprintf("  ✗ %s: %s (close %d)", ruleName(v), v.Msg, uint16(v.Code))
+		}
 		return s
 	case capture.KindClosed:
 		return fmt.Sprintf("%s #%d ✕ %s", ts, e.Conn, ClosedText(e))
@@ -140,14 +143,18 @@ type JSONEntry struct {
 	Length  *uint64   `json:"length,omitempty"`
 	// WireLength is a compressed message's size on the wire; Length is
 	// then its inflated size.
-	WireLength int64     `json:"wire_length,omitempty"`
-	Text       *string   `json:"text,omitempty"`
-	Hex        string    `json:"hex,omitempty"`
-	Truncated  bool      `json:"truncated,omitempty"` // only the first bytes of the payload are shown
-	CloseCode  uint16    `json:"close_code,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	Violation  *JSONRule `json:"violation,omitempty"`
-	Note       string    `json:"note,omitempty"`
+	WireLength int64   `json:"wire_length,omitempty"`
+	Text       *string `json:"text,omitempty"`
+	Hex        string  `json:"hex,omitempty"`
+	// InflatedText and InflatedHex are a compressed message's payload
+	// once inflated (kind "message"), as text when it is UTF-8 text.
+	InflatedText *string   `json:"inflated_text,omitempty"`
+	InflatedHex  string    `json:"inflated_hex,omitempty"`
+	Truncated    bool      `json:"truncated,omitempty"` // only the first bytes of the payload are shown
+	CloseCode    uint16    `json:"close_code,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	Violation    *JSONRule `json:"violation,omitempty"`
+	Note         string    `json:"note,omitempty"`
 }
 
 // JSONRule is a broken rule.
@@ -189,16 +196,22 @@ func JSON(e capture.Entry, start time.Time) JSONEntry {
 			j.Violation = &JSONRule{Section: v.Section, Code: uint16(v.Code), Msg: v.Msg}
 		}
 	case capture.KindMessage:
-		// A compressed message, inflated: its type, sizes and bytes.
+		// A compressed message, inflated: its type, sizes and bytes. The
+		// bytes go in inflated_text or inflated_hex, never in text or
+		// hex, so that a reader of the stream cannot take them for a
+		// frame's payload as it went over the wire.
 		length := e.Header.Length
 		j.Kind, j.Opcode, j.Length, j.WireLength = "message", e.Header.Opcode.String(), &length, e.WireSize
 		p := e.Unmasked
 		j.Truncated = uint64(len(p)) < length
 		if e.Header.Opcode == protocol.OpText && utf8.Valid(p) {
 			s := string(p)
-			j.Text = &s
+			j.InflatedText = &s
 		} else if len(p) > 0 {
-			j.Hex = hex.EncodeToString(p)
+			j.InflatedHex = hex.EncodeToString(p)
+		}
+		if v := e.Violation; v != nil {
+			j.Violation = &JSONRule{Section: v.Section, Code: uint16(v.Code), Msg: v.Msg}
 		}
 	case capture.KindClosed:
 		j.Kind, j.Note = "closed", ClosedText(e)
@@ -214,4 +227,13 @@ func JSON(e capture.Entry, start time.Time) JSONEntry {
 func MarshalLine(e capture.Entry, start time.Time) []byte {
 	b, _ := json.Marshal(JSON(e, start)) // cannot fail: plain fields only
 	return append(b, '\n')
+}
+
+// ruleName names a broken rule: "§8.1" for RFC 6455, "RFC 7692 §7.2.2"
+// for another RFC.
+func ruleName(v *protocol.Violation) string {
+	if v.RFC != "" {
+		return "RFC " + v.RFC + " §" + v.Section
+	}
+	return "§" + v.Section
 }

@@ -94,3 +94,40 @@ func TestDissectRSV1(t *testing.T) {
 		t.Errorf("refused RSV1:\n%s", d)
 	}
 }
+
+// TestInflatedMessageLineAndJSON: an inflated message (the proxy's, from
+// the codec's MessageEvent) shows its bytes labelled as inflated, and the
+// rule it broke when the watcher flagged it.
+func TestInflatedMessageLineAndJSON(t *testing.T) {
+	start := time.Unix(0, 0)
+	ok, _ := capture.FromEvent(protocol.RoleServer, &protocol.MessageEvent{Dir: protocol.Received, Opcode: protocol.OpText,
+		Inflated: []byte("Hello"), InflatedLen: 5, WireLen: 7}, start)
+	if got, want := Line(ok, start), `00:00:00.000 #0 → compressed text message: 7 bytes on the wire, 5 inflated "Hello"`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	var j map[string]any
+	if err := json.Unmarshal(MarshalLine(ok, start), &j); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"time": "1970-01-01T00:00:00Z", "conn": 0.0, "dir": "client->server", "kind": "message",
+		"opcode": "text", "length": 5.0, "wire_length": 7.0, "inflated_text": "Hello"}
+	if diff := cmp.Diff(want, j); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	v := &protocol.Violation{RFC: "7692", Section: "7.2.2", Code: protocol.CloseInvalidPayload, Msg: "compressed data does not inflate: x"}
+	bad, _ := capture.FromEvent(protocol.RoleClient, &protocol.MessageEvent{Dir: protocol.Received, Opcode: protocol.OpBinary,
+		Inflated: []byte{0xde, 0xad}, InflatedLen: 2, WireLen: 6, Violation: v}, start)
+	if got, want := Line(bad, start), `00:00:00.000 #0 ← compressed binary message: 6 bytes on the wire, 2 inflated dead  ✗ RFC 7692 §7.2.2: compressed data does not inflate: x (close 1007)`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	line := string(MarshalLine(bad, start))
+	if !strings.Contains(line, `"inflated_hex":"dead"`) || !strings.Contains(line, `"violation":{"section":"7.2.2","code":1007`) || strings.Contains(line, `"hex"`) {
+		t.Errorf("flagged message line: %s", line)
+	}
+	if s := Dissect(bad, Options{Width: 80}); !strings.Contains(s, "REFUSED · RFC 7692 §7.2.2") {
+		t.Errorf("dissection does not show the rule:\n%s", s)
+	}
+	if s := EntryTitle(bad); !strings.HasSuffix(s, "REFUSED") {
+		t.Errorf("title %q", s)
+	}
+}

@@ -81,8 +81,12 @@ func EntryRow(e capture.Entry, sel bool) string {
 	case capture.KindRaw:
 		return fmt.Sprintf("%s#%-3d %s raw   by hand %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
 	case capture.KindMessage:
-		return fmt.Sprintf("%s#%-3d %s %-5s inflated %s→%s %7s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode),
-			ShortSize(uint64(e.WireSize)), ShortSize(e.Header.Length), ShortTime(e.At))
+		bad := ""
+		if e.Violation != nil {
+			bad = " ✗§" + e.Violation.Section
+		}
+		return fmt.Sprintf("%s#%-3d %s %-5s inflated %s→%s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode),
+			ShortSize(uint64(e.WireSize)), ShortSize(e.Header.Length), ShortTime(e.At), bad)
 	case capture.KindRead:
 		return fmt.Sprintf("%s#%-3d %s read  TCP     %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
 	case capture.KindClosed:
