@@ -29,7 +29,8 @@ import (
 //     comes off the network: unmasked (§5.3) and, for text, checked as UTF-8
 //     piece by piece, so that a bad byte fails the connection at once.
 //  5. When the frame with FIN set has been read to its end, the message is
-//     complete and Read returns io.EOF.
+//     complete and Read returns io.EOF, with the message's last bytes when
+//     they came in the same call.
 
 // messageReader is the io.Reader of the message being read. There is one
 // per connection; NextReader hands out a pointer to it. Its fields are
@@ -276,6 +277,11 @@ func (r *messageReader) readWire(p []byte) (int, error) {
 	if n > 0 {
 		if v := r.consume(p[:n]); v != nil {
 			return 0, c.fail(v)
+		}
+		if err == nil && r.frameLeft == 0 && !r.inMessage {
+			// These bytes end the message: say so now, as io.Reader
+			// allows, rather than in one more call (and one more lock).
+			return n, io.EOF
 		}
 	}
 	if isTimeout(err) {
