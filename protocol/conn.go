@@ -188,7 +188,7 @@ type Conn struct {
 	// below it.
 	msgLock      chan struct{}
 	frameMu      sync.Mutex
-	bw           *bufio.Writer
+	smallFrame   [smallFrameSize]byte // a small frame being written (see writeWire)
 	writeErr     error
 	closeSent    bool
 	sentCode     atomic.Uint32 // the CloseCode of our close frame, once sent; atomic so closeTCP never waits for frameMu
@@ -198,7 +198,7 @@ type Conn struct {
 	writer       messageWriter
 	pongSend     [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
-	// frames; guarded by frameMu. sock, under bw, arms the write deadline
+	// frames; guarded by frameMu. sock arms the write deadline
 	// from it before each chunk goes to the socket (see armWrite).
 	wctx   context.Context
 	wguard ctxGuard
@@ -252,7 +252,6 @@ func NewConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 		pongSeen:   make(chan struct{}, 1),
 	}
 	c.sock.c = c
-	c.bw = bufio.NewWriterSize(&c.sock, bufferSize)
 	if c.br == nil {
 		c.br = bufio.NewReaderSize(netConn, bufferSize)
 	}
