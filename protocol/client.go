@@ -201,7 +201,7 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 	if herr != nil {
 		return nil, herr
 	}
-	c := NewConn(netConn, RoleClient, br, &opts.Options)
+	c := newConn(netConn, RoleClient, br, &opts.Options)
 	c.subprotocol = resp.Header.Get("Sec-WebSocket-Protocol")
 	if neg != nil && neg.Accepted {
 		c.enableDeflate(neg.Agreed, opts.Compression)

@@ -158,7 +158,9 @@ type Conn struct {
 
 	// Reading state, guarded by readMu.
 	readMu sync.Mutex
-	br     *bufio.Reader
+	br     *bufio.Reader // nil between messages when nothing is buffered (readbuf.go)
+	src    readSource    // what a pooled br reads from
+	keepBR bool          // br is the caller's (NewConn): never released
 	reader messageReader
 	stream streamReader // what NextReader hands out: reader, behind readMu
 	// readErr is sticky: once a read fails, the stream position is lost
@@ -188,7 +190,7 @@ type Conn struct {
 	// below it.
 	msgLock      chan struct{}
 	frameMu      sync.Mutex
-	bw           *bufio.Writer
+	smallFrame   [smallFrameSize]byte // a small frame being written (see writeWire)
 	writeErr     error
 	closeSent    bool
 	sentCode     atomic.Uint32 // the CloseCode of our close frame, once sent; atomic so closeTCP never waits for frameMu
@@ -198,7 +200,7 @@ type Conn struct {
 	writer       messageWriter
 	pongSend     [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
-	// frames; guarded by frameMu. sock, under bw, arms the write deadline
+	// frames; guarded by frameMu. sock arms the write deadline
 	// from it before each chunk goes to the socket (see armWrite).
 	wctx   context.Context
 	wguard ctxGuard
@@ -238,9 +240,20 @@ type Conn struct {
 }
 
 // NewConn wraps a connection whose opening handshake is already done, as
-// the given role. br may hold bytes read past the handshake; nil makes a
-// fresh reader. Most programs use [Dial] or [Accept] instead.
+// the given role. br may hold bytes read past the handshake; it is then
+// read from for the connection's whole life (it may read from something
+// other than netConn). With nil, the connection takes a pooled buffer
+// only while bytes wait in it (readbuf.go). Most programs use [Dial] or
+// [Accept] instead.
 func NewConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn {
+	c := newConn(netConn, role, br, opts)
+	c.keepBR = br != nil
+	return c
+}
+
+// newConn is NewConn for our own handshakes, whose br reads from netConn:
+// once drained, it goes to the pool like any read buffer.
+func newConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn {
 	c := &Conn{
 		netConn:    netConn,
 		role:       role,
@@ -252,10 +265,7 @@ func NewConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 		pongSeen:   make(chan struct{}, 1),
 	}
 	c.sock.c = c
-	c.bw = bufio.NewWriterSize(&c.sock, bufferSize)
-	if c.br == nil {
-		c.br = bufio.NewReaderSize(netConn, bufferSize)
-	}
+	c.src.c = c // c.br stays nil until a read needs it (readbuf.go)
 	c.observe = c.opts.Observer
 	c.observePayloads = c.observe != nil && !c.opts.ObserveHeadersOnly
 	c.reader.c = c

@@ -458,3 +458,43 @@ func TestPingDuringAStuckWrite(t *testing.T) {
 		t.Fatal("the reader is stuck behind the writer")
 	}
 }
+
+// A Read that takes the last bytes of a message reports io.EOF with them,
+// so that a small message costs one Read (and one lock), and a message of
+// two frames still gives its first frame's bytes without io.EOF.
+func TestReadReturnsEOFWithLastBytes(t *testing.T) {
+	client, server := connPair(t, nil, nil)
+	ctx := context.Background()
+	if err := client.WriteFragmented(ctx, TextMessage, []byte("hello, world"), 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.WriteMessage(ctx, TextMessage, []byte("whole")); err != nil {
+		t.Fatal(err)
+	}
+	_, r, err := server.NextReader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	var got []byte
+	for i := 0; ; i++ {
+		n, err := r.Read(buf)
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			if n == 0 || len(got) != 12 {
+				t.Fatalf("io.EOF came with %d bytes after %q; want it with the last frame's bytes", n, got)
+			}
+			break
+		}
+		if err != nil || n == 0 || n > 5 || i > 3 {
+			t.Fatalf("read %d: %d bytes, %v", i, n, err)
+		}
+	}
+	_, r, err = server.NextReader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Read(buf); n != 5 || err != io.EOF || string(buf[:n]) != "whole" {
+		t.Fatalf("one-frame message: %d bytes %q, %v; want 5 bytes and io.EOF in one Read", n, buf[:n], err)
+	}
+}

@@ -296,6 +296,15 @@ func readHeaderBuffered(br *bufio.Reader) (Header, error) {
 // raw holds the header's bytes inside br's buffer: valid until br is read
 // again. The first two bytes say how long the header is (HeaderSizeFrom).
 func peekHeader(br *bufio.Reader) (h Header, raw []byte, err error) {
+	// The usual case, a header already in the buffer (small messages
+	// arrive many to a socket read): one look at what is buffered, which
+	// does no I/O, decodes it. Otherwise peek two bytes, then the rest.
+	if buffered, _ := br.Peek(br.Buffered()); len(buffered) >= 2 {
+		if n := HeaderSizeFrom(buffered[0], buffered[1]); len(buffered) >= n {
+			h, _, _ = DecodeHeader(buffered[:n]) // cannot fail: the whole header is there
+			return h, buffered[:n], nil
+		}
+	}
 	first, err := br.Peek(2)
 	if err != nil {
 		if err == io.EOF && len(first) > 0 {

@@ -29,7 +29,8 @@ import (
 //     comes off the network: unmasked (§5.3) and, for text, checked as UTF-8
 //     piece by piece, so that a bad byte fails the connection at once.
 //  5. When the frame with FIN set has been read to its end, the message is
-//     complete and Read returns io.EOF.
+//     complete and Read returns io.EOF, with the message's last bytes when
+//     they came in the same call.
 
 // messageReader is the io.Reader of the message being read. There is one
 // per connection; NextReader hands out a pointer to it. Its fields are
@@ -82,6 +83,7 @@ type messageReader struct {
 func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
+	defer c.releaseReadBuffer()
 	stop := c.beginRead(ctx)
 	defer c.endRead(ctx, stop)
 	typ, err := c.nextMessage()
@@ -96,6 +98,7 @@ type streamReader struct{ c *Conn }
 func (s *streamReader) Read(p []byte) (int, error) {
 	s.c.readMu.Lock()
 	defer s.c.readMu.Unlock()
+	defer s.c.releaseReadBuffer()
 	n, err := s.c.reader.Read(p)
 	switch {
 	case err == nil || err == io.EOF:
@@ -128,6 +131,7 @@ func (s *streamReader) Read(p []byte) (int, error) {
 func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
+	defer c.releaseReadBuffer()
 	stop := c.beginRead(ctx)
 	defer c.endRead(ctx, stop)
 	r := &c.reader
@@ -190,7 +194,11 @@ func (r *messageReader) grow(buf []byte) []byte {
 	if cap(buf) == 0 {
 		// A power of two, like the usual limits: a doubling that ends
 		// just short of the limit would need one more buffer of it all.
-		n = 1 << mathbits.Len(uint(max(r.c.br.Buffered(), minMessageBuffer)-1))
+		buffered := 0
+		if r.c.br != nil {
+			buffered = r.c.br.Buffered()
+		}
+		n = 1 << mathbits.Len(uint(max(buffered, minMessageBuffer)-1))
 	}
 	if !r.inMessage && r.frameLeft > 0 && !r.compressed {
 		// The last frame of the message: its end is known (unless the
@@ -277,6 +285,11 @@ func (r *messageReader) readWire(p []byte) (int, error) {
 		if v := r.consume(p[:n]); v != nil {
 			return 0, c.fail(v)
 		}
+		if err == nil && r.frameLeft == 0 && !r.inMessage {
+			// These bytes end the message: say so now, as io.Reader
+			// allows, rather than in one more call (and one more lock).
+			return n, io.EOF
+		}
 	}
 	if isTimeout(err) {
 		// A deadline or a cancelled context: the bytes that did arrive
@@ -348,6 +361,7 @@ func (c *Conn) nextDataFrame() error {
 	r := &c.reader
 	for {
 		c.armIdle()
+		c.takeReadBuffer()
 		h, raw, err := peekHeader(c.br)
 		if isTimeout(err) {
 			return c.readTimedOut(err) // the header was only peeked at: nothing is lost
@@ -514,7 +528,7 @@ func (c *Conn) finishTCP(cause error) {
 		return
 	}
 	c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
-	_, err := io.Copy(io.Discard, c.br)
+	_, err := io.Copy(io.Discard, c.unread())
 	// io.Copy returns nil when the server closed: it closed first.
 	c.closeTCP(err != nil, cause)
 }
@@ -532,7 +546,7 @@ func (c *Conn) lingerAfterFailure() {
 		return
 	}
 	c.netConn.SetReadDeadline(time.Now().Add(min(c.opts.CloseTimeout, lingerTimeout)))
-	io.Copy(io.Discard, c.br)
+	io.Copy(io.Discard, c.unread())
 }
 
 // lingerTimeout bounds lingerAfterFailure: a client that keeps sending

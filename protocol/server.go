@@ -94,12 +94,20 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	// its first frame without waiting for the 101). Keep them in front of
 	// the connection instead of losing them.
 	br := bufio.NewReaderSize(netConn, bufferSize)
-	if n := brw.Reader.Buffered(); n > 0 {
-		early, _ := brw.Reader.Peek(n)
-		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), netConn), bufferSize)
+	early := brw.Reader.Buffered() > 0
+	if early {
+		b, _ := brw.Reader.Peek(brw.Reader.Buffered())
+		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(b)), netConn), bufferSize)
 	}
 	netConn.SetDeadline(time.Time{}) // net/http's deadlines no longer apply
-	return finishAccept(netConn, br, key, proto, neg, opts)
+	c, err := finishAccept(netConn, br, key, proto, neg, opts)
+	if c != nil && early {
+		// The early bytes are in br's source, not yet in its buffer: an
+		// empty buffer does not mean nothing is left, so br is kept for
+		// good instead of pooled (readbuf.go).
+		c.keepBR = true
+	}
+	return c, err
 }
 
 // AcceptConn performs the server's opening handshake on a raw connection:
@@ -188,7 +196,7 @@ func finishAccept(netConn net.Conn, br *bufio.Reader, key, proto string, neg *Ne
 		return nil, fmt.Errorf("websocket: failed to send the handshake response: %w", err)
 	}
 	observeHandshakeNegotiation(opts.Observer, RoleServer, Sent, false, b.Bytes(), &steps, nil, neg)
-	c := NewConn(netConn, RoleServer, br, &opts.Options)
+	c := newConn(netConn, RoleServer, br, &opts.Options)
 	c.subprotocol = proto
 	if neg != nil && neg.Accepted {
 		c.enableDeflate(neg.Agreed, opts.Compression)

@@ -1,6 +1,9 @@
 package protocol
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
 
 // UTF8Validator checks a text message's payload as UTF-8 while it arrives in
 // pieces of any size: split across frames, across reads, even in the middle
@@ -24,6 +27,11 @@ type UTF8Validator struct {
 // Write feeds the next bytes of the text. It returns -1 if they are valid
 // so far, or the index in p of the first byte that makes the text invalid.
 func (v *UTF8Validator) Write(p []byte) int {
+	if v.need == 0 && isASCII(p) {
+		// Most text is ASCII, and ASCII is always valid UTF-8, whole
+		// characters only: nothing is left open for the next piece.
+		return -1
+	}
 	i := 0
 	// Finish a character left open by the previous piece.
 	for v.need > 0 && i < len(p) {
@@ -49,6 +57,23 @@ func (v *UTF8Validator) Write(p []byte) int {
 		}
 	}
 	return -1
+}
+
+// isASCII reports whether every byte of p is below 0x80. It looks at eight
+// bytes at a time: one test of their high bits tells whether any is set.
+func isASCII(p []byte) bool {
+	for len(p) >= 8 {
+		if binary.LittleEndian.Uint64(p)&0x8080808080808080 != 0 {
+			return false
+		}
+		p = p[8:]
+	}
+	for _, b := range p {
+		if b >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Complete reports whether the text ends on a character boundary. A text

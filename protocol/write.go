@@ -1,12 +1,14 @@
 package protocol
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -244,10 +246,7 @@ func (c *Conn) WriteRaw(b []byte) error {
 	if c.observe != nil {
 		c.observe(&RawEvent{Time: time.Now(), Role: c.role, Bytes: append([]byte(nil), b...)})
 	}
-	if _, err := c.bw.Write(b); err != nil {
-		return c.writeFailed(err)
-	}
-	if err := c.bw.Flush(); err != nil {
+	if _, err := c.sock.Write(b); err != nil {
 		return c.writeFailed(err)
 	}
 	return nil
@@ -343,17 +342,7 @@ func (c *Conn) writeFrameLocked(ctx context.Context, h Header, payload []byte) e
 		c.outInMessage = !h.Fin
 	}
 	hdr := AppendHeader(c.hdrBuf[:0], h)
-	if _, err := c.bw.Write(hdr); err != nil {
-		return c.writeFailed(err)
-	}
-	if h.Masked {
-		if err := c.writeMasked(h.MaskKey, payload); err != nil {
-			return c.writeFailed(err)
-		}
-	} else if _, err := c.bw.Write(payload); err != nil {
-		return c.writeFailed(err)
-	}
-	if err := c.bw.Flush(); err != nil {
+	if err := c.writeWire(h, hdr, payload); err != nil {
 		return c.writeFailed(err)
 	}
 	if c.observe != nil {
@@ -456,22 +445,70 @@ func (c *Conn) unlockFrame() {
 	}
 }
 
+// writeWire puts one frame on the wire: its encoded header hdr, then its
+// payload, masked if h says so. The caller holds frameMu.
+//
+// A connection holds no write buffer between frames, so that an idle one
+// costs little memory. A small frame (most pings, pongs, close frames and
+// chat messages) is assembled in smallFrame, part of the connection, and
+// goes out in one socket write. A larger one borrows a bufio.Writer from
+// writerPool for as long as it is being written: every frame is flushed
+// before frameMu is released, so the buffer is always empty when it goes
+// back.
+func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
+	if len(hdr)+len(payload) <= len(c.smallFrame) {
+		b := append(c.smallFrame[:0], hdr...)
+		b = append(b, payload...)
+		if h.Masked {
+			// anatomy: field=payload (masked as it is sent)
+			Mask(h.MaskKey, 0, b[len(hdr):])
+		}
+		_, err := c.sock.Write(b)
+		return err
+	}
+	bw := writerPool.Get().(*bufio.Writer)
+	bw.Reset(&c.sock)
+	defer func() {
+		bw.Reset(nil) // drop what a failed write left, and the connection
+		writerPool.Put(bw)
+	}()
+	if _, err := bw.Write(hdr); err != nil {
+		return err
+	}
+	if h.Masked {
+		if err := writeMasked(bw, h.MaskKey, payload); err != nil {
+			return err
+		}
+	} else if _, err := bw.Write(payload); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// smallFrameSize is the largest frame, header included, that writeWire
+// sends from the connection's own array instead of a pooled buffer.
+const smallFrameSize = 512
+
+// writerPool holds the write buffers of frames being written. The pool
+// holds pointers, so Get and Put allocate nothing in steady state.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, bufferSize) }}
+
 // writeMasked copies payload into the write buffer piece by piece and
 // masks each piece there: the caller's slice is never modified.
-func (c *Conn) writeMasked(key [4]byte, payload []byte) error {
+func writeMasked(bw *bufio.Writer, key [4]byte, payload []byte) error {
 	pos := 0
 	for len(payload) > 0 {
-		if c.bw.Available() == 0 {
-			if err := c.bw.Flush(); err != nil {
+		if bw.Available() == 0 {
+			if err := bw.Flush(); err != nil {
 				return err
 			}
 		}
-		buf := c.bw.AvailableBuffer()
+		buf := bw.AvailableBuffer()
 		n := min(len(payload), cap(buf))
 		buf = append(buf, payload[:n]...)
 		// anatomy: field=payload (masked as it is sent)
 		pos = Mask(key, pos, buf)
-		if _, err := c.bw.Write(buf); err != nil {
+		if _, err := bw.Write(buf); err != nil {
 			return err
 		}
 		payload = payload[n:]
