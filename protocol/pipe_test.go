@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -36,43 +35,11 @@ func echoServer(t *testing.T, opts *AcceptOptions) string {
 	return "ws" + strings.TrimPrefix(srv.URL, "http")
 }
 
-// connPair returns a handshaken client and server over real loopback TCP.
+// connPair returns a handshaken client and server over real loopback TCP,
+// without compression.
 func connPair(t testing.TB, copts, sopts *Options) (client, server *Conn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan struct{})
-	var serr error
-	go func() {
-		defer close(done)
-		nc, err := ln.Accept()
-		if err != nil {
-			serr = err
-			return
-		}
-		ao := &AcceptOptions{}
-		if sopts != nil {
-			ao.Options = *sopts
-		}
-		server, serr = AcceptConn(context.Background(), nc, ao)
-	}()
-	do := &DialOptions{}
-	if copts != nil {
-		do.Options = *copts
-	}
-	client, err = Dial(context.Background(), "ws://"+ln.Addr().String()+"/", do)
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	if serr != nil {
-		t.Fatal(serr)
-	}
-	t.Cleanup(func() { client.CloseNow(); server.CloseNow() })
-	return client, server
+	return deflatePair(t, nil, nil, copts, sopts)
 }
 
 func TestEchoRoundTrip(t *testing.T) {

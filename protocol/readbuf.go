@@ -15,9 +15,10 @@ import (
 // costs. So the connection holds its bufio.Reader only while it needs it:
 //
 //   - A read call (NextReader, its reader's Read, ReadMessage) about to wait
-//     for a frame header with no buffer, or an empty one, first waits for the first bytes with a small read into
-//     readSource.pre, part of the connection, and only then takes a buffer
-//     from readerPool. The wait, which may last hours, costs no buffer.
+//     for a frame header with no buffer, or an empty one, first waits for
+//     the first bytes with a small read into readSource.pre, part of the
+//     connection, and only then takes a buffer from readerPool. The wait,
+//     which may last hours, costs no buffer.
 //   - When the call returns between messages with nothing buffered, the
 //     buffer goes back to the pool. A call that returns with bytes in the
 //     buffer (the next messages, already read), or in the middle of a
