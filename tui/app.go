@@ -11,10 +11,8 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"github.com/wsanatomy/wsanatomy/tui/views"
-	"strings"
 	"sync"
 	"time"
 
@@ -254,30 +252,22 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.showStep()
 		return nil
 	case freeSendMsg:
-		if m.sess == nil || (m.sess.Closed() && freeTypes[msg.typ] == "close") {
-			m.free.status, m.free.bad = "the connection is closed: esc, then n starts a fresh one", true
-			return nil
-		}
-		return sendFree(m.sess, msg)
+		return m.freeSend(msg)
 	case freeDoneMsg:
-		m.free.status, m.free.bad = "sent", false
-		if msg.err != nil {
-			m.free.status, m.free.bad = "the codec refused: "+describeErr(msg.err)+" (the session goes on)", true
-			if m.sess != nil && m.sess.Closed() {
-				m.free.status += "; the connection is closed: esc, then n starts a fresh one"
-			}
-		}
+		m.freeDone(msg)
 		return nil
 	case labSendMsg:
 		if m.sess == nil {
-			m.lab.sendErr = "no connection"
+			m.lab.sendErr = formErr("no connection")
 			return nil
 		}
-		m.lab.from, m.lab.sid, m.lab.sendErr = len(m.tl.entries), m.sess.ID, ""
+		m.lab.from, m.lab.sid, m.lab.sendErr = len(m.tl.entries), m.sess.ID, nil
 		return sendRaw(m.sess, msg.b)
 	case labDoneMsg:
-		if msg.err != nil {
-			m.lab.sendErr = msg.err.Error()
+		// The answer to a send on a connection n has since replaced is
+		// no longer the lab's to show.
+		if msg.err != nil && msg.sid == m.lab.sid {
+			m.lab.sendErr = msg.err
 		}
 		return nil
 	case quitMsg:
@@ -366,7 +356,8 @@ func (m *Model) showStep() tea.Cmd {
 		m.walk.err = ""
 		m.walk.ran[act] = m.nextID
 		m.walk.running[act] = true
-		m.follow, m.lab.sid, m.lab.sendErr = m.nextID, 0, ""
+		m.follow = m.nextID
+		m.freshConn()
 		id := m.nextID
 		m.nextID++
 		start := m.startSessionWith(session.Config{ID: id, Compression: o, HandshakeTag: act})
@@ -472,7 +463,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Send) && m.mode == modeLab:
 		b, err := m.lab.Bytes()
 		if err != nil {
-			m.lab.err = err.Error()
+			m.lab.err = err
 			return nil
 		}
 		return func() tea.Msg { return labSendMsg{b: b} }
@@ -483,9 +474,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.sess = nil
 		m.status = "starting a fresh connection..."
-		// The screen follows the new connection; the lab's reaction to
-		// the last send is over.
-		m.follow, m.lab.sid, m.lab.sendErr = m.nextID, 0, ""
+		// The screen follows the new connection; what the forms said
+		// of the last one is over.
+		m.follow = m.nextID
+		m.freshConn()
 		return m.startSession(m.nextID, false)
 	case key.Matches(msg, k.Next) && m.mode == modeWalk:
 		m.walk.step = min(m.walk.step+1, len(m.walk.steps)-1)
@@ -530,16 +522,6 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 // formFocused reports whether a form of the current mode takes the keys.
 func (m Model) formFocused() bool {
 	return (m.mode == modeFree && m.free.focused) || (m.mode == modeLab && m.lab.focused)
-}
-
-// describeErr says what the codec refused, naming the RFC section when
-// the error is a violation.
-func describeErr(err error) string {
-	var v *protocol.Violation
-	if errors.As(err, &v) {
-		return fmt.Sprintf("§%s: %s", v.Section, v.Msg)
-	}
-	return strings.TrimPrefix(err.Error(), "websocket: ")
 }
 
 // quit closes every session with a closing handshake, then quits.

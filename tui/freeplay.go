@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/protocol"
-	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -44,13 +42,41 @@ type freePlay struct {
 	// compress sends text and binary messages compressed
 	// (permessage-deflate, RFC 7692), on a connection that negotiated it.
 	compress bool
-	status   string
-	bad      bool
+	// status says how the last send went. It belongs to the connection
+	// it was sent on: a fresh connection (n) clears it.
+	status phrase
+	bad    bool
 }
 
 func newFreePlay() freePlay {
 	mk := newTextField
 	return freePlay{msg: mk("Hello, WebSocket", 40), code: mk("1000", 5), frag: mk("0", 6)}
+}
+
+// connState is what the forms show of the connection they send on, so
+// that after n they describe the fresh one, not the last.
+type connState struct {
+	opening bool // n was pressed; the fresh connection is not open yet
+	closed  bool
+	deflate bool // permessage-deflate was negotiated (RFC 7692)
+}
+
+// conn is the state of the connection the forms send on.
+func (m Model) conn() connState {
+	if m.sess == nil {
+		// A live screen without a session is opening one (at start, after
+		// n or a walkthrough step); a screen of recorded entries has none.
+		return connState{opening: m.live, closed: !m.live}
+	}
+	return connState{closed: m.sess.Closed(), deflate: m.sess.Client.Deflate() != nil}
+}
+
+// freshConn forgets what the forms said about the last connection: its
+// send status and the lab's reaction to its last send. Called when n (or
+// a walkthrough step) replaces the connection.
+func (m *Model) freshConn() {
+	m.free.status, m.free.bad = phrase{}, false
+	m.lab.sid, m.lab.sendErr = 0, nil
 }
 
 // freeSendMsg asks the model to send what the form describes.
@@ -63,8 +89,11 @@ type freeSendMsg struct {
 	compress bool
 }
 
-// freeDoneMsg reports how a free play send went.
-type freeDoneMsg struct{ err error }
+// freeDoneMsg reports how a free play send on session sid went.
+type freeDoneMsg struct {
+	sid int
+	err error
+}
 
 func (f *freePlay) setFocus(i int) {
 	f.focus = (i + freeFields) % freeFields
@@ -146,18 +175,52 @@ func (f freePlay) Update(msg tea.KeyMsg) (freePlay, tea.Cmd) {
 func (f *freePlay) send() tea.Cmd {
 	data, err := parsePayload(f.msg.Value())
 	if err != nil {
-		f.status, f.bad = "payload: "+err.Error(), true
+		f.status, f.bad = later("payload: after \"hex \" come bytes as pairs of hex digits, such as hex 48 65"), true
 		return nil
 	}
 	code, err := strconv.Atoi(strings.TrimSpace(f.code.Value()))
 	if err != nil && freeTypes[f.typ] == "close" {
-		f.status, f.bad = "close code: not a number", true
+		f.status, f.bad = later("close code: not a number"), true
 		return nil
 	}
 	frag, _ := strconv.Atoi(strings.TrimSpace(f.frag.Value()))
 	req := freeSendMsg{sender: f.sender, typ: f.typ, data: data, code: code, frag: frag, compress: f.compress}
-	f.status, f.bad = "sending...", false
+	f.status, f.bad = later("sending..."), false
 	return func() tea.Msg { return req }
+}
+
+// freeSend sends what the form asked for on the current connection, or
+// says why it cannot: a compressed message on a connection that did not
+// negotiate compression is refused here, in the screen's words, before
+// it reaches the codec.
+func (m *Model) freeSend(r freeSendMsg) tea.Cmd {
+	c := m.conn()
+	switch {
+	case c.opening:
+		m.free.status, m.free.bad = later("the fresh connection is still opening: wait a moment, then send again"), true
+	case m.sess == nil || (c.closed && freeTypes[r.typ] == "close"):
+		m.free.status, m.free.bad = later("the connection is closed: esc, then n starts a fresh one"), true
+	case r.compress && !c.deflate && (freeTypes[r.typ] == "text" || freeTypes[r.typ] == "binary"):
+		m.free.status, m.free.bad = later("this connection did not negotiate permessage-deflate, so it cannot compress: turn compress off, or esc, then n starts one that does"), true
+	default:
+		return sendFree(m.sess, r)
+	}
+	return nil
+}
+
+// freeDone shows how a send went, unless it went on a connection that n
+// has replaced since.
+func (m *Model) freeDone(r freeDoneMsg) {
+	if m.sess == nil || r.sid != m.sess.ID {
+		return
+	}
+	m.free.status, m.free.bad = later("sent"), false
+	if r.err != nil {
+		m.free.status, m.free.bad = later("the codec refused: %s (the session goes on)", r.err), true
+		if m.sess.Closed() {
+			m.free.status = later("the codec refused: %s (the session goes on); the connection is closed: esc, then n starts a fresh one", r.err)
+		}
+	}
 }
 
 // sendFree performs a free play send on the session's worker.
@@ -183,34 +246,39 @@ func sendFree(s *session.Session, r freeSendMsg) tea.Cmd {
 				return c.Pong(ctx, r.data)
 			}
 			if r.code < 0 || r.code > 65535 {
-				return fmt.Errorf("close code %d does not fit in 16 bits", r.code)
+				return formErr("close code %d does not fit in 16 bits", r.code)
 			}
 			return c.Close(protocol.CloseCode(r.code), string(r.data))
 		})
-		return freeDoneMsg{err: err}
+		return freeDoneMsg{sid: s.ID, err: err}
 	}
 }
 
-// View draws the form in width columns.
-func (f freePlay) View(st styles, width int) string {
+// View draws the form in width columns, in lang, for the connection c.
+func (f freePlay) View(st styles, width int, lang string, c connState) string {
 	mark := func(i int, s string) string {
 		if f.focused && f.focus == i {
 			return st.focus.Render("»" + s)
 		}
 		return " " + s
 	}
+	choice := func(s string) string { return "‹" + s + "›" }
 	var b strings.Builder
-	b.WriteString(st.title.Render("free play") + st.dim.Render(" · type a message and send it with enter; the codec checks everything") + "\n")
-	b.WriteString(mark(freeMessage, "message: ") + f.msg.View() + "\n")
+	b.WriteString(st.title.Render(say(lang, "free play")) + st.dim.Render(say(lang, " · type a message and send it with enter; the codec checks everything")) + "\n")
+	b.WriteString(mark(freeMessage, say(lang, "message: ")) + f.msg.View() + "\n")
+	compress := say(lang, "compress: ") + choice(say(lang, onOff(f.compress)))
+	if f.compress && !c.deflate && !c.opening {
+		compress += st.dim.Render(say(lang, "(not negotiated on this connection)"))
+	}
 	// The choices share a line when it is wide enough, and wrap when not,
-	// so every field stays on screen.
+	// so every field stays on screen. Opcode names stay in English.
 	line := ""
 	for _, fl := range []string{
-		mark(freeSender, "from: ‹"+senders[f.sender]+"›"),
-		mark(freeType, "type: ‹"+freeTypes[f.typ]+"›"),
-		mark(freeCode, "close code: ") + f.code.View(),
-		mark(freeFragment, "fragment size: ") + f.frag.View(),
-		mark(freeCompress, "compress: ‹"+onOff(f.compress)+"›"),
+		mark(freeSender, say(lang, "from: ")+choice(say(lang, senders[f.sender]))),
+		mark(freeType, say(lang, "type: ")+choice(freeTypes[f.typ])),
+		mark(freeCode, say(lang, "close code: ")) + f.code.View(),
+		mark(freeFragment, say(lang, "fragment size: ")) + f.frag.View(),
+		mark(freeCompress, compress),
 	} {
 		if line != "" && lipgloss.Width(line)+2+lipgloss.Width(fl) > width {
 			b.WriteString(line + "\n")
@@ -222,15 +290,26 @@ func (f freePlay) View(st styles, width int) string {
 		line += fl
 	}
 	b.WriteString(line + "\n")
-	hint := "payload: text, x*200 = 200 x's, hex 48 65 · 0 = no fragmenting"
+	hint := say(lang, "payload: text, x*200 = 200 x's, hex 48 65 · 0 = no fragmenting")
 	if !f.focused {
-		hint = "e: edit the form · w: walkthrough · r: raw frame lab"
+		hint = say(lang, "e: edit the form · w: walkthrough · r: raw frame lab")
 	}
 	b.WriteString(st.dim.Render(" " + hint))
-	if f.status != "" {
-		s := f.status
-		s = render.Wrap(s, width-3)
-		if f.bad {
+	// What the last send did, on this connection; otherwise whether the
+	// connection can take one.
+	status, bad := f.status.in(lang), f.bad
+	switch {
+	case status != "":
+	case c.opening:
+		status = say(lang, "(connecting...)")
+	case c.closed && f.focused:
+		status = say(lang, "(the connection is closed: esc, then n starts a fresh one)")
+	case c.closed:
+		status = say(lang, "(the connection is closed: n starts a fresh one)")
+	}
+	if status != "" {
+		s := wrapIn(lang, status, width-3)
+		if bad {
 			s = st.bad.Render("✗ " + s)
 		}
 		b.WriteString("\n " + s)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,9 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
@@ -73,8 +77,6 @@ const (
 	labFields
 )
 
-var formNames = []string{"auto", "7-bit", "7+16-bit", "7+64-bit"}
-
 // lab is the raw frame lab: a frame built by hand, bit by bit or as hex,
 // sent from the client with WriteRaw past every check, and the server's
 // reaction read back from the timeline.
@@ -87,14 +89,15 @@ type lab struct {
 	form                          protocol.LengthForm
 	length, key, payload, hex     textField
 	hexMode                       bool // the bytes come from the hex field as typed
-	err                           string
-	// plain: the connection the lab sends on did not negotiate
-	// permessage-deflate (set by the screen before drawing).
-	plain bool
+	// edited says why bytes typed by hand are not a frame the fields can
+	// show (then hexMode is set, and they are sent as typed); empty when
+	// the typed bytes were decoded back into the fields.
+	edited phrase
+	err    error
 	// The send being watched: timeline entries from index from on, of
 	// session sid. sid 0 means nothing was sent yet.
 	from, sid int
-	sendErr   string
+	sendErr   error
 }
 
 func newLab() lab {
@@ -109,7 +112,7 @@ func (l *lab) load(i int) {
 	l.fin, l.rsv1, l.rsv2, l.rsv3, l.masked, l.op, l.form = p.fin, p.rsv1, false, false, p.mask, p.op, p.form
 	l.length.SetValue(p.length)
 	l.payload.SetValue(p.payload)
-	l.hexMode = false
+	l.hexMode, l.edited = false, phrase{}
 	if p.raw != nil {
 		// The builder shows the first frame; the bytes are the preset's.
 		b := p.raw()
@@ -120,7 +123,7 @@ func (l *lab) load(i int) {
 		l.length.SetValue("auto")
 		l.payload.SetValue("")
 		l.hex.SetValue(hexString(b))
-		l.hexMode, l.err = true, ""
+		l.hexMode, l.err = true, nil
 		return
 	}
 	l.rebuild()
@@ -130,27 +133,27 @@ func (l *lab) load(i int) {
 func (l *lab) build() ([]byte, error) {
 	payload, err := parsePayload(l.payload.Value())
 	if err != nil {
-		return nil, fmt.Errorf("payload: %v", err)
+		return nil, formErr("payload: after \"hex \" come bytes as pairs of hex digits, such as hex 48 65")
 	}
 	h := protocol.Header{Fin: l.fin, Rsv1: l.rsv1, Rsv2: l.rsv2, Rsv3: l.rsv3, Opcode: l.op & 0xF, Masked: l.masked,
 		Length: uint64(len(payload)), LengthForm: l.form}
 	if v := strings.TrimSpace(l.length.Value()); v != "auto" && v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("length: %q is not auto or a number", v)
+			return nil, formErr("length: %q is not auto or a number", v)
 		}
 		h.Length = n
 	}
 	if h.LengthForm == protocol.Length7Bit && h.Length > 125 {
-		return nil, fmt.Errorf("length %d does not fit the 7-bit form", h.Length)
+		return nil, formErr("length %d does not fit the 7-bit form", h.Length)
 	}
 	if h.LengthForm == protocol.Length16Bit && h.Length > 0xFFFF {
-		return nil, fmt.Errorf("length %d does not fit the 16-bit form", h.Length)
+		return nil, formErr("length %d does not fit the 16-bit form", h.Length)
 	}
 	if h.Masked {
 		k, err := parseHex(l.key.Value())
 		if err != nil || len(k) != 4 {
-			return nil, fmt.Errorf("masking key: want 4 hex bytes")
+			return nil, formErr("masking key: want 4 hex bytes")
 		}
 		copy(h.MaskKey[:], k)
 	}
@@ -166,12 +169,74 @@ func (l *lab) build() ([]byte, error) {
 // rebuild refreshes the hex field from the builder fields.
 func (l *lab) rebuild() {
 	b, err := l.build()
-	l.err = ""
+	l.err = err
 	if err != nil {
-		l.err = err.Error()
 		return
 	}
-	l.hex.SetValue(fmt.Sprintf("% x", b))
+	l.hex.SetValue(hexString(b))
+}
+
+// decode sets the builder's fields from bytes typed by hand, when they
+// are exactly one frame the builder encodes to those same bytes; then the
+// form describes what will be sent, and further changes to a field start
+// from it. Otherwise it leaves the fields alone and says why: the bytes
+// are then sent as typed, and the form is marked edited.
+func (l *lab) decode(b []byte) (why phrase, ok bool) {
+	if len(b) < 2 {
+		return later("fewer than 2 bytes, not yet a frame header"), false
+	}
+	h, n, err := protocol.DecodeHeader(b)
+	if err != nil {
+		return later("a header cut short: %d of its %d bytes", len(b), n), false
+	}
+	payload := append([]byte(nil), b[n:]...)
+	// Fewer payload bytes than the length claims is a frame the builder
+	// makes too (a typed length, as the 64-bit preset has); more is the
+	// start of something else.
+	if extra := uint64(len(payload)); extra > h.Length {
+		return later("%d more bytes than the length field claims (another frame, or trailing bytes)", extra-h.Length), false
+	}
+	if h.Masked {
+		protocol.Mask(h.MaskKey, 0, payload)
+	}
+	try := *l
+	try.fin, try.rsv1, try.rsv2, try.rsv3, try.masked, try.op = h.Fin, h.Rsv1, h.Rsv2, h.Rsv3, h.Masked, h.Opcode
+	try.form = h.LengthForm
+	if h.LengthForm == protocol.MinimalLengthForm(h.Length) {
+		try.form = protocol.LengthAuto
+	}
+	try.length.SetValue("auto")
+	if h.Length != uint64(len(payload)) {
+		try.length.SetValue(strconv.FormatUint(h.Length, 10))
+	}
+	if h.Masked {
+		try.key.SetValue(hexString(h.MaskKey[:]))
+	}
+	try.payload.SetValue(payloadField(payload))
+	// The fields must give back the very bytes typed; if some corner
+	// escapes the reading above, the form says edited rather than lie.
+	if got, err := try.build(); err != nil || !bytes.Equal(got, b) {
+		return later("the fields would encode these bytes differently"), false
+	}
+	*l = try
+	return phrase{}, true
+}
+
+// payloadField is payload as the payload field writes it: as text when
+// it is printable UTF-8 that parsePayload reads back unchanged, else as
+// hex.
+func payloadField(p []byte) string {
+	s := string(p)
+	printable := utf8.ValidString(s) && !strings.HasPrefix(s, "hex ") && !repeatRE.MatchString(s)
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			printable = false
+		}
+	}
+	if printable {
+		return s
+	}
+	return "hex " + hexString(p)
 }
 
 // Bytes returns the bytes to send.
@@ -179,7 +244,7 @@ func (l lab) Bytes() ([]byte, error) {
 	if l.hexMode {
 		b, err := parseHex(l.hex.Value())
 		if err != nil {
-			return nil, fmt.Errorf("hex: %v", err)
+			return nil, formErr("hex: odd number of digits or not hex")
 		}
 		return b, nil
 	}
@@ -189,8 +254,11 @@ func (l lab) Bytes() ([]byte, error) {
 // labSendMsg asks the model to send the lab's bytes.
 type labSendMsg struct{ b []byte }
 
-// labDoneMsg reports the end of a raw send.
-type labDoneMsg struct{ err error }
+// labDoneMsg reports the end of a raw send on session sid.
+type labDoneMsg struct {
+	sid int
+	err error
+}
 
 func (l *lab) setFocus(i int) {
 	l.focus = (i + labFields) % labFields
@@ -230,7 +298,7 @@ func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
 	case "enter":
 		b, err := l.Bytes()
 		if err != nil {
-			l.err = err.Error()
+			l.err = err
 			return l, nil
 		}
 		l.leave()
@@ -270,20 +338,33 @@ func (l lab) Update(msg tea.KeyMsg) (lab, tea.Cmd) {
 		l.payload, changed = l.payload.Update(msg)
 	case l.focus == labHex:
 		if l.hex, changed = l.hex.Update(msg); changed {
-			l.hexMode, l.err = true, ""
-			if _, err := parseHex(l.hex.Value()); err != nil {
-				l.err = "hex: odd number of digits or not hex"
-			}
+			l.hexEdited()
 		}
 		return l, nil
 	default:
 		changed = false
 	}
 	if changed {
-		l.hexMode = false
+		l.hexMode, l.edited = false, phrase{}
 		l.rebuild()
 	}
 	return l, nil
+}
+
+// hexEdited takes the bytes the learner typed: back into the fields when
+// they are one frame the fields can show, else as they are, marked.
+func (l *lab) hexEdited() {
+	l.hexMode, l.edited, l.err = true, phrase{}, nil
+	b, err := parseHex(l.hex.Value())
+	if err != nil {
+		l.err = formErr("hex: odd number of digits or not hex")
+		return
+	}
+	if why, ok := l.decode(b); ok {
+		l.hexMode = false
+	} else {
+		l.edited = why
+	}
 }
 
 // sendRaw writes the bytes from the client with WriteRaw and gives the
@@ -297,14 +378,15 @@ func sendRaw(s *session.Session, b []byte) tea.Cmd {
 			s.WaitClosed(700 * time.Millisecond)
 			return nil
 		})
-		return labDoneMsg{err: err}
+		return labDoneMsg{sid: s.ID, err: err}
 	}
 }
 
-// View draws the builder and the server's reaction in width columns.
-// compact is the short layout of small screens: no hint line (the footer
-// has the keys) and the reaction in at most two lines.
-func (l lab) View(st styles, width int, compact bool, entries []capture.Entry) string {
+// View draws the builder and the server's reaction in width columns, in
+// lang, for the connection c. compact is the short layout of small
+// screens: no hint line (the footer has the keys) and the reaction in at
+// most two lines.
+func (l lab) View(st styles, width int, compact bool, entries []capture.Entry, lang string, c connState) string {
 	mark := func(i int, s string) string {
 		if l.focused && l.focus == i {
 			return st.focus.Render("»" + s)
@@ -317,52 +399,76 @@ func (l lab) View(st styles, width int, compact bool, entries []capture.Entry) s
 		}
 		return "0"
 	}
+	// Bytes edited by hand that the fields cannot show: the fields are
+	// drawn dim, as they no longer describe what enter sends.
+	edited := l.hexMode && !l.edited.empty()
+	field := func(s string) string {
+		if edited {
+			return st.dim.Render(s)
+		}
+		return s
+	}
+	p := labPresets[l.preset]
 	var b strings.Builder
-	b.WriteString(st.title.Render("raw frame lab ") + mark(labPresetF, fmt.Sprintf("preset ‹%d/%d %s›", l.preset+1, len(labPresets), labPresets[l.preset].name)) + "\n")
+	b.WriteString(st.title.Render(say(lang, "raw frame lab ")) + mark(labPresetF, sayf(lang, "preset ‹%d/%d %s›", l.preset+1, len(labPresets), say(lang, p.name))) + "\n")
+	form := say(lang, "auto")
+	if l.form != protocol.LengthAuto {
+		form = lessons.LengthFormName(lang, l.form)
+	}
 	fields := []string{
 		mark(labFIN, "FIN["+bit(l.fin)+"]"), mark(labRSV1, "RSV1["+bit(l.rsv1)+"]"), mark(labRSV2, "RSV2["+bit(l.rsv2)+"]"),
 		mark(labRSV3, "RSV3["+bit(l.rsv3)+"]"), mark(labOpcode, fmt.Sprintf("opcode[0x%X %s]", uint8(l.op), views.ShortOp(l.op))),
-		mark(labMASK, "MASK["+bit(l.masked)+"]"), mark(labForm, "len form["+formNames[l.form]+"]"),
-		mark(labLength, "len[") + strings.TrimRight(l.length.View(), " ") + "]", mark(labKey, "key[") + strings.TrimRight(l.key.View(), " ") + "]",
+		mark(labMASK, "MASK["+bit(l.masked)+"]"), mark(labForm, say(lang, "len form")+"["+form+"]"),
+		mark(labLength, say(lang, "len")+"[") + strings.TrimRight(l.length.View(), " ") + "]", mark(labKey, say(lang, "key")+"[") + strings.TrimRight(l.key.View(), " ") + "]",
 	}
 	line := ""
 	for _, f := range fields {
 		if line != "" && lipgloss.Width(line)+lipgloss.Width(f) > width {
-			b.WriteString(line + "\n")
+			b.WriteString(field(line) + "\n")
 			line = ""
 		}
 		line += f
 	}
-	b.WriteString(line + "\n")
-	b.WriteString(mark(labPayload, "payload: ") + l.payload.View() + "\n")
-	b.WriteString(mark(labHex, "bytes: ") + l.hex.View() + "\n")
+	b.WriteString(field(line) + "\n")
+	b.WriteString(field(mark(labPayload, say(lang, "payload: ")+l.payload.View())) + "\n")
+	bytesLabel := "bytes: "
+	if edited {
+		bytesLabel = "bytes (edited): "
+	}
+	b.WriteString(mark(labHex, say(lang, bytesLabel)) + l.hex.View() + "\n")
+	para := func(style lipgloss.Style, s string) {
+		b.WriteString(style.Render(indent(wrapIn(lang, s, width-1), " ", " ")) + "\n")
+	}
 	switch {
-	case l.err != "":
-		b.WriteString(st.bad.Render(indent(render.Wrap("✗ "+l.err, width-1), " ", " ")) + "\n")
-	case labPresets[l.preset].deflate && l.plain:
-		b.WriteString(st.bad.Render(indent(render.Wrap("this connection did not negotiate permessage-deflate, so the server reads RSV1 as an unknown bit (§5.2); n starts one that does", width-1), " ", " ")) + "\n")
+	case l.err != nil:
+		para(st.bad, "✗ "+errText(lang, l.err))
+	case edited:
+		para(st.bad, sayf(lang, "edited by hand: %s, so the fields above do not describe them; enter sends these bytes exactly as typed", l.edited.in(lang)))
+	case p.deflate && !c.deflate && !c.opening:
+		para(st.bad, say(lang, "this connection did not negotiate permessage-deflate, so the server reads RSV1 as an unknown bit (§5.2); n starts one that does"))
 	case compact:
 	case l.focused:
-		b.WriteString(st.dim.Render(indent(render.Wrap("tab: next field · space/←→: toggle, change · type in len, key, payload or bytes · enter: send from the client · esc: leave", width-1), " ", " ")) + "\n")
+		para(st.dim, say(lang, "tab: next field · space/←→: toggle, change · type in len, key, payload or bytes · enter: send from the client · esc: leave"))
 	default:
-		b.WriteString(st.dim.Render(indent(render.Wrap("e: edit the frame · enter: send it · n: fresh connection", width-1), " ", " ")) + "\n")
+		para(st.dim, say(lang, "e: edit the frame · enter: send it · n: fresh connection"))
 	}
-	b.WriteString(l.reaction(st, width, compact, entries))
+	b.WriteString(l.reaction(st, width, compact, entries, lang))
 	return b.String()
 }
 
 // reaction reads the server's answer to the last send from the timeline.
-func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entry) string {
+func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entry, lang string) string {
 	if l.sid == 0 {
-		return st.dim.Render(" server's reaction: send a frame to see it")
+		return st.dim.Render(" " + say(lang, "server's reaction: send a frame to see it"))
 	}
-	if l.sendErr != "" {
-		return st.bad.Render(indent(render.Wrap("✗ the client could not send: "+l.sendErr, width-1), " ", " ")) + st.dim.Render(" (n: fresh connection)")
+	if l.sendErr != nil {
+		return st.bad.Render(indent(wrapIn(lang, sayf(lang, "✗ the client could not send: %s", errText(lang, l.sendErr)), width-1), " ", " ")) + st.dim.Render(" "+say(lang, "(n: fresh connection)"))
 	}
 	type item struct {
 		text  string
 		style lipgloss.Style
 	}
+	th := render.PlainTheme().WithLang(lang)
 	var items []item
 	plain := lipgloss.NewStyle()
 	seenRaw, accepted, refused := false, false, false
@@ -376,26 +482,26 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			seenRaw = true
 		case !seenRaw:
 		case e.Kind == capture.KindFrame && e.Dir == capture.ClientToServer && e.Violation != nil:
-			items = append(items, item{"✗ " + violationText(e.Violation), st.bad})
+			items = append(items, item{"✗ " + errText(lang, e.Violation), st.bad})
 			refused = true
 		case e.Kind == capture.KindFrame && e.Dir == capture.ClientToServer:
 			accepted = true
-			items = append(items, item{fmt.Sprintf("✓ the server read a valid %s frame", e.Header.Opcode), st.good})
+			items = append(items, item{sayf(lang, "✓ the server read a valid %s frame", e.Header.Opcode), st.good})
 		case e.Kind == capture.KindFrame && e.Header.Opcode == protocol.OpClose:
 			code, reason, _ := protocol.ParseClosePayload(e.Unmasked)
 			if compact {
-				items = append(items, item{fmt.Sprintf("← close %d", uint16(code)), plain})
+				items = append(items, item{sayf(lang, "← close %d", uint16(code)), plain})
 			} else {
-				items = append(items, item{fmt.Sprintf("← close frame %s %q", code, reason), plain})
+				items = append(items, item{sayf(lang, "← close frame %s %q", th.CloseCode(code), reason), plain})
 			}
 		case e.Kind == capture.KindFrame:
-			items = append(items, item{fmt.Sprintf("← %s frame: the echo", e.Header.Opcode), plain})
+			items = append(items, item{sayf(lang, "← %s frame: the echo", e.Header.Opcode), plain})
 		case e.Kind == capture.KindClosed && compact:
-			items = append(items, item{fmt.Sprintf("✕ %s TCP closed", roleOf(e)), plain})
+			items = append(items, item{sayf(lang, "✕ %s TCP closed", say(lang, roleOf(e))), plain})
 		case e.Kind == capture.KindClosed && !refused && e.Dir == capture.ServerToClient && asViolation(e.Closed.Err) != nil:
 			// A rule broken inside a message, not in a frame's header:
 			// data that does not inflate, a message past the limit.
-			items = append(items, item{"✗ " + violationText(asViolation(e.Closed.Err)), st.bad})
+			items = append(items, item{"✗ " + errText(lang, asViolation(e.Closed.Err)), st.bad})
 			refused = true
 			c, cl := e, *e.Closed
 			cl.Err = nil
@@ -410,14 +516,14 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 		}
 	}
 	if !seenRaw {
-		return " server's reaction: sending..."
+		return " " + say(lang, "server's reaction: sending...")
 	}
 	if len(items) == 0 {
-		items = append(items, item{"(no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)", st.dim})
+		items = append(items, item{say(lang, "(no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)"), st.dim})
 	}
-	tail := "n: start a fresh connection"
+	tail := say(lang, "n: start a fresh connection")
 	if accepted {
-		tail = "e: edit and send another"
+		tail = say(lang, "e: edit and send another")
 	}
 	if compact {
 		// The first line says what the server saw, the second what it
@@ -428,11 +534,11 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			rest = append(rest, it.text)
 		}
 		rest = append(rest, tail)
-		return first.style.Render(views.Fit(" reaction: "+first.text, width)) + "\n" + views.Fit(" "+strings.Join(rest, " · "), width)
+		return first.style.Render(views.Fit(" "+say(lang, "reaction: ")+first.text, width)) + "\n" + views.Fit(" "+strings.Join(rest, " · "), width)
 	}
-	out := []string{st.title.Render(" server's reaction:")}
+	out := []string{st.title.Render(" " + say(lang, "server's reaction:"))}
 	for _, it := range items {
-		out = append(out, it.style.Render(indent(render.Wrap(it.text, max(10, width-3)), "   ", " ")))
+		out = append(out, it.style.Render(indent(wrapIn(lang, it.text, max(10, width-3)), "   ", " ")))
 	}
 	out = append(out, st.dim.Render(" "+tail))
 	return strings.Join(out, "\n")
@@ -445,15 +551,6 @@ func asViolation(err error) *protocol.Violation {
 		return v
 	}
 	return nil
-}
-
-// violationText names the rule a violation broke, with its RFC when it
-// is not RFC 6455, and what was wrong.
-func violationText(v *protocol.Violation) string {
-	if v.RFC != "" && v.RFC != "6455" {
-		return fmt.Sprintf("RFC %s §%s: %s", v.RFC, v.Section, v.Msg)
-	}
-	return fmt.Sprintf("§%s: %s", v.Section, v.Msg)
 }
 
 // roleOf names the endpoint an entry belongs to.

@@ -92,7 +92,7 @@ func TestDeflatePresetsReaction(t *testing.T) {
 				entries[i].Seq = i
 			}
 			l.from, l.sid = 0, 1
-			view := strings.Join(strings.Fields(l.View(newStyles(), 200, false, entries)), " ")
+			view := strings.Join(strings.Fields(l.View(newStyles(), 200, false, entries, "en", connState{deflate: true})), " ")
 			want := "§" + c.section
 			if c.rfc != "" {
 				want = "RFC " + c.rfc + " " + want

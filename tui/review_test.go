@@ -199,7 +199,7 @@ func TestFreePlayOnClosedConnection(t *testing.T) {
 	m = send(m, keys("f")...)
 	m.free.typ = 4 // close
 	m = send(m, freeSendMsg{typ: 4, code: 1000})
-	if !m.free.bad || !strings.Contains(m.free.status, "esc, then n") {
+	if !m.free.bad || !strings.Contains(m.free.status.in("en"), "esc, then n") {
 		t.Errorf("close with no connection: status %q", m.free.status)
 	}
 }

@@ -12,6 +12,9 @@ type Config struct {
 	// Plain prints the walkthrough as annotated text instead of opening the
 	// screen. Run also prints text when stdout is not a terminal.
 	Plain bool
+	// Lang is the screen's language: "zh" for Simplified Chinese, anything
+	// else for English.
+	Lang string
 }
 
 // Run opens the screen, or prints the plain walkthrough to stdout when
@@ -23,6 +26,7 @@ func Run(cfg Config) error {
 		return WritePlain(os.Stdout)
 	}
 	m := New()
+	m.theme = m.theme.WithLang(cfg.Lang)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
 	_, err := p.Run()
 	m.rt.shutdown() // in case the program ended some other way than q

@@ -113,7 +113,7 @@ func TestLiveFreePlayRefusal(t *testing.T) {
 	if texts == 0 {
 		t.Errorf("the text sent after the refusal is not in the timeline")
 	}
-	if !strings.Contains(final.free.status, "sent") {
+	if !strings.Contains(final.free.status.in("en"), "sent") {
 		t.Errorf("free play status %q", final.free.status)
 	}
 }

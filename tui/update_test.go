@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
@@ -100,12 +101,13 @@ func TestFormsTakeTyping(t *testing.T) {
 	if b[0] != 0x89 {
 		t.Errorf("after toggling FIN: first byte %02x, want 89", b[0])
 	}
-	// Typing hex replaces the builder.
+	// Typed hex is what is sent; being one frame, it is read back into
+	// the builder's fields.
 	m = send(m, keys("shift+tab", "shift+tab", "ctrl+u")...)
 	m = send(m, keys("8", "1", "0", "0")...)
 	b, _ = m.lab.Bytes()
-	if !m.lab.hexMode || render.HexBytes(b, 4) != "81 00" {
-		t.Errorf("typed hex: % x (hex mode %v)", b, m.lab.hexMode)
+	if render.HexBytes(b, 4) != "81 00" || !m.lab.fin || m.lab.masked || m.lab.op != protocol.OpText {
+		t.Errorf("typed hex: % x; fields FIN %v MASK %v opcode %v, want an empty unmasked text frame", b, m.lab.fin, m.lab.masked, m.lab.op)
 	}
 	m = send(m, keys("esc", "?")...)
 	if !m.full {

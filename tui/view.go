@@ -60,11 +60,9 @@ func (m Model) section() string {
 	var s string
 	switch m.mode {
 	case modeFree:
-		s = m.free.View(m.st, w)
+		s = m.free.View(m.st, w, m.theme.Lang(), m.conn())
 	case modeLab:
-		l := m.lab
-		l.plain = m.sess == nil || m.sess.Client.Deflate() == nil
-		s = l.View(m.st, w, m.compact(), m.tl.entries)
+		s = m.lab.View(m.st, w, m.compact(), m.tl.entries, m.theme.Lang(), m.conn())
 	default:
 		if m.wide() {
 			s = m.walk.View(m.st, w, 7)
@@ -106,7 +104,7 @@ func (m *Model) sync() {
 	}
 	m.contentKey = k
 	if !ok {
-		m.detail.SetContent("waiting for the connection...")
+		m.detail.SetContent(say(m.theme.Lang(), "waiting for the connection..."))
 		return
 	}
 	w := max(20, m.detail.Width-1)
@@ -296,9 +294,9 @@ func (m Model) headerView() string {
 	var left string
 	switch m.mode {
 	case modeFree:
-		left = " wsanatomy  free play"
+		left = " wsanatomy  " + say(m.theme.Lang(), "free play")
 	case modeLab:
-		left = " wsanatomy  raw frame lab"
+		left = " wsanatomy  " + say(m.theme.Lang(), "raw frame lab")
 	default:
 		left = fmt.Sprintf(" wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
 	}
@@ -338,7 +336,7 @@ func (m Model) detailTitle() string {
 	s := "── "
 	switch {
 	case ok && e.Seq < 0:
-		s += fmt.Sprintf("the frame you are building · %d bytes · not sent yet ", len(e.Wire))
+		s += sayf(m.theme.Lang(), "the frame you are building · %d bytes · not sent yet ", len(e.Wire))
 	case ok:
 		s += views.EntryTitle(e) + " "
 	}

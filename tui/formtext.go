@@ -1,0 +1,193 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+)
+
+// The forms (free play and the raw frame lab) speak the screen's language.
+// Their English stays in the code where it is printed, passed through say
+// or sayf; formsZh maps each of those strings (or formats) to Simplified
+// Chinese written for Chinese readers with the glossary's words. RFC
+// field names (FIN, RSV1, opcode, MASK), opcode names (text, ping, close)
+// and payload syntax the learner types (x*200, hex 48 65) stay as they
+// are, as the Chinese lessons keep them. A string missing here prints in
+// English; TestFormsSpeakChinese fails when one is missing.
+
+// say returns en in lang.
+func say(lang, en string) string {
+	if lang == "zh" {
+		if s, ok := formsZh[en]; ok {
+			return s
+		}
+	}
+	return en
+}
+
+// sayf formats format, in lang, with args.
+func sayf(lang, format string, args ...any) string {
+	return fmt.Sprintf(say(lang, format), args...)
+}
+
+// phrase is a line a form shows later, kept as its English format and
+// arguments so that it is drawn in the language of the screen that draws
+// it. An error argument is said in that language too when the codec
+// knows it as a broken rule.
+type phrase struct {
+	format string
+	args   []any
+}
+
+// later keeps format and args for the screen to say.
+func later(format string, args ...any) phrase { return phrase{format, args} }
+
+func (p phrase) empty() bool { return p.format == "" }
+
+// in says p in lang.
+func (p phrase) in(lang string) string {
+	if p.format == "" {
+		return ""
+	}
+	args := make([]any, len(p.args))
+	for i, a := range p.args {
+		if err, ok := a.(error); ok {
+			a = errText(lang, err)
+		}
+		args[i] = a
+	}
+	return sayf(lang, p.format, args...)
+}
+
+// errText says what went wrong: a broken rule with its RFC section, in
+// lang; any other error as the codec words it.
+func errText(lang string, err error) string {
+	var v *protocol.Violation
+	if errors.As(err, &v) {
+		msg := render.PlainTheme().WithLang(lang).ViolationMsg(v)
+		if v.RFC != "" && v.RFC != "6455" {
+			return sayf(lang, "RFC %s §%s: %s", v.RFC, v.Section, msg)
+		}
+		return sayf(lang, "§%s: %s", v.Section, msg)
+	}
+	var fe formError
+	if errors.As(err, &fe) {
+		return fe.p.in(lang)
+	}
+	return err.Error()
+}
+
+// formError is an error of the forms' own, said in the screen's language.
+type formError struct{ p phrase }
+
+func (e formError) Error() string { return e.p.in("en") }
+
+// formErr returns the error format says.
+func formErr(format string, args ...any) error { return formError{later(format, args...)} }
+
+// wrapIn wraps s to width columns the way lang is wrapped: Chinese may
+// break between characters, never before closing punctuation.
+func wrapIn(lang, s string, width int) string {
+	return render.PlainTheme().WithLang(lang).Wrap(s, width)
+}
+
+// formsZh is the Simplified Chinese of every string the forms print,
+// keyed by the English.
+var formsZh = map[string]string{
+	// Both forms.
+	"RFC %s §%s: %s": "RFC %s §%s：%s",
+	"§%s: %s":        "§%s：%s",
+	"on":             "开",
+	"off":            "关",
+
+	// Free play.
+	"free play": "自由发送",
+	" · type a message and send it with enter; the codec checks everything": " · 输入一条消息，按 enter 发送；编解码器会逐条检查",
+	"message: ":       "消息：",
+	"from: ":          "发送方：",
+	"type: ":          "类型：",
+	"close code: ":    "关闭码：",
+	"fragment size: ": "分片大小：",
+	"compress: ":      "压缩：",
+	"client":          "客户端",
+	"server":          "服务器",
+	"payload: text, x*200 = 200 x's, hex 48 65 · 0 = no fragmenting": "载荷：直接输入文本，x*200 表示 200 个 x，hex 48 65 表示原始字节 · 分片大小 0 表示不分片",
+	"e: edit the form · w: walkthrough · r: raw frame lab":           "e：编辑表单 · w：分步讲解 · r：原始帧实验室",
+	"close code: not a number":                                       "关闭码：不是数字",
+	"close code %d does not fit in 16 bits":                          "关闭码 %d 超出了 16 位能表示的范围",
+	"sending...":                                                     "正在发送……",
+	"sent":                                                           "已发送",
+	"the codec refused: %s (the session goes on)":                    "编解码器拒绝发送：%s（会话继续）",
+	"the codec refused: %s (the session goes on); the connection is closed: esc, then n starts a fresh one":                               "编解码器拒绝发送：%s（会话继续）；连接已关闭：先按 esc，再按 n 建立新连接",
+	"the connection is closed: esc, then n starts a fresh one":                                                                            "连接已关闭：先按 esc，再按 n 建立新连接",
+	"the fresh connection is still opening: wait a moment, then send again":                                                               "新连接还在建立：稍等片刻再发送",
+	"this connection did not negotiate permessage-deflate, so it cannot compress: turn compress off, or esc, then n starts one that does": "这条连接没有协商 permessage-deflate，不能压缩：把压缩关掉，或者先按 esc，再按 n 建立一条协商了压缩的连接",
+	"(not negotiated on this connection)":                                                                                                 "（这条连接没有协商压缩）",
+	"(the connection is closed: n starts a fresh one)":                                                                                    "（连接已关闭：按 n 建立新连接）",
+	"(the connection is closed: esc, then n starts a fresh one)":                                                                          "（连接已关闭：先按 esc，再按 n 建立新连接）",
+	"(connecting...)": "（正在连接……）",
+	"payload: after \"hex \" come bytes as pairs of hex digits, such as hex 48 65": "载荷：“hex ”后面要跟成对的十六进制数字表示的字节，例如 hex 48 65",
+
+	// The raw frame lab.
+	"raw frame lab ":                         "原始帧实验室 ",
+	"raw frame lab":                          "原始帧实验室",
+	"preset ‹%d/%d %s›":                      "预设 ‹%d/%d %s›",
+	"len form":                               "长度形式",
+	"auto":                                   "自动",
+	"len":                                    "长度",
+	"key":                                    "掩码密钥",
+	"payload: ":                              "载荷：",
+	"bytes: ":                                "字节：",
+	"bytes (edited): ":                       "字节（已手改）：",
+	"length: %q is not auto or a number":     "长度：%q 既不是 auto 也不是数字",
+	"length %d does not fit the 7-bit form":  "长度 %d 超出了 7 位形式能表示的范围",
+	"length %d does not fit the 16-bit form": "长度 %d 超出了 16 位形式能表示的范围",
+	"masking key: want 4 hex bytes":          "掩码密钥：需要 4 个十六进制字节",
+	"hex: odd number of digits or not hex":   "字节：位数为奇数，或者不是十六进制",
+	"edited by hand: %s, so the fields above do not describe them; enter sends these bytes exactly as typed":                          "已手动修改：%s，上面的字段描述不了它们；enter 会按输入原样发送这些字节",
+	"fewer than 2 bytes, not yet a frame header":                                                                                      "不到 2 个字节，还不是帧头",
+	"a header cut short: %d of its %d bytes":                                                                                          "帧头不完整：%[2]d 个字节只有 %[1]d 个",
+	"%d more bytes than the length field claims (another frame, or trailing bytes)":                                                   "比载荷长度字段声明的多出 %d 个字节（另一个帧，或多余的字节）",
+	"this connection did not negotiate permessage-deflate, so the server reads RSV1 as an unknown bit (§5.2); n starts one that does": "这条连接没有协商 permessage-deflate，所以服务器把 RSV1 当作未知的位（§5.2）；按 n 建立一条协商了压缩的连接",
+	"tab: next field · space/←→: toggle, change · type in len, key, payload or bytes · enter: send from the client · esc: leave":      "tab：下一个字段 · 空格/←→：切换、修改 · 可在长度、掩码密钥、载荷或字节中输入 · enter：由客户端发送 · esc：离开表单",
+	"e: edit the frame · enter: send it · n: fresh connection":                                                                        "e：编辑帧 · enter：发送 · n：新连接",
+	"server's reaction: send a frame to see it":                                                                                       "服务器的反应：发送一个帧就能看到",
+	"✗ the client could not send: %s":                                                                                                 "✗ 客户端没能发送：%s",
+	"(n: fresh connection)":                                                                                                           "（n：新连接）",
+	"✓ the server read a valid %s frame":                                                                                              "✓ 服务器读到一个有效的 %s 帧",
+	"← close %d":                                                                                                                      "← close %d",
+	"← close frame %s %q":                                                                                                             "← close 帧 %s %q",
+	"← %s frame: the echo":                                                                                                            "← %s 帧：回显",
+	"✕ %s TCP closed":                                                                                                                 "✕ %s关闭了 TCP",
+	"server's reaction: sending...":                                                                                                   "服务器的反应：正在发送……",
+	"(no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)":                                               "（还没有反应：服务器可能在等更多字节；TCP 是字节流）",
+	"n: start a fresh connection":                                                                                                     "n：建立新连接",
+	"e: edit and send another":                                                                                                        "e：修改后再发一个",
+	"reaction: ":                                                                                                                      "反应：",
+	"server's reaction:":                                                                                                              "服务器的反应：",
+	"no connection":                                                                                                                   "没有连接",
+	"the fields would encode these bytes differently":                                                                                 "上面的字段编码出来的字节会与此不同",
+
+	// Screen lines about the forms.
+	"the frame you are building · %d bytes · not sent yet ": "正在构造的帧 · %d 字节 · 尚未发送 ",
+	"waiting for the connection...":                         "正在等待连接……",
+
+	// Preset names.
+	"a correct frame":                   "一个正确的帧",
+	"RSV1 set, no extension":            "RSV1 置 1，却没有扩展",
+	"reserved opcode 0x3":               "保留的 opcode 0x3",
+	"fragmented ping":                   "分片的 ping",
+	"126-byte control frame":            "126 字节的控制帧",
+	"unmasked client frame":             "客户端的帧没加掩码",
+	"length not in minimal form":        "载荷长度不是最短形式",
+	"64-bit length, top bit set":        "64 位长度的最高位为 1",
+	"continuation, nothing to continue": "延续帧，却没有可延续的消息",
+	"close code 1005":                   "关闭码 1005",
+	"invalid UTF-8 text":                "无效的 UTF-8 文本",
+	"RSV1 on a continuation frame":      "延续帧上的 RSV1",
+	"RSV1 on a ping":                    "ping 上的 RSV1",
+	"corrupt deflate data":              "损坏的 DEFLATE 数据",
+	"compression bomb":                  "压缩炸弹",
+}
