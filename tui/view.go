@@ -312,14 +312,15 @@ func (m Model) headerView() string {
 		right = m.status + " "
 	}
 	// On a narrow screen the connection's state stays, its ports go.
-	gap := m.width - len([]rune(left)) - len([]rune(right))
+	// Widths are terminal columns: a Chinese character takes two.
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		right = short
-		gap = m.width - len([]rune(left)) - len([]rune(right))
+		gap = m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	}
 	if gap < 1 {
 		right = ""
-		gap = max(0, m.width-len([]rune(left)))
+		gap = max(0, m.width-lipgloss.Width(left))
 	}
 	return m.st.header.Render(views.Fit(left+strings.Repeat(" ", gap)+right, m.width))
 }

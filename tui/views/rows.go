@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 )
@@ -103,11 +104,13 @@ func EntryRow(e capture.Entry, sel bool) string {
 	return fmt.Sprintf("%s── %s", mark, e.Note)
 }
 
-// Fit pads or cuts s to w display columns.
+// Fit pads or cuts s to w display columns. A Chinese character takes
+// two columns, and is never cut in half.
 func Fit(s string, w int) string {
-	r := []rune(s)
-	if len(r) > w {
-		return string(r[:w])
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "")
+		n = ansi.StringWidth(s)
 	}
-	return s + strings.Repeat(" ", w-len(r))
+	return s + strings.Repeat(" ", max(0, w-n))
 }
