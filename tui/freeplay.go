@@ -294,7 +294,7 @@ func (f freePlay) View(st styles, width int, lang string, c connState) string {
 	if !f.focused {
 		hint = say(lang, "e: edit the form · w: walkthrough · r: raw frame lab")
 	}
-	b.WriteString(st.dim.Render(" " + hint))
+	b.WriteString(st.dim.Render(indent(wrapIn(lang, hint, width-1), " ", " ")))
 	// What the last send did, on this connection; otherwise whether the
 	// connection can take one.
 	status, bad := f.status.in(lang), f.bad
@@ -308,11 +308,15 @@ func (f freePlay) View(st styles, width int, lang string, c connState) string {
 		status = say(lang, "(the connection is closed: n starts a fresh one)")
 	}
 	if status != "" {
-		s := wrapIn(lang, status, width-3)
+		s := status
 		if bad {
-			s = st.bad.Render("✗ " + s)
+			s = "✗ " + s
 		}
-		b.WriteString("\n " + s)
+		s = indent(wrapIn(lang, s, width-3), "   ", " ")
+		if bad {
+			s = st.bad.Render(s)
+		}
+		b.WriteString("\n" + s)
 	}
 	return clampLines(b.String(), 8)
 }

@@ -431,11 +431,11 @@ func (l lab) View(st styles, width int, compact bool, entries []capture.Entry, l
 	}
 	b.WriteString(field(line) + "\n")
 	b.WriteString(field(mark(labPayload, say(lang, "payload: ")+l.payload.View())) + "\n")
-	bytesLabel := "bytes: "
+	bytesLabel := say(lang, "bytes: ")
 	if edited {
-		bytesLabel = "bytes (edited): "
+		bytesLabel = say(lang, "bytes (edited): ")
 	}
-	b.WriteString(mark(labHex, say(lang, bytesLabel)) + l.hex.View() + "\n")
+	b.WriteString(mark(labHex, bytesLabel) + l.hex.View() + "\n")
 	para := func(style lipgloss.Style, s string) {
 		b.WriteString(style.Render(indent(wrapIn(lang, s, width-1), " ", " ")) + "\n")
 	}
