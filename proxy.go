@@ -105,7 +105,7 @@ func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, r
 		cancel()
 	}()
 	if !cfg.plain && !cfg.json {
-		if err := live.Run(ctx, st, title); err != nil {
+		if err := live.Run(ctx, st, live.Options{Title: title}); err != nil {
 			cancel()
 			wg.Wait()
 			return err

@@ -57,7 +57,7 @@ func runServeTUI(ctx context.Context, s *echoServer, ln net.Listener) error {
 		cancel()
 	}()
 	title := fmt.Sprintf("serve ws://%s/", ln.Addr())
-	uiErr := live.Run(ctx, s.capture.store, title)
+	uiErr := live.Run(ctx, s.capture.store, live.Options{Title: title})
 	cancel()
 	if err := <-errc; err != nil {
 		return err

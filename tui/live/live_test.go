@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,7 +158,12 @@ func keyMsg(k string) tea.KeyMsg {
 }
 
 func sized(st *capture.Store, w, h int) Model {
-	m := New(st, "serve ws://127.0.0.1:8080/")
+	return sizedIn(st, "en", w, h)
+}
+
+// sizedIn is sized speaking lang.
+func sizedIn(st *capture.Store, lang string, w, h int) Model {
+	m := New(st, Options{Title: "serve ws://127.0.0.1:8080/", Lang: lang})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return mm.(Model)
 }
@@ -372,5 +382,146 @@ func TestInflatedMessageOnScreen(t *testing.T) {
 		if !strings.Contains(view, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, view)
 		}
+	}
+}
+
+// TestViewGoldenZh draws the screen in Chinese at 80x24 and 120x40.
+func TestViewGoldenZh(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+	}{
+		{"all_zh", nil},
+		{"violation_zh", []string{"shift+tab", "enter", "up", "up"}},
+		{"help_zh", []string{"?"}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, c := range cases {
+			name := fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1])
+			t.Run(name, func(t *testing.T) {
+				m := press(sizedIn(sampleStore(), "zh", size[0], size[1]), c.keys...)
+				v := m.View()
+				if h := lipgloss.Height(v); h != size[1] {
+					t.Errorf("view is %d lines, want %d", h, size[1])
+				}
+				for i, l := range strings.Split(v, "\n") {
+					if w := lipgloss.Width(l); w > size[0] {
+						t.Errorf("line %d is %d columns, more than %d", i, w, size[0])
+					}
+				}
+				golden(t, name, v)
+			})
+		}
+	}
+}
+
+// literal returns the string constant e spells, literals joined by +.
+func literal(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(e.Value)
+		return s, err == nil
+	case *ast.BinaryExpr:
+		a, ok1 := literal(e.X)
+		b, ok2 := literal(e.Y)
+		return a + b, ok1 && ok2 && e.Op == token.ADD
+	}
+	return "", false
+}
+
+// TestLiveSpeaksChinese: every string the screen passes to say or sayf,
+// every column name and every connection state has a Chinese version with
+// the same formatting verbs, and nothing in liveZh is left unused.
+func TestLiveSpeaksChinese(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if id, ok := call.Fun.(*ast.Ident); ok && (id.Name == "say" || id.Name == "sayf") && len(call.Args) > 1 {
+				if s, ok := literal(call.Args[1]); ok {
+					want[s] = fset.Position(call.Pos()).String()
+				}
+			}
+			return true
+		})
+	}
+	if len(want) < 12 {
+		t.Fatalf("found only %d strings passed to say and sayf; the search is broken", len(want))
+	}
+	for _, c := range columns {
+		if c.name != "#" && c.name != "Origin" { // a number sign, and a header name
+			want[c.name] = "a column name"
+		}
+	}
+	for s := capture.StateHandshake; s <= capture.StateRefused; s++ {
+		want[s.String()] = "a connection state"
+	}
+	verb := regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[a-zA-Z]`)
+	for en, at := range want {
+		zh, ok := liveZh[en]
+		if !ok {
+			t.Errorf("%s: %q has no Chinese in liveZh", at, en)
+			continue
+		}
+		if a, b := len(verb.FindAllString(en, -1)), len(verb.FindAllString(zh, -1)); a != b {
+			t.Errorf("%q has %d formatting verbs, its Chinese %q has %d", en, a, zh, b)
+		}
+	}
+	for en := range liveZh {
+		if _, ok := want[en]; !ok {
+			t.Errorf("liveZh has %q, which the screen never draws", en)
+		}
+	}
+	// What the Chinese screen shows of its own is Chinese.
+	v := sizedIn(sampleStore(), "zh", 120, 40).View()
+	for _, s := range []string{"4 个连接 · 1 个打开", "连接（4）", "对端", "状态", "已关闭", "已拒绝 403", "所有连接的时间线"} {
+		if !strings.Contains(v, s) {
+			t.Errorf("the Chinese screen lacks %q:\n%s", s, v)
+		}
+	}
+	for _, s := range []string{"conns", "connections (", "peer ", "timeline of", "refused 403"} {
+		if strings.Contains(v, s) {
+			t.Errorf("the Chinese screen shows %q:\n%s", s, v)
+		}
+	}
+}
+
+// TestTinyTerminalZh: the Chinese screen, too, fills exactly the lines
+// asked for at every small size, none too wide.
+func TestTinyTerminalZh(t *testing.T) {
+	st := sampleStore()
+	for w := 1; w <= 60; w += 7 {
+		for h := 1; h <= 12; h++ {
+			v := sizedIn(st, "zh", w, h).View()
+			if got := lipgloss.Height(v); got != h {
+				t.Errorf("%dx%d: %d lines", w, h, got)
+			}
+			for _, l := range strings.Split(v, "\n") {
+				if lipgloss.Width(l) > w {
+					t.Errorf("%dx%d: line %q too wide", w, h, l)
+				}
+			}
+		}
+	}
+	if v := sizedIn(st, "zh", 30, 3).View(); !strings.Contains(v, "4 个连接，1 个打开") {
+		t.Errorf("30x3 does not say how many connections:\n%s", v)
 	}
 }

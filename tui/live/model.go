@@ -61,14 +61,25 @@ type Model struct {
 	keys  keyMap
 	st    styles
 	theme render.Theme
+	lang  string // "zh" or "en"; the theme speaks it too
 	// Wait coalesces bursts of changes into one redraw; 0 means 50ms.
 	Wait time.Duration
 }
 
-// New returns the screen of store; title says what is running.
-func New(store *capture.Store, title string) Model {
-	return Model{store: store, title: title, follow: true, selSeq: -1, all: true, focus: paneTimeline,
-		frame: views.NewFrameView(), keys: newKeyMap(), st: newStyles(), theme: render.ColorTheme(), width: 80, height: 24}
+// Options configure the screen.
+type Options struct {
+	// Title says what is running, such as "serve ws://127.0.0.1:8080/".
+	Title string
+	// Lang is the screen's language: "zh" for Simplified Chinese,
+	// anything else for English.
+	Lang string
+}
+
+// New returns the screen of store.
+func New(store *capture.Store, o Options) Model {
+	theme := render.ColorTheme().WithLang(o.Lang)
+	return Model{store: store, title: o.Title, follow: true, selSeq: -1, all: true, focus: paneTimeline,
+		frame: views.NewFrameView(), keys: newKeyMap(), st: newStyles(), theme: theme, lang: theme.Lang(), width: 80, height: 24}
 }
 
 // changedMsg says the store changed.

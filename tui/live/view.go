@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsanatomy/wsanatomy/tui/capture"
-	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
@@ -59,12 +58,12 @@ func (m Model) tiny(w, h int) string {
 			open++
 		}
 	}
-	lines := []string{fit(fmt.Sprintf("%d conns, %d open", len(m.conns), open), w)}
+	lines := []string{fit(sayf(m.lang, "%d conns, %d open", len(m.conns), open), w)}
 	if e, ok := m.selected(); ok && h > 1 {
 		lines = append(lines, fit(strings.TrimPrefix(views.EntryRow(e, false), "  "), w))
 	}
 	if h > len(lines) {
-		lines = append(lines, fit("enlarge the terminal · q quit", w))
+		lines = append(lines, fit(say(m.lang, "enlarge the terminal · q quit"), w))
 	}
 	return box(strings.Join(lines, "\n"), w, h)
 }
@@ -78,7 +77,7 @@ func (m Model) header(w int) string {
 		frames += c.Frames[0] + c.Frames[1]
 	}
 	left := " wsanatomy  " + m.title
-	right := fmt.Sprintf("%d conns · %d open · %d frames ", len(m.conns), open, frames)
+	right := sayf(m.lang, "%d conns · %d open · %d frames ", len(m.conns), open, frames)
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		return m.st.header.Render(fit(left, w))
@@ -99,12 +98,12 @@ func (m Model) heading(p pane, title string, w int) string {
 
 // connList draws the connection list in h lines.
 func (m Model) connList(w, h int) string {
-	lines := []string{m.heading(paneConns, fmt.Sprintf("connections (%d) · enter: its timeline · a: all", len(m.conns)), w)}
+	lines := []string{m.heading(paneConns, sayf(m.lang, "connections (%d) · enter: its timeline · a: all", len(m.conns)), w)}
 	cols := pickColumns(w)
-	lines = append(lines, m.st.dim.Render(fit("  "+header(cols), w)))
+	lines = append(lines, m.st.dim.Render(fit("  "+header(cols, m.lang), w)))
 	rows := h - 2
 	if len(m.conns) == 0 {
-		lines = append(lines, fit("  no connection yet: point a browser or `wsanatomy dial` at it", w))
+		lines = append(lines, fit("  "+say(m.lang, "no connection yet: point a browser or `wsanatomy dial` at it"), w))
 	}
 	off := max(0, min(m.connSel-rows+1, len(m.conns)-rows))
 	for i := off; i < len(m.conns) && i < off+rows; i++ {
@@ -112,7 +111,7 @@ func (m Model) connList(w, h int) string {
 		if i == m.connSel {
 			mark = "▸ "
 		}
-		row := fit(mark+connRow(m.conns[i], cols), w)
+		row := fit(mark+connRow(m.conns[i], cols, m.lang), w)
 		if i == m.connSel && m.focus == paneConns {
 			row = m.st.selected.Render(row)
 		}
@@ -121,30 +120,31 @@ func (m Model) connList(w, h int) string {
 	return box(strings.Join(lines, "\n"), w, h)
 }
 
-// column is one column of the connection list.
+// column is one column of the connection list. Its name and width are
+// in terminal columns, so that the Chinese names fit as the English do.
 type column struct {
 	name  string
 	width int // 0: the rest of the line
 	right bool
-	value func(c capture.Conn) string
+	value func(c capture.Conn, lang string) string
 	prio  int // columns with a higher prio are dropped first on narrow screens
 }
 
 var columns = []column{
-	{"#", 4, false, func(c capture.Conn) string { return fmt.Sprintf("#%d", c.ID) }, 0},
-	{"peer", 21, false, func(c capture.Conn) string { return c.Peer }, 0},
-	{"path", 10, false, func(c capture.Conn) string { return c.Path }, 0},
-	{"Origin", 21, false, func(c capture.Conn) string { return dash(c.Origin) }, 2},
-	{"protocol", 8, false, func(c capture.Conn) string { return dash(c.Subprotocol) }, 1},
-	{"extensions", 12, false, func(c capture.Conn) string { return dash(c.Extensions) }, 3},
-	{"state", 8, false, func(c capture.Conn) string {
+	{"#", 4, false, func(c capture.Conn, _ string) string { return fmt.Sprintf("#%d", c.ID) }, 0},
+	{"peer", 21, false, func(c capture.Conn, _ string) string { return c.Peer }, 0},
+	{"path", 10, false, func(c capture.Conn, _ string) string { return c.Path }, 0},
+	{"Origin", 21, false, func(c capture.Conn, _ string) string { return dash(c.Origin) }, 2},
+	{"protocol", 8, false, func(c capture.Conn, _ string) string { return dash(c.Subprotocol) }, 1},
+	{"extensions", 12, false, func(c capture.Conn, _ string) string { return dash(c.Extensions) }, 3},
+	{"state", 8, false, func(c capture.Conn, lang string) string {
 		if c.Violation != nil {
-			return "✗" + c.State.String()
+			return "✗" + say(lang, c.State.String())
 		}
-		return c.State.String()
+		return say(lang, c.State.String())
 	}, 0},
-	{"→ fr/B", 9, true, func(c capture.Conn) string { return volume(c.Frames[0], c.Bytes[0]) }, 0},
-	{"← fr/B", 9, true, func(c capture.Conn) string { return volume(c.Frames[1], c.Bytes[1]) }, 0},
+	{"→ fr/B", 9, true, func(c capture.Conn, _ string) string { return volume(c.Frames[0], c.Bytes[0]) }, 0},
+	{"← fr/B", 9, true, func(c capture.Conn, _ string) string { return volume(c.Frames[1], c.Bytes[1]) }, 0},
 	{"close → / ←", 0, false, closes, 0},
 }
 
@@ -168,20 +168,20 @@ func pickColumns(w int) []column {
 	return nil
 }
 
-func header(cols []column) string {
+func header(cols []column, lang string) string {
 	var b strings.Builder
 	for _, c := range cols {
-		b.WriteString(pad(c.name, c.width, c.right) + " ")
+		b.WriteString(pad(say(lang, c.name), c.width, c.right) + " ")
 	}
 	return strings.TrimRight(b.String(), " ")
 }
 
 // connRow is one connection: who, where, what was agreed, how much went
 // each way, and how it ended.
-func connRow(c capture.Conn, cols []column) string {
+func connRow(c capture.Conn, cols []column, lang string) string {
 	var b strings.Builder
 	for _, col := range cols {
-		v := col.value(c)
+		v := col.value(c, lang)
 		if col.width > 0 {
 			v = pad(cut(v, col.width), col.width, col.right)
 		}
@@ -194,7 +194,7 @@ func pad(s string, w int, right bool) string {
 	if w == 0 {
 		return s
 	}
-	n := max(0, w-len([]rune(s)))
+	n := max(0, w-lipgloss.Width(s))
 	if right {
 		return strings.Repeat(" ", n) + s
 	}
@@ -202,7 +202,7 @@ func pad(s string, w int, right bool) string {
 }
 
 // closes says which close frames went each way: "3000 "bye" / 3000".
-func closes(c capture.Conn) string {
+func closes(c capture.Conn, lang string) string {
 	one := func(f capture.CloseFrame) string {
 		if !f.Seen {
 			return "-"
@@ -215,7 +215,7 @@ func closes(c capture.Conn) string {
 	}
 	s := one(c.Close[0]) + " / " + one(c.Close[1])
 	if c.State == capture.StateRefused {
-		s = fmt.Sprintf("refused %d", c.Status)
+		s = sayf(lang, "refused %d", c.Status)
 	}
 	return s
 }
@@ -233,10 +233,10 @@ func dash(s string) string {
 
 // cut shortens s to n columns, marking the cut with "…".
 func cut(s string, n int) string {
-	if len([]rune(s)) <= n {
+	if lipgloss.Width(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n-1]) + "…"
+	return ansi.Truncate(s, n, "…")
 }
 
 // timeline draws the selected timeline in h lines of w columns. Only the
@@ -244,12 +244,12 @@ func cut(s string, n int) string {
 func (m Model) timeline(w, h int) string {
 	id := m.timelineID()
 	n, dropped := m.store.Len(id)
-	title := "timeline of all connections"
+	title := say(m.lang, "timeline of all connections")
 	if id != 0 {
-		title = fmt.Sprintf("timeline of #%d", id)
+		title = sayf(m.lang, "timeline of #%d", id)
 	}
 	if dropped > 0 {
-		title += fmt.Sprintf(" · last %d (%d older dropped)", n, dropped)
+		title += sayf(m.lang, " · last %d (%d older dropped)", n, dropped)
 	}
 	lines := []string{m.heading(paneTimeline, title, w)}
 	rows := h - 1
@@ -272,7 +272,7 @@ func (m Model) timeline(w, h int) string {
 		lines = append(lines, row)
 	}
 	if n == 0 {
-		lines = append(lines, fit("  nothing yet", w))
+		lines = append(lines, fit("  "+say(m.lang, "nothing yet"), w))
 	}
 	return box(strings.Join(lines, "\n"), w, h)
 }
@@ -282,7 +282,7 @@ func (m Model) timeline(w, h int) string {
 func (m Model) detail(w, h int) string {
 	e, ok := m.selected()
 	if !ok {
-		return box(m.heading(paneDetail, "detail", w), w, h)
+		return box(m.heading(paneDetail, say(m.lang, "detail"), w), w, h)
 	}
 	var body string
 	switch e.Kind {
@@ -294,13 +294,13 @@ func (m Model) detail(w, h int) string {
 		body = views.Dissect(e, views.Options{Theme: m.theme, Width: w, Cursor: -1})
 	}
 	if e.Kind == capture.KindFrame && int64(len(e.Wire)) < e.WireLen() {
-		body += "\n" + m.st.dim.Render(fmt.Sprintf("(the first %d of %d bytes are kept)", len(e.Wire), e.WireLen()))
+		body += "\n" + m.st.dim.Render(sayf(m.lang, "(the first %d of %d bytes are kept)", len(e.Wire), e.WireLen()))
 	}
 	all := strings.Split(body, "\n")
 	off := min(m.detailOff, max(0, len(all)-(h-1)))
 	what := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
 	if e.Kind == capture.KindClosed {
-		what = "the end of the connection" // the body says it in full
+		what = say(m.lang, "the end of the connection") // the body says it in full
 	}
 	title := fmt.Sprintf("c%d %s", e.Conn, what)
 	if off > 0 {
@@ -342,9 +342,9 @@ func (m Model) helpText(w int) string {
 	} {
 		fmt.Fprintf(&b, "  %-16s %s\n", strings.Join(kb.k, " "), kb.h)
 	}
-	b.WriteString("\n" + render.Wrap("Each connection keeps its last 2,000 entries (the timeline says how many were dropped), "+
+	b.WriteString("\n" + m.theme.Wrap(say(m.lang, "Each connection keeps its last 2,000 entries (the timeline says how many were dropped), "+
 		"and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; "+
-		"the counts and close codes of a connection cover everything.", w))
+		"the counts and close codes of a connection cover everything."), w))
 	return b.String()
 }
 
