@@ -381,7 +381,7 @@ func TestLabHexEditedIsMarked(t *testing.T) {
 			t.Errorf("%s: the lab does not say it was edited, and why (%s):\n%s", c.hex, c.why, v)
 		}
 		m.theme = m.theme.WithLang("zh")
-		if v := m.section(); !strings.Contains(v, "字节（已手改）") || !strings.Contains(strings.ReplaceAll(v, "\n", ""), c.zh) {
+		if v := m.section(); !strings.Contains(v, "字节（已手动修改）") || !strings.Contains(strings.ReplaceAll(v, "\n", ""), c.zh) {
 			t.Errorf("%s: the Chinese lab does not say it was edited, and why (%s):\n%s", c.hex, c.zh, v)
 		}
 		_, cmd := m.Update(keys("enter")[0])

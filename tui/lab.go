@@ -442,6 +442,8 @@ func (l lab) View(st styles, width int, compact bool, entries []capture.Entry, l
 	switch {
 	case l.err != nil:
 		para(st.bad, "✗ "+errText(lang, l.err))
+	case edited && compact:
+		para(st.bad, sayf(lang, "edited by hand: %s", l.edited.in(lang)))
 	case edited:
 		para(st.bad, sayf(lang, "edited by hand: %s, so the fields above do not describe them; enter sends these bytes exactly as typed", l.edited.in(lang)))
 	case p.deflate && !c.deflate && !c.opening:
