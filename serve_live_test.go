@@ -53,7 +53,7 @@ func TestServeFeedsTheLiveScreen(t *testing.T) {
 		conns[0].Close[0].Code != 3000 || conns[0].Close[0].Reason != "first done" || conns[1].State != capture.StateOpen {
 		t.Fatalf("captured connections: %+v", conns)
 	}
-	m := live.New(st, "serve test")
+	m := live.New(st, live.Options{Title: "serve test"})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	v := mm.View()
 	for _, want := range []string{"2 conns · 1 open", "/one", "/two", `3000 "first done"`} {
