@@ -235,6 +235,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		m.status = ""
+		m.connOpened()
 		if m.mode == modeWalk && m.walk.err != "" {
 			m.walk.err = ""
 			return m.showStep() // the step that could not run, runs now
@@ -258,7 +259,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case labSendMsg:
 		if m.sess == nil {
-			m.lab.sendErr = formErr("no connection")
+			// Said in the form: there is no send whose reaction to show.
+			m.lab.err = formErr("no connection")
+			if m.conn().opening {
+				m.lab.err = formErr(waitOpen)
+			}
 			return nil
 		}
 		m.lab.from, m.lab.sid, m.lab.sendErr = len(m.tl.entries), m.sess.ID, nil

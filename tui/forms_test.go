@@ -122,6 +122,7 @@ func TestFormsSpeakChinese(t *testing.T) {
 	for _, p := range labPresets {
 		want[p.name] = "labPresets"
 	}
+	want[waitOpen] = "waitOpen"
 	for _, s := range append(append([]string{}, senders...), onOff(true), onOff(false)) {
 		want[s] = "a choice"
 	}
@@ -451,6 +452,18 @@ func TestFreshConnectionRefreshesForms(t *testing.T) {
 	if !m.free.status.empty() || m.lab.sendErr != nil {
 		t.Errorf("an answer from the old connection shows: free %q, lab %v", m.free.status.in("en"), m.lab.sendErr)
 	}
+	// So does a free play send.
+	if next, send1 := m.Update(keys("enter")[0]); send1 != nil {
+		m = send(next.(Model), send1())
+	}
+	if !strings.Contains(m.free.status.in("en"), "still opening") {
+		t.Errorf("a free play send while the connection opens: %q", m.free.status.in("en"))
+	}
+	// A lab send before the fresh connection is open says so.
+	m = send(m, labSendMsg{b: []byte{0x81, 0x80, 1, 2, 3, 4}})
+	if m.lab.err == nil || !strings.Contains(m.lab.err.Error(), "still opening") {
+		t.Errorf("a lab send while the connection opens: %v", m.lab.err)
+	}
 	msg := cmd()
 	if sm, ok := msg.(sessionMsg); !ok || sm.err != nil {
 		t.Fatalf("n did not open a session: %#v", msg)
@@ -458,6 +471,9 @@ func TestFreshConnectionRefreshesForms(t *testing.T) {
 	m = send(m, msg)
 	if m.conn().opening || !m.conn().deflate {
 		t.Fatalf("the fresh connection: %+v, want open with permessage-deflate", m.conn())
+	}
+	if m.lab.err != nil || !m.free.status.empty() {
+		t.Errorf("the forms still say they wait for the connection: lab %v, free play %q", m.lab.err, m.free.status.in("en"))
 	}
 	if v := m.section(); strings.Contains(v, "not negotiated") || strings.Contains(v, "connecting") {
 		t.Errorf("free play still describes the old connection:\n%s", v)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,22 @@ func (m Model) conn() connState {
 func (m *Model) freshConn() {
 	m.free.status, m.free.bad = phrase{}, false
 	m.lab.sid, m.lab.sendErr = 0, nil
+}
+
+// waitOpen is what the forms say of a send tried while a fresh
+// connection opens; connOpened takes it back once it is open.
+const waitOpen = "the fresh connection is still opening: wait a moment, then send again"
+
+// connOpened drops what the forms said about waiting for the connection:
+// it is open now.
+func (m *Model) connOpened() {
+	if m.free.status.format == waitOpen {
+		m.free.status, m.free.bad = phrase{}, false
+	}
+	var fe formError
+	if errors.As(m.lab.err, &fe) && fe.p.format == waitOpen {
+		m.lab.err = nil
+	}
 }
 
 // freeSendMsg asks the model to send what the form describes.
@@ -197,7 +214,7 @@ func (m *Model) freeSend(r freeSendMsg) tea.Cmd {
 	c := m.conn()
 	switch {
 	case c.opening:
-		m.free.status, m.free.bad = later("the fresh connection is still opening: wait a moment, then send again"), true
+		m.free.status, m.free.bad = later(waitOpen), true
 	case m.sess == nil || (c.closed && freeTypes[r.typ] == "close"):
 		m.free.status, m.free.bad = later("the connection is closed: esc, then n starts a fresh one"), true
 	case r.compress && !c.deflate && (freeTypes[r.typ] == "text" || freeTypes[r.typ] == "binary"):
