@@ -45,7 +45,7 @@ var liveZh = map[string]string{
 	"state":       "状态",
 	"→ fr/B":      "→ 帧/字节",
 	"← fr/B":      "← 帧/字节",
-	"close → / ←": "关闭码 → / ←",
+	"close → / ←": "关闭码 →/←",
 	"refused %d":  "已拒绝 %d",
 	"handshake":   "握手中",
 	"open":        "打开",
