@@ -135,6 +135,9 @@ func TestFormsSpeakChinese(t *testing.T) {
 		if a, b := verbCount(en), verbCount(zh); a != b {
 			t.Errorf("%q has %d formatting verbs, its Chinese %q has %d", en, a, zh, b)
 		}
+		if strings.Count(zh, "密钥") != strings.Count(zh, "掩码密钥") {
+			t.Errorf("%q: the glossary's word is 掩码密钥, never bare 密钥", zh)
+		}
 		if bad := halfWidthInChinese(zh); bad != "" {
 			t.Errorf("%q: half-width %q beside Chinese; use full-width punctuation", zh, bad)
 		}
