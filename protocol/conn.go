@@ -266,6 +266,11 @@ func newConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 	}
 	c.sock.c = c
 	c.src.c = c // c.br stays nil until a read needs it (readbuf.go)
+	if c.src.socket = socketOf(netConn); c.src.socket != nil {
+		c.src.fill = c.waitAndFill
+	} else {
+		c.src.pre = new([readPreSize]byte)
+	}
 	c.observe = c.opts.Observer
 	c.observePayloads = c.observe != nil && !c.opts.ObserveHeadersOnly
 	c.reader.c = c

@@ -2,8 +2,10 @@ package protocol
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"sync"
+	"syscall"
 )
 
 // The read buffer, held only while it holds something
@@ -15,10 +17,18 @@ import (
 // costs. So the connection holds its bufio.Reader only while it needs it:
 //
 //   - A read call (NextReader, its reader's Read, ReadMessage) about to wait
-//     for a frame header with no buffer, or an empty one, first waits for
-//     the first bytes with a small read into readSource.pre, part of the
-//     connection, and only then takes a buffer from readerPool. The wait,
-//     which may last hours, costs no buffer.
+//     for a frame header with no buffer, or an empty one, waits for the
+//     first bytes without a buffer, and only then takes one from
+//     readerPool. The wait, which may last hours, costs no buffer.
+//   - On a TCP or Unix socket (most connections), the wait is the
+//     runtime's poller, through syscall.RawConn.Read, and the read that
+//     ends it goes straight into a pooled buffer of full size (waitAndFill).
+//     One system call brings a whole 1 KiB message, or many small ones, as
+//     it would with a buffer held all along. Deadlines interrupt the wait
+//     as they interrupt any read of the socket: the poller checks them.
+//   - On any other connection (TLS, net.Pipe, a wrapper) the wait is a
+//     small read into readSource.pre, part of the connection. A message
+//     longer than that small read then takes a second read.
 //   - When the call returns between messages with nothing buffered, the
 //     buffer goes back to the pool. A call that returns with bytes in the
 //     buffer (the next messages, already read), or in the middle of a
@@ -34,11 +44,26 @@ import (
 // readSource is what a pooled bufio.Reader reads from: the bytes of the
 // small first read, then the socket.
 type readSource struct {
-	c      *Conn
-	pre    [readPreSize]byte
+	c *Conn
+	// pre is the small first read, allocated with the connection only
+	// when socket is nil: a socket read directly never needs it.
+	pre    *[readPreSize]byte
 	lo, hi int   // pre[lo:hi] is not yet handed to the bufio.Reader
-	err    error // the error of the small read, handed on once
+	err    error // the error of the first read, handed on once
+
+	// socket is netConn's raw socket when reads may go to it directly
+	// (socketOf), else nil. fill is c.waitAndFill as a func value, made
+	// once at NewConn so that handing it to socket.Read allocates nothing.
+	// While waitAndFill reads, direct holds the file descriptor (fd): the
+	// bufio.Reader's Read then lands in one non-blocking read of it.
+	socket syscall.RawConn
+	fill   func(fd uintptr) bool
+	direct bool
+	fd     uintptr
 }
+
+// errWouldBlock is a direct read finding nothing to read yet.
+var errWouldBlock = errors.New("websocket: nothing to read yet")
 
 // readPreSize is the small first read: a whole small message (a 16-byte
 // chat line is 22 bytes on the wire) arrives in one system call, as it
@@ -46,6 +71,9 @@ type readSource struct {
 const readPreSize = 256
 
 func (s *readSource) Read(p []byte) (int, error) {
+	if s.direct {
+		return readFD(s.fd, p)
+	}
 	if s.lo < s.hi {
 		n := copy(p, s.pre[s.lo:s.hi])
 		s.lo += n
@@ -77,11 +105,47 @@ func (c *Conn) takeReadBuffer() {
 	}
 	s := &c.src
 	if s.lo == s.hi && s.err == nil {
-		n, err := c.netConn.Read(s.pre[:])
-		s.lo, s.hi, s.err = 0, n, err
+		if s.socket != nil {
+			if err := s.socket.Read(s.fill); err != nil {
+				s.err = err // a deadline, or the socket closed: handed on below
+			}
+			if c.br != nil {
+				return // waitAndFill took a buffer and read into it
+			}
+		} else {
+			n, err := c.netConn.Read(s.pre[:])
+			s.lo, s.hi, s.err = 0, n, err
+		}
 	}
 	c.br = readerPool.Get().(*bufio.Reader)
 	c.br.Reset(s)
+}
+
+// waitAndFill is the function the runtime's poller calls (through
+// syscall.RawConn.Read) with the socket's file descriptor: at once, and
+// again each time the socket becomes readable. It borrows a buffer and
+// makes one non-blocking read into all of it. With nothing there yet, it
+// gives the buffer back and returns false: the poller parks the goroutine
+// until bytes arrive, or a deadline passes, holding no buffer. Otherwise
+// the buffer, with what was read (or the error: the peer's end of the
+// stream, a reset), becomes c.br. The caller holds readMu.
+func (c *Conn) waitAndFill(fd uintptr) bool {
+	s := &c.src
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(s)
+	s.direct, s.fd = true, fd
+	_, err := br.Peek(1) // the buffer is empty: one fill, one read(2) into all of it
+	s.direct = false
+	if err == errWouldBlock {
+		br.Reset(nil)
+		readerPool.Put(br)
+		return false
+	}
+	// Peek hands an error out once and forgets it; keep it for the read
+	// that comes next, like the error of the small read.
+	s.err = err
+	c.br = br
+	return true
 }
 
 // releaseReadBuffer gives the read buffer back when a read call ends

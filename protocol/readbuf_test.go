@@ -4,10 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"errors"
 	"io"
 	"net"
+	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loopConn is a connection whose reads replay data without end and whose
@@ -82,5 +88,208 @@ func TestBytesPastHandshakeAreKept(t *testing.T) {
 	}
 	if s := strings.Join(got, " "); s != "first second third" {
 		t.Fatalf("read %q", s)
+	}
+}
+
+// waitingReader is a server Conn on one end of a loopback TCP connection,
+// and the peer's end, for the tests of the direct read (readbuf_unix.go).
+func waitingReader(t *testing.T) (c *Conn, peer *net.TCPConn) {
+	ours, peer := tcpPair(t)
+	c = NewConn(ours, RoleServer, nil, nil)
+	if runtime.GOOS != "windows" && c.src.socket == nil {
+		t.Fatal("a TCP connection does not read its socket directly")
+	}
+	return c, peer
+}
+
+// procReads returns how many read system calls this process has made, from
+// /proc/self/io (Linux).
+func procReads(t *testing.T) int {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		t.Skipf("no per-process I/O counts here (%v); the test needs Linux's /proc/self/io", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no syscr line in /proc/self/io: %q", b)
+	return 0
+}
+
+// TestDirectReadOneSyscallPerMessage: a 1 KiB message that has arrived
+// while the connection held no buffer is read with one system call, into
+// a full-size pooled buffer. (With a small first read it took two: 256
+// bytes, then the rest.) A read that finds nothing yet costs one more, so
+// the bound is 1.5 per message on average rather than exactly 1.
+func TestDirectReadOneSyscallPerMessage(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts system calls from /proc/self/io, which only Linux has")
+	}
+	c, peer := waitingReader(t)
+	msg := bytes.Repeat([]byte("x"), 1024)
+	frame := clientFrame(Header{Fin: true, Opcode: OpBinary}, msg)
+	buf := make([]byte, len(msg))
+	ctx := context.Background()
+	const messages = 50
+	reads := 0
+	// What reading /proc/self/io costs in reads, measured with nothing
+	// in between.
+	first := procReads(t)
+	overhead := procReads(t) - first
+	for i := range messages {
+		if _, err := peer.Write(frame); err != nil {
+			t.Fatal(err)
+		}
+		before := procReads(t)
+		_, r, err := c.NextReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := io.ReadFull(r, buf); err != nil || !bytes.Equal(buf, msg) {
+			t.Fatalf("message %d: read %d bytes, %v", i, n, err)
+		}
+		reads += procReads(t) - before - overhead
+		if c.br != nil {
+			t.Fatalf("message %d: the connection holds a read buffer after the message", i)
+		}
+	}
+	if reads > messages*3/2 {
+		t.Errorf("%d read system calls for %d messages of 1 KiB; want at most %d", reads, messages, messages*3/2)
+	}
+}
+
+// TestDirectReadDeadlines: a read waiting in the poller with no buffer is
+// interrupted by everything that interrupts a read of the socket (the read
+// deadline, a context's deadline or cancellation, CloseNow), holds no
+// buffer afterwards, and the connection goes on reading (except after
+// CloseNow).
+func TestDirectReadDeadlines(t *testing.T) {
+	c, peer := waitingReader(t)
+	msg := []byte("after the timeout")
+	send := func() {
+		if _, err := peer.Write(clientFrame(Header{Fin: true, Opcode: OpText}, msg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect := func(what string) {
+		t.Helper()
+		send()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, got, err := c.ReadMessage(ctx); err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("after %s: %q, %v", what, got, err)
+		}
+	}
+	noBuffer := func(what string) {
+		t.Helper()
+		if c.br != nil {
+			t.Fatalf("after %s the connection holds a read buffer", what)
+		}
+	}
+
+	c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, _, err := c.ReadMessage(context.Background()); !isTimeout(err) {
+		t.Fatalf("read past SetReadDeadline: %v, want a timeout", err)
+	}
+	noBuffer("SetReadDeadline")
+	c.SetReadDeadline(time.Time{})
+	expect("SetReadDeadline")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	_, _, err := c.ReadMessage(ctx)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("read past its context's deadline: %v", err)
+	}
+	noBuffer("a context's deadline")
+	expect("a context's deadline")
+
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, _, err := c.NextReader(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read with a cancelled context: %v", err)
+	}
+	noBuffer("a cancelled context")
+	expect("a cancelled context")
+
+	time.AfterFunc(50*time.Millisecond, func() { c.CloseNow() })
+	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, _, err := c.ReadMessage(ctx); err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("read interrupted by CloseNow: %v", err)
+	}
+}
+
+// TestDirectReadPeerGone: the end of the stream found by a direct read is
+// reported as a read of the socket would report it: 1006, no close frame.
+func TestDirectReadPeerGone(t *testing.T) {
+	c, peer := waitingReader(t)
+	time.AfterFunc(50*time.Millisecond, func() { peer.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _, err := c.ReadMessage(ctx)
+	var ce *CloseError
+	if !errors.As(err, &ce) || ce.Code != CloseAbnormalClosure {
+		t.Fatalf("read after the peer closed TCP: %v, want 1006", err)
+	}
+}
+
+// TestDirectReadMessagesOfEverySize: messages that fill the buffer, spill
+// over it, and come several to one read all arrive intact through the
+// direct read.
+func TestDirectReadMessagesOfEverySize(t *testing.T) {
+	c, peer := waitingReader(t)
+	var wire []byte
+	var want [][]byte
+	for _, size := range []int{0, 1, 125, 126, 255, 256, 1024, bufferSize - 8, bufferSize, 3*bufferSize + 7, 65536, 5, 5, 5} {
+		m := bytes.Repeat([]byte{byte(size)}, size)
+		want = append(want, m)
+		wire = append(wire, clientFrame(Header{Fin: true, Opcode: OpBinary}, m)...)
+	}
+	go func() {
+		for len(wire) > 0 { // in uneven pieces, with pauses, so that reads wait
+			n := min(len(wire), 7000)
+			peer.Write(wire[:n])
+			wire = wire[n:]
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i, w := range want {
+		_, got, err := c.ReadMessage(ctx)
+		if err != nil || !bytes.Equal(got, w) {
+			t.Fatalf("message %d (%d bytes): got %d bytes, %v", i, len(w), len(got), err)
+		}
+	}
+}
+
+// wrappedTCP is a net.Conn around a TCP connection, as a program might
+// write one to count or throttle bytes. It implements syscall.Conn through
+// the embedded *net.TCPConn, but reading its socket directly would bypass
+// its own Read.
+type wrappedTCP struct{ *net.TCPConn }
+
+// TestDirectReadOnlyPlainSockets: only the net package's own TCP and Unix
+// connections are read directly; a wrapper, TLS and net.Pipe keep Read.
+func TestDirectReadOnlyPlainSockets(t *testing.T) {
+	ours, _ := tcpPair(t)
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	for name, nc := range map[string]net.Conn{
+		"wrapper":  wrappedTCP{ours},
+		"TLS":      tls.Client(ours, &tls.Config{}),
+		"net.Pipe": a,
+	} {
+		if socketOf(nc) != nil {
+			t.Errorf("%s: read directly from its socket, bypassing its Read", name)
+		}
 	}
 }
