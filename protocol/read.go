@@ -21,7 +21,9 @@ import (
 //  2. CheckHeader judges the header against what we know: our role, whether
 //     a fragmented message is in progress, the size limit. A violation
 //     fails the connection with the violation's close code, before a
-//     single payload byte is read.
+//     single payload byte is read. (The commonest header, a small whole
+//     message, is recognised by its first two bytes, which alone show that
+//     it passes: see takePlainHeader.)
 //  3. A control frame (ping, pong, close) is read whole into a fixed
 //     125-byte buffer and handled at once, even between the fragments of a
 //     message (§5.5). Then reading goes back to step 1.
@@ -84,18 +86,83 @@ func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
 	defer c.releaseReadBuffer()
+	c.stream.ready = false // a small message handed out and not read is dropped
 	stop := c.beginRead(ctx)
 	defer c.endRead(ctx, stop)
 	typ, err := c.nextMessage()
-	return typ, &c.stream, ctxErr(ctx, err)
+	if err != nil {
+		return typ, &c.stream, ctxErr(ctx, err)
+	}
+	c.stream.takeSmall()
+	return typ, &c.stream, nil
 }
 
 // streamReader is the reader NextReader returns. Its Read takes the read
 // lock, so that a Close from another goroutine never reads the socket at
 // the same time as the application.
-type streamReader struct{ c *Conn }
+//
+// One lock per small message. Most messages are small and arrive whole,
+// and a second lock and unlock for the Read that follows NextReader was a
+// fifth of the cost of reading one. So when the message's only frame is
+// already buffered and its payload fits small, NextReader, which holds
+// the lock anyway, reads it all: unmasked, checked (UTF-8 for text) and
+// consumed, exactly as a Read would, into small, an array of the reader.
+// Read then copies from there without the lock: only the goroutine that
+// called NextReader touches small and the fields below (a Close from
+// another goroutine reads the connection, never the reader), and a
+// message that NextReader consumed whole leaves nothing of the stream to
+// guard.
+type streamReader struct {
+	c *Conn
+	// ready: small[off:n] is what is left of the message, and Read hands
+	// out that, then err (io.EOF, or the violation the bytes broke).
+	ready  bool
+	off, n uint8
+	err    error
+	small  [smallMessage]byte
+}
+
+// smallMessage is the largest payload NextReader reads ahead: a frame
+// with a 7-bit length (§5.2), the form most small messages take.
+const smallMessage = 125
+
+// takeSmall reads the message's payload into s.small when its only frame
+// is already buffered and short. The caller holds readMu and has just read
+// the message's first header.
+func (s *streamReader) takeSmall() {
+	c := s.c
+	r := &c.reader
+	if r.inMessage || r.compressed || r.frameLeft > smallMessage || len(r.saved) > 0 ||
+		c.br == nil || int64(c.br.Buffered()) < r.frameLeft {
+		return // not all here, or not one plain frame: Read goes to the stream
+	}
+	n, err := r.Read(s.small[:r.frameLeft])
+	if err == nil && r.frameLeft == 0 && !r.inMessage {
+		err = io.EOF // the message ended with these bytes
+	}
+	// err nil (the message goes on: cannot happen for a frame buffered
+	// whole, but then Read goes on from the stream after small), io.EOF,
+	// or the rule the bytes broke (the connection is failed, and later
+	// reads return that error too).
+	s.ready, s.off, s.n, s.err = true, 0, uint8(n), err
+}
 
 func (s *streamReader) Read(p []byte) (int, error) {
+	if s.ready {
+		n := copy(p, s.small[s.off:s.n])
+		s.off += uint8(n)
+		if s.off < s.n {
+			return n, nil
+		}
+		s.ready = false
+		switch {
+		case s.err == io.EOF:
+			return n, io.EOF
+		case s.err != nil && n == 0:
+			return 0, s.err
+		}
+		return n, nil // the rest, or the error, comes from the stream
+	}
 	s.c.readMu.Lock()
 	defer s.c.readMu.Unlock()
 	defer s.c.releaseReadBuffer()
@@ -132,6 +199,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.readMu.Lock()
 	defer c.readMu.Unlock()
 	defer c.releaseReadBuffer()
+	c.stream.ready = false // as in NextReader
 	stop := c.beginRead(ctx)
 	defer c.endRead(ctx, stop)
 	r := &c.reader
@@ -362,6 +430,9 @@ func (c *Conn) nextDataFrame() error {
 	for {
 		c.armIdle()
 		c.takeReadBuffer()
+		if c.observe == nil && c.takePlainHeader() {
+			return c.startDataFrame(nil)
+		}
 		h, raw, err := peekHeader(c.br)
 		if isTimeout(err) {
 			return c.readTimedOut(err) // the header was only peeked at: nothing is lost
@@ -404,32 +475,88 @@ func (c *Conn) nextDataFrame() error {
 			rawCopy = bytes.Clone(raw)
 		}
 		c.br.Discard(len(raw))
-		c.idleWaiting = false
-		// §5.4: a message is one frame with FIN set, or a first frame with
-		// FIN clear, continuation frames, and a last one with FIN set. The
-		// first frame's opcode is the message's type (§5.6).
-		if h.Opcode != OpContinuation {
-			r.msgType = h.Opcode
-			r.utf8.Reset()
-		}
-		r.frame, r.frameLeft, r.maskPos, r.rawHeader = h, int64(h.Length), 0, rawCopy
-		r.inMessage = !h.Fin
-		if h.Opcode != OpContinuation {
-			// permessage-deflate: RSV1 on the first frame marks a
-			// compressed message (CheckHeader allowed it only if negotiated).
-			r.compressed = h.Rsv1
-			if r.compressed {
-				c.deflate.beginInflate(r)
-			}
-		}
-		if h.Length == 0 {
-			// An empty frame is complete as soon as its header is read.
-			if v := r.consume(nil); v != nil {
-				return c.fail(v)
-			}
-		}
-		return nil
+		r.frame = h
+		return c.startDataFrame(rawCopy)
 	}
+}
+
+// startDataFrame starts reading the data frame whose header, just taken
+// from the buffer and found valid, is in r.frame.
+func (c *Conn) startDataFrame(rawCopy []byte) error {
+	r := &c.reader
+	h := &r.frame
+	if !r.inMessage {
+		r.msgSoFar = 0
+	}
+	c.idleWaiting = false // a frame arrived: the next one gets a new clock
+	// §5.4: a message is one frame with FIN set, or a first frame with
+	// FIN clear, continuation frames, and a last one with FIN set. The
+	// first frame's opcode is the message's type (§5.6).
+	if h.Opcode != OpContinuation {
+		r.msgType = h.Opcode
+		r.utf8.Reset()
+	}
+	r.frameLeft, r.maskPos, r.rawHeader = int64(h.Length), 0, rawCopy
+	r.inMessage = !h.Fin
+	if h.Opcode != OpContinuation {
+		// permessage-deflate: RSV1 on the first frame marks a
+		// compressed message (CheckHeader allowed it only if negotiated).
+		r.compressed = h.Rsv1
+		if r.compressed {
+			c.deflate.beginInflate(r)
+		}
+	}
+	if h.Length == 0 {
+		// An empty frame is complete as soon as its header is read.
+		if v := r.consume(nil); v != nil {
+			return c.fail(v)
+		}
+	}
+	return nil
+}
+
+// takePlainHeader decodes the header at the front of the buffer when it is
+// the commonest kind, a whole small message in one frame: FIN set, no RSV
+// bit, text or binary, a 7-bit length, masked if and only if the peer is
+// a client, no fragmented message in progress, within the message limit.
+// Such a header passes every rule of CheckHeader (RSV bits §5.2, opcode
+// §5.2, masking §5.1, minimal length §5.2, fragmentation §5.4, limit
+// §10.4) by its first two bytes alone, so it is decoded and checked with
+// a few comparisons instead of the general decoder and checker. Any other
+// header (false) takes the general path, which judges it and names the
+// rule it breaks. TestPlainHeaderAgreesWithCheckHeader holds the two
+// paths together for every possible pair of first bytes.
+//
+// When it takes the header, it is decoded into c.reader.frame and
+// consumed from the buffer; otherwise nothing changes.
+func (c *Conn) takePlainHeader() bool {
+	b, _ := c.br.Peek(c.br.Buffered()) // no I/O: only what is buffered
+	if len(b) < 2 || c.reader.inMessage {
+		return false
+	}
+	if b[0] != bitFin|byte(OpText) && b[0] != bitFin|byte(OpBinary) {
+		return false
+	}
+	length := b[1] &^ bitMask
+	masked := b[1]&bitMask != 0
+	if length >= lengthMarker16 || masked != (c.role == RoleServer) {
+		return false
+	}
+	if lim := c.opts.MessageLimit; lim > 0 && int64(length) > lim {
+		return false
+	}
+	size := 2
+	if masked {
+		size = 6
+	}
+	if len(b) < size {
+		return false
+	}
+	h := &c.reader.frame
+	*h = Header{Fin: true, Opcode: Opcode(b[0] & 0x0F), Masked: masked, Length: uint64(length), LengthForm: Length7Bit}
+	copy(h.MaskKey[:], b[2:size])
+	c.br.Discard(size)
+	return true
 }
 
 // handleControl acts on a control frame (step 3). raw and wire are its

@@ -293,3 +293,136 @@ func TestDirectReadOnlyPlainSockets(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainHeaderAgreesWithCheckHeader: the short cut for the commonest
+// header (takePlainHeader) takes only headers that the general decoder reads
+// the same way and that CheckHeader passes, for every possible pair of
+// first bytes, in both roles, inside and outside a fragmented message, and
+// with message limits below, at and above the 7-bit lengths. It must also
+// take the frames it was made for, or it would be dead code.
+func TestPlainHeaderAgreesWithCheckHeader(t *testing.T) {
+	taken := 0
+	for _, role := range []Role{RoleServer, RoleClient} {
+		for _, inMessage := range []bool{false, true} {
+			for _, limit := range []int64{-1, 10, 125, 0} {
+				src := bytes.NewReader(nil)
+				c := NewConn(nopConn{}, role, bufio.NewReader(src), &Options{MessageLimit: limit})
+				for b0 := range 256 {
+					for b1 := range 256 {
+						wire := []byte{byte(b0), byte(b1), 0x37, 0xfa, 0x21, 0x3d}
+						src.Reset(wire)
+						c.br.Reset(src)
+						c.br.Peek(len(wire))
+						c.reader.inMessage = inMessage
+						if !c.takePlainHeader() {
+							if c.br.Buffered() != len(wire) {
+								t.Fatalf("% x: refused, yet %d bytes consumed", wire[:2], len(wire)-c.br.Buffered())
+							}
+							continue
+						}
+						taken++
+						h, size := c.reader.frame, len(wire)-c.br.Buffered()
+						want, n, err := DecodeHeader(wire)
+						if err != nil || n != size || h != want {
+							t.Fatalf("% x: takePlainHeader %+v (%d bytes), DecodeHeader %+v (%d bytes, %v)", wire[:2], h, size, want, n, err)
+						}
+						st := State{Role: role, InMessage: inMessage, MessageLimit: c.opts.MessageLimit}
+						if v := CheckHeader(h, st); v != nil {
+							t.Fatalf("% x (%v, in message %v, limit %d): takePlainHeader took a header CheckHeader refuses: %v",
+								wire[:2], role, inMessage, limit, v)
+						}
+					}
+				}
+			}
+		}
+	}
+	if taken == 0 {
+		t.Fatal("takePlainHeader took no header at all")
+	}
+	// A 16-byte masked text message from a client, the commonest frame.
+	c := NewConn(nopConn{}, RoleServer, bufio.NewReader(bytes.NewReader(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("0123456789abcdef")))), nil)
+	c.br.Peek(2)
+	if !c.takePlainHeader() {
+		t.Fatal("takePlainHeader does not take a 16-byte masked text frame from a client")
+	}
+}
+
+// TestSmallMessageReadAhead: a small message that NextReader read ahead
+// (streamReader.takeSmall) reads like any other: whole, in pieces, or not
+// at all (the next NextReader drops it); a text message that is not UTF-8
+// fails with 1007 from Read, as before; and none of it allocates.
+func TestSmallMessageReadAhead(t *testing.T) {
+	var wire []byte
+	for _, m := range []string{"first", "second, read in pieces", "third, never read", "fourth", ""} {
+		wire = append(wire, clientFrame(Header{Fin: true, Opcode: OpText}, []byte(m))...)
+	}
+	wire = append(wire, clientFrame(Header{Fin: true, Opcode: OpText}, []byte("bad \xff byte"))...)
+	c := NewConn(nopConn{}, RoleServer, bufio.NewReader(bytes.NewReader(wire)), nil)
+	ctx := context.Background()
+	next := func() io.Reader {
+		t.Helper()
+		_, r, err := c.NextReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.stream.ready {
+			t.Fatal("a small message, buffered whole, was not read ahead")
+		}
+		return r
+	}
+	if b, err := io.ReadAll(next()); err != nil || string(b) != "first" {
+		t.Fatalf("first: %q, %v", b, err)
+	}
+	r := next()
+	var got []byte
+	piece := make([]byte, 3)
+	for {
+		n, err := r.Read(piece)
+		got = append(got, piece[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if string(got) != "second, read in pieces" {
+		t.Fatalf("second: %q", got)
+	}
+	next() // third, dropped unread
+	if b, err := io.ReadAll(next()); err != nil || string(b) != "fourth" {
+		t.Fatalf("after a message left unread: %q, %v", b, err)
+	}
+	if b, err := io.ReadAll(next()); err != nil || len(b) != 0 {
+		t.Fatalf("empty message: %q, %v", b, err)
+	}
+	_, r, err := c.NextReader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(r)
+	var v *Violation
+	if !errors.As(err, &v) || v.Code != CloseInvalidPayload {
+		t.Fatalf("text that is not UTF-8: %v, want 1007", err)
+	}
+	if _, _, err := c.NextReader(ctx); !errors.As(err, &v) {
+		t.Fatalf("after the violation: %v, want it again", err)
+	}
+
+	// Allocations: a replayed 16-byte message, read ahead every time.
+	loop := NewConn(loopConn{r: &loopReader{data: clientFrame(Header{Fin: true, Opcode: OpText}, []byte("0123456789abcdef"))}}, RoleServer, nil, nil)
+	buf := make([]byte, 64)
+	read := func() {
+		_, r, err := loop.NextReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := r.Read(buf); err != io.EOF || n != 16 {
+			t.Fatalf("read %d bytes, %v", n, err)
+		}
+	}
+	read()
+	if n := testing.AllocsPerRun(200, read); n != 0 && !raceEnabled {
+		t.Errorf("reading a small message allocates %v times", n)
+	}
+}
