@@ -20,7 +20,8 @@ import (
 	"time"
 
 	"github.com/wsanatomy/wsanatomy/conformance"
-	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/checkui"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
@@ -310,26 +311,37 @@ func showCase(w io.Writer, r conformance.Result) {
 	} else {
 		fmt.Fprintln(w, "(none)")
 	}
-	frames := splitFrames(ex)
-	for i, f := range frames {
+	// The frames come from the same reading of the exchange as the
+	// report's screen (checkui.Entries): the codec's own watcher.
+	we := capture.ClientToServer
+	if !ex.Client {
+		we = capture.ServerToClient
+	}
+	i := 0
+	for _, e := range checkui.Entries(ex) {
+		if e.Kind != capture.KindFrame && (e.Kind != capture.KindNote || len(e.Wire) == 0) {
+			continue // the handshake, printed above; inflated messages
+		}
 		if i == maxShownFrames {
-			fmt.Fprintf(w, "\n... %d more frames not shown\n", len(frames)-i)
+			fmt.Fprintf(w, "\n... more frames not shown\n")
 			break
 		}
+		i++
+		sent := e.Dir == we
 		from, to := them, us
-		if f.sent {
+		if sent {
 			from, to = us, them
 		}
 		receiver := "client"
-		if f.sent == ex.Client {
+		if e.Dir == capture.ClientToServer {
 			receiver = "server" // a frame from the client
 		}
-		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i+1, from, to, f.at.Round(time.Microsecond))
-		if f.partial {
+		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i, from, to, e.At.Round(time.Microsecond))
+		if e.Note == checkui.PartialNote || e.Kind == capture.KindNote {
 			fmt.Fprint(w, " (only its start was recorded)")
 		}
 		fmt.Fprintln(w)
-		wire := f.wire
+		wire := e.Wire
 		if pf := render.ParseFrame(wire); pf.HeaderLen > 0 && len(wire) > pf.HeaderLen+maxShownPayload {
 			fmt.Fprintf(w, "(payload of %d bytes; the first %d are shown)\n", pf.Header.Length, maxShownPayload)
 			wire = wire[:pf.HeaderLen+maxShownPayload]
@@ -340,55 +352,4 @@ func showCase(w io.Writer, r conformance.Result) {
 		fmt.Fprintf(w, "\n(not recorded: %d bytes sent and %d received past the first %d KiB each way)\n",
 			ex.DroppedSent, ex.DroppedReceived, 256)
 	}
-}
-
-// shownFrame is one frame of an exchange.
-type shownFrame struct {
-	sent    bool
-	at      time.Duration
-	wire    []byte
-	partial bool // the recording ended inside it
-}
-
-// splitFrames cuts each direction's bytes into frames, in the order their
-// first bytes went over the wire. The frame boundaries come from the
-// codec's header decoder, the same one every view uses.
-func splitFrames(ex *conformance.Exchange) []shownFrame {
-	var out []shownFrame
-	var buf [2][]byte
-	var at [2]time.Duration
-	pop := func(d int, sent bool, final bool) {
-		for len(buf[d]) > 0 {
-			h, n, err := protocol.DecodeHeader(buf[d])
-			if err == nil && uint64(len(buf[d])-n) >= h.Length {
-				end := n + int(h.Length)
-				out = append(out, shownFrame{sent: sent, at: at[d], wire: buf[d][:end:end]})
-				buf[d] = buf[d][end:]
-				continue
-			}
-			if final {
-				out = append(out, shownFrame{sent: sent, at: at[d], wire: buf[d], partial: true})
-				buf[d] = nil
-			}
-			return
-		}
-	}
-	for _, c := range ex.Chunks {
-		d := 0
-		if c.Sent {
-			d = 1
-		}
-		if len(buf[d]) == 0 {
-			at[d] = c.At
-		}
-		buf[d] = append(buf[d], c.Data...)
-		pop(d, c.Sent, false)
-		if len(buf[d]) > 0 && len(buf[d]) <= len(c.Data) {
-			// What is left, the start of the next frame, came in this chunk.
-			at[d] = c.At
-		}
-	}
-	pop(0, false, true)
-	pop(1, true, true)
-	return out
 }
