@@ -79,7 +79,7 @@ func FuzzEntries(f *testing.F) {
 // §5.4 although its header alone is fine, and a server's masked frame
 // breaks §5.1.
 func TestEntriesJudgeInContext(t *testing.T) {
-	sent := []byte{0x80, 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2} // continuation, FIN, masked
+	sent := []byte{0x80, 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2}     // continuation, FIN, masked
 	received := []byte{0x81, 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2} // text, masked by the server
 	ex := chopped(sent, received, 64)
 	ex.Request = []byte("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
