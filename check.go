@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/wsanatomy/wsanatomy/conformance"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/checkui"
@@ -46,9 +48,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
 	show := fs.String("show", "", "run one case and show its exchange: handshake and every frame, dissected")
 	quiet := fs.Bool("quiet", false, "list only the cases that are not OK")
+	tui := fs.Bool("tui", false, "show the report on a screen: progress, the cases by section with their verdicts, and each case's rule and exchange, dissected (text stays the default, for scripts and CI)")
+	lang := fs.String("lang", "en", "the language of the --tui screen: en or zh")
 	valued := []string{"--client", "-client", "--cases", "-cases", "--exclude", "-exclude", "--timeout", "-timeout",
 		"--case-limit", "-case-limit", "--limit", "-limit", "--fail-fast-wait", "-fail-fast-wait", "--parallel", "-parallel",
-		"--json", "-json", "--show", "-show"}
+		"--json", "-json", "--show", "-show", "--lang", "-lang"}
 	if err := parseFlags(fs, reorderFlags(args, valued...)); err != nil {
 		return err
 	}
@@ -68,6 +72,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	default:
 		fmt.Fprintln(stderr, "wsanatomy: check needs one ws:// URL of an echo server, or --client 'COMMAND {url}'")
+		return errUsage
+	}
+	if *lang != "en" && *lang != "zh" {
+		fmt.Fprintf(stderr, "wsanatomy: check: --lang must be en or zh, got %q\n", *lang)
 		return errUsage
 	}
 	if *parallel < 1 || *timeout <= 0 || *caseLimit <= 0 || *limit <= 0 || *failFast <= 0 {
@@ -98,29 +106,48 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeoutCause(ctx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
+	ctx, cancel := context.WithTimeoutCause(sigCtx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
 	defer cancel()
 
 	cfg := conformance.Config{Timeout: *timeout, CaseLimit: *caseLimit, FailFastWait: *failFast, Parallel: *parallel}
-	if *show == "" {
-		cfg.Progress = func(done, total int, r conformance.Result) {
-			if *quiet && r.Verdict == conformance.OK {
-				return
-			}
-			printResult(stdout, done, total, r)
+	run := func(ctx context.Context, cfg conformance.Config) []conformance.Result {
+		if *client != "" {
+			return conformance.RunClient(ctx, commandClient(*client), selected, cfg)
 		}
-		fmt.Fprintf(stdout, "wsanatomy check: %d cases against %s\n", len(selected), target)
+		return conformance.RunServer(ctx, target, selected, cfg)
 	}
 	var results []conformance.Result
-	if *client != "" {
-		results = conformance.RunClient(ctx, commandClient(*client), selected, cfg)
-	} else {
-		results = conformance.RunServer(ctx, target, selected, cfg)
-	}
-	if *show != "" {
-		showCase(stdout, results[0])
+	switch {
+	case *tui:
+		// The screen stays up after the run until the user quits; the
+		// run's limit bounds the run alone. The text summary follows on
+		// stdout, with the same last line and exit status as without
+		// --tui.
+		o := checkui.Options{Lang: *lang, Target: target, Client: *client != "", Parallel: *parallel, Open: *show != ""}
+		var err error
+		results, err = checkui.Run(sigCtx, ctx, selected, o, func(ctx context.Context, progress func(conformance.Result)) []conformance.Result {
+			cfg.Progress = func(_, _ int, r conformance.Result) { progress(r) }
+			return run(ctx, cfg)
+		}, checkTUIOptions...)
+		if err != nil {
+			fmt.Fprintf(stderr, "wsanatomy: check: the report screen: %v\n", err)
+		}
+	default:
+		if *show == "" {
+			cfg.Progress = func(done, total int, r conformance.Result) {
+				if *quiet && r.Verdict == conformance.OK {
+					return
+				}
+				printResult(stdout, done, total, r)
+			}
+			fmt.Fprintf(stdout, "wsanatomy check: %d cases against %s\n", len(selected), target)
+		}
+		results = run(ctx, cfg)
+		if *show != "" {
+			showCase(stdout, results[0])
+		}
 	}
 	passed, failed := summarize(stdout, results)
 	if *jsonFile != "" {
@@ -130,11 +157,15 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	// The closing line, alone, in the form test tools read.
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
-	if failed > 0 {
-		return exitError(1)
+	if code := checkui.ExitStatus(results); code != 0 {
+		return exitError(code)
 	}
 	return nil
 }
+
+// checkTUIOptions are added to the --tui program's options: a test gives
+// it its own input and output.
+var checkTUIOptions []tea.ProgramOption
 
 // globs splits a comma-separated list.
 func globs(s string) []string {
