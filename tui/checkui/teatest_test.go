@@ -140,6 +140,7 @@ type silentServer struct {
 	mu    sync.Mutex
 	open  int
 	conns int
+	all   []net.Conn
 	wg    sync.WaitGroup
 }
 
@@ -160,6 +161,7 @@ func startSilent(t *testing.T) *silentServer {
 			s.mu.Lock()
 			s.open++
 			s.conns++
+			s.all = append(s.all, nc)
 			s.mu.Unlock()
 			s.wg.Add(1)
 			go func() {
@@ -172,7 +174,17 @@ func startSilent(t *testing.T) *silentServer {
 			}()
 		}
 	}()
-	t.Cleanup(func() { ln.Close(); s.wg.Wait() })
+	t.Cleanup(func() {
+		// A failed test may leave our side open: close the server's side,
+		// so that the test ends either way.
+		ln.Close()
+		s.mu.Lock()
+		for _, nc := range s.all {
+			nc.Close()
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+	})
 	return s
 }
 
