@@ -32,7 +32,10 @@ func init() {
 		"Runs the conformance cases (Autobahn sections 1-7, 9, 10, 12 and 13, and the project's own) against the echo\n" +
 		"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
 		"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
-		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED."
+		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n\n" +
+		"The output is text unless --tui is given, even on a terminal, because scripts and CI read it. --tui shows the\n" +
+		"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
+		"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes."
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
