@@ -66,6 +66,7 @@ type Model struct {
 	help          bool
 	failedOnly    bool
 	sel           int
+	moved         bool // the user moved the selection: it stays where it is
 
 	// The open case: its entries, the selected one, the views' own
 	// selection (field, hex byte, header) and the detail's scroll.
@@ -112,6 +113,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case resultMsg:
 		m.add(msg.r)
+		m.elapsed = time.Since(m.start)
 		if m.runner != nil {
 			return m, m.runner.next()
 		}
@@ -121,6 +123,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.finish(time.Since(m.start))
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// Keys that arrive in one read (a fast typist, tmux
+			// send-keys) come as one message: take them one by one.
+			var cmds []tea.Cmd
+			var next tea.Model = m
+			for _, r := range msg.Runes {
+				var cmd tea.Cmd
+				next, cmd = next.(Model).key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+				cmds = append(cmds, cmd)
+			}
+			return next, tea.Batch(cmds...)
+		}
 		return m.key(msg)
 	}
 	return m, nil
@@ -137,8 +151,10 @@ func (m *Model) add(r conformance.Result) {
 		if !r.Verdict.Passed() {
 			m.failed++
 		}
-		if m.sel < 0 {
-			m.sel = i
+		if !m.moved {
+			// Until the user moves, the first case listed is selected,
+			// whatever order the results come in.
+			m.sel = m.visible()[0]
 		}
 		if m.o.Open && m.screen == screenList && m.done == 1 {
 			m.sel = i
@@ -190,6 +206,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	move := func(p int) {
+		m.moved = true
 		if len(vis) > 0 {
 			m.sel = vis[max(0, min(len(vis)-1, p))]
 		}

@@ -346,3 +346,12 @@ func TestChineseComplete(t *testing.T) {
 		}
 	}
 }
+
+// Keys that arrive together in one message act one by one, as typed.
+func TestKeyBurst(t *testing.T) {
+	m := finished(t, "en", 100, 30)
+	m = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("fjj")})
+	if !m.failedOnly || m.cases[m.sel].ID != "B.1" {
+		t.Errorf("after \"fjj\": failed only %v, selected %s; want true, B.1", m.failedOnly, m.cases[m.sel].ID)
+	}
+}
