@@ -32,10 +32,7 @@ func FuzzEntries(f *testing.F) {
 	f.Add([]byte{0x81}, []byte{0x88, 0x02, 0x03, 0xe8}, 1)
 	f.Add(append([]byte{0x82, 0x7e, 0x20, 0x00}, make([]byte, 8192)...), []byte{0x8a, 0x80, 1, 2, 3, 4}, 700)
 	f.Fuzz(func(t *testing.T, sent, received []byte, chop int) {
-		chop = max(1, chop%64)
-		if chop < 0 {
-			chop = -chop
-		}
+		chop = max(1, chop%64) // a negative chop is 1
 		ex := chopped(sent, received, chop)
 		rest := map[capture.Dir][]byte{capture.ClientToServer: sent, capture.ServerToClient: received}
 		for _, e := range Entries(ex) {
