@@ -44,15 +44,15 @@ func newKeyMap(lang string) keyMap {
 	}
 }
 
-// listKeys are the list's keys, in the order the footer shows them (the
-// first are cut last on a narrow screen).
-func (k keyMap) listKeys() []key.Binding {
-	return []key.Binding{k.Down, k.Open, k.Filter, k.Help, k.Quit, k.First, k.Last}
+// listKeys are the list's keys, in the order the footer shows them: the
+// body is cut from its end on a narrow screen, the tail never.
+func (k keyMap) listKeys() (body, tail []key.Binding) {
+	return []key.Binding{k.Down, k.Open, k.Filter, k.First, k.Last}, []key.Binding{k.Help, k.Quit}
 }
 
 // caseKeys are the case screen's keys, likewise.
-func (k keyMap) caseKeys() []key.Binding {
-	return []key.Binding{k.Down, k.Field, k.ByteNext, k.Back, k.Help, k.Quit, k.PageDown}
+func (k keyMap) caseKeys() (body, tail []key.Binding) {
+	return []key.Binding{k.Down, k.Field, k.ByteNext, k.PageDown}, []key.Binding{k.Back, k.Help, k.Quit}
 }
 
 // helpGroups are the ? screen: every binding, by the screen it works on.
@@ -69,18 +69,23 @@ type helpGroup struct {
 	bindings []key.Binding
 }
 
-// hints is a footer line made from bindings, as many as fit in w columns.
-func hints(binds []key.Binding, w int) string {
-	var parts []string
+// hints is a footer line made from bindings: as many of body as fit in w
+// columns beside the whole tail.
+func hints(body, tail []key.Binding, w int) string {
+	say := func(b key.Binding) string { return b.Help().Key + " " + b.Help().Desc }
+	var end []string
 	used := 0
-	for _, b := range binds {
-		h := b.Help()
-		s := h.Key + " " + h.Desc
-		if used+width(s)+2 > w && len(parts) > 0 {
+	for _, b := range tail {
+		end = append(end, say(b))
+		used += width(say(b)) + 2
+	}
+	var parts []string
+	for _, b := range body {
+		if used+width(say(b))+2 > w {
 			break
 		}
-		parts = append(parts, s)
-		used += width(s) + 2
+		parts = append(parts, say(b))
+		used += width(say(b)) + 2
 	}
-	return strings.Join(parts, "  ")
+	return strings.Join(append(parts, end...), "  ")
 }

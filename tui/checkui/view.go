@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -52,24 +53,19 @@ func (m Model) View() string {
 		return m.tiny(w, h)
 	}
 	head := m.header(w)
-	var body string
-	var foot []string
+	var body, hint string
+	k := m.keys
 	switch {
 	case m.help:
-		body, foot = m.helpView(w, h-2), []string{m.keys.Back.Help().Key + " " + m.t.keyBack, m.keys.Quit.Help().Key + " " + m.t.keyQuit}
+		body, hint = m.helpView(w, h-2), hints(nil, []key.Binding{k.Back, k.Quit}, w-1)
 	case m.screen == screenCase:
 		body = m.caseView(w, h-2)
+		b, t := k.caseKeys()
+		hint = hints(b, t, w-1)
 	default:
 		body = m.listView(w, h-2)
-	}
-	var hint string
-	switch {
-	case foot != nil:
-		hint = strings.Join(foot, "  ")
-	case m.screen == screenCase:
-		hint = hints(m.keys.caseKeys(), w-1)
-	default:
-		hint = hints(m.keys.listKeys(), w-1)
+		b, t := k.listKeys()
+		hint = hints(b, t, w-1)
 	}
 	return head + "\n" + box(body, w, h-2) + "\n" + m.st.dim.Render(fit(" "+hint, w))
 }
