@@ -109,6 +109,13 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 
+	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {
+		// A screen drawn into a pipe or a file is of no use to anyone:
+		// what reads it gets the text, which is made for reading.
+		fmt.Fprintln(stderr, "wsanatomy: check: --tui needs a terminal on stdout; the report follows as text")
+		*tui = false
+	}
+
 	sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeoutCause(sigCtx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
@@ -167,7 +174,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 }
 
 // checkTUIOptions are added to the --tui program's options: a test gives
-// it its own input and output.
+// it its own input and output (and then --tui runs though stdout is not a
+// terminal).
 var checkTUIOptions []tea.ProgramOption
 
 // globs splits a comma-separated list.

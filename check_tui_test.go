@@ -98,3 +98,14 @@ func TestCheckTUIShow(t *testing.T) {
 		t.Errorf("exit %s, stdout:\n%s", code, stdout)
 	}
 }
+
+// Without a terminal on stdout, --tui says so on stderr and the report
+// is the text one.
+func TestCheckTUINeedsATerminal(t *testing.T) {
+	url := reflectingServer(t)
+	code, stdout, stderr := runCLI("check", "--tui", url, "--cases", "2.2", "--timeout", "5s")
+	if code != 1 || !strings.Contains(stdout, "[1/1] FAILED") || lastLine(stdout) != "0 passed, 1 failed" ||
+		!strings.Contains(stderr, "--tui needs a terminal") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
