@@ -302,7 +302,7 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 	case key.Matches(msg, k.PageUp):
 		m.detOff = max(0, m.detOff-max(1, m.height/2))
 	case key.Matches(msg, k.PageDown):
-		m.detOff += max(1, m.height/2)
+		m.detOff = min(m.detOff+max(1, m.height/2), m.maxScroll())
 	case key.Matches(msg, k.Field) && frame:
 		m.frame.NextField(e, 1)
 	case key.Matches(msg, k.FieldBack) && frame:

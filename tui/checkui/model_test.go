@@ -355,3 +355,36 @@ func TestKeyBurst(t *testing.T) {
 		t.Errorf("after \"fjj\": failed only %v, selected %s; want true, B.1", m.failedOnly, m.cases[m.sel].ID)
 	}
 }
+
+// pgdn scrolls the dissection down to its end (the hex dump of the
+// masked pong a key or two away, then the explanation) and no further, so that one pgup
+// always scrolls back.
+func TestScroll(t *testing.T) {
+	m := keys(finished(t, "en", 80, 24), "f", "enter")
+	if strings.Contains(m.View(), "0000  8a 8d 01 02") {
+		t.Fatalf("the hex dump is already in sight; the test needs a frame taller than the pane:\n%s", m.View())
+	}
+	pgdn := tea.KeyMsg{Type: tea.KeyPgDown}
+	hex := -1
+	for i := 1; i <= 20; i++ {
+		m = update(m, pgdn)
+		if hex < 0 && strings.Contains(m.View(), "0000  8a 8d 01 02") {
+			hex = i
+		}
+	}
+	if hex < 0 || hex > 3 {
+		t.Errorf("the hex dump came in sight after %d pgdn (-1: never)", hex)
+	}
+	if v := m.View(); !strings.Contains(v, "── why") || !strings.Contains(v, "fails the connection with close code 1002") || m.detOff != m.maxScroll() || m.detOff == 0 {
+		t.Errorf("after 20 pgdn: offset %d of %d, not the end:\n%s", m.detOff, m.maxScroll(), v)
+	}
+	top := m.detOff
+	m = update(m, tea.KeyMsg{Type: tea.KeyPgUp})
+	if m.detOff >= top {
+		t.Errorf("pgup did not scroll back: %d, was %d", m.detOff, top)
+	}
+	m = keys(m, "up")
+	if m.detOff != 0 {
+		t.Errorf("another entry keeps the scroll: %d", m.detOff)
+	}
+}

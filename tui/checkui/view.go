@@ -275,40 +275,69 @@ func (m Model) caseInfo(r *conformance.Result, w int) []string {
 	return lines
 }
 
-// caseView is the open case in h lines: what it is about at the top, then
-// its exchange: the entries, and the selected one dissected.
-func (m Model) caseView(w, h int) string {
-	r := m.results[m.sel]
-	info := m.caseInfo(r, w)
-	// The information takes at most a third of the screen (at least two
-	// lines); what does not fit ends in "…" and the exchange keeps the rest.
+// caseLayout is where the parts of the case screen go: the information
+// lines, then the timeline and the detail, side by side or stacked (a
+// height of 0: no room for it).
+type caseLayout struct {
+	info       []string
+	wide       bool
+	tlW, tlH   int
+	detW, detH int
+}
+
+// layout places the open case in w x h. The information takes at most a
+// third of the screen (at least two lines); what does not fit ends in "…"
+// and the exchange keeps the rest.
+func (m Model) layout(w, h int) caseLayout {
+	var l caseLayout
+	l.info = m.caseInfo(m.results[m.sel], w)
 	room := max(2, h/3)
 	if len(m.entries) == 0 {
 		room = h
 	}
-	if len(info) > room {
-		info = append(info[:room-1:room-1], fit(strings.TrimRight(ansi.Strip(info[room-1]), " "), w-2)+" …")
+	if len(l.info) > room {
+		l.info = append(l.info[:room-1:room-1], fit(strings.TrimRight(ansi.Strip(l.info[room-1]), " "), w-2)+" …")
 	}
-	rest := h - len(info)
-	parts := []string{strings.Join(info, "\n")}
-	if len(m.entries) == 0 {
+	rest := h - len(l.info)
+	switch {
+	case len(m.entries) == 0 || rest < 2:
+	case w >= wideWidth:
+		l.wide, l.tlW, l.tlH, l.detW, l.detH = true, timelineWidth, rest, w-timelineWidth-1, rest
+	default:
+		l.tlW, l.tlH = w, min(len(m.entries)+1, max(2, rest/3))
+		l.detW, l.detH = w, rest-l.tlH
+	}
+	return l
+}
+
+// caseView is the open case in h lines: what it is about at the top, then
+// its exchange: the entries, and the selected one dissected.
+func (m Model) caseView(w, h int) string {
+	l := m.layout(w, h)
+	parts := []string{strings.Join(l.info, "\n")}
+	switch {
+	case len(m.entries) == 0:
 		return parts[0] + "\n\n " + m.t.noExchange
-	}
-	if rest < 2 {
-		return parts[0]
-	}
-	if w >= wideWidth {
-		tl := m.timeline(timelineWidth, rest)
-		det := m.detail(w-timelineWidth-1, rest)
-		parts = append(parts, joinColumns(tl, det, timelineWidth, w-timelineWidth-1, rest))
-	} else {
-		tlH := min(len(m.entries)+1, max(2, rest/3))
-		parts = append(parts, m.timeline(w, tlH))
-		if rest-tlH > 0 {
-			parts = append(parts, m.detail(w, rest-tlH))
+	case l.tlH == 0:
+	case l.wide:
+		parts = append(parts, joinColumns(m.timeline(l.tlW, l.tlH), m.detail(l.detW, l.detH), l.tlW, l.detW, l.tlH))
+	default:
+		parts = append(parts, m.timeline(l.tlW, l.tlH))
+		if l.detH > 0 {
+			parts = append(parts, m.detail(l.detW, l.detH))
 		}
 	}
 	return strings.Join(parts, "\n")
+}
+
+// maxScroll is how far the detail of the open case can scroll: its last
+// line at the bottom of its pane.
+func (m Model) maxScroll() int {
+	l := m.layout(max(1, m.width), max(1, m.height-2))
+	if l.detH < 2 || len(m.entries) == 0 {
+		return 0
+	}
+	return max(0, len(strings.Split(m.detailBody(l.detW), "\n"))-(l.detH-1))
 }
 
 // paneTitle is a pane's heading: "── title ─────".
@@ -345,6 +374,22 @@ func (m Model) timeline(w, h int) string {
 // lines, scrolled by detOff.
 func (m Model) detail(w, h int) string {
 	e := m.entries[m.entrySel]
+	all := strings.Split(m.detailBody(w), "\n")
+	off := min(m.detOff, max(0, len(all)-(h-1)))
+	title := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
+	if e.Kind == capture.KindNote {
+		title = e.Dir.Arrow()
+	}
+	if off > 0 {
+		title += fmt.Sprintf(" · ↑%d", off)
+	}
+	return strings.Join(append([]string{m.paneTitle(fmt.Sprintf("#%d %s", e.Seq, title), w)}, all[off:]...), "\n")
+}
+
+// detailBody is the selected entry dissected by the walkthrough's views,
+// w columns wide; a frame that broke a rule starts with the rule.
+func (m Model) detailBody(w int) string {
+	e := m.entries[m.entrySel]
 	var body string
 	switch e.Kind {
 	case capture.KindFrame:
@@ -365,16 +410,7 @@ func (m Model) detail(w, h int) string {
 	default:
 		body = views.Dissect(e, views.Options{Theme: m.theme, Width: w, Cursor: -1})
 	}
-	all := strings.Split(body, "\n")
-	off := min(m.detOff, max(0, len(all)-(h-1)))
-	title := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
-	if e.Kind == capture.KindNote {
-		title = e.Dir.Arrow()
-	}
-	if off > 0 {
-		title += fmt.Sprintf(" · ↑%d", off)
-	}
-	return strings.Join(append([]string{m.paneTitle(fmt.Sprintf("#%d %s", e.Seq, title), w)}, all[off:]...), "\n")
+	return body
 }
 
 // helpView is every key, by screen, and what each verdict means. The
