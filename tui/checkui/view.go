@@ -205,9 +205,12 @@ func (m Model) listView(w, h int) string {
 	for _, i := range vis {
 		idW = max(idW, len(m.cases[i].ID))
 	}
+	// The rows are a section's title (case -1) or a case; only those on
+	// screen are drawn, so a run of 1,500 cases redraws as fast as one
+	// of 15.
 	type row struct {
-		text string
-		sel  bool
+		section string
+		i       int
 	}
 	var rows []row
 	selRow := 0
@@ -215,24 +218,30 @@ func (m Model) listView(w, h int) string {
 	for _, i := range vis {
 		if s := section(m.cases[i].ID); s != last {
 			last = s
-			rows = append(rows, row{text: m.st.heading.Render(fit("── "+m.sectionTitle(s)+" ", w))})
+			rows = append(rows, row{s, -1})
 		}
-		r := m.results[i]
-		mark := "  "
 		if i == m.sel {
-			mark, selRow = "▸ ", len(rows)
+			selRow = len(rows)
 		}
-		text := mark + fmt.Sprintf("%-*s ", idW, m.cases[i].ID) + m.verdict(r.Verdict, true) + " " + m.cases[i].Desc
-		rows = append(rows, row{text: fit(text, w), sel: i == m.sel})
+		rows = append(rows, row{i: i})
 	}
 	n := h - len(lines)
 	off := max(0, min(selRow-n/2, len(rows)-n))
-	for i := off; i < len(rows) && i < off+n; i++ {
-		if rows[i].sel && m.screen == screenList {
-			lines = append(lines, m.st.selected.Render(ansi.Strip(rows[i].text)))
+	for _, r := range rows[off:min(len(rows), off+max(0, n))] {
+		if r.i < 0 {
+			lines = append(lines, m.st.heading.Render(fit("── "+m.sectionTitle(r.section)+" ", w)))
 			continue
 		}
-		lines = append(lines, rows[i].text)
+		c, res := m.cases[r.i], m.results[r.i]
+		mark := "  "
+		if r.i == m.sel {
+			mark = "▸ "
+		}
+		if r.i == m.sel && m.screen == screenList {
+			lines = append(lines, m.st.selected.Render(fit(mark+fmt.Sprintf("%-*s %-13s %s", idW, c.ID, res.Verdict, c.Desc), w)))
+			continue
+		}
+		lines = append(lines, fit(mark+fmt.Sprintf("%-*s ", idW, c.ID)+m.verdict(res.Verdict, true)+" "+c.Desc, w))
 	}
 	return strings.Join(lines, "\n")
 }
