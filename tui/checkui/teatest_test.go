@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,7 @@ func press(tm *teatest.TestModel, names ...string) {
 // back, q quits; every case passed, so check's exit status is 0.
 func TestEndToEnd(t *testing.T) {
 	url := echoServer(t)
+	before := len(ours())
 	cases := selectCases(t, "1.1.1", "1.1.2", "1.2.1", "2.1", "2.2", "5.1")
 	// Generous limits: the machine may be busy; none of these is waited
 	// out by a conforming server.
@@ -131,6 +133,28 @@ func TestEndToEnd(t *testing.T) {
 	if got := ExitStatus(results); got != 0 {
 		t.Errorf("exit status %d, want 0", got)
 	}
+	// Nothing of the run or the screen is left running.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(ours()) > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := ours(); len(left) > before {
+		t.Errorf("%d goroutines of ours before, %d after quitting:\n%s", before, len(left), strings.Join(left, "\n\n"))
+	}
+}
+
+// ours returns the stacks of goroutines running wsanatomy code other than
+// the tests' own (such as the echo server's handlers).
+func ours() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "github.com/wsanatomy/wsanatomy/") && !strings.Contains(g, "_test.go") {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // silentServer accepts TCP connections and never answers, and counts the
