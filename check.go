@@ -359,16 +359,19 @@ func showCase(w io.Writer, r conformance.Result) {
 	if !ex.Client {
 		we = capture.ServerToClient
 	}
-	i := 0
+	var frames []capture.Entry
 	for _, e := range checkui.Entries(ex) {
-		if e.Kind != capture.KindFrame && (e.Kind != capture.KindNote || len(e.Wire) == 0) {
-			continue // the handshake, printed above; inflated messages
+		// The handshake is printed above; an inflated message is not a
+		// frame.
+		if e.Kind == capture.KindFrame || (e.Kind == capture.KindNote && len(e.Wire) > 0) {
+			frames = append(frames, e)
 		}
+	}
+	for i, e := range frames {
 		if i == maxShownFrames {
-			fmt.Fprintf(w, "\n... more frames not shown\n")
+			fmt.Fprintf(w, "\n... %d more frames not shown\n", len(frames)-i)
 			break
 		}
-		i++
 		sent := e.Dir == we
 		from, to := them, us
 		if sent {
@@ -378,7 +381,7 @@ func showCase(w io.Writer, r conformance.Result) {
 		if e.Dir == capture.ClientToServer {
 			receiver = "server" // a frame from the client
 		}
-		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i, from, to, e.At.Round(time.Microsecond))
+		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i+1, from, to, e.At.Round(time.Microsecond))
 		if e.Note == checkui.PartialNote || e.Kind == capture.KindNote {
 			fmt.Fprint(w, " (only its start was recorded)")
 		}
