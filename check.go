@@ -19,8 +19,11 @@ import (
 	"syscall"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/wsanatomy/wsanatomy/conformance"
-	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/checkui"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
@@ -29,7 +32,10 @@ func init() {
 		"Runs the conformance cases (Autobahn sections 1-7, 9, 10, 12 and 13, and the project's own) against the echo\n" +
 		"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
 		"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
-		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED."
+		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n\n" +
+		"The output is text unless --tui is given, even on a terminal, because scripts and CI read it. --tui shows the\n" +
+		"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
+		"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes."
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
@@ -45,9 +51,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
 	show := fs.String("show", "", "run one case and show its exchange: handshake and every frame, dissected")
 	quiet := fs.Bool("quiet", false, "list only the cases that are not OK")
+	tui := fs.Bool("tui", false, "show the report on a screen: progress, the cases by section with their verdicts, and each case's rule and exchange, dissected (text stays the default, for scripts and CI)")
+	lang := fs.String("lang", "en", "the language of the --tui screen: en or zh")
 	valued := []string{"--client", "-client", "--cases", "-cases", "--exclude", "-exclude", "--timeout", "-timeout",
 		"--case-limit", "-case-limit", "--limit", "-limit", "--fail-fast-wait", "-fail-fast-wait", "--parallel", "-parallel",
-		"--json", "-json", "--show", "-show"}
+		"--json", "-json", "--show", "-show", "--lang", "-lang"}
 	if err := parseFlags(fs, reorderFlags(args, valued...)); err != nil {
 		return err
 	}
@@ -67,6 +75,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	default:
 		fmt.Fprintln(stderr, "wsanatomy: check needs one ws:// URL of an echo server, or --client 'COMMAND {url}'")
+		return errUsage
+	}
+	if *lang != "en" && *lang != "zh" {
+		fmt.Fprintf(stderr, "wsanatomy: check: --lang must be en or zh, got %q\n", *lang)
 		return errUsage
 	}
 	if *parallel < 1 || *timeout <= 0 || *caseLimit <= 0 || *limit <= 0 || *failFast <= 0 {
@@ -97,29 +109,55 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {
+		// A screen drawn into a pipe or a file is of no use to anyone:
+		// what reads it gets the text, which is made for reading.
+		fmt.Fprintln(stderr, "wsanatomy: check: --tui needs a terminal on stdout; the report follows as text")
+		*tui = false
+	}
+
+	sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeoutCause(ctx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
+	ctx, cancel := context.WithTimeoutCause(sigCtx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
 	defer cancel()
 
 	cfg := conformance.Config{Timeout: *timeout, CaseLimit: *caseLimit, FailFastWait: *failFast, Parallel: *parallel}
-	if *show == "" {
-		cfg.Progress = func(done, total int, r conformance.Result) {
-			if *quiet && r.Verdict == conformance.OK {
-				return
-			}
-			printResult(stdout, done, total, r)
+	run := func(ctx context.Context, cfg conformance.Config) []conformance.Result {
+		if *client != "" {
+			return conformance.RunClient(ctx, commandClient(*client), selected, cfg)
 		}
-		fmt.Fprintf(stdout, "wsanatomy check: %d cases against %s\n", len(selected), target)
+		return conformance.RunServer(ctx, target, selected, cfg)
 	}
 	var results []conformance.Result
-	if *client != "" {
-		results = conformance.RunClient(ctx, commandClient(*client), selected, cfg)
-	} else {
-		results = conformance.RunServer(ctx, target, selected, cfg)
-	}
-	if *show != "" {
-		showCase(stdout, results[0])
+	switch {
+	case *tui:
+		// The screen stays up after the run until the user quits; the
+		// run's limit bounds the run alone. The text summary follows on
+		// stdout, with the same last line and exit status as without
+		// --tui.
+		o := checkui.Options{Lang: *lang, Target: target, Client: *client != "", Parallel: *parallel, Open: *show != ""}
+		var err error
+		results, err = checkui.Run(sigCtx, ctx, selected, o, func(ctx context.Context, progress func(conformance.Result)) []conformance.Result {
+			cfg.Progress = func(_, _ int, r conformance.Result) { progress(r) }
+			return run(ctx, cfg)
+		}, checkTUIOptions...)
+		if err != nil {
+			fmt.Fprintf(stderr, "wsanatomy: check: the report screen: %v\n", err)
+		}
+	default:
+		if *show == "" {
+			cfg.Progress = func(done, total int, r conformance.Result) {
+				if *quiet && r.Verdict == conformance.OK {
+					return
+				}
+				printResult(stdout, done, total, r)
+			}
+			fmt.Fprintf(stdout, "wsanatomy check: %d cases against %s\n", len(selected), target)
+		}
+		results = run(ctx, cfg)
+		if *show != "" {
+			showCase(stdout, results[0])
+		}
 	}
 	passed, failed := summarize(stdout, results)
 	if *jsonFile != "" {
@@ -129,11 +167,16 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	// The closing line, alone, in the form test tools read.
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
-	if failed > 0 {
-		return exitError(1)
+	if code := checkui.ExitStatus(results); code != 0 {
+		return exitError(code)
 	}
 	return nil
 }
+
+// checkTUIOptions are added to the --tui program's options: a test gives
+// it its own input and output (and then --tui runs though stdout is not a
+// terminal).
+var checkTUIOptions []tea.ProgramOption
 
 // globs splits a comma-separated list.
 func globs(s string) []string {
@@ -310,26 +353,40 @@ func showCase(w io.Writer, r conformance.Result) {
 	} else {
 		fmt.Fprintln(w, "(none)")
 	}
-	frames := splitFrames(ex)
-	for i, f := range frames {
+	// The frames come from the same reading of the exchange as the
+	// report's screen (checkui.Entries): the codec's own watcher.
+	we := capture.ClientToServer
+	if !ex.Client {
+		we = capture.ServerToClient
+	}
+	var frames []capture.Entry
+	for _, e := range checkui.Entries(ex) {
+		// The handshake is printed above; an inflated message is not a
+		// frame.
+		if e.Kind == capture.KindFrame || (e.Kind == capture.KindNote && len(e.Wire) > 0) {
+			frames = append(frames, e)
+		}
+	}
+	for i, e := range frames {
 		if i == maxShownFrames {
 			fmt.Fprintf(w, "\n... %d more frames not shown\n", len(frames)-i)
 			break
 		}
+		sent := e.Dir == we
 		from, to := them, us
-		if f.sent {
+		if sent {
 			from, to = us, them
 		}
 		receiver := "client"
-		if f.sent == ex.Client {
+		if e.Dir == capture.ClientToServer {
 			receiver = "server" // a frame from the client
 		}
-		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i+1, from, to, f.at.Round(time.Microsecond))
-		if f.partial {
+		fmt.Fprintf(w, "\n== frame %d, %s -> %s, at %v", i+1, from, to, e.At.Round(time.Microsecond))
+		if e.Note == checkui.PartialNote || e.Kind == capture.KindNote {
 			fmt.Fprint(w, " (only its start was recorded)")
 		}
 		fmt.Fprintln(w)
-		wire := f.wire
+		wire := e.Wire
 		if pf := render.ParseFrame(wire); pf.HeaderLen > 0 && len(wire) > pf.HeaderLen+maxShownPayload {
 			fmt.Fprintf(w, "(payload of %d bytes; the first %d are shown)\n", pf.Header.Length, maxShownPayload)
 			wire = wire[:pf.HeaderLen+maxShownPayload]
@@ -340,55 +397,4 @@ func showCase(w io.Writer, r conformance.Result) {
 		fmt.Fprintf(w, "\n(not recorded: %d bytes sent and %d received past the first %d KiB each way)\n",
 			ex.DroppedSent, ex.DroppedReceived, 256)
 	}
-}
-
-// shownFrame is one frame of an exchange.
-type shownFrame struct {
-	sent    bool
-	at      time.Duration
-	wire    []byte
-	partial bool // the recording ended inside it
-}
-
-// splitFrames cuts each direction's bytes into frames, in the order their
-// first bytes went over the wire. The frame boundaries come from the
-// codec's header decoder, the same one every view uses.
-func splitFrames(ex *conformance.Exchange) []shownFrame {
-	var out []shownFrame
-	var buf [2][]byte
-	var at [2]time.Duration
-	pop := func(d int, sent bool, final bool) {
-		for len(buf[d]) > 0 {
-			h, n, err := protocol.DecodeHeader(buf[d])
-			if err == nil && uint64(len(buf[d])-n) >= h.Length {
-				end := n + int(h.Length)
-				out = append(out, shownFrame{sent: sent, at: at[d], wire: buf[d][:end:end]})
-				buf[d] = buf[d][end:]
-				continue
-			}
-			if final {
-				out = append(out, shownFrame{sent: sent, at: at[d], wire: buf[d], partial: true})
-				buf[d] = nil
-			}
-			return
-		}
-	}
-	for _, c := range ex.Chunks {
-		d := 0
-		if c.Sent {
-			d = 1
-		}
-		if len(buf[d]) == 0 {
-			at[d] = c.At
-		}
-		buf[d] = append(buf[d], c.Data...)
-		pop(d, c.Sent, false)
-		if len(buf[d]) > 0 && len(buf[d]) <= len(c.Data) {
-			// What is left, the start of the next frame, came in this chunk.
-			at[d] = c.At
-		}
-	}
-	pop(0, false, true)
-	pop(1, true, true)
-	return out
 }

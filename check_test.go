@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -296,38 +295,4 @@ func TestCheckUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 with usage", args, code, stderr)
 		}
 	}
-}
-
-// splitFrames cuts any bytes into frames without losing or inventing one:
-// the frames of each direction put together are the bytes that went that
-// way.
-func FuzzSplitFrames(f *testing.F) {
-	f.Add([]byte{0x81, 0x05, 'h', 'e', 'l', 'l', 'o', 0x89, 0x00}, []byte{0x82, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 5}, 3)
-	f.Add([]byte{0x81}, []byte{0x88, 0x02, 0x03, 0xe8}, 1)
-	f.Fuzz(func(t *testing.T, sent, received []byte, chop int) {
-		chop = max(1, chop%64)
-		ex := &conformance.Exchange{Client: true}
-		for i := 0; i < max(len(sent), len(received)); i += chop {
-			if i < len(sent) {
-				ex.Chunks = append(ex.Chunks, conformance.Chunk{Sent: true, Data: sent[i:min(i+chop, len(sent))]})
-			}
-			if i < len(received) {
-				ex.Chunks = append(ex.Chunks, conformance.Chunk{Data: received[i:min(i+chop, len(received))]})
-			}
-		}
-		var gotSent, gotReceived []byte
-		for _, fr := range splitFrames(ex) {
-			if len(fr.wire) == 0 {
-				t.Fatal("an empty frame")
-			}
-			if fr.sent {
-				gotSent = append(gotSent, fr.wire...)
-			} else {
-				gotReceived = append(gotReceived, fr.wire...)
-			}
-		}
-		if !bytes.Equal(gotSent, sent) || !bytes.Equal(gotReceived, received) {
-			t.Fatalf("frames do not add up to the bytes: sent % x -> % x, received % x -> % x", sent, gotSent, received, gotReceived)
-		}
-	})
 }

@@ -48,7 +48,8 @@ Usage:
                                         compressed messages are shown inflated, up to --max-message BYTES
   wsanatomy check URL | --client CMD    conformance cases (Autobahn 1-7, 9, 10 and more) against an echo
                                         server, or a client command run once per case with {url} replaced;
-                                        --show CASE dissects one case's exchange
+                                        --show CASE dissects one case's exchange; --tui shows the report
+                                        on a screen (--lang en|zh)
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
 

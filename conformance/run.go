@@ -118,7 +118,7 @@ func runServerCase(ctx context.Context, url string, c Case, cfg Config) Result {
 	start := time.Now()
 	rec := newRecorder(true)
 	timeout := max(cfg.Timeout, c.Timeout)
-	p, err := dial(url, DialOptions{Timeout: timeout, Extensions: c.Extensions}, rec)
+	p, err := dial(ctx, url, DialOptions{Timeout: timeout, Extensions: c.Extensions}, rec)
 	if err != nil {
 		return finish(c, start, rec, Failed, "the opening handshake failed: "+err.Error(), nil)
 	}

@@ -8,6 +8,7 @@ package conformance
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
@@ -180,10 +181,12 @@ type DialOptions struct {
 // Dial connects to a ws:// URL and performs the opening handshake with a
 // hand-written request (§4.1). It contacts only the URL's host.
 func Dial(rawURL string, opts DialOptions) (*Peer, error) {
-	return dial(rawURL, opts, nil)
+	return dial(context.Background(), rawURL, opts, nil)
 }
 
-func dial(rawURL string, opts DialOptions, rec *recorder) (*Peer, error) {
+// dial is Dial for a case: the handshake also ends when ctx does (the run
+// was stopped), not only when opts.Timeout runs out.
+func dial(ctx context.Context, rawURL string, opts DialOptions, rec *recorder) (*Peer, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Second
 	}
@@ -198,7 +201,8 @@ func dial(rawURL string, opts DialOptions, rec *recorder) (*Peer, error) {
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), "80")
 	}
-	nc, err := net.DialTimeout("tcp", host, opts.Timeout)
+	d := net.Dialer{Timeout: opts.Timeout}
+	nc, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +219,11 @@ func dial(rawURL string, opts DialOptions, rec *recorder) (*Peer, error) {
 	}
 	req += "\r\n"
 	nc.SetDeadline(time.Now().Add(opts.Timeout))
+	// When the run stops, a deadline in the past ends any read or write
+	// of the handshake at once; the error paths below close the
+	// connection.
+	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Now()) })
+	defer stop()
 	if _, err := io.WriteString(nc, req); err != nil {
 		nc.Close()
 		return nil, err
