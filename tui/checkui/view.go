@@ -67,20 +67,20 @@ func (m Model) View() string {
 		b, t := k.listKeys()
 		hint = hints(b, t, w-1)
 	}
-	return head + "\n" + box(body, w, h-2) + "\n" + m.st.dim.Render(fit(" "+hint, w))
+	return head + "\n" + views.Box(body, w, h-2) + "\n" + m.st.dim.Render(views.Fit(" "+hint, w))
 }
 
 // tiny is the report on a screen too small for it: the counts, and how to
 // get the rest.
 func (m Model) tiny(w, h int) string {
-	lines := []string{fit(m.counts(), w)}
+	lines := []string{views.Fit(m.counts(), w)}
 	if h > 1 {
-		lines = append(lines, fit(fmt.Sprintf(m.t.summary, m.done-m.failed, m.failed), w))
+		lines = append(lines, views.Fit(fmt.Sprintf(m.t.summary, m.done-m.failed, m.failed), w))
 	}
 	if h > 2 {
-		lines = append(lines, fit(m.t.tiny+" · q "+m.t.keyQuit, w))
+		lines = append(lines, views.Fit(m.t.tiny+" · q "+m.t.keyQuit, w))
 	}
-	return box(strings.Join(lines, "\n"), w, h)
+	return views.Box(strings.Join(lines, "\n"), w, h)
 }
 
 // counts is "37 of 120 · 4s", or "120 cases · 12.3s" once the run is over.
@@ -111,7 +111,7 @@ func (m Model) header(w int) string {
 	if gap := w - width(left) - width(right); gap >= 1 {
 		return m.st.header.Render(left + strings.Repeat(" ", gap) + right)
 	}
-	return m.st.header.Render(fit(left, w))
+	return m.st.header.Render(views.Fit(left, w))
 }
 
 // verdict is a verdict's word, in its colour, padded to the longest.
@@ -168,7 +168,7 @@ func (m Model) status(w int) []string {
 		}
 	}
 	for i := range lines {
-		lines[i] = fit(lines[i], w)
+		lines[i] = views.Fit(lines[i], w)
 	}
 	return lines
 }
@@ -229,7 +229,7 @@ func (m Model) listView(w, h int) string {
 	off := max(0, min(selRow-n/2, len(rows)-n))
 	for _, r := range rows[off:min(len(rows), off+max(0, n))] {
 		if r.i < 0 {
-			lines = append(lines, m.st.heading.Render(fit("── "+m.sectionTitle(r.section)+" ", w)))
+			lines = append(lines, m.st.heading.Render(views.Fit("── "+m.sectionTitle(r.section)+" ", w)))
 			continue
 		}
 		c, res := m.cases[r.i], m.results[r.i]
@@ -238,10 +238,10 @@ func (m Model) listView(w, h int) string {
 			mark = "▸ "
 		}
 		if r.i == m.sel && m.screen == screenList {
-			lines = append(lines, m.st.selected.Render(fit(mark+fmt.Sprintf("%-*s %-13s %s", idW, c.ID, res.Verdict, c.Desc), w)))
+			lines = append(lines, m.st.selected.Render(views.Fit(mark+fmt.Sprintf("%-*s %-13s %s", idW, c.ID, res.Verdict, c.Desc), w)))
 			continue
 		}
-		lines = append(lines, fit(mark+fmt.Sprintf("%-*s ", idW, c.ID)+m.verdict(res.Verdict, true)+" "+c.Desc, w))
+		lines = append(lines, views.Fit(mark+fmt.Sprintf("%-*s ", idW, c.ID)+m.verdict(res.Verdict, true)+" "+c.Desc, w))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -305,7 +305,7 @@ func (m Model) layout(w, h int) caseLayout {
 		room = h
 	}
 	if len(l.info) > room {
-		l.info = append(l.info[:room-1:room-1], fit(strings.TrimRight(ansi.Strip(l.info[room-1]), " "), w-2)+" …")
+		l.info = append(l.info[:room-1:room-1], views.Fit(strings.TrimRight(ansi.Strip(l.info[room-1]), " "), w-2)+" …")
 	}
 	rest := h - len(l.info)
 	switch {
@@ -329,7 +329,7 @@ func (m Model) caseView(w, h int) string {
 		return parts[0] + "\n\n " + m.t.noExchange
 	case l.tlH == 0:
 	case l.wide:
-		parts = append(parts, joinColumns(m.timeline(l.tlW, l.tlH), m.detail(l.detW, l.detH), l.tlW, l.detW, l.tlH))
+		parts = append(parts, views.JoinColumns(m.timeline(l.tlW, l.tlH), m.detail(l.detW, l.detH), l.tlW, l.detW, l.tlH))
 	default:
 		parts = append(parts, m.timeline(l.tlW, l.tlH))
 		if l.detH > 0 {
@@ -352,7 +352,7 @@ func (m Model) maxScroll() int {
 // paneTitle is a pane's heading: "── title ─────".
 func (m Model) paneTitle(title string, w int) string {
 	s := "── " + title + " "
-	return m.st.heading.Render(fit(s+strings.Repeat("─", max(0, w-width(s))), w))
+	return m.st.heading.Render(views.Fit(s+strings.Repeat("─", max(0, w-width(s))), w))
 }
 
 // timeline lists the case's entries in h lines, the selected one kept in
@@ -367,7 +367,7 @@ func (m Model) timeline(w, h int) string {
 		if e.Note == PartialNote {
 			row += " …"
 		}
-		row = fit(row, w)
+		row = views.Fit(row, w)
 		switch {
 		case i == m.entrySel:
 			row = m.st.selected.Render(row)
@@ -440,7 +440,7 @@ func (m Model) helpView(w, h int) string {
 				hk := g.bindings[j].Help()
 				cell := fmt.Sprintf("%-10s %s", hk.Key, hk.Desc)
 				if j < i+perLine-1 {
-					cell = fit(cell, colW)
+					cell = views.Fit(cell, colW)
 				}
 				line += cell
 			}
@@ -457,38 +457,3 @@ func (m Model) helpView(w, h int) string {
 // width is the number of terminal columns s takes (a Chinese character
 // takes two; colour codes none).
 func width(s string) int { return lipgloss.Width(s) }
-
-// fit pads or cuts s to exactly w columns.
-func fit(s string, w int) string {
-	if n := width(s); n > w {
-		return ansi.Truncate(s, w, "")
-	} else if n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-// box makes s exactly h lines of exactly w columns.
-func box(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		lines[i] = fit(l, w)
-	}
-	for len(lines) < h {
-		lines = append(lines, strings.Repeat(" ", w))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// joinColumns puts two boxes of h lines side by side with a separator.
-func joinColumns(a, b string, wa, wb, h int) string {
-	la, lb := strings.Split(box(a, wa, h), "\n"), strings.Split(box(b, wb, h), "\n")
-	out := make([]string, h)
-	for i := range out {
-		out[i] = la[i] + "│" + lb[i]
-	}
-	return strings.Join(out, "\n")
-}

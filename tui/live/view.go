@@ -32,7 +32,7 @@ func (m Model) View() string {
 	foot := m.footer(w)
 	body := h - 2
 	if m.help {
-		return strings.Join([]string{head, box(m.helpText(w), w, body), foot}, "\n")
+		return strings.Join([]string{head, views.Box(m.helpText(w), w, body), foot}, "\n")
 	}
 	// The connection list takes up to a third of the body, at least its
 	// heading, column names and one row.
@@ -42,7 +42,7 @@ func (m Model) View() string {
 	if w >= wideWidth {
 		tl := m.timeline(timelineWidth, rest)
 		det := m.detail(w-timelineWidth-1, rest)
-		parts = append(parts, joinColumns(tl, det, timelineWidth, w-timelineWidth-1, rest))
+		parts = append(parts, views.JoinColumns(tl, det, timelineWidth, w-timelineWidth-1, rest))
 	} else {
 		tlH := min(max(2, rest/3), rest-2)
 		parts = append(parts, m.timeline(w, tlH), m.detail(w, rest-tlH))
@@ -58,14 +58,14 @@ func (m Model) tiny(w, h int) string {
 			open++
 		}
 	}
-	lines := []string{fit(sayf(m.lang, "%d conns, %d open", len(m.conns), open), w)}
+	lines := []string{views.Fit(sayf(m.lang, "%d conns, %d open", len(m.conns), open), w)}
 	if e, ok := m.selected(); ok && h > 1 {
-		lines = append(lines, fit(strings.TrimPrefix(views.EntryRow(e, false), "  "), w))
+		lines = append(lines, views.Fit(strings.TrimPrefix(views.EntryRow(e, false), "  "), w))
 	}
 	if h > len(lines) {
-		lines = append(lines, fit(say(m.lang, "enlarge the terminal · q quit"), w))
+		lines = append(lines, views.Fit(say(m.lang, "enlarge the terminal · q quit"), w))
 	}
-	return box(strings.Join(lines, "\n"), w, h)
+	return views.Box(strings.Join(lines, "\n"), w, h)
 }
 
 func (m Model) header(w int) string {
@@ -80,7 +80,7 @@ func (m Model) header(w int) string {
 	right := sayf(m.lang, "%d conns · %d open · %d frames ", len(m.conns), open, frames)
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		return m.st.header.Render(fit(left, w))
+		return m.st.header.Render(views.Fit(left, w))
 	}
 	return m.st.header.Render(left + strings.Repeat(" ", gap) + right)
 }
@@ -93,17 +93,17 @@ func (m Model) heading(p pane, title string, w int) string {
 		mark, st = "▶ ", m.st.focus
 	}
 	s := mark + title + " "
-	return st.Render(fit(s+strings.Repeat("─", max(0, w-lipgloss.Width(s))), w))
+	return st.Render(views.Fit(s+strings.Repeat("─", max(0, w-lipgloss.Width(s))), w))
 }
 
 // connList draws the connection list in h lines.
 func (m Model) connList(w, h int) string {
 	lines := []string{m.heading(paneConns, sayf(m.lang, "connections (%d) · enter: its timeline · a: all", len(m.conns)), w)}
 	cols := pickColumns(w)
-	lines = append(lines, m.st.dim.Render(fit("  "+header(cols, m.lang), w)))
+	lines = append(lines, m.st.dim.Render(views.Fit("  "+header(cols, m.lang), w)))
 	rows := h - 2
 	if len(m.conns) == 0 {
-		lines = append(lines, fit("  "+say(m.lang, "no connection yet: point a browser or `wsanatomy dial` at it"), w))
+		lines = append(lines, views.Fit("  "+say(m.lang, "no connection yet: point a browser or `wsanatomy dial` at it"), w))
 	}
 	off := max(0, min(m.connSel-rows+1, len(m.conns)-rows))
 	for i := off; i < len(m.conns) && i < off+rows; i++ {
@@ -111,13 +111,13 @@ func (m Model) connList(w, h int) string {
 		if i == m.connSel {
 			mark = "▸ "
 		}
-		row := fit(mark+connRow(m.conns[i], cols, m.lang), w)
+		row := views.Fit(mark+connRow(m.conns[i], cols, m.lang), w)
 		if i == m.connSel && m.focus == paneConns {
 			row = m.st.selected.Render(row)
 		}
 		lines = append(lines, row)
 	}
-	return box(strings.Join(lines, "\n"), w, h)
+	return views.Box(strings.Join(lines, "\n"), w, h)
 }
 
 // column is one column of the connection list. Its name and width are
@@ -263,7 +263,7 @@ func (m Model) timeline(w, h int) string {
 		if id == 0 {
 			row = fmt.Sprintf("%-4s", fmt.Sprintf("c%d", e.Conn)) + row
 		}
-		row = fit(row, w)
+		row = views.Fit(row, w)
 		if e.Seq == m.selSeq {
 			row = m.st.selected.Render(row)
 		} else if e.Violation != nil {
@@ -272,9 +272,9 @@ func (m Model) timeline(w, h int) string {
 		lines = append(lines, row)
 	}
 	if n == 0 {
-		lines = append(lines, fit("  "+say(m.lang, "nothing yet"), w))
+		lines = append(lines, views.Fit("  "+say(m.lang, "nothing yet"), w))
 	}
-	return box(strings.Join(lines, "\n"), w, h)
+	return views.Box(strings.Join(lines, "\n"), w, h)
 }
 
 // detail draws the selected entry's dissection in h lines of w columns,
@@ -282,7 +282,7 @@ func (m Model) timeline(w, h int) string {
 func (m Model) detail(w, h int) string {
 	e, ok := m.selected()
 	if !ok {
-		return box(m.heading(paneDetail, say(m.lang, "detail"), w), w, h)
+		return views.Box(m.heading(paneDetail, say(m.lang, "detail"), w), w, h)
 	}
 	var body string
 	switch e.Kind {
@@ -307,7 +307,7 @@ func (m Model) detail(w, h int) string {
 		title += fmt.Sprintf(" · ↑%d", off)
 	}
 	lines := append([]string{m.heading(paneDetail, title, w)}, all[off:]...)
-	return box(strings.Join(lines, "\n"), w, h)
+	return views.Box(strings.Join(lines, "\n"), w, h)
 }
 
 func (m Model) footer(w int) string {
@@ -320,7 +320,7 @@ func (m Model) footer(w int) string {
 	default:
 		s = "↑↓ scroll  f/F field  ←→ hex byte  tab pane  ? help  q quit"
 	}
-	return m.st.dim.Render(fit(" "+s, w))
+	return m.st.dim.Render(views.Fit(" "+s, w))
 }
 
 func (m Model) helpText(w int) string {
@@ -346,38 +346,4 @@ func (m Model) helpText(w int) string {
 		"and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; "+
 		"the counts and close codes of a connection cover everything."), w))
 	return b.String()
-}
-
-// fit pads or cuts plain s to w columns.
-func fit(s string, w int) string {
-	if lipgloss.Width(s) > w {
-		return ansi.Truncate(s, w, "")
-	}
-	return s + strings.Repeat(" ", w-lipgloss.Width(s))
-}
-
-// box makes s exactly h lines of exactly w columns: long lines are cut,
-// short ones padded, missing lines added.
-func box(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		lines[i] = fit(l, w)
-	}
-	for len(lines) < h {
-		lines = append(lines, strings.Repeat(" ", w))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// joinColumns puts two boxes of h lines side by side with a separator.
-func joinColumns(a, b string, wa, wb, h int) string {
-	la, lb := strings.Split(box(a, wa, h), "\n"), strings.Split(box(b, wb, h), "\n")
-	out := make([]string, h)
-	for i := range out {
-		out[i] = la[i] + "│" + lb[i]
-	}
-	return strings.Join(out, "\n")
 }

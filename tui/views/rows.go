@@ -114,3 +114,31 @@ func Fit(s string, w int) string {
 	}
 	return s + strings.Repeat(" ", max(0, w-n))
 }
+
+// Box makes s exactly h lines of exactly w columns: long lines are cut,
+// short ones padded, missing lines added, so that panes placed side by
+// side line up whatever their content.
+func Box(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = Fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// JoinColumns puts a and b side by side as boxes of h lines, wa and wb
+// columns wide, with a vertical rule between them.
+func JoinColumns(a, b string, wa, wb, h int) string {
+	la, lb := strings.Split(Box(a, wa, h), "\n"), strings.Split(Box(b, wb, h), "\n")
+	out := make([]string, h)
+	for i := range out {
+		out[i] = la[i] + "│" + lb[i]
+	}
+	return strings.Join(out, "\n")
+}
