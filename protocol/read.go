@@ -7,6 +7,7 @@ import (
 	"io"
 	mathbits "math/bits"
 	"net"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -656,8 +657,13 @@ func (c *Conn) finishTCP(cause error) {
 	}
 	c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
 	_, err := io.Copy(io.Discard, c.unread())
-	// io.Copy returns nil when the server closed: it closed first.
-	c.closeTCP(err != nil, cause)
+	// io.Copy returns nil when the server closed: it closed first. A reset
+	// says the same thing: the server closed its socket with bytes of ours
+	// still unread (after it failed the connection, say), and its kernel
+	// answered them with RST. Only a timeout, or a failure of our own,
+	// means this client closed first.
+	first := err != nil && !errors.Is(err, syscall.ECONNRESET)
+	c.closeTCP(first, cause)
 }
 
 // lingerAfterFailure lets a server's close frame reach a client that is
