@@ -98,6 +98,11 @@ type Event struct {
 	Role protocol.Role
 	// Action is the index of the step's action that was running, or -1.
 	Action int
+	// Conn is the client/server pair the event belongs to (they are
+	// numbered from 1 as the runner connects them), or 0 for what belongs
+	// to no connection (a wait, a plain HTTP exchange, a refused
+	// handshake's server policy).
+	Conn int
 
 	// Entry is what crossed the wire, for handshakes, frames, raw writes,
 	// reads and closes: the record every source of live traffic makes.

@@ -38,6 +38,16 @@ func (r *recorder) setLive(id int) {
 	r.mu.Unlock()
 }
 
+// forget stops recording pair id: whatever it does from now on (its
+// teardown) belongs to no demo.
+func (r *recorder) forget(id int) {
+	r.mu.Lock()
+	if r.live == id {
+		r.live = 0
+	}
+	r.mu.Unlock()
+}
+
 func (r *recorder) setAction(i int) {
 	r.mu.Lock()
 	r.action = i
@@ -55,6 +65,7 @@ func (r *recorder) add(id int, e Event) {
 		e.time = time.Now()
 	}
 	e.Action = r.action
+	e.Conn = id
 	r.events = append(r.events, e)
 	r.changed.Add(1)
 }
@@ -92,7 +103,7 @@ func (r *recorder) observer(id int) protocol.Observer {
 			if ev.Dir == protocol.Sent {
 				r.mu.Lock()
 				if id == r.live {
-					r.sent = append(r.sent, Event{Kind: KindFrame, Role: ev.Role, Entry: ce, time: t, Action: r.action})
+					r.sent = append(r.sent, Event{Kind: KindFrame, Role: ev.Role, Entry: ce, time: t, Action: r.action, Conn: id})
 					r.changed.Add(1)
 				}
 				r.mu.Unlock()

@@ -61,9 +61,21 @@ func (r *Runner) Close() error {
 	r.cancel()
 	r.step.Lock()
 	defer r.step.Unlock()
+	r.retire()
+	return nil
+}
+
+// retire ends the current pair, if any, without a trace on the screen:
+// the recorder forgets it first, so that tearing it down (two closures,
+// both "first", that no action of the lesson caused) never shows up in
+// the demo of the step that replaced it.
+func (r *Runner) retire() {
+	if r.pair == nil {
+		return
+	}
+	r.rec.forget(r.pair.id)
 	r.pair.shut()
 	r.pair = nil
-	return nil
 }
 
 // Run carries out the actions of one step and returns what they put on
@@ -106,9 +118,9 @@ func (r *Runner) Run(ctx context.Context, actions []lessons.Action) Result {
 	r.dribble.Store(0)
 	if p := r.pair; p != nil && p.stap != nil && p.stap.muted.Load() {
 		// A muted server is of no further use; the next action connects
-		// afresh.
-		r.pair.shut()
-		r.pair = nil
+		// afresh. The frozen server never saw its connection end, so its
+		// teardown is not part of the demo.
+		r.retire()
 	}
 	return Result{Events: r.rec.finish()}
 }
@@ -140,8 +152,7 @@ func (r *Runner) live(ctx context.Context) (*pair, error) {
 		return r.pair, nil
 	}
 	had := r.pair != nil
-	r.pair.shut()
-	r.pair = nil
+	r.retire()
 	if had {
 		r.rec.add(0, Event{Kind: KindNote, Note: NoteReconnect})
 	}
@@ -160,8 +171,7 @@ func (r *Runner) live(ctx context.Context) (*pair, error) {
 func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 	switch a.Kind {
 	case lessons.ActHandshake:
-		r.pair.shut()
-		r.pair = nil
+		r.retire()
 		r.rec.add(0, Event{Kind: KindNote, Note: NoteServer,
 			Text: strings.Join(ServerSubprotocols, ", "), Text2: strings.Join(AllowedOrigins, ", ")})
 		r.hs = a.Handshake
@@ -169,8 +179,7 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		r.pair = p
 		return err
 	case lessons.ActLimit:
-		r.pair.shut()
-		r.pair = nil
+		r.retire()
 		r.rec.add(0, Event{Kind: KindNote, Note: NoteLimit, N: a.Size, Role: a.From})
 		if a.From != protocol.RoleServer {
 			return errors.New("only the server's limit can be set")
@@ -227,7 +236,7 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		r.waitDone(ctx, p)
 		return nil
 	case lessons.ActDrop:
-		r.rec.add(0, Event{Kind: KindNote, Note: NoteDrop, Role: a.From})
+		r.rec.add(p.id, Event{Kind: KindNote, Note: NoteDrop, Role: a.From})
 		c.CloseNow()
 		r.waitDone(ctx, p)
 		return nil
@@ -235,7 +244,7 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		if a.From != protocol.RoleServer {
 			return errors.New("only the server can be muted")
 		}
-		r.rec.add(0, Event{Kind: KindNote, Note: NoteMute, Role: a.From})
+		r.rec.add(p.id, Event{Kind: KindNote, Note: NoteMute, Role: a.From})
 		p.stap.muted.Store(true)
 		return nil
 	case lessons.ActRace:
@@ -244,7 +253,7 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		if a.From != protocol.RoleClient {
 			return errors.New("only the client runs a heartbeat")
 		}
-		r.rec.add(0, Event{Kind: KindNote, Note: NoteHeartbeat, D: a.Interval, D2: a.Timeout})
+		r.rec.add(p.id, Event{Kind: KindNote, Note: NoteHeartbeat, D: a.Interval, D2: a.Timeout})
 		r.bg.Add(1)
 		go r.heartbeat(ctx, p, a.Interval, a.Timeout)
 		return nil
