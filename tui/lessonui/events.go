@@ -105,17 +105,50 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 		}
 		return t.Dim(s)
 	case lessonrun.KindClosed:
-		s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), t.CloseCode(e.Entry.Closed.Code))
-		if e.Entry.Closed.ClosedTCPFirst {
-			s += tr(lang, "ev.closed.first")
-		}
-		return s
+		return closedLine(lang, e, t)
 	case lessonrun.KindHTTP:
 		return fmt.Sprintf(tr(lang, "ev.http"), len(e.HTTP.Request), len(e.HTTP.Response), len(e.HTTP.Body))
 	case lessonrun.KindNote:
 		return "· " + noteText(lang, e)
 	}
 	return ""
+}
+
+// closedLine is one endpoint's end of the connection, with both halves
+// of what it said and heard: the close frame it sent (the code it failed
+// the connection with, or the one it echoed) and the code it reports for
+// the peer. An endpoint that fails the connection sends 1002, say, and
+// reports 1006, because it never reads the answer (§7.1.7, §7.1.5); one
+// line with only the 1006 would contradict the prose that says it closed
+// with 1002.
+func closedLine(lang string, e lessonrun.Event, t render.Theme) string {
+	c := e.Entry.Closed
+	var sent string
+	switch c.SentCode {
+	case 0:
+		sent = tr(lang, "ev.sent.none")
+	case protocol.CloseNoStatusReceived:
+		sent = tr(lang, "ev.sent.nocode")
+	default:
+		sent = fmt.Sprintf(tr(lang, "ev.sent"), t.CloseCode(c.SentCode))
+	}
+	var saw string
+	switch c.Code {
+	case protocol.CloseAbnormalClosure:
+		saw = fmt.Sprintf(tr(lang, "ev.saw.none"), t.CloseCode(c.Code))
+	case protocol.CloseNoStatusReceived:
+		saw = fmt.Sprintf(tr(lang, "ev.saw.nocode"), t.CloseCode(c.Code))
+	default:
+		saw = fmt.Sprintf(tr(lang, "ev.saw"), t.CloseCode(c.Code))
+		if c.Reason != "" {
+			saw += fmt.Sprintf(" %q", c.Reason)
+		}
+	}
+	s := fmt.Sprintf(tr(lang, "ev.closed"), "  "+roleName(lang, e.Role), sent, saw)
+	if c.ClosedTCPFirst {
+		s += tr(lang, "ev.closed.first")
+	}
+	return s
 }
 
 func noteText(lang string, e lessonrun.Event) string {
