@@ -39,6 +39,14 @@ func selectable(e lessonrun.Event) bool {
 	return false
 }
 
+// compressed reports whether a frame's RSV1 is permessage-deflate's bit
+// (RFC 7692 §6): set on the first frame of a data message the codec sent
+// or accepted.
+func compressed(e lessonrun.Event) bool {
+	h := e.Entry.Header
+	return h.Rsv1 && e.Entry.Violation == nil && h.Opcode.IsData() && h.Opcode != protocol.OpContinuation
+}
+
 // oneLine describes an event in one line of the demo's timeline.
 func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 	switch e.Kind {
@@ -57,7 +65,11 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			parts = append(parts, "M")
 		}
 		parts = append(parts, fmt.Sprintf("%dB", h.Length))
-		if h.Opcode != protocol.OpClose && len(e.Entry.Unmasked) > 0 {
+		if compressed(e) && len(e.Entry.Unmasked) > 0 {
+			// DEFLATE data, not text: the message is shown inflated on
+			// its own line.
+			parts = append(parts, fmt.Sprintf(tr(lang, "ev.compressed"), len(e.Entry.Unmasked)))
+		} else if h.Opcode != protocol.OpClose && len(e.Entry.Unmasked) > 0 {
 			parts = append(parts, render.Quote(e.Entry.Unmasked, 12))
 		} else if h.Opcode == protocol.OpClose && e.Entry.Violation == nil {
 			code, reason, _ := protocol.ParseClosePayload(e.Entry.Unmasked)
@@ -216,8 +228,7 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		f := render.ParseFrame(wire)
 		// RSV1 on a data frame the codec sent or accepted is
 		// permessage-deflate's bit (RFC 7692 §6).
-		h := e.Entry.Header
-		f.Compressed = h.Rsv1 && e.Entry.Violation == nil && h.Opcode.IsData() && h.Opcode != protocol.OpContinuation
+		f.Compressed = compressed(e)
 		dir := roleName(lang, e.Role) + " " + arrow(e.Role) + " " + roleName(lang, e.Role.Peer())
 		if e.Role == protocol.RoleServer {
 			dir = roleName(lang, e.Role.Peer()) + " ← " + roleName(lang, e.Role)
@@ -250,7 +261,9 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 			head = markHeader(head, links, link, hint, t)
 		}
 		b.WriteString(head + "\n")
-		if e.Entry.Handshake.Accept != nil && !e.Entry.Handshake.Request {
+		if e.Entry.Handshake.Accept != nil && !e.Entry.Handshake.Request && accepted(e.Entry.Handshake.Raw) {
+			// Only a 101 carries an accept value to check; a refusal
+			// (403) is ordinary HTTP.
 			b.WriteString(t.Heading(tr(lang, "detail.accept")) + "\n")
 			b.WriteString(render.AcceptStepsFor(*e.Entry.Handshake.Accept, render.HeaderValue(e.Entry.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
 		}
@@ -300,6 +313,12 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// accepted reports whether a response head is a 101.
+func accepted(raw []byte) bool {
+	status, _, _ := strings.Cut(string(raw), "\r\n")
+	return strings.Contains(status, " 101 ")
 }
 
 // httpText shows an HTTP message with its CRLFs, one line each.

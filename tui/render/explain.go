@@ -54,6 +54,9 @@ func (f Frame) meaning(lang string, fl Field) string {
 		if uint64(got) < h.Length {
 			return fmt.Sprintf(tr("%d of %d bytes arrived before the receiver stopped reading"), got, h.Length)
 		}
+		if f.Compressed && h.Rsv1 && len(f.Unmasked) > 0 {
+			return fmt.Sprintf(tr("(%d bytes of DEFLATE data)"), len(f.Unmasked))
+		}
 		return payloadMeaning(lang, h.Opcode, f.Unmasked)
 	}
 	return ""
@@ -176,6 +179,11 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 		// Not "it may go between fragments": this one breaks the rule
 		// that lets it.
 		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set) with FIN clear: control frames MUST NOT be fragmented (§5.5)."), h.Opcode))
+	case h.Opcode.IsControl() && !h.Opcode.IsReserved() && v != nil:
+		// Refused for another rule (a bit no extension defines, a length
+		// over 125): the receiver failed the connection, so it goes
+		// between no fragments.
+		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): at most 125 bytes and never fragmented (§5.5)."), h.Opcode))
 	case h.Opcode.IsControl() && !h.Opcode.IsReserved():
 		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): at most 125 bytes and never fragmented, so it may go between the fragments of a message (§5.5)."), h.Opcode))
 	case h.Opcode == protocol.OpContinuation && h.Fin:

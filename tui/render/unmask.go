@@ -27,9 +27,9 @@ func Unmask(f Frame, t Theme, width int) string {
 			return t.tr("not masked, and the payload is empty")
 		}
 		label := pad(t.tr("payload"), 8) + "  "
-		line := label + HexBytes(wire, 8) + "  " + t.Quote(wire, 24)
+		line := label + HexBytes(wire, 8) + "  " + t.quotePayload(f, wire, 24)
 		if cols(line) > width {
-			line = label + HexBytes(wire, 8) + "\n" + strings.Repeat(" ", cols(label)) + t.Quote(wire, 24)
+			line = label + HexBytes(wire, 8) + "\n" + strings.Repeat(" ", cols(label)) + t.quotePayload(f, wire, 24)
 		}
 		return t.tr("not masked (MASK=0): the bytes on the wire are the payload") + "\n" + line
 	}
@@ -46,7 +46,7 @@ func Unmask(f Frame, t Theme, width int) string {
 	masked, key, unmasked := t.tr("masked (wire)"), t.tr("key[i % 4]"), t.tr("unmasked")
 	lw := max(cols(masked), cols(key), cols(unmasked)) // the labels' column
 	label := func(s string) string { return pad(s, lw) + "  " }
-	side := label(masked) + pad(HexBytes(wire, show), 26) + " " + unmasked + "  " + HexBytes(f.Unmasked, show) + "  " + t.Quote(f.Unmasked, 20)
+	side := label(masked) + pad(HexBytes(wire, show), 26) + " " + unmasked + "  " + HexBytes(f.Unmasked, show) + "  " + t.quotePayload(f, f.Unmasked, 20)
 	if cols(side) <= width {
 		b.WriteString(side + "\n")
 		b.WriteString(label(key) + t.Field(FieldMaskKey, HexBytes(keys, show), false) + "\n")
@@ -56,7 +56,7 @@ func Unmask(f Frame, t Theme, width int) string {
 		b.WriteString(label(masked) + HexBytes(wire, show) + "\n")
 		b.WriteString(label(key) + t.Field(FieldMaskKey, HexBytes(keys, show), false) + "\n")
 		b.WriteString(label(unmasked) + HexBytes(f.Unmasked, show) + "\n")
-		b.WriteString(label("") + t.Quote(f.Unmasked, 20) + "\n")
+		b.WriteString(label("") + t.quotePayload(f, f.Unmasked, 20) + "\n")
 	}
 	var items []string
 	for i := 0; i < min(4, len(wire), len(f.Unmasked)); i++ {
@@ -83,6 +83,16 @@ func charOf(c byte) string {
 		return fmt.Sprintf("'%c'", c)
 	}
 	return ""
+}
+
+// quotePayload is [Theme.Quote] for the payload of f: the payload of a
+// compressed frame is DEFLATE data (RFC 7692 §6), which is not text at
+// all, so calling it "not UTF-8 text" would say the sender broke a rule.
+func (t Theme) quotePayload(f Frame, p []byte, n int) string {
+	if f.Compressed && f.Header.Rsv1 && len(p) > 0 {
+		return fmt.Sprintf(t.tr("(%d bytes of DEFLATE data)"), len(p))
+	}
+	return t.Quote(p, n)
 }
 
 // Quote shows a payload as text when it is printable UTF-8, cut to n
