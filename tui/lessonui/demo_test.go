@@ -12,6 +12,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
@@ -341,4 +342,73 @@ func demoProblems(run demoRun) []string {
 		claim(reportClaims[lang], "a report of", func(c *protocol.ClosedEvent, code protocol.CloseCode) bool { return c.Code == code })
 	}
 	return out
+}
+
+// TestDemoRulesCanFail breaks the rules of demoProblems on purpose, one
+// at a time, and checks that each break is reported: a rule that cannot
+// fail guards nothing.
+func TestDemoRulesCanFail(t *testing.T) {
+	closed := func(conn int, role protocol.Role, code, sent protocol.CloseCode, first bool) lessonrun.Event {
+		return lessonrun.Event{Kind: lessonrun.KindClosed, Role: role, Conn: conn, Entry: capture.Entry{Kind: capture.KindClosed,
+			Closed: &protocol.ClosedEvent{Role: role, Code: code, SentCode: sent, ClosedTCPFirst: first}}}
+	}
+	frame := func(conn int, from protocol.Role, v *protocol.Violation) lessonrun.Event {
+		wire := []byte{0x81, 0x02, 'h', 'i'}
+		h, _, _ := protocol.DecodeHeader(wire)
+		return lessonrun.Event{Kind: lessonrun.KindFrame, Role: from, Conn: conn, Received: true,
+			Entry: capture.Entry{Kind: capture.KindFrame, Header: h, Wire: wire, Unmasked: wire[2:], Violation: v}}
+	}
+	note := func(conn int, n lessonrun.Note) lessonrun.Event {
+		return lessonrun.Event{Kind: lessonrun.KindNote, Note: n, Conn: conn, Err: fmt.Errorf("boom")}
+	}
+	v1002 := &protocol.Violation{Section: "5.1", Code: protocol.CloseProtocolError, Msg: "x"}
+	const (
+		c = protocol.RoleClient
+		s = protocol.RoleServer
+	)
+	for _, tc := range []struct {
+		name  string
+		texts []string
+		steps [][]lessonrun.Event
+		want  string
+	}{
+		{"a connection's events in a later demo", []string{"", ""}, [][]lessonrun.Event{
+			{frame(1, c, nil), closed(1, s, 1000, 1000, true), closed(1, c, 1000, 1000, false)},
+			{frame(1, c, nil)},
+		}, "which ended in step 1"},
+		{"an end no action caused", []string{""}, [][]lessonrun.Event{
+			{closed(1, c, 1006, 0, true), frame(2, c, nil)},
+		}, "nothing in this demo acted on it"},
+		{"both sides closed TCP first", []string{""}, [][]lessonrun.Event{
+			{frame(1, c, nil), closed(1, s, 1000, 1000, true), closed(1, c, 1000, 1000, true)},
+		}, "both sides of connection 1 closed TCP first"},
+		{"the refusing side sent another code", []string{""}, [][]lessonrun.Event{
+			{frame(1, c, v1002), closed(1, s, 1006, 1000, true)},
+		}, "refused a frame under §5.1 (1002) but sent 1000"},
+		{"the refusing side's end missing", []string{""}, [][]lessonrun.Event{
+			{frame(1, c, v1002)},
+		}, "its end is not shown"},
+		{"the prose's code not in the demo", []string{"The server closes with 1002."}, [][]lessonrun.Event{
+			{frame(1, c, nil), closed(1, s, 1006, 1009, true)},
+		}, "no side's end in the demo shows a close frame sent with 1002"},
+		{"the prose's report not in the demo", []string{"Then the client reports 1006."}, [][]lessonrun.Event{
+			{frame(1, c, nil), closed(1, c, 1000, 1000, false)},
+		}, "a report of 1006"},
+		{"a close code named otherwise", []string{"It closes with 1009 (message far too big)."}, [][]lessonrun.Event{nil}, "the prose names 1009"},
+		{"an action failed", []string{""}, [][]lessonrun.Event{{note(0, lessonrun.NoteError)}}, "an action failed"},
+	} {
+		run := demoRun{lang: "en", lesson: lessons.Lesson{File: "en/99-test.md"}}
+		for i, evs := range tc.steps {
+			run.lesson.Steps = append(run.lesson.Steps, lessons.Step{Title: "t", Text: tc.texts[i]})
+			if evs != nil {
+				run.results = append(run.results, &lessonrun.Result{Events: evs})
+			} else {
+				run.results = append(run.results, nil)
+			}
+		}
+		got := strings.Join(demoProblems(run), "\n")
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: want a problem with %q, got:\n%s", tc.name, tc.want, got)
+		}
+	}
 }
