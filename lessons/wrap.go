@@ -13,7 +13,8 @@ import (
 //   - a line may break between two Chinese characters, and between Chinese
 //     and Latin text;
 //   - a Latin word (FIN, Sec-WebSocket-Key, 0x81) is never split, unless it
-//     alone is wider than the line;
+//     alone is wider than the line, and neither is a term of the glossary
+//     (掩码密钥, 握手: ZhTerms);
 //   - closing punctuation (，。、；：？！）」) never starts a line, and opening
 //     punctuation （「 never ends one: the kinsoku rules every Chinese
 //     typesetter applies;
@@ -142,8 +143,8 @@ func isCJKPunct(r rune) bool {
 }
 
 // atom is a piece of text that is never broken inside (unless it alone is
-// wider than a line): a Latin word, one Chinese character, or either glued
-// to its punctuation.
+// wider than a line): a Latin word, one Chinese character or glossary
+// term, or any of them glued to its punctuation.
 type atom struct {
 	text  string
 	width int
@@ -155,7 +156,16 @@ func atoms(s string) []atom {
 	var out []atom
 	space := false
 	inWord := false // the last atom is a Latin word still being built
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if n := termAt(s[i:]); n > 0 {
+			// A glossary term (掩码密钥, 握手) is one word: one atom.
+			out = append(out, atom{text: s[i : i+n], width: Width(s[i : i+n]), space: space})
+			space, inWord = false, false
+			i += n
+			continue
+		}
+		i += size
 		w := RuneWidth(r)
 		switch {
 		case r == ' ' || r == '\t' || r == '\n':
@@ -259,11 +269,30 @@ func wrapParagraph(text string, width int, first, rest string) []string {
 			flush()
 		}
 		// The atom alone is wider than a line: the break is unavoidable,
-		// so cut it at the column limit.
+		// so cut it at the column limit; but closing punctuation glued to
+		// the atom ("`permessage-deflate`，") takes the character before
+		// it along, so that it never starts a line.
 		for _, r := range a.text {
 			w := RuneWidth(r)
 			if curW+w > avail() && curW > 0 {
+				var carry string
+				if strings.ContainsRune(noLineStart, r) {
+					// Carry characters until the carried text starts
+					// with one that may start a line.
+					line := cur.String()
+					for utf8.RuneCountInString(line) > 1 {
+						c, size := utf8.DecodeLastRuneInString(line)
+						carry, line = string(c)+carry, line[:len(line)-size]
+						if !strings.ContainsRune(noLineStart, c) {
+							break
+						}
+					}
+					cur.Reset()
+					cur.WriteString(line)
+				}
 				flush()
+				cur.WriteString(carry)
+				curW = Width(carry)
 			}
 			cur.WriteRune(r)
 			curW += w
