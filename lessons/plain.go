@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -33,6 +34,17 @@ func Label(lang, key string) string {
 		return m[key]
 	}
 	return labels["en"][key]
+}
+
+// LabelKeys returns the keys of the engine's words, sorted, so that a
+// test can check each of them in every language.
+func LabelKeys() []string {
+	var keys []string
+	for k := range labels["en"] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // WriteList prints the lessons of a language, one per line: number, title
