@@ -6,7 +6,7 @@ import (
 )
 
 // ZhTerms are the Chinese terms of the project's glossary (the design
-// folder's glossary.md), longest first. Each is one word to a Chinese
+// folder's glossary.md) and a few words every screen uses, longest first. Each is one word to a Chinese
 // reader: the wrapper never breaks a line inside one (掩码|密钥 would read
 // as two words), and the checks of Chinese text (package internal/zhcheck)
 // hold every wrapped string to that.
@@ -17,6 +17,9 @@ var ZhTerms = sortedTerms(
 	"掩码", "掩码密钥", "操作码", "保留位", "关闭码", "关闭原因",
 	"心跳", "子协议", "扩展", "全双工", "字节流", "持久连接", "长轮询",
 	"中间设备", "代理", "缓存投毒", "校验", "测试向量", "注解源码",
+	// Words the screens use on every line, which read as nonsense cut in
+	// two (服务|器).
+	"服务器", "客户端", "浏览器", "连接", "字节", "协议", "压缩", "解压",
 )
 
 func sortedTerms(ts ...string) []string {

@@ -18,6 +18,7 @@ import (
 //   - closing punctuation (，。、；：？！）」) never starts a line, and opening
 //     punctuation （「 never ends one: the kinsoku rules every Chinese
 //     typesetter applies;
+//   - an inline `code span` is not broken at its spaces;
 //   - fenced code blocks are kept as written: their columns mean something.
 
 // noLineStart are characters that must stay on the line of what precedes
@@ -165,6 +166,22 @@ func atoms(s string) []atom {
 			i += n
 			continue
 		}
+		if r == '`' {
+			// An inline code span is one word: `1000 0001` is not cut at
+			// its space.
+			if j := strings.IndexByte(s[i+1:], '`'); j >= 0 {
+				span := s[i : i+j+2]
+				if inWord {
+					out[len(out)-1].text += span
+					out[len(out)-1].width += Width(span)
+				} else {
+					out = append(out, atom{text: span, width: Width(span), space: space})
+				}
+				space, inWord = false, true
+				i += len(span)
+				continue
+			}
+		}
 		i += size
 		w := RuneWidth(r)
 		switch {
@@ -252,7 +269,21 @@ func wrapParagraph(text string, width int, first, rest string) []string {
 		prefix = rest
 	}
 	avail := func() int { return max(width-Width(prefix), 1) }
+	var list []atom
 	for _, a := range atoms(text) {
+		if a.width > avail() && strings.Contains(a.text, " ") {
+			// A code span wider than a line breaks at its spaces after
+			// all, rather than inside a word.
+			for k, part := range strings.Split(a.text, " ") {
+				if part != "" {
+					list = append(list, atom{text: part, width: Width(part), space: a.space || k > 0})
+				}
+			}
+			continue
+		}
+		list = append(list, a)
+	}
+	for _, a := range list {
 		sep := 0
 		if a.space && curW > 0 {
 			sep = 1
