@@ -186,7 +186,7 @@ var zh = map[string]string{
 	"16 random bytes, base64: a fresh nonce per connection (§4.1 item 7)":                                                        "16 个随机字节的 base64 编码：每个连接一个新的一次性随机数（nonce）（§4.1 第 7 条）",
 	"must be 13 (§4.1 item 9); a server that does not speak it refuses with an HTTP error and lists its versions (§4.2.2, §4.4)": "必须是 13（§4.1 第 9 条）；不支持该版本的服务器以 HTTP 错误拒绝，并列出自己支持的版本（§4.2.2，§4.4）",
 	"the versions this server speaks (§4.4)":                                                                                     "这个服务器支持的版本（§4.4）",
-	"base64(SHA-1(key + GUID)): proves a WebSocket server read this request (§4.2.2)":                                            "base64(SHA-1(key + GUID))：证明读了这个请求的是 WebSocket 服务器（§4.2.2）",
+	"base64(SHA-1(key + GUID)): proves a WebSocket server read this request (§4.2.2)":                                            "base64(SHA-1(Sec-WebSocket-Key + GUID))：证明读了这个请求的是 WebSocket 服务器（§4.2.2）",
 	"subprotocols offered, or the one chosen (§4.1 item 10, §11.3.4)":                                                            "客户端提供的子协议，或服务器选中的那一个（§4.1 第 10 条，§11.3.4）",
 	"extensions offered or accepted, e.g. permessage-deflate (§9)":                                                               "提供或接受的扩展，例如 permessage-deflate（§9）",
 	"sent by browsers; the server may refuse origins it does not trust (§4.1 item 8, §10.2)":                                     "浏览器会发送；服务器可以拒绝它不信任的来源（§4.1 第 8 条，§10.2）",
@@ -205,5 +205,5 @@ var zh = map[string]string{
 	"matches the server's Sec-WebSocket-Accept: ":                             "与服务器发来的 Sec-WebSocket-Accept 一致：",
 	"the server sent no Sec-WebSocket-Accept":                                 "服务器没有发送 Sec-WebSocket-Accept",
 	"does NOT match the server's ":                                            "与服务器发来的值不一致：",
-	"The key is used as sent, not base64-decoded; the GUID is fixed by §1.3.": "key 按收到的字符串原样拼接，不先做 base64 解码；GUID 是 §1.3 规定的固定值。",
+	"The key is used as sent, not base64-decoded; the GUID is fixed by §1.3.": "Sec-WebSocket-Key 按收到的字符串原样拼接，不先做 base64 解码；GUID 是 §1.3 规定的固定值。",
 }
