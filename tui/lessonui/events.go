@@ -1,6 +1,7 @@
 package lessonui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -70,7 +71,7 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			// its own line.
 			parts = append(parts, fmt.Sprintf(tr(lang, "ev.compressed"), len(e.Entry.Unmasked)))
 		} else if h.Opcode != protocol.OpClose && len(e.Entry.Unmasked) > 0 {
-			parts = append(parts, render.Quote(e.Entry.Unmasked, 12))
+			parts = append(parts, t.Quote(e.Entry.Unmasked, 12))
 		} else if h.Opcode == protocol.OpClose && e.Entry.Violation == nil {
 			code, reason, _ := protocol.ParseClosePayload(e.Entry.Unmasked)
 			if len(e.Entry.Unmasked) == 0 {
@@ -90,7 +91,7 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			s += " " + t.Bad(fmt.Sprintf("✗ %s§%s → %d", rfc, v.Section, uint16(v.Code)))
 		}
 		if !e.Received {
-			s += " " + t.Dim("("+tr(lang, "ev.notreceived")+")")
+			s += " " + t.Dim(tr(lang, "ev.notreceived"))
 		}
 		return s
 	case lessonrun.KindHandshake:
@@ -111,7 +112,7 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 	case lessonrun.KindRead:
 		return t.Dim(fmt.Sprintf(tr(lang, "ev.read"), "  "+roleName(lang, e.Role), len(e.Entry.Wire)) + ": " + render.HexBytes(e.Entry.Wire, 6))
 	case lessonrun.KindMessage:
-		s := fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), render.Quote(e.Bytes, 16))
+		s := fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), t.Quote(e.Bytes, 16))
 		if e.Entry.Message != nil {
 			return s + fmt.Sprintf(tr(lang, "ev.inflated"), e.Entry.WireSize)
 		}
@@ -175,7 +176,7 @@ func noteText(lang string, e lessonrun.Event) string {
 	case lessonrun.NoteRefused:
 		s := fmt.Sprintf(tr(lang, "note.refused"), e.N)
 		if e.Err != nil {
-			s += ": " + e.Err.Error()
+			s += tr(lang, "colon") + errText(lang, e.Err, render.PlainTheme().WithLang(lang))
 		}
 		return s
 	case lessonrun.NoteDribble:
@@ -268,7 +269,7 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 			b.WriteString(render.AcceptStepsFor(*e.Entry.Handshake.Accept, render.HeaderValue(e.Entry.Handshake.Raw, "Sec-WebSocket-Accept"), t, width) + "\n")
 		}
 		if e.Entry.Handshake.Err != nil {
-			b.WriteString(t.Bad(render.Wrap(e.Entry.Handshake.Err.Error(), width)) + "\n")
+			b.WriteString(t.Bad(t.Wrap(errText(lang, e.Entry.Handshake.Err, t), width)) + "\n")
 		}
 	case lessonrun.KindHTTP:
 		ex := e.HTTP
@@ -303,13 +304,13 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 		}
 	case lessonrun.KindClosed:
 		c := e.Entry.Closed
-		fmt.Fprintf(&b, "%s: %s", roleName(lang, e.Role), t.CloseCode(c.Code))
+		fmt.Fprintf(&b, "%s%s%s", roleName(lang, e.Role), tr(lang, "colon"), t.CloseCode(c.Code))
 		if c.Reason != "" {
 			fmt.Fprintf(&b, " %q", c.Reason)
 		}
 		b.WriteString("\n")
 		if c.Err != nil {
-			b.WriteString(t.Dim(render.Wrap(c.Err.Error(), width)) + "\n")
+			b.WriteString(t.Dim(t.Wrap(errText(lang, c.Err, t), width)) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -319,6 +320,24 @@ func detailFor(lang string, e lessonrun.Event, t render.Theme, width int, link s
 func accepted(raw []byte) bool {
 	status, _, _ := strings.Cut(string(raw), "\r\n")
 	return strings.Contains(status, " 101 ")
+}
+
+// errText is an error as the screen says it: a broken rule in the
+// learner's language, and any other error of the codec as the codec wrote
+// it, which a Chinese screen quotes as the original message.
+func errText(lang string, err error, t render.Theme) string {
+	var v *protocol.Violation
+	if lang != "zh" {
+		return err.Error()
+	}
+	if errors.As(err, &v) {
+		sec := "§" + v.Section
+		if v.RFC != "" && v.RFC != "6455" {
+			sec = "RFC " + v.RFC + " " + sec
+		}
+		return fmt.Sprintf(tr(lang, "err.violation"), sec, t.ViolationMsg(v))
+	}
+	return fmt.Sprintf(tr(lang, "err.quoted"), err.Error())
 }
 
 // httpText shows an HTTP message with its CRLFs, one line each.
