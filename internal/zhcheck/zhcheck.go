@@ -99,52 +99,88 @@ func Sentences(s string) []Problem {
 func Wrapping(s string, wrap func(string, int) string, widths ...int) []Problem {
 	var out []Problem
 	seen := map[string]bool{}
-	add := func(p Problem) {
-		if !seen[p.Rule+p.At] {
-			seen[p.Rule+p.At] = true
-			out = append(out, p)
-		}
-	}
 	tokens := map[string]bool{}
 	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return !tokenRune(r) }) {
 		tokens[t] = true
 	}
 	for _, w := range widths {
-		lines := strings.Split(wrap(s, w), "\n")
-		fence := false
-		for i, l := range lines {
-			if strings.HasPrefix(strings.TrimSpace(l), "```") {
-				fence = !fence
-				continue
+		for _, p := range breaks(strings.Split(wrap(s, w), "\n"), w, s, tokens) {
+			if !seen[p.Rule+p.At] {
+				seen[p.Rule+p.At] = true
+				out = append(out, p)
 			}
-			if fence || i == 0 || strings.TrimSpace(l) == "" || strings.TrimSpace(lines[i-1]) == "" {
-				continue
+		}
+	}
+	return out
+}
+
+// Wrapped checks text that is already wrapped into lines (a dissection, a
+// rendered screen): the sentence rules line by line, and every line break
+// for punctuation and split terms. Without the text before wrapping, a
+// Latin token cut in two cannot be told from two tokens, so that rule is
+// left to [Wrapping].
+func Wrapped(text string) []Problem {
+	var out []Problem
+	// A quotation (a close reason, an RFC sentence) may be wrapped over
+	// several lines: blank it whole first, keeping the lines.
+	blanked := quoted.ReplaceAllStringFunc(text, func(q string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '\n' {
+				return r
 			}
-			prev := strings.TrimRight(lines[i-1], " ")
-			next := strings.TrimLeft(l, " ")
-			at := fmt.Sprintf("%s⏎%s (width %d)", tail(prev, 8), head(next, 8), w)
-			if r, _ := utf8.DecodeRuneInString(next); strings.ContainsRune(closing, r) {
-				add(Problem{"line start", at, fmt.Sprintf("a line starts with %q", r)})
-			}
-			if r, _ := utf8.DecodeLastRuneInString(prev); strings.ContainsRune(opening, r) {
-				add(Problem{"line end", at, fmt.Sprintf("a line ends with %q", r)})
-			}
-			for _, t := range lessons.ZhTerms {
-				for k := len(t) - 1; k > 0; k-- {
-					if utf8.RuneStart(t[k]) && strings.HasSuffix(prev, t[:k]) && strings.HasPrefix(next, t[k:]) && strings.Contains(s, t) {
-						add(Problem{"split", at, fmt.Sprintf("the term %s is split across lines", t)})
-					}
+			return ' '
+		}, q)
+	})
+	for _, l := range strings.Split(blanked, "\n") {
+		out = append(out, Sentences(l)...)
+	}
+	return append(out, breaks(strings.Split(text, "\n"), 0, "", nil)...)
+}
+
+// breaks checks the line breaks of lines, wrapped at width w (0: unknown)
+// from orig ("": unknown) whose Latin tokens are tokens.
+func breaks(lines []string, w int, orig string, tokens map[string]bool) []Problem {
+	var out []Problem
+	fence := false
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			fence = !fence
+			continue
+		}
+		if fence || i == 0 || strings.TrimSpace(l) == "" || strings.TrimSpace(lines[i-1]) == "" {
+			continue
+		}
+		prev := strings.TrimRight(lines[i-1], " ")
+		next := strings.TrimLeft(l, " ")
+		at := fmt.Sprintf("%s⏎%s", tail(prev, 8), head(next, 8))
+		if w > 0 {
+			at += fmt.Sprintf(" (width %d)", w)
+		}
+		if r, _ := utf8.DecodeRuneInString(next); strings.ContainsRune(closing, r) {
+			out = append(out, Problem{"line start", at, fmt.Sprintf("a line starts with %q", r)})
+		}
+		if r, _ := utf8.DecodeLastRuneInString(prev); strings.ContainsRune(opening, r) {
+			out = append(out, Problem{"line end", at, fmt.Sprintf("a line ends with %q", r)})
+		}
+		for _, t := range lessons.ZhTerms {
+			for k := len(t) - 1; k > 0; k-- {
+				if utf8.RuneStart(t[k]) && strings.HasSuffix(prev, t[:k]) && strings.HasPrefix(next, t[k:]) &&
+					(orig == "" || strings.Contains(orig, t)) {
+					out = append(out, Problem{"split", at, fmt.Sprintf("the term %s is split across lines", t)})
 				}
 			}
-			// A token cut where it alone (with the punctuation and code
-			// marks around it, after the line's indent) is wider than the
-			// line was cut because nothing else could be done.
-			a, b := lastToken(prev), firstToken(next)
-			indent := lessons.Width(l) - lessons.Width(next)
-			fits := lessons.Width(lastRun(prev)+firstRun(next))+indent <= w
-			if a != "" && b != "" && tokens[a+b] && fits {
-				add(Problem{"split", at, fmt.Sprintf("the token %s is split across lines", a+b)})
-			}
+		}
+		if tokens == nil {
+			continue
+		}
+		// A token cut where it alone (with the punctuation and code marks
+		// around it, after the line's indent) is wider than the line was
+		// cut because nothing else could be done.
+		a, b := lastToken(prev), firstToken(next)
+		indent := lessons.Width(l) - lessons.Width(next)
+		fits := lessons.Width(lastRun(prev)+firstRun(next))+indent <= w
+		if a != "" && b != "" && tokens[a+b] && fits {
+			out = append(out, Problem{"split", at, fmt.Sprintf("the token %s is split across lines", a+b)})
 		}
 	}
 	return out
