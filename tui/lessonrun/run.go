@@ -414,8 +414,11 @@ func (r *Runner) http(ctx context.Context, payload []byte) error {
 
 	var mu sync.Mutex
 	var sent, got bytes.Buffer
+	// Keep-alive stays on: the request goes out as HTTP/1.1 sends it by
+	// default, on a persistent connection, as lesson 1 says; with it off,
+	// Go's client would add a "Connection: close" the lesson contradicts.
+	// The idle connection is closed when the exchange is recorded.
 	tr := &http.Transport{
-		DisableKeepAlives:  true,
 		DisableCompression: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)

@@ -191,6 +191,8 @@ var (
 //     shows, and a close code named in the prose has the name the screens
 //     give it.
 //  9. No action of a demo fails.
+//  10. A plain HTTP/1.1 exchange keeps its connection, as HTTP/1.1 does by
+//     default and lesson 1 says: no "Connection: close".
 func demoProblems(run demoRun) []string {
 	var out []string
 	lang := run.lang
@@ -295,6 +297,13 @@ func demoProblems(run demoRun) []string {
 					}
 					if !found {
 						bad(r, "the %s refused this frame, and its end is not shown", e.Role.Peer())
+					}
+				}
+			case lessonrun.KindHTTP:
+				// Rule 10.
+				for _, m := range [][]byte{e.HTTP.Request, e.HTTP.Response} {
+					if strings.Contains(strings.ToLower(string(m)), "connection: close") {
+						bad(r, "an HTTP/1.1 exchange closes its connection, though HTTP/1.1 keeps it by default (lesson 1)")
 					}
 				}
 			case lessonrun.KindClosed:
