@@ -85,7 +85,7 @@ func WritePlain(w io.Writer, l Lesson, width int) error {
 		para(head)
 		b.WriteString(strings.Repeat("-", min(Width(head), width)) + "\n")
 		// Bold marks mean nothing on a plain terminal.
-		para(strings.ReplaceAll(s.Text, "**", ""))
+		para(PlainEmphasis(s.Text))
 		if len(s.Actions) > 0 {
 			b.WriteString("\n")
 			para(fmt.Sprintf(Label(lang, "run"), l.Number))

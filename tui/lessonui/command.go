@@ -234,7 +234,7 @@ func WritePlain(ctx context.Context, w io.Writer, l lessons.Lesson, width int) e
 		head := fmt.Sprintf(lessons.Label(lang, "step"), i+1, len(l.Steps), s.Title)
 		para(head)
 		b.WriteString(strings.Repeat("-", min(lessons.Width(head), width)) + "\n")
-		para(strings.ReplaceAll(s.Text, "**", ""))
+		para(lessons.PlainEmphasis(s.Text))
 		if len(s.Actions) > 0 {
 			b.WriteString("\n")
 			para(tr(lang, "plain.demo"))

@@ -169,7 +169,7 @@ func (m Model) textLines(width int) []string {
 	s := m.lesson.Steps[m.step]
 	out := []string{m.theme.r(m.theme.heading, s.Title), ""}
 	inCode, inSpan := false, false
-	for _, l := range strings.Split(lessons.Wrap(strings.ReplaceAll(s.Text, "**", ""), width), "\n") {
+	for _, l := range strings.Split(lessons.Wrap(lessons.PlainEmphasis(s.Text), width), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(l), "```") {
 			inCode = !inCode
 			continue
