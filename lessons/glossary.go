@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"sort"
 	"unicode/utf8"
 )
@@ -22,6 +23,19 @@ var ZhTerms = sortedTerms(
 	"服务器", "客户端", "浏览器", "连接", "字节", "协议", "压缩", "解压",
 )
 
+func init() {
+	// A close code's short Chinese name (异常关闭, 协议错误) is one term
+	// too; longer ones (不支持的数据类型) read as phrases and may break,
+	// which a narrow screen needs.
+	var names []string
+	for _, n := range zhCloseNames {
+		if utf8.RuneCountInString(n) <= 4 {
+			names = append(names, n)
+		}
+	}
+	ZhTerms = sortedTerms(append(ZhTerms, names...)...)
+}
+
 func sortedTerms(ts ...string) []string {
 	var out []string
 	for _, t := range ts {
@@ -29,10 +43,11 @@ func sortedTerms(ts ...string) []string {
 			out = append(out, t) // one character cannot be split
 		}
 	}
+	sort.Strings(out) // the same order on every run, whatever the map's
 	sort.SliceStable(out, func(i, j int) bool {
 		return utf8.RuneCountInString(out[i]) > utf8.RuneCountInString(out[j])
 	})
-	return out
+	return slices.Compact(out)
 }
 
 // isWideString reports whether every rune of s is a wide (Chinese)

@@ -91,7 +91,7 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			s += " " + t.Bad(fmt.Sprintf("✗ %s§%s → %d", rfc, v.Section, uint16(v.Code)))
 		}
 		if !e.Received {
-			s += " " + t.Dim(tr(lang, "ev.notreceived"))
+			s += t.Dim(tr(lang, "ev.notreceived"))
 		}
 		return s
 	case lessonrun.KindHandshake:

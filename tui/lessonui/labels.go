@@ -49,7 +49,7 @@ var labels = map[string]map[string]string{
 		"ev.saw.none":     "received no close frame, reports %s",
 		"ev.closed.first": " (closed TCP first)",
 		"ev.http":         "HTTP: request %d bytes, response %d bytes, for %d bytes of data",
-		"ev.notreceived":  "(not read by the peer)",
+		"ev.notreceived":  " (not read by the peer)",
 		"colon":           ": ",
 		"err.violation":   "%s: %s",
 		"err.quoted":      "%s",
