@@ -112,6 +112,13 @@ func (r *Runner) Run(ctx context.Context, actions []lessons.Action) Result {
 	// Let what the last action set off arrive (an echo, a close), then
 	// stop the step's background tasks.
 	r.settle(ctx, 120*time.Millisecond, 2*time.Second)
+	if p := r.pair; p != nil && !p.alive() && (p.stap == nil || !p.stap.muted.Load()) {
+		// One side has ended (it failed the connection, say): the other
+		// side's end belongs to this demo too, not to the next one, even
+		// on a machine too busy to finish it within the quiet period.
+		r.waitDone(ctx, p)
+		r.settle(ctx, 40*time.Millisecond, time.Second)
+	}
 	stopBG()
 	r.bg.Wait()
 	r.rec.setAction(-1)
