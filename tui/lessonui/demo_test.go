@@ -188,8 +188,9 @@ var (
 //  7. A control frame that breaks a rule is not told it may sit between
 //     fragments.
 //  8. A close code or a report the prose states is the one the demo
-//     shows, and a close code named in the prose has the name the screens
-//     give it.
+//     shows; a refusal status or a refused frame's close code the demo
+//     shows is one the prose mentions; and a close code named in the
+//     prose has the name the screens give it.
 //  9. No action of a demo fails.
 //  10. A plain HTTP/1.1 exchange keeps its connection, as HTTP/1.1 does by
 //     default and lesson 1 says: no "Connection: close".
@@ -284,6 +285,11 @@ func demoProblems(run demoRun) []string {
 						}
 					}
 				}
+				// Rule 8: the code a refused frame is answered with is
+				// one the prose gives.
+				if v := e.Entry.Violation; v != nil && e.Received && !strings.Contains(step.Text, strconv.Itoa(int(v.Code))) {
+					bad(r, "the receiver refuses this frame with %d, which the step never mentions", uint16(v.Code))
+				}
 				// Rule 5, the refusing side.
 				if v := e.Entry.Violation; v != nil && e.Received {
 					found := false
@@ -329,6 +335,11 @@ func demoProblems(run demoRun) []string {
 			case lessonrun.KindNote:
 				if e.Note == lessonrun.NoteRefused && e.Conn != 0 {
 					ended[e.Conn] = si
+				}
+				// Rule 8: a refusal the demo shows is one the prose
+				// speaks of.
+				if e.Note == lessonrun.NoteRefused && !strings.Contains(step.Text, strconv.Itoa(e.N)) {
+					bad(r, "the demo's handshake is refused with %d, which the step never mentions", e.N)
 				}
 			}
 		}
@@ -405,6 +416,12 @@ func TestDemoRulesCanFail(t *testing.T) {
 		}, "a report of 1006"},
 		{"a close code named otherwise", []string{"It closes with 1009 (message far too big)."}, [][]lessonrun.Event{nil}, "the prose names 1009"},
 		{"an action failed", []string{""}, [][]lessonrun.Event{{note(0, lessonrun.NoteError)}}, "an action failed"},
+		{"a refused frame's code the prose never gives", []string{"The server notices."}, [][]lessonrun.Event{
+			{frame(1, c, v1002), closed(1, s, 1006, 1002, true)},
+		}, "refuses this frame with 1002, which the step never mentions"},
+		{"a refusal the prose never gives", []string{"The server refuses with 426."}, [][]lessonrun.Event{
+			{lessonrun.Event{Kind: lessonrun.KindNote, Note: lessonrun.NoteRefused, N: 403, Conn: 1}},
+		}, "refused with 403, which the step never mentions"},
 	} {
 		run := demoRun{lang: "en", lesson: lessons.Lesson{File: "en/99-test.md"}}
 		for i, evs := range tc.steps {
