@@ -353,21 +353,28 @@ func (r *Runner) race(p *pair, a lessons.Action) error {
 
 // heartbeat pings every interval and declares the peer dead when a ping
 // goes unanswered for timeout: an application's policy, not RFC 6455's.
+// A pong counts only when it answers one of its own pings: §5.5.3 gives
+// the pong the ping's "Application data", and each ping carries its own
+// ("hb 1", "hb 2"). An unsolicited pong, or one left over from an earlier
+// step's ping, is no answer, and must not be reported as a round trip.
 func (r *Runner) heartbeat(ctx context.Context, p *pair, interval, timeout time.Duration) {
 	defer r.bg.Done()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	var waiting time.Time // when the oldest unanswered ping went out
 	var dead <-chan time.Time
+	sent := map[string]time.Time{} // unanswered pings by payload
 	n := 0
 	ping := func() {
 		n++
-		sent := time.Now()
-		if err := p.client.Ping(ctx, fmt.Appendf(nil, "hb %d", n)); err != nil {
+		at := time.Now()
+		payload := fmt.Appendf(nil, "hb %d", n)
+		if err := p.client.Ping(ctx, payload); err != nil {
 			return
 		}
+		sent[string(payload)] = at
 		if waiting.IsZero() {
-			waiting = sent
+			waiting = at
 			dead = time.After(timeout)
 		}
 	}
@@ -378,11 +385,28 @@ func (r *Runner) heartbeat(ctx context.Context, p *pair, interval, timeout time.
 			return
 		case <-p.client.Done():
 			return
-		case <-p.pongs:
-			if !waiting.IsZero() {
-				r.rec.add(p.id, Event{Kind: KindNote, Note: NotePong, Role: protocol.RoleClient, D: time.Since(waiting).Round(time.Microsecond)})
+		case b := <-p.pongs:
+			at, ok := sent[string(b)]
+			if !ok {
+				continue // not an answer to one of these pings
 			}
+			// The peer answers in order: this pong answers every
+			// ping sent up to this one.
+			for k, t := range sent {
+				if !t.After(at) {
+					delete(sent, k)
+				}
+			}
+			r.rec.add(p.id, Event{Kind: KindNote, Note: NotePong, Role: protocol.RoleClient, D: time.Since(at).Round(time.Microsecond)})
 			waiting, dead = time.Time{}, nil
+			for _, t := range sent {
+				if waiting.IsZero() || t.Before(waiting) {
+					waiting = t
+				}
+			}
+			if !waiting.IsZero() {
+				dead = time.After(timeout - time.Since(waiting))
+			}
 		case <-tick.C:
 			ping()
 		case <-dead:
