@@ -194,6 +194,8 @@ var (
 //  9. No action of a demo fails.
 //  10. A plain HTTP/1.1 exchange keeps its connection, as HTTP/1.1 does by
 //     default and lesson 1 says: no "Connection: close".
+//  11. A heartbeat reports a pong only after a ping of this demo and the
+//     pong that answered it.
 func demoProblems(run demoRun) []string {
 	var out []string
 	lang := run.lang
@@ -220,7 +222,9 @@ func demoProblems(run demoRun) []string {
 		bad := func(r rendered, format string, args ...any) {
 			out = append(out, fmt.Sprintf("%s: %s\n    line: %s", where(si), fmt.Sprintf(format, args...), r.line))
 		}
-		acted := map[int]bool{} // connections something happened on in this step, so far
+		acted := map[int]bool{}    // connections something happened on in this step, so far
+		pinged := map[int]bool{}   // the client has sent a ping in this step
+		answered := map[int]bool{} // a pong answered one since the last heartbeat note
 		closedHere := map[int]int{}
 		for _, r := range evs {
 			e := r.e
@@ -255,6 +259,12 @@ func demoProblems(run demoRun) []string {
 				}
 			case lessonrun.KindFrame:
 				h := e.Entry.Header
+				switch {
+				case h.Opcode == protocol.OpPing && e.Role == protocol.RoleClient:
+					pinged[e.Conn] = true
+				case h.Opcode == protocol.OpPong && e.Role == protocol.RoleServer && e.Received && pinged[e.Conn]:
+					answered[e.Conn] = true
+				}
 				// Rule 4.
 				if h.Opcode == protocol.OpClose && h.Length == 0 && e.Entry.Violation == nil {
 					if fourDigits.MatchString(r.line) {
@@ -336,6 +346,12 @@ func demoProblems(run demoRun) []string {
 				if e.Note == lessonrun.NoteRefused && e.Conn != 0 {
 					ended[e.Conn] = si
 				}
+				// Rule 11: a heartbeat's pong comes after a ping it sent
+				// and the pong that answered it, on the screen too.
+				if e.Note == lessonrun.NotePong && !answered[e.Conn] {
+					bad(r, "a heartbeat reports a pong before any of its pings was answered")
+				}
+				answered[e.Conn] = false
 				// Rule 8: a refusal the demo shows is one the prose
 				// speaks of.
 				if e.Note == lessonrun.NoteRefused && !strings.Contains(step.Text, strconv.Itoa(e.N)) {
