@@ -435,6 +435,9 @@ func TestDemoRulesCanFail(t *testing.T) {
 		{"a refused frame's code the prose never gives", []string{"The server notices."}, [][]lessonrun.Event{
 			{frame(1, c, v1002), closed(1, s, 1006, 1002, true)},
 		}, "refuses this frame with 1002, which the step never mentions"},
+		{"a pong reported before its ping", []string{""}, [][]lessonrun.Event{
+			{frame(1, c, nil), {Kind: lessonrun.KindNote, Note: lessonrun.NotePong, Conn: 1}},
+		}, "reports a pong before any of its pings was answered"},
 		{"a refusal the prose never gives", []string{"The server refuses with 426."}, [][]lessonrun.Event{
 			{lessonrun.Event{Kind: lessonrun.KindNote, Note: lessonrun.NoteRefused, N: 403, Conn: 1}},
 		}, "refused with 403, which the step never mentions"},
