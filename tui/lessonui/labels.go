@@ -141,7 +141,7 @@ var labels = map[string]map[string]string{
 		"ev.saw":            "收到关闭码 %s",
 		"ev.saw.nocode":     "收到的关闭帧不带关闭码，记为 %s",
 		"ev.saw.none":       "没有收到关闭帧，记为 %s",
-		"ev.closed.first":   "（先关闭 TCP）",
+		"ev.closed.first":   "；由它先关闭 TCP",
 		"ev.http":           "HTTP：请求 %d 字节，响应 %d 字节，数据只有 %d 字节",
 		"ev.notreceived":    "（对端未读取）",
 		"colon":             "：",
