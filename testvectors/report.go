@@ -31,10 +31,10 @@ func (r *Report) PrintIn(w io.Writer, lang string) {
 		if res.Pass {
 			continue
 		}
-		for _, l := range [][2]string{{"expected:", res.Expected}, {"actual:", res.Actual}, {"why:", res.Why},
-			{"codec:", strings.ReplaceAll(res.Detail, "\n", " ")}} {
+		for _, l := range [][2]string{{say(lang, "expected:"), res.Expected}, {say(lang, "actual:"), res.Actual},
+			{say(lang, "why:"), res.Why}, {say(lang, "codec:"), strings.ReplaceAll(res.Detail, "\n", " ")}} {
 			if l[1] != "" {
-				label := say(lang, l[0])
+				label := l[0]
 				fmt.Fprintf(w, "        %s%s%s\n", label, strings.Repeat(" ", max(1, 10-lessons.Width(label))), l[1])
 			}
 		}

@@ -81,18 +81,18 @@ func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, 
 	}
 	res := RunVector(ctx, v)
 	labelled := func(label, text string) {
-		sb.WriteString(hanging(say(lang, label), text, width))
+		sb.WriteString(hanging(label, text, width))
 	}
 	sb.WriteString("\n")
-	labelled("expected: ", res.Expected)
-	labelled("actual:   ", res.Actual)
+	labelled(say(lang, "expected: "), res.Expected)
+	labelled(say(lang, "actual:   "), res.Actual)
 	if res.Detail != "" {
-		labelled("codec:    ", res.Detail)
+		labelled(say(lang, "codec:    "), res.Detail)
 	}
 	if res.Pass {
 		sb.WriteString(say(lang, "PASS") + "\n")
 	} else {
-		labelled("FAIL: ", res.Why)
+		labelled(say(lang, "FAIL: "), res.Why)
 	}
 	return sb.String(), nil
 }
@@ -111,11 +111,11 @@ func dissectVector(v *Vector, lang string, width int) string {
 	in := v.Input
 	switch v.File.Group {
 	case GroupFrames:
-		sb.WriteString(dissectFrames(in.Bytes))
+		sb.WriteString(dissectFrames(in.Bytes, lang))
 	case GroupMessages:
 		for i, f := range in.Frames {
 			fmt.Fprintf(&sb, say(lang, "input frame %d:")+"\n", i+1)
-			sb.WriteString(indent(dissectFrames(f)))
+			sb.WriteString(indent(dissectFrames(f, lang)))
 		}
 	case GroupUTF8:
 		at := 0

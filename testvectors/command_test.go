@@ -1,0 +1,95 @@
+package testvectors
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestEverySayHasChinese: every English sentence this package passes to
+// say has a Chinese entry with the same formatting verbs, so --lang zh
+// never falls back to English for the package's own words; and no entry
+// is left that nothing says.
+func TestEverySayHasChinese(t *testing.T) {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := map[string]bool{}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) != 2 {
+					return true
+				}
+				if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "say" {
+					return true
+				}
+				if lit, ok := call.Args[1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, _ := strconv.Unquote(lit.Value)
+					said[s] = true
+				}
+				return true
+			})
+		}
+	}
+	if len(said) < 20 {
+		t.Fatalf("found only %d sentences passed to say: the search is broken", len(said))
+	}
+	verbs := regexp.MustCompile(`%(\[\d\])?[-+# 0-9]*[a-zA-Z]`)
+	sorted := func(s string) string {
+		v := verbs.FindAllString(regexp.MustCompile(`\[\d\]`).ReplaceAllString(s, ""), -1)
+		sort.Strings(v)
+		return strings.Join(v, " ")
+	}
+	for en := range said {
+		zh, ok := zhWords[en]
+		if !ok {
+			t.Errorf("say(lang, %q) has no Chinese in zhWords", en)
+			continue
+		}
+		if sorted(en) != sorted(zh) {
+			t.Errorf("%q and its Chinese %q format different verbs", en, zh)
+		}
+		if !strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }) && zh != en {
+			t.Errorf("the Chinese of %q is %q", en, zh)
+		}
+	}
+	for en := range zhWords {
+		if !said[en] {
+			t.Errorf("zhWords holds %q, which nothing says", en)
+		}
+	}
+}
+
+// TestListAndReportInChinese: the list's and the report's own words
+// follow lang; the report's last line is the same in both.
+func TestListAndReportInChinese(t *testing.T) {
+	set, err := Load("testdata/good.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en, zh bytes.Buffer
+	set.List(&en, "en", 80)
+	set.List(&zh, "zh", 80)
+	if !strings.Contains(en.String(), "2 vectors in 1 files") || !strings.Contains(zh.String(), "共 1 个文件、2 个测试向量") {
+		t.Errorf("list:\n%s\n%s", en.String(), zh.String())
+	}
+	rep := Run(t.Context(), set)
+	en.Reset()
+	zh.Reset()
+	rep.PrintIn(&en, "en")
+	rep.PrintIn(&zh, "zh")
+	if !strings.HasSuffix(en.String(), "\n2 passed, 0 failed\n") || !strings.HasSuffix(zh.String(), "\n2 passed, 0 failed\n") ||
+		!strings.Contains(zh.String(), "  通过  good-hello") {
+		t.Errorf("report:\n%s\n%s", en.String(), zh.String())
+	}
+}
