@@ -23,6 +23,7 @@ func runCLI(args ...string) (code int, stdout, stderr string) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	noLocale(t)
 	for _, args := range [][]string{
 		{"bogus"},
 		{"--no-such-flag"},

@@ -72,8 +72,8 @@ func runVectors(args []string, stdout, stderr io.Writer) error {
 // outputWidth is the width of the terminal w is, or 80 when it is not one.
 func outputWidth(w io.Writer) int {
 	if f, ok := w.(*os.File); ok && isTerminal(w) {
-		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols >= 20 {
-			return cols
+		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
+			return max(cols, 20) // narrower, nothing fits; let the terminal fold
 		}
 	}
 	return 80
