@@ -161,6 +161,7 @@ var (
 	reBadValue   = regexp.MustCompile(`^invalid value (".*") for flag (\S+): (.*)$`)
 	reBadBool    = regexp.MustCompile(`^invalid boolean value (".*") for (\S+): (.*)$`)
 	reBoolArg    = regexp.MustCompile(`^invalid boolean flag (\S+): (.*)$`)
+	reWantHeader = regexp.MustCompile(`^want "Name: value", got (".*")$`)
 )
 
 // flagError is a flag package error in lang.
@@ -175,6 +176,11 @@ func flagError(err error, lang string) string {
 			return "格式不对"
 		case "value out of range":
 			return "超出范围"
+		case "want frame, message or off": // logLevel.Set
+			return "只能是 frame、message 或 off"
+		}
+		if reWantHeader.MatchString(r) { // headerFlag.Set
+			return `应写成 "Name: value"`
 		}
 		return r
 	}
