@@ -99,8 +99,8 @@ func TestHelpEveryCommandBothLanguages(t *testing.T) {
 			t.Setenv("LANG", "")
 			if lang == "zh" {
 				// The text before the flags: Chinese, under a Chinese heading.
-				intro, _, _ := strings.Cut(out, "\n参数：")
-				intro, _, _ = strings.Cut(intro, "\n导览的参数：")
+				intro, _, _ := strings.Cut(out, "\n选项：")
+				intro, _, _ = strings.Cut(intro, "\n导览的选项：")
 				if !hasHan(intro) || strings.Contains(out, "Flags") || strings.Contains(out, "(default") {
 					t.Errorf("%s --help --lang zh is not Chinese:\n%s", cmd, out)
 				}
@@ -174,7 +174,7 @@ func TestBadFlagOneFormat(t *testing.T) {
 		cases := []struct{ args, en, zh []string }{{
 			[]string{"--no-such-flag"},
 			[]string{prog + ": flag provided but not defined: -no-such-flag", "run '" + help + "' for usage"},
-			[]string{prog + "：没有这个参数：-no-such-flag", "运行 " + help + " 查看用法。"},
+			[]string{prog + "：没有这个选项：-no-such-flag", "运行 " + help + " 查看用法。"},
 		}}
 		// A flag that takes a value, given none; and a bad number or
 		// duration, when the command has one.
@@ -183,7 +183,7 @@ func TestBadFlagOneFormat(t *testing.T) {
 				cases = append(cases, struct{ args, en, zh []string }{
 					[]string{"--" + f.Name},
 					[]string{prog + ": flag needs an argument: -" + f.Name, "run '" + help + "' for usage"},
-					[]string{prog + "：参数 -" + f.Name + " 需要一个值", "运行 " + help + " 查看用法。"},
+					[]string{prog + "：选项 -" + f.Name + " 需要一个值", "运行 " + help + " 查看用法。"},
 				})
 			}
 			if g, ok := f.Value.(flag.Getter); ok && len(cases) < 3 {
@@ -192,7 +192,7 @@ func TestBadFlagOneFormat(t *testing.T) {
 					cases = append(cases, struct{ args, en, zh []string }{
 						[]string{"--" + f.Name + "=x"},
 						[]string{prog + `: invalid value "x" for flag -` + f.Name + ": parse error", "run '" + help + "' for usage"},
-						[]string{prog + `：参数 -` + f.Name + ` 的值 "x" 无效：格式不对`, "运行 " + help + " 查看用法。"},
+						[]string{prog + `：选项 -` + f.Name + ` 的值 "x" 无效：格式不对`, "运行 " + help + " 查看用法。"},
 					})
 				}
 			}
@@ -240,7 +240,7 @@ func TestLangFlagAndLocale(t *testing.T) {
 		t.Setenv("LANG", tc.lang)
 		for _, cmd := range commands {
 			_, _, stderr := runCLI(argv(cmd, tc.args...)...)
-			if got := map[bool]string{true: "zh", false: "en"}[strings.Contains(stderr, "没有这个参数")]; got != tc.want {
+			if got := map[bool]string{true: "zh", false: "en"}[strings.Contains(stderr, "没有这个选项")]; got != tc.want {
 				t.Errorf("LC_ALL=%q LC_MESSAGES=%q LANG=%q %s %q: said in %s, want %s: %q", tc.lcAll, tc.lcMessages, tc.lang, cmd, tc.args, got, tc.want, stderr)
 			}
 		}

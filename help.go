@@ -185,22 +185,22 @@ func flagError(err error, lang string) string {
 		return r
 	}
 	if m := reNotDefined.FindStringSubmatch(s); m != nil {
-		return "没有这个参数：" + m[1]
+		return "没有这个选项：" + m[1]
 	}
 	if m := reNeedsArg.FindStringSubmatch(s); m != nil {
-		return "参数 " + m[1] + " 需要一个值"
+		return "选项 " + m[1] + " 需要一个值"
 	}
 	if m := reBadSyntax.FindStringSubmatch(s); m != nil {
-		return "参数写法不对：" + m[1]
+		return "选项写法不对：" + m[1]
 	}
 	if m := reBadValue.FindStringSubmatch(s); m != nil {
-		return "参数 " + m[2] + " 的值 " + m[1] + " 无效：" + reason(m[3])
+		return "选项 " + m[2] + " 的值 " + m[1] + " 无效：" + reason(m[3])
 	}
 	if m := reBadBool.FindStringSubmatch(s); m != nil {
-		return "参数 " + m[2] + " 只接受 true 或 false，不能是 " + m[1]
+		return "选项 " + m[2] + " 只接受 true 或 false，不能是 " + m[1]
 	}
 	if m := reBoolArg.FindStringSubmatch(s); m != nil {
-		return "参数 " + m[1] + " 只接受 true 或 false：" + reason(m[2])
+		return "选项 " + m[1] + " 只接受 true 或 false：" + reason(m[2])
 	}
 	return s
 }
@@ -216,7 +216,7 @@ func writeCommandHelp(w io.Writer, fs *flag.FlagSet, lang string) {
 	} else {
 		h, ok := commandHelp[name]
 		if !ok {
-			h = [2]string{"wsanatomy " + name + " [flags]", "wsanatomy " + name + " [参数]"}
+			h = [2]string{"wsanatomy " + name + " [flags]", "wsanatomy " + name + " [选项]"}
 		}
 		text = tr(lang, "Usage: ", "用法：") + tr(lang, h[0], h[1]) + "\n"
 	}
@@ -227,9 +227,9 @@ func writeCommandHelp(w io.Writer, fs *flag.FlagSet, lang string) {
 		return
 	}
 	if name == "wsanatomy" {
-		fmt.Fprint(w, tr(lang, "\nFlags of the walkthrough:\n", "\n导览的参数：\n"))
+		fmt.Fprint(w, tr(lang, "\nFlags of the walkthrough:\n", "\n导览的选项：\n"))
 	} else {
-		fmt.Fprint(w, tr(lang, "\nFlags:\n", "\n参数：\n"))
+		fmt.Fprint(w, tr(lang, "\nFlags:\n", "\n选项：\n"))
 	}
 	durations := false
 	for _, f := range flags {

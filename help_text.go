@@ -62,9 +62,9 @@ const usageZh = `wsanatomy：亲手运行 WebSocket 协议（RFC 6455），看�
   wsanatomy vectors [FILE|DIR...]       用编解码器运行 RFC 6455 测试向量（内置的，或给定的
                                         JSON 文件）；--list 列出全部向量，--show ID 拆解其中一个
   wsanatomy serve [--addr ADDR]         回显服务器，任何 WebSocket 客户端都能连接（默认
-                                        127.0.0.1:8080）；浏览器打开 http://ADDR/ 是演示页面。
-                                        --tui：实时显示每个连接和每一帧；--json：在标准输出上
-                                        逐行输出 JSON；--log frame|message|off；
+                                        127.0.0.1:8080）；用浏览器打开 http://ADDR/ 可以看到
+                                        演示页面。--tui：实时显示每个连接和每一帧；--json：在
+                                        标准输出上逐行输出 JSON；--log frame|message|off；
                                         --subprotocol LIST（按偏好排序）、--origin LIST（允许的
                                         Origin）、--max-message BYTES；--idle-timeout、
                                         --write-timeout、--close-timeout、--handshake-timeout
@@ -75,13 +75,13 @@ const usageZh = `wsanatomy：亲手运行 WebSocket 协议（RFC 6455），看�
                                         -H "Name: value"、--subprotocol LIST、--origin URL、
                                         -v（在标准错误上打印每一帧）、--insecure（接受自签名的
                                         wss:// 证书）；--heartbeat 定时 ping 服务器，不再应答就放弃
-  wsanatomy proxy --upstream URL        检查型中继：客户端连接 --listen ADDR（默认 127.0.0.1:8081），
-                                        每个字节原样转发给 URL（ws:// 或 wss://），两个方向都
-                                        解码并检查：显示在实时屏幕上，或用 --plain 逐行打印，
-                                        或用 --json 逐行输出 JSON；--insecure；压缩的消息解压后
-                                        显示，最多解压 --max-message BYTES
-  wsanatomy check URL | --client CMD    一致性测试用例（Autobahn 1-7、9、10 等）：测一个回显
-                                        服务器，或测一个客户端命令（每个用例运行一次，{url} 换成
+  wsanatomy proxy --upstream URL        检查流量的中继：客户端连接 --listen ADDR（默认
+                                        127.0.0.1:8081），每个字节原样转发给 URL（ws:// 或
+                                        wss://），两个方向都解码并检查：显示在实时屏幕上，或用
+                                        --plain 逐行打印，或用 --json 逐行输出 JSON；--insecure；
+                                        压缩的消息解压后显示，最多解压 --max-message BYTES
+  wsanatomy check URL | --client CMD    一致性测试用例（Autobahn 1-7、9、10 等）：测试一个回显
+                                        服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成
                                         实际地址）；--show CASE 拆解一个用例的完整交互
   wsanatomy help [CMD]                  本说明，或 CMD 的帮助（与 wsanatomy CMD --help 相同）
   wsanatomy --version                   版本
@@ -94,7 +94,7 @@ LANG）。供工具读取的输出（--json、serve 的日志行）始终是英�
   wsanatomy dial -v ws://127.0.0.1:8080/                 逐行输入；ctrl+d 以 1000 关闭
   wsanatomy proxy --upstream ws://127.0.0.1:9000/        然后让你的应用连接 ws://127.0.0.1:8081/
 
-遇到未知的命令或参数时，退出状态为 2。
+遇到未知的命令或选项时，退出状态为 2。
 `
 
 // commandHelp is each command's usage line and what it does, in English
@@ -127,7 +127,7 @@ var commandHelp = map[string][2]string{
 			"each direction's own context. --lang sets the language of this help and of the messages; --plain and\n" +
 			"--json lines stay English.",
 		"wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure] [--max-message N] [--lang en|zh]\n\n" +
-			"检查型中继：客户端连接 --listen 的地址，每个字节原样转发给 URL，两个方向都解码并检查。\n" +
+			"检查流量的中继：客户端连接 --listen 的地址，每个字节原样转发给 URL，两个方向都解码并检查。\n" +
 			"协商了 permessage-deflate 时，每条压缩的消息还会按各自方向的上下文解压后显示。\n" +
 			"--lang 决定本帮助和提示信息的语言；--plain 和 --json 的输出行始终是英文。",
 	},
@@ -145,9 +145,9 @@ var commandHelp = map[string][2]string{
 			"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
 			"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n" +
 			"--lang sets the language of this help and of the messages; the report and --json stay English.",
-		"wsanatomy check URL | --client 'COMMAND {url}' [参数]\n\n" +
-			"运行一致性测试用例（Autobahn 第 1-7、9、10、12、13 节，以及本项目自己的用例）：测 URL（ws://）\n" +
-			"处的回显服务器，或测一个客户端命令（每个用例运行一次，{url} 换成实际地址）。每个用例得到一个结论\n" +
+		"wsanatomy check URL | --client 'COMMAND {url}' [选项]\n\n" +
+			"运行一致性测试用例（Autobahn 第 1-7、9、10、12、13 节，以及本项目自己的用例）：测试 URL（ws://）\n" +
+			"处的回显服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成实际地址）。每个用例得到一个结论\n" +
 			"（OK、NON-STRICT、INFORMATIONAL、UNIMPLEMENTED、FAILED），并给出它检验的 RFC 规则和对端的实际行为；\n" +
 			"最后一行是 \"N passed, M failed\"，只要有用例 FAILED，退出状态就是 1。\n" +
 			"--lang 决定本帮助和提示信息的语言；报告和 --json 始终是英文。",
@@ -187,14 +187,14 @@ var flagsZh = map[string]map[string]string{
 		"addr":              "监听的地址",
 		"handshake-timeout": "等待客户端发来握手请求的最长时间",
 		"idle-timeout":      "客户端这么久没有发来一个完整的帧就断开它（0：从不）",
-		"write-timeout":     "客户端这么久一点数据都不接收就断开它（它没有在读）",
+		"write-timeout":     "客户端这么久都不接收我们发出的数据就断开它（说明它没有在读）",
 		"close-timeout":     "关闭握手每一步的最长等待时间",
-		"heartbeat":         "每隔这么久 ping 一次每个客户端，不回 pong 的断开（0：关闭）",
+		"heartbeat":         "每隔这么久 ping 一次每个客户端，不回 pong 的就断开（0：关闭）",
 		"heartbeat-timeout": "配合 --heartbeat：pong 最多可以等多久",
 		"no-compression":    "拒绝 permessage-deflate（RFC 7692）；默认是接受的",
 		"tui":               "用实时屏幕显示连接、时间线和帧，代替日志",
 		"json":              "把每次握手、每一帧和每次关闭以每行一个 JSON 对象写到标准输出",
-		"log":               "日志显示每个连接的哪些内容：frame（每帧一行）、message（每条消息一行）或 off",
+		"log":               "日志显示每个连接的哪些内容：frame（每帧一行）、message（每条消息一行）或 off（不显示）",
 		"subprotocol":       "本服务器支持的子协议，按偏好排序（逗号分隔，或重复给出）",
 		"origin":            "允许连接的 Origin，例如 http://localhost:3000（逗号分隔，或重复给出；默认任意；* 表示任意）",
 		"max-message":       "接受的最大消息字节数；超过时以 1009 使连接失败（默认 32 MiB）",
@@ -216,7 +216,7 @@ var flagsZh = map[string]map[string]string{
 		"listen":      "监听的地址",
 		"upstream":    "上游服务器：ws://HOST:PORT/ 或 wss://HOST:PORT/",
 		"plain":       "每帧打印一行，代替实时屏幕",
-		"json":        "每帧输出一个 JSON 对象，便于接管道",
+		"json":        "每帧输出一个 JSON 对象，便于用管道交给其他程序处理",
 		"insecure":    "接受 wss:// 上游的任何证书（自签名证书，仅用于本地测试）",
 		"max-message": "为显示而解压的压缩消息的最大字节数；解压后超过它的消息会被标出（§10.4），照样转发（默认 16 MiB）",
 	},
@@ -225,7 +225,7 @@ var flagsZh = map[string]map[string]string{
 		"client":         "测试一个客户端：每个用例运行一次这个命令，{url} 换成实际地址",
 		"cases":          "只运行 id 匹配其中某个通配模式的用例（逗号分隔，例如 6.*,7.1.?）",
 		"exclude":        "跳过 id 匹配其中某个通配模式的用例（逗号分隔，例如 9.*）",
-		"timeout":        "等待对端每一个应有应答的时间",
+		"timeout":        "对端每次应当应答时，最多等多久",
 		"case-limit":     "单个用例最多运行多久",
 		"limit":          "整轮运行最多多久",
 		"fail-fast-wait": "6.4 这类用例发送无效 UTF-8 后，等待对端使连接失败多久，然后再发送剩余部分",
@@ -251,6 +251,6 @@ var flagsZh = map[string]map[string]string{
 		"list":  "列出课程，不进入界面",
 		"plain": "以文本打印第 N 课，演示照常运行并拆解",
 		"reset": "清除学习进度（已完成的课程、已通过的小测验）",
-		"ascii": "用 ASCII 画线和标记，适合把制表符画成双倍宽度的终端",
+		"ascii": "用 ASCII 字符画线和标记，适合把框线字符显示成双倍宽度的终端",
 	},
 }
