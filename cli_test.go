@@ -440,3 +440,12 @@ func TestDialCloseLineInChinese(t *testing.T) {
 		t.Errorf("en: %v, %q", err, b.String())
 	}
 }
+
+// The tests run without the machine's locale: the program's words follow
+// LC_ALL, LC_MESSAGES and LANG, and a test that expects English must not
+// fail on a Chinese desktop. Tests of the locale set it themselves.
+func init() {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		os.Unsetenv(v)
+	}
+}
