@@ -47,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return int(ee)
 	}
-	fmt.Fprintf(stderr, "wsanatomy: %v\n", err)
+	fmt.Fprintf(stderr, "%s%v\n", tr(cliLang(args), "wsanatomy: ", "wsanatomy："), err)
 	return 1
 }
 
