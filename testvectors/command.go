@@ -3,6 +3,7 @@ package testvectors
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/wsanatomy/wsanatomy/lessons"
@@ -135,4 +136,74 @@ var zhWords = map[string]string{
 	"why:":        "原因：",
 	"codec:":      "编解码器：",
 	"%d passed, %d failed (the next line says it for scripts)": "通过 %d 个，失败 %d 个（下一行是给脚本读的同一结果）",
+}
+
+// hangingIndent matches a line's lead: its indent, and a label followed by
+// two or more spaces ("  payload     "), under whose end a long line's
+// continuation goes.
+var hangingIndent = regexp.MustCompile(`^( *)(\S[^ ]*(?: [^ ]+)*?  +)?`)
+
+// fitLines breaks each line of text wider than width columns at spaces
+// (and inside a word only when the word alone is too wide), indenting the
+// continuation under the line's value, so that a long hex run or close
+// reason stays readable in a narrow terminal.
+func fitLines(text string, width int) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if lessons.Width(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		m := hangingIndent.FindStringSubmatch(l)
+		lead, ind := m[0], lessons.Width(m[0])
+		if m[2] == "" || ind > width/2 {
+			// No label, or one too wide to hang under: continue two
+			// columns in from the line's indent.
+			lead, ind = m[1], len(m[1])+2
+		}
+		out = append(out, wrapWords(lead, strings.Repeat(" ", ind), l[len(lead):], width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapWords lays the words of s out after first on the first line and
+// after indent on the others, in lines of at most width columns.
+func wrapWords(first, indent, s string, width int) []string {
+	var out []string
+	line, used, empty := first, lessons.Width(first), true
+	newLine := func() {
+		out = append(out, strings.TrimRight(line, " "))
+		line, used, empty = indent, lessons.Width(indent), true
+	}
+	for _, w := range strings.Fields(s) {
+		ww := lessons.Width(w)
+		if !empty && used+1+ww > width {
+			newLine()
+		}
+		if !empty {
+			line += " "
+			used++
+		}
+		// A word wider than the room left is cut where the line ends.
+		for used+ww > width {
+			cut, n := 0, 0
+			for j, r := range w {
+				if used+n+lessons.RuneWidth(r) > width {
+					cut = j
+					break
+				}
+				n += lessons.RuneWidth(r)
+			}
+			if cut == 0 {
+				break // not even one character fits: let the terminal fold it
+			}
+			line += w[:cut]
+			w, ww = w[cut:], ww-n
+			newLine()
+		}
+		line += w
+		used += ww
+		empty = false
+	}
+	return append(out, strings.TrimRight(line, " "))
 }

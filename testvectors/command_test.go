@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
 // TestEverySayHasChinese: every English sentence this package passes to
@@ -91,5 +93,32 @@ func TestListAndReportInChinese(t *testing.T) {
 	if !strings.HasSuffix(en.String(), "\n2 passed, 0 failed\n") || !strings.HasSuffix(zh.String(), "\n2 passed, 0 failed\n") ||
 		!strings.Contains(zh.String(), "  通过  good-hello") {
 		t.Errorf("report:\n%s\n%s", en.String(), zh.String())
+	}
+}
+
+// TestFitLines: every line fits, no word is lost or reordered, and a long
+// line continues under its value.
+func TestFitLines(t *testing.T) {
+	text := strings.Join([]string{
+		"  payload     " + strings.Repeat("6d 69 ", 40) + "… (93 more bytes)",
+		`  close code  1000, reason "` + strings.Repeat("abcdefghij", 15) + `"`,
+		"frame 1, at byte 0: binary, 10-byte header, payload 9223372036854775808 bytes (only 0 present)",
+		"close 载荷：状态码字节 03 e8 = 1000，关闭原因字节 " + strings.Repeat("61 62 63 ", 20),
+		"short line",
+	}, "\n")
+	for width := 20; width <= 100; width += 7 {
+		got := fitLines(text, width)
+		for _, l := range strings.Split(got, "\n") {
+			if lessons.Width(l) > width {
+				t.Errorf("width %d: line of %d columns: %q", width, lessons.Width(l), l)
+			}
+		}
+		if strings.Join(strings.Fields(got), "") != strings.Join(strings.Fields(text), "") {
+			t.Errorf("width %d: the text changed:\n%s", width, got)
+		}
+	}
+	got := strings.Split(fitLines(text, 60), "\n")
+	if !strings.HasPrefix(got[0], "  payload     6d 69") || !regexp.MustCompile(`^ {14}[0-9a-f]{2} `).MatchString(got[1]) {
+		t.Errorf("the hex does not continue under its value:\n%s\n%s", got[0], got[1])
 	}
 }

@@ -58,7 +58,7 @@ func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, 
 		return "", err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s  (%s, %s)\n%s\n%s\n\n", v.ID, v.File.Name, v.File.Group, lessons.Wrap(v.Description, width),
+	fmt.Fprintf(&sb, "%s\n%s\n%s\n\n", fitLines(fmt.Sprintf("%s  (%s, %s)", v.ID, v.File.Name, v.File.Group), width), lessons.Wrap(v.Description, width),
 		lessons.Wrap(fmt.Sprintf(say(lang, "RFC %s §%s, level %s: %q"), v.RFCNumber(), v.Section, v.Level, v.Rule), width))
 	js, _ := json.MarshalIndent(struct {
 		Input   Input    `json:"input"`
@@ -66,7 +66,12 @@ func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, 
 		Allowed []Expect `json:"allowed,omitempty"`
 	}{v.Input, v.Expect, v.Allowed}, "", "  ")
 	fmt.Fprintf(&sb, "%s\n\n", js)
-	sb.WriteString(dissectVector(v, lang, width))
+	dissection := dissectVector(v, lang, width)
+	if v.File.Group != GroupHandshake {
+		// The HTTP heads of a handshake vector are printed as they are.
+		dissection = fitLines(dissection, width)
+	}
+	sb.WriteString(dissection)
 	if FrameView != nil {
 		var frames []Bytes
 		switch v.File.Group {
@@ -76,7 +81,7 @@ func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, 
 			frames = v.Input.Frames
 		}
 		for i, f := range frames {
-			fmt.Fprintf(&sb, "\n"+say(lang, "── frame view, input frame %d of %d ──")+"\n%s", i+1, len(frames), FrameView(f, v.Input.Receiver, lang, width))
+			fmt.Fprintf(&sb, "\n"+say(lang, "── frame view, input frame %d of %d ──")+"\n%s", i+1, len(frames), fitLines(FrameView(f, v.Input.Receiver, lang, width), width))
 		}
 	}
 	res := RunVector(ctx, v)
@@ -148,7 +153,7 @@ func dissectVector(v *Vector, lang string, width int) string {
 			}
 		}
 		if in.Key != "" {
-			fmt.Fprintf(&sb, say(lang, "key %q + GUID 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, SHA-1, base64")+"\n", in.Key)
+			sb.WriteString(fitLines(fmt.Sprintf(say(lang, "key %q + GUID 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, SHA-1, base64"), in.Key), width) + "\n")
 		}
 	}
 	return sb.String()
