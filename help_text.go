@@ -104,11 +104,11 @@ var commandHelp = map[string][2]string{
 	"serve": {
 		"wsanatomy serve [--addr ADDR] [--tui|--json] [--log frame|message|off] [--subprotocol LIST] [--origin LIST] [--max-message N] [--lang en|zh]\n\n" +
 			"An echo server for any WebSocket client; a plain GET of / gets a demo page for a browser.\n" +
-			"--lang sets the language of this help and of the messages; the log lines and --json are data for\n" +
-			"tools and stay English.",
+			"--lang sets the language of this help, of the messages and of the --tui screen; the log lines\n" +
+			"and --json are data for tools and stay English.",
 		"wsanatomy serve [--addr ADDR] [--tui|--json] [--log frame|message|off] [--subprotocol LIST] [--origin LIST] [--max-message N] [--lang en|zh]\n\n" +
 			"回显服务器，任何 WebSocket 客户端都能连接；对 / 发普通的 GET 请求会得到一个供浏览器使用的演示页面。\n" +
-			"--lang 决定本帮助和提示信息的语言；日志行和 --json 是给工具读的数据，始终是英文。",
+			"--lang 决定本帮助、提示信息和 --tui 屏幕的语言；日志行和 --json 是给工具读的数据，始终是英文。",
 	},
 	"dial": {
 		"wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--insecure] [--lang en|zh] URL\n\n" +
@@ -124,12 +124,12 @@ var commandHelp = map[string][2]string{
 		"wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure] [--max-message N] [--lang en|zh]\n\n" +
 			"An inspecting relay: clients connect to --listen, every byte goes to URL unchanged, and both directions are\n" +
 			"decoded and checked. With permessage-deflate agreed, each compressed message is also shown inflated, with\n" +
-			"each direction's own context. --lang sets the language of this help and of the messages; --plain and\n" +
-			"--json lines stay English.",
+			"each direction's own context. --lang sets the language of this help, of the messages and of the live\n" +
+			"screen; --plain and --json lines stay English.",
 		"wsanatomy proxy --upstream URL [--listen ADDR] [--plain|--json] [--insecure] [--max-message N] [--lang en|zh]\n\n" +
 			"检查流量的中继：客户端连接 --listen 的地址，每个字节原样转发给 URL，两个方向都解码并检查。\n" +
 			"协商了 permessage-deflate 时，每条压缩的消息还会按各自方向的上下文解压后显示。\n" +
-			"--lang 决定本帮助和提示信息的语言；--plain 和 --json 的输出行始终是英文。",
+			"--lang 决定本帮助、提示信息和实时屏幕的语言；--plain 和 --json 的输出行始终是英文。",
 	},
 	"source": {
 		"wsanatomy source [FILE] [--field ID] [--list] [--plain] [--lang en|zh]\n\n" +
@@ -183,7 +183,7 @@ var flagsZh = map[string]map[string]string{
 		"plain": "以带注解的文本打印导览",
 	},
 	"serve": {
-		"lang":              "本帮助和提示信息的语言（日志和 --json 始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
+		"lang":              "本帮助、提示信息和 --tui 屏幕的语言（日志和 --json 始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
 		"addr":              "监听的地址",
 		"handshake-timeout": "等待客户端发来握手请求的最长时间",
 		"idle-timeout":      "客户端这么久没有发来一个完整的帧就断开它（0：从不）",
@@ -212,7 +212,7 @@ var flagsZh = map[string]map[string]string{
 		"insecure":          "接受 wss:// 服务器的任何证书（自签名证书，仅用于本地测试）",
 	},
 	"proxy": {
-		"lang":        "本帮助和提示信息的语言（--plain 和 --json 的输出行始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
+		"lang":        "本帮助、提示信息和实时屏幕的语言（--plain 和 --json 的输出行始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
 		"listen":      "监听的地址",
 		"upstream":    "上游服务器：ws://HOST:PORT/ 或 wss://HOST:PORT/",
 		"plain":       "每帧打印一行，代替实时屏幕",

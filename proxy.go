@@ -37,7 +37,7 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.json, "json", false, "one JSON object per frame, for piping")
 	fs.BoolVar(&cfg.insecure, "insecure", false, "accept any certificate from a wss:// upstream (self-signed, for local testing only)")
 	fs.Int64Var(&cfg.maxMessage, "max-message", 0, "largest compressed message inflated for display, in bytes; one that inflates past it is flagged (§10.4) and forwarded all the same (default 16 MiB)")
-	addLangFlag(fs, "this help and the messages (--plain and --json lines stay English)")
+	addLangFlag(fs, "this help, the messages and the live screen (--plain and --json lines stay English)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, r
 		cancel()
 	}()
 	if !cfg.plain && !cfg.json {
-		if err := live.Run(ctx, st, live.Options{Title: title}); err != nil {
+		if err := live.Run(ctx, st, live.Options{Title: title, Lang: cfg.lang}); err != nil {
 			cancel()
 			wg.Wait()
 			return err

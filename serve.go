@@ -37,7 +37,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&level, "log", "what the log shows of each connection: frame (a line per frame), message or off")
 	policy := &servePolicy{}
 	policy.register(fs)
-	addLangFlag(fs, "this help and the messages (the log and --json stay English)")
+	addLangFlag(fs, "this help, the messages and the --tui screen (the log and --json stay English)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case *tui:
 		s.capture = newServeCapture(nil)
-		return runServeTUI(ctx, s, ln)
+		return runServeTUI(ctx, s, ln, lang)
 	case *jsonOut:
 		s.capture = newServeCapture(stdout)
 	}
