@@ -35,7 +35,8 @@ Usage:
                                         compressed messages are shown inflated, up to --max-message BYTES
   wsanatomy check URL | --client CMD    conformance cases (Autobahn 1-7, 9, 10 and more) against an echo
                                         server, or a client command run once per case with {url} replaced;
-                                        --show CASE dissects one case's exchange
+                                        --show CASE dissects one case's exchange; --tui shows the report
+                                        on a screen
   wsanatomy help [CMD]                  this text, or CMD's help (as does wsanatomy CMD --help)
   wsanatomy --version                   the version
 
@@ -82,7 +83,8 @@ const usageZh = `wsanatomy：亲手运行 WebSocket 协议（RFC 6455），看�
                                         压缩的消息解压后显示，最多解压 --max-message BYTES
   wsanatomy check URL | --client CMD    一致性测试用例（Autobahn 1-7、9、10 等）：测试一个回显
                                         服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成
-                                        实际地址）；--show CASE 拆解一个用例的完整交互
+                                        实际地址）；--show CASE 拆解一个用例的完整交互；--tui 在
+                                        屏幕上显示报告
   wsanatomy help [CMD]                  本说明，或 CMD 的帮助（与 wsanatomy CMD --help 相同）
   wsanatomy --version                   版本
 
@@ -143,14 +145,21 @@ var commandHelp = map[string][2]string{
 			"Runs the conformance cases (Autobahn sections 1-7, 9, 10, 12 and 13, and the project's own) against the echo\n" +
 			"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
 			"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
-			"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n" +
-			"--lang sets the language of this help and of the messages; the report and --json stay English.",
+			"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n\n" +
+			"The output is text unless --tui is given, even on a terminal, because scripts and CI read it. --tui shows the\n" +
+			"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
+			"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes.\n" +
+			"--lang sets the language of this help, of the messages and of the --tui screen; the text report and --json\n" +
+			"stay English.",
 		"wsanatomy check URL | --client 'COMMAND {url}' [选项]\n\n" +
 			"运行一致性测试用例（Autobahn 第 1-7、9、10、12、13 节，以及本项目自己的用例）：测试 URL（ws://）\n" +
 			"处的回显服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成实际地址）。每个用例得到一个结论\n" +
 			"（OK、NON-STRICT、INFORMATIONAL、UNIMPLEMENTED、FAILED），并给出它检验的 RFC 规则和对端的实际行为；\n" +
-			"最后一行是 \"N passed, M failed\"，只要有用例 FAILED，退出状态就是 1。\n" +
-			"--lang 决定本帮助和提示信息的语言；报告和 --json 始终是英文。",
+			"最后一行是 \"N passed, M failed\"，只要有用例 FAILED，退出状态就是 1。\n\n" +
+			"除非给出 --tui，输出总是文本，即使在终端上也一样，因为脚本和 CI 要读它。--tui 在屏幕上显示报告：\n" +
+			"运行进度、按章节排列的用例（f：只看失败的），以及每个用例的规则和交互（用导览的帧视图和握手视图展示）；\n" +
+			"关闭屏幕后再输出文本摘要和退出状态。\n" +
+			"--lang 决定本帮助、提示信息和 --tui 屏幕的语言；文本报告和 --json 始终是英文。",
 	},
 	"vectors": {
 		"wsanatomy vectors [--list | --show ID] [--lang en|zh] [FILE|DIR...]\n\n" +
@@ -221,7 +230,7 @@ var flagsZh = map[string]map[string]string{
 		"max-message": "为显示而解压的压缩消息的最大字节数；解压后超过它的消息会被标出（§10.4），照样转发（默认 16 MiB）",
 	},
 	"check": {
-		"lang":           "本帮助和提示信息的语言（报告和 --json 始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
+		"lang":           "本帮助、提示信息和 --tui 屏幕的语言（文本报告和 --json 始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
 		"client":         "测试一个客户端：每个用例运行一次这个命令，{url} 换成实际地址",
 		"cases":          "只运行 id 匹配其中某个通配模式的用例（逗号分隔，例如 6.*,7.1.?）",
 		"exclude":        "跳过 id 匹配其中某个通配模式的用例（逗号分隔，例如 9.*）",
@@ -233,6 +242,7 @@ var flagsZh = map[string]map[string]string{
 		"json":           "另外把报告以 JSON 写入这个文件",
 		"show":           "只运行一个用例并显示它的交互：握手和逐帧拆解",
 		"quiet":          "只列出结论不是 OK 的用例",
+		"tui":            "在屏幕上显示报告：运行进度、按章节排列的用例及其结论，以及每个用例的规则和交互的拆解（默认仍是文本，供脚本和 CI 使用）",
 	},
 	"source": {
 		"list":  "打印章节和文件列表",
