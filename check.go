@@ -27,17 +27,6 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
-func init() {
-	commandUsage["check"] = "wsanatomy check URL | --client 'COMMAND {url}' [flags]\n\n" +
-		"Runs the conformance cases (Autobahn sections 1-7, 9, 10, 12 and 13, and the project's own) against the echo\n" +
-		"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
-		"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
-		"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n\n" +
-		"The output is text unless --tui is given, even on a terminal, because scripts and CI read it. --tui shows the\n" +
-		"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
-		"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes."
-}
-
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("check", stderr)
 	client := fs.String("client", "", "judge a client: run this command once per case, with {url} replaced")
@@ -52,38 +41,37 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	show := fs.String("show", "", "run one case and show its exchange: handshake and every frame, dissected")
 	quiet := fs.Bool("quiet", false, "list only the cases that are not OK")
 	tui := fs.Bool("tui", false, "show the report on a screen: progress, the cases by section with their verdicts, and each case's rule and exchange, dissected (text stays the default, for scripts and CI)")
-	lang := fs.String("lang", "en", "the language of the --tui screen: en or zh")
+	addLangFlag(fs, "this help, the messages and the --tui screen (the text report and --json stay English)")
 	valued := []string{"--client", "-client", "--cases", "-cases", "--exclude", "-exclude", "--timeout", "-timeout",
 		"--case-limit", "-case-limit", "--limit", "-limit", "--fail-fast-wait", "-fail-fast-wait", "--parallel", "-parallel",
 		"--json", "-json", "--show", "-show", "--lang", "-lang"}
-	if err := parseFlags(fs, reorderFlags(args, valued...)); err != nil {
+	args = reorderFlags(args, valued...)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	lang, err := flagLang(fs, args)
+	if err != nil {
 		return err
 	}
 	target := ""
 	switch {
 	case *client != "" && fs.NArg() == 0:
 		if !strings.Contains(*client, "{url}") {
-			fmt.Fprintln(stderr, "wsanatomy: check --client needs a command with {url} in it, like 'wsanatomy dial --echo {url}'")
-			return errUsage
+			return usagef("check", lang, "--client needs a command with {url} in it, like 'wsanatomy dial --echo {url}'",
+				"--client 需要一个含有 {url} 的命令，例如 'wsanatomy dial --echo {url}'")
 		}
 		target = *client
 	case *client == "" && fs.NArg() == 1:
 		target = fs.Arg(0)
 		if !strings.HasPrefix(target, "ws://") {
-			fmt.Fprintf(stderr, "wsanatomy: check needs a ws:// URL of an echo server, got %q\n", target)
-			return errUsage
+			return usagef("check", lang, "check needs a ws:// URL of an echo server, got %q", "check 需要一个回显服务器的 ws:// URL，这里是 %q", target)
 		}
 	default:
-		fmt.Fprintln(stderr, "wsanatomy: check needs one ws:// URL of an echo server, or --client 'COMMAND {url}'")
-		return errUsage
-	}
-	if *lang != "en" && *lang != "zh" {
-		fmt.Fprintf(stderr, "wsanatomy: check: --lang must be en or zh, got %q\n", *lang)
-		return errUsage
+		return usagef("check", lang, "check needs one ws:// URL of an echo server, or --client 'COMMAND {url}'",
+			"check 需要一个回显服务器的 ws:// URL，或者 --client 'COMMAND {url}'")
 	}
 	if *parallel < 1 || *timeout <= 0 || *caseLimit <= 0 || *limit <= 0 || *failFast <= 0 {
-		fmt.Fprintln(stderr, "wsanatomy: check: --parallel must be at least 1, and every time limit positive")
-		return errUsage
+		return usagef("check", lang, "--parallel must be at least 1, and every time limit positive", "--parallel 至少是 1，每个时限都必须是正数")
 	}
 
 	all := conformance.ForServers(conformance.All())
@@ -93,26 +81,24 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if *show != "" {
 		c, ok := conformance.Find(*show)
 		if !ok {
-			fmt.Fprintf(stderr, "wsanatomy: check: no case %q (ids look like 2.1, 6.4.3, B.5)\n", *show)
-			return errUsage
+			return usagef("check", lang, "no case %q (ids look like 2.1, 6.4.3, B.5)", "没有用例 %q（用例 id 形如 2.1、6.4.3、B.5）", *show)
 		}
 		*cases, *exclude = "", ""
 		all = []conformance.Case{c}
 	}
 	selected, err := conformance.Select(all, globs(*cases), globs(*exclude))
 	if err != nil {
-		fmt.Fprintf(stderr, "wsanatomy: check: %v\n", err)
-		return errUsage
+		return usagef("check", lang, "%v", "%v", err)
 	}
 	if len(selected) == 0 {
-		fmt.Fprintln(stderr, "wsanatomy: check: no case matches --cases and --exclude")
-		return errUsage
+		return usagef("check", lang, "no case matches --cases and --exclude", "没有用例同时符合 --cases 和 --exclude")
 	}
 
 	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {
 		// A screen drawn into a pipe or a file is of no use to anyone:
 		// what reads it gets the text, which is made for reading.
-		fmt.Fprintln(stderr, "wsanatomy: check: --tui needs a terminal on stdout; the report follows as text")
+		fmt.Fprintln(stderr, tr(lang, "wsanatomy: check: --tui needs a terminal on stdout; the report follows as text",
+			"wsanatomy：check：--tui 需要标准输出是终端；报告改以文本输出"))
 		*tui = false
 	}
 
@@ -135,7 +121,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		// run's limit bounds the run alone. The text summary follows on
 		// stdout, with the same last line and exit status as without
 		// --tui.
-		o := checkui.Options{Lang: *lang, Target: target, Client: *client != "", Parallel: *parallel, Open: *show != ""}
+		o := checkui.Options{Lang: lang, Target: target, Client: *client != "", Parallel: *parallel, Open: *show != ""}
 		var err error
 		results, err = checkui.Run(sigCtx, ctx, selected, o, func(ctx context.Context, progress func(conformance.Result)) []conformance.Result {
 			cfg.Progress = func(_, _ int, r conformance.Result) { progress(r) }

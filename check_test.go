@@ -291,7 +291,7 @@ func TestCheckUsage(t *testing.T) {
 		{"check", "--cases", "nothing-matches", "ws://127.0.0.1:1/"},
 		{"check", "--parallel", "0", "ws://127.0.0.1:1/"},
 	} {
-		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "Usage:") {
+		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "run 'wsanatomy check --help' for usage") {
 			t.Errorf("%q: exit %d, stderr %q; want 2 with usage", args, code, stderr)
 		}
 	}

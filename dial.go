@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/views"
@@ -33,14 +34,19 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(&headers, "H", `an extra request header, like -H "Authorization: Bearer x" (repeatable)`)
 	verbose := fs.Bool("v", false, "print the handshake and every frame both ways on stderr, as serve logs them")
 	insecure := fs.Bool("insecure", false, "accept any certificate from a wss:// server (self-signed, for local testing only)")
+	addLangFlag(fs, "this help and the messages (-v's frame lines stay English)")
 	valued := []string{"--origin", "-origin", "--subprotocol", "-subprotocol", "-H", "--H",
-		"--heartbeat", "-heartbeat", "--heartbeat-timeout", "-heartbeat-timeout"}
-	if err := parseFlags(fs, reorderFlags(args, valued...)); err != nil {
+		"--heartbeat", "-heartbeat", "--heartbeat-timeout", "-heartbeat-timeout", "--lang", "-lang"}
+	args = reorderFlags(args, valued...)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	lang, err := flagLang(fs, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "wsanatomy: dial needs exactly one URL, like ws://127.0.0.1:8080/")
-		return errUsage
+		return usagef("dial", lang, "dial needs exactly one URL, like ws://127.0.0.1:8080/", "dial 需要且只需要一个 URL，例如 ws://127.0.0.1:8080/")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -53,8 +59,8 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		observers = append(observers, verboseObserver(stderr))
 	}
 	if *heartbeat < 0 || *heartbeatTimeout <= 0 {
-		fmt.Fprintln(stderr, "wsanatomy: dial --heartbeat must be 0 (off) or positive, and --heartbeat-timeout positive")
-		return errUsage
+		return usagef("dial", lang, "--heartbeat must be 0 (off) or positive, and --heartbeat-timeout positive",
+			"--heartbeat 必须是 0（关闭）或正数，--heartbeat-timeout 必须是正数")
 	}
 	if *compress {
 		opts.Compression = &protocol.CompressionOptions{}
@@ -73,7 +79,7 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	c, err := protocol.Dial(ctx, fs.Arg(0), opts)
 	if err != nil {
-		return fmt.Errorf("dial: %w", err)
+		return fmt.Errorf("%s%w", tr(lang, "dial: ", "dial 失败："), err)
 	}
 	if *heartbeat > 0 {
 		hbCtx, stopHB := context.WithCancel(context.Background())
@@ -87,9 +93,9 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		defer func() { stopHB(); <-hbDone }()
 	}
 	if *echoMode {
-		return echoUntilDone(ctx, c, stderr)
+		return echoUntilDone(ctx, c, stderr, lang)
 	}
-	return chat(ctx, c, stdin, stdout, stderr)
+	return chat(ctx, c, stdin, stdout, stderr, lang)
 }
 
 // echoUntilDone is dial --echo: it sends every message back until the
@@ -97,11 +103,11 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // waits, within the close timeout, for the server's answer, so that the
 // server sees a closing handshake and not a vanished client (1006). The
 // server's close code and reason are reported as in chat mode.
-func echoUntilDone(ctx context.Context, c *protocol.Conn, stderr io.Writer) error {
+func echoUntilDone(ctx context.Context, c *protocol.Conn, stderr io.Writer, lang string) error {
 	_, err := echo(ctx, c)
 	if err == nil {
 		if pc := c.PeerClose(); pc != nil {
-			return reportClose(stderr, pc)
+			return reportClose(stderr, pc, lang)
 		}
 		return nil
 	}
@@ -111,12 +117,13 @@ func echoUntilDone(ctx context.Context, c *protocol.Conn, stderr io.Writer) erro
 		c.Close(protocol.CloseNormal, "")
 		pc := c.PeerClose()
 		if pc == nil {
-			return errors.New("dial: interrupted; the server did not answer our close frame in time")
+			return errors.New(tr(lang, "dial: interrupted; the server did not answer our close frame in time",
+				"dial 被中断：服务器没有及时回应我们的 close frame"))
 		}
-		return reportClose(stderr, pc)
+		return reportClose(stderr, pc, lang)
 	}
 	c.CloseNow()
-	return reportClose(stderr, err)
+	return reportClose(stderr, err, lang)
 }
 
 // verboseObserver prints what the client sends and receives, one line
@@ -159,17 +166,25 @@ func (f *headerFlag) Set(v string) error {
 // the exit status: 0 only for a clean close with 1000 (normal) or 1001
 // (going away); the server's code and reason are printed either way, so
 // a refusal such as 1008 with its reason is never silent.
-func reportClose(stderr io.Writer, err error) error {
+func reportClose(stderr io.Writer, err error, lang string) error {
 	var ce *protocol.CloseError
 	if err == nil || !errors.As(err, &ce) || ce.Code == protocol.CloseAbnormalClosure {
 		if err == nil {
 			return nil
 		}
-		return fmt.Errorf("dial: %w", err)
+		return fmt.Errorf("%s%w", tr(lang, "dial: ", "dial 失败："), err)
 	}
-	line := fmt.Sprintf("wsanatomy: closed; the server's close frame said %s", ce.Code)
-	if ce.Reason != "" {
-		line += fmt.Sprintf(" %q", ce.Reason)
+	var line string
+	if lang == "zh" {
+		line = fmt.Sprintf("wsanatomy：连接已关闭；服务器的 close frame 给出关闭码 %s", lessons.CloseCodeName(lang, ce.Code))
+		if ce.Reason != "" {
+			line += fmt.Sprintf("，关闭原因 %q", ce.Reason)
+		}
+	} else {
+		line = fmt.Sprintf("wsanatomy: closed; the server's close frame said %s", ce.Code)
+		if ce.Reason != "" {
+			line += fmt.Sprintf(" %q", ce.Reason)
+		}
 	}
 	fmt.Fprintln(stderr, line)
 	if ce.Code == protocol.CloseNormal || ce.Code == protocol.CloseGoingAway {
@@ -182,7 +197,7 @@ func reportClose(stderr io.Writer, err error) error {
 // A line that is not UTF-8 goes as a binary message, since a text message
 // must be UTF-8 (§5.6). At the end of stdin it closes with 1000 and waits,
 // for a bounded time, for the server's close.
-func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr io.Writer) error {
+func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr io.Writer, lang string) error {
 	readErr := make(chan error, 1)
 	go func() {
 		for {
@@ -212,7 +227,7 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 			}
 		}
 		if err := sc.Err(); err != nil {
-			scanErr <- fmt.Errorf("reading stdin: %w (lines are limited to %d MiB)", err, maxLine>>20)
+			scanErr <- fmt.Errorf(tr(lang, "reading stdin: %w (lines are limited to %d MiB)", "读取标准输入出错：%w（每行最多 %d MiB）"), err, maxLine>>20)
 		}
 	}()
 	// finish closes with code and waits for the server's answer, giving up
@@ -230,13 +245,14 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 			if cause != nil {
 				return cause
 			}
-			return reportClose(stderr, err)
+			return reportClose(stderr, err, lang)
 		case <-time.After(2 * protocol.DefaultCloseTimeout):
 			c.CloseNow()
 			if cause != nil {
 				return cause
 			}
-			return errors.New("dial: the server did not answer our close frame; closed TCP")
+			return errors.New(tr(lang, "dial: the server did not answer our close frame; closed TCP",
+				"dial：服务器没有回应我们的 close frame；已关闭 TCP 连接"))
 		}
 	}
 	for {
@@ -246,7 +262,7 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 				var cause error
 				select {
 				case err := <-scanErr:
-					cause = fmt.Errorf("dial: %w", err)
+					cause = fmt.Errorf("%s%w", tr(lang, "dial: ", "dial 失败："), err)
 				default:
 				}
 				// Send our close, but keep printing what arrives until the
@@ -256,18 +272,20 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 			typ := protocol.TextMessage
 			if !utf8.Valid(line) {
 				typ = protocol.BinaryMessage
-				fmt.Fprintf(stderr, "wsanatomy: a line of %d bytes is not UTF-8, so it goes as a binary message (§5.6)\n", len(line))
+				fmt.Fprintf(stderr, tr(lang, "wsanatomy: a line of %d bytes is not UTF-8, so it goes as a binary message (§5.6)\n",
+					"wsanatomy：有一行（%d 字节）不是 UTF-8，因此作为二进制消息发送（§5.6）\n"), len(line))
 			}
 			if err := c.WriteMessage(ctx, typ, line); err != nil {
 				if ctx.Err() != nil {
 					// Say what was cut: "context canceled" alone does not
 					// tell that the server had stopped taking our data.
-					err = fmt.Errorf("interrupted while sending a %d-byte message (the server was not taking it): %w", len(line), err)
+					err = fmt.Errorf(tr(lang, "interrupted while sending a %d-byte message (the server was not taking it): %w",
+						"发送一条 %d 字节的消息时被中断（服务器没有接收）：%w"), len(line), err)
 				}
-				return finish(protocol.CloseGoingAway, fmt.Errorf("dial: %w", err))
+				return finish(protocol.CloseGoingAway, fmt.Errorf("%s%w", tr(lang, "dial: ", "dial 失败："), err))
 			}
 		case err := <-readErr:
-			return reportClose(stderr, err)
+			return reportClose(stderr, err, lang)
 		case <-ctx.Done():
 			// ctrl+c: a normal close (1000), answered within the bound.
 			return finish(protocol.CloseNormal, nil)

@@ -62,7 +62,7 @@ func TestDialChatSaysWhatWasInterrupted(t *testing.T) {
 	}()
 	line := strings.Repeat("a", 1<<20) + "\n"
 	stdin := strings.NewReader(strings.Repeat(line, 64)) // far more than the socket buffers hold
-	err = chat(ctx, c, stdin, io.Discard, io.Discard)
+	err = chat(ctx, c, stdin, io.Discard, io.Discard, "en")
 	if err == nil || !strings.Contains(err.Error(), "interrupted while sending") {
 		t.Errorf("chat: %v, want an error saying it was interrupted while sending", err)
 	}

@@ -23,6 +23,7 @@ func runCLI(args ...string) (code int, stdout, stderr string) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	noLocale(t)
 	for _, args := range [][]string{
 		{"bogus"},
 		{"--no-such-flag"},
@@ -33,8 +34,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"dial", "--nope", "ws://a/"},
 	} {
 		code, _, stderr := runCLI(args...)
-		if code != 2 || !strings.Contains(stderr, "Usage:") {
-			t.Errorf("%q: exit %d, stderr %q; want 2 with usage", args, code, stderr)
+		if code != 2 || !strings.Contains(stderr, "' for usage\n") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 with where the usage is", args, code, stderr)
 		}
 	}
 	if code, out, _ := runCLI("help"); code != 0 || !strings.Contains(out, "serve") || !strings.Contains(out, "dial") {
@@ -304,10 +305,11 @@ func TestSourceLang(t *testing.T) {
 // CMD --help and help CMD print that command's help, with every flag, on
 // stdout and exit 0; --version names the build.
 func TestCommandHelp(t *testing.T) {
+	noLocale(t)
 	for cmd, flags := range map[string][]string{
-		"serve":  {"-addr"},
-		"dial":   {"-echo", "-origin", "-subprotocol"},
-		"source": {"-field", "-lang", "-list", "-plain", "-width"},
+		"serve":  {"--addr"},
+		"dial":   {"--echo", "--origin", "--subprotocol"},
+		"source": {"--field", "--lang", "--list", "--plain", "--width"},
 	} {
 		code, out, stderr := runCLI(cmd, "--help")
 		if code != 0 || stderr != "" || !strings.HasPrefix(out, "Usage: wsanatomy "+cmd) {

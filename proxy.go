@@ -25,6 +25,7 @@ type proxyConfig struct {
 	// maxMessage is the decode limit for compressed messages (0: the
 	// relay's default).
 	maxMessage int64
+	lang       string // of the messages: "en" or "zh"
 }
 
 func runProxy(args []string, stdout, stderr io.Writer) error {
@@ -36,16 +37,21 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.json, "json", false, "one JSON object per frame, for piping")
 	fs.BoolVar(&cfg.insecure, "insecure", false, "accept any certificate from a wss:// upstream (self-signed, for local testing only)")
 	fs.Int64Var(&cfg.maxMessage, "max-message", 0, "largest compressed message inflated for display, in bytes; one that inflates past it is flagged (§10.4) and forwarded all the same (default 16 MiB)")
+	addLangFlag(fs, "this help, the messages and the live screen (--plain and --json lines stay English)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	lang, err := flagLang(fs, args)
+	if err != nil {
+		return err
+	}
+	cfg.lang = lang
 	if cfg.maxMessage < 0 {
-		fmt.Fprintln(stderr, "wsanatomy: proxy --max-message must be positive")
-		return errUsage
+		return usagef("proxy", lang, "--max-message must be positive", "--max-message 必须是正数")
 	}
 	if fs.NArg() > 0 || cfg.upstream == "" || (cfg.plain && cfg.json) {
-		fmt.Fprintln(stderr, "wsanatomy: proxy needs --upstream ws://HOST:PORT/ (and at most one of --plain, --json)")
-		return errUsage
+		return usagef("proxy", lang, "proxy needs --upstream ws://HOST:PORT/ (and at most one of --plain, --json)",
+			"proxy 需要 --upstream ws://HOST:PORT/（--plain 和 --json 最多选一个）")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -60,8 +66,7 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, ready chan<- string) error {
 	u, err := protocol.ParseURL(cfg.upstream)
 	if err != nil {
-		fmt.Fprintf(stderr, "wsanatomy: proxy --upstream: %v\n", err)
-		return errUsage
+		return usagef("proxy", cfg.lang, "--upstream: %v", "--upstream 有误：%v", err)
 	}
 	lim := capture.Limits{}
 	if cfg.plain || cfg.json {
@@ -80,7 +85,7 @@ func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, r
 	}
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
-		return fmt.Errorf("proxy: %w", err)
+		return fmt.Errorf("%s%w", tr(cfg.lang, "proxy: ", "proxy 无法监听："), err)
 	}
 	start := st.Start()
 	switch {
@@ -90,7 +95,8 @@ func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, r
 		st.SetTap(func(e capture.Entry) { fmt.Fprintln(stdout, views.Line(e, start)) })
 	}
 	title := fmt.Sprintf("proxy ws://%s/ → %s", ln.Addr(), u)
-	fmt.Fprintf(stderr, "wsanatomy: %s; point your client at ws://%s/ (ctrl+c stops it)\n", title, ln.Addr())
+	fmt.Fprintf(stderr, tr(cfg.lang, "wsanatomy: %s; point your client at ws://%s/ (ctrl+c stops it)\n",
+		"wsanatomy：%s；让客户端连接 ws://%s/（ctrl+c 停止）\n"), title, ln.Addr())
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -105,7 +111,7 @@ func proxyMain(ctx context.Context, cfg proxyConfig, stdout, stderr io.Writer, r
 		cancel()
 	}()
 	if !cfg.plain && !cfg.json {
-		if err := live.Run(ctx, st, live.Options{Title: title}); err != nil {
+		if err := live.Run(ctx, st, live.Options{Title: title, Lang: cfg.lang}); err != nil {
 			cancel()
 			wg.Wait()
 			return err

@@ -37,28 +37,30 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&level, "log", "what the log shows of each connection: frame (a line per frame), message or off")
 	policy := &servePolicy{}
 	policy.register(fs)
+	addLangFlag(fs, "this help, the messages and the --tui screen (the log and --json stay English)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	lang, err := flagLang(fs, args)
+	if err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "wsanatomy: serve takes no arguments, got %q\n", fs.Args())
-		return errUsage
+		return usagef("serve", lang, "serve takes no arguments, got %q", "serve 不接受位置参数，这里有 %q", fs.Args())
 	}
 	if *addr == "" {
-		fmt.Fprintln(stderr, "wsanatomy: serve --addr needs an address, like 127.0.0.1:8080")
-		return errUsage
+		return usagef("serve", lang, "--addr needs an address, like 127.0.0.1:8080", "--addr 需要一个地址，例如 127.0.0.1:8080")
 	}
 	if cfg.handshakeTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.closeTimeout <= 0 || cfg.heartbeatTimeout <= 0 || cfg.idleTimeout < 0 || cfg.heartbeat < 0 {
-		fmt.Fprintln(stderr, "wsanatomy: serve's timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)")
-		return errUsage
+		return usagef("serve", lang, "the timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)",
+			"各项超时必须是正数（--idle-timeout 和 --heartbeat 可以是 0，表示不设）")
 	}
-	if err := policy.check(); err != nil {
-		fmt.Fprintf(stderr, "wsanatomy: serve %v\n", err)
-		return errUsage
+	if err := policy.check(lang); err != nil {
+		return usagef("serve", lang, "%v", "%v", err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("%s%w", tr(lang, "serve: ", "serve 无法监听："), err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -77,7 +79,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case *tui:
 		s.capture = newServeCapture(nil)
-		return runServeTUI(ctx, s, ln)
+		return runServeTUI(ctx, s, ln, lang)
 	case *jsonOut:
 		s.capture = newServeCapture(stdout)
 	}

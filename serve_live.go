@@ -45,10 +45,10 @@ func (sc *serveCapture) observer(peer string) protocol.Observer {
 	return sc.store.Open(peer, "serve", protocol.RoleServer).Observe
 }
 
-// runServeTUI runs the server in the background and the live screen in
-// the foreground; quitting the screen stops the server, which closes every
+// runServeTUI runs the server in the background and the live screen, in
+// lang, in the foreground; quitting the screen stops the server, which closes every
 // client with 1001 first.
-func runServeTUI(ctx context.Context, s *echoServer, ln net.Listener) error {
+func runServeTUI(ctx context.Context, s *echoServer, ln net.Listener, lang string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
@@ -57,7 +57,7 @@ func runServeTUI(ctx context.Context, s *echoServer, ln net.Listener) error {
 		cancel()
 	}()
 	title := fmt.Sprintf("serve ws://%s/", ln.Addr())
-	uiErr := live.Run(ctx, s.capture.store, live.Options{Title: title})
+	uiErr := live.Run(ctx, s.capture.store, live.Options{Title: title, Lang: lang})
 	cancel()
 	if err := <-errc; err != nil {
 		return err

@@ -27,10 +27,10 @@ func (p *servePolicy) register(fs *flag.FlagSet) {
 	fs.Int64Var(&p.maxMessage, "max-message", 0, "largest message accepted, in bytes; a larger one fails the connection with 1009 (default 32 MiB)")
 }
 
-// check reports a policy that cannot work.
-func (p *servePolicy) check() error {
+// check reports a policy that cannot work, in lang.
+func (p *servePolicy) check(lang string) error {
 	if p.maxMessage < 0 {
-		return fmt.Errorf("--max-message must be positive")
+		return fmt.Errorf("%s", tr(lang, "--max-message must be positive", "--max-message 必须是正数"))
 	}
 	for _, o := range p.origins {
 		if o == "*" {
@@ -38,7 +38,8 @@ func (p *servePolicy) check() error {
 		}
 		u, err := url.Parse(o)
 		if err != nil || u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return fmt.Errorf("--origin %q is not an origin: write scheme://host[:port], like http://localhost:3000", o)
+			return fmt.Errorf(tr(lang, "--origin %q is not an origin: write scheme://host[:port], like http://localhost:3000",
+				"--origin %q 不是一个 Origin：应写成 scheme://host[:port]，例如 http://localhost:3000"), o)
 		}
 	}
 	return nil

@@ -3,10 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -20,18 +18,17 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 	plain := fs.Bool("plain", false, "print the annotated file as text")
 	field := fs.String("field", "", "open at the code of a frame field or handshake header (FIN, opcode, Sec-WebSocket-Key, ...)")
 	width := fs.Int("width", 100, "line width of --plain output")
-	langFlag := fs.String("lang", "", "language of the reader's own words and RFC summaries, en or zh (default from LC_ALL, LC_MESSAGES, LANG); the code's comments stay English")
-	if err := parseFlags(fs, reorderFlags(args, "--field", "-field", "--width", "-width", "--lang", "-lang")); err != nil {
+	fs.String("lang", "", "language of the reader's own words and RFC summaries, en or zh (default from LC_ALL, LC_MESSAGES, LANG); the code's comments stay English")
+	args = reorderFlags(args, "--field", "-field", "--width", "-width", "--lang", "-lang")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *langFlag != "" && !lessons.Supported(*langFlag) {
-		fmt.Fprintf(stderr, "wsanatomy: source --lang must be en or zh, not %q\n", *langFlag)
-		return errUsage
+	lang, err := flagLang(fs, args)
+	if err != nil {
+		return err
 	}
-	lang := lessons.Language(*langFlag, os.Getenv)
 	if fs.NArg() > 1 {
-		fmt.Fprintln(stderr, "wsanatomy: source takes at most one FILE")
-		return errUsage
+		return usagef("source", lang, "source takes at most one FILE", "source 最多接受一个 FILE")
 	}
 	file := fs.Arg(0)
 	if *field != "" {
@@ -43,7 +40,7 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 			for _, f := range sourcebook.Fields() {
 				ids = append(ids, f.ID)
 			}
-			return fmt.Errorf("source: no field or header %q; known: %s", *field, strings.Join(ids, ", "))
+			return fmt.Errorf(tr(lang, "source: no field or header %q; known: %s", "source：没有名为 %q 的字段或头部；已知的有：%s"), *field, strings.Join(ids, ", "))
 		}
 		if book, err := sourcebook.Protocol(); err == nil && file == "" {
 			if ms := book.Markers(f.ID); len(ms) > 0 {
@@ -52,8 +49,7 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *width < 20 {
-		fmt.Fprintln(stderr, "wsanatomy: source --width must be at least 20")
-		return errUsage
+		return usagef("source", lang, "--width must be at least 20", "--width 至少是 20")
 	}
 	switch {
 	case *list:

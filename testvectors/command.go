@@ -1,90 +1,209 @@
 package testvectors
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
-// Command is `wsanatomy vectors [--show ID] [FILE|DIR...]`. With no paths it
-// uses the embedded vectors. It returns the exit status: 0 when every
-// vector passed, 1 when one failed or a file could not be loaded, 2 for a
-// usage error.
-func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("vectors", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	show := fs.String("show", "", "print one vector, the dissection of its bytes and its result")
-	usage := func(w io.Writer) {
-		fmt.Fprintf(w, "usage: wsanatomy vectors [--show ID] [FILE|DIR...]\n\n"+
-			"Runs RFC 6455 test vectors through wsanatomy's codec: the built-in\n"+
-			"ones, or the JSON files given (a directory means its *.json files).\n"+
-			"Exits 1 if any vector fails.\n\n")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(stderr)
-	}
-	fs.Usage = func() {} // printed below: to stdout when asked for with -h
-	if err := fs.Parse(flagsFirst(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return 0
+// List writes every vector of the set, grouped by file: its level (MUST,
+// SHOULD or wsanatomy), its id and its description, cut to one line of
+// width columns. lang is the language of the list's own words; a vector's
+// description is data and stays as written.
+func (s *Set) List(w io.Writer, lang string, width int) {
+	n := 0
+	for i, f := range s.Files {
+		if i > 0 {
+			fmt.Fprintln(w)
 		}
-		usage(stderr)
-		return 2
-	}
-	var set *Set
-	var err error
-	if fs.NArg() == 0 {
-		set, err = Default()
-	} else {
-		set, err = Load(fs.Args()...)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "wsanatomy vectors: %v\n", err)
-		return 1
-	}
-	if *show != "" {
-		text, err := Show(ctx, set, *show)
-		if err != nil {
-			fmt.Fprintf(stderr, "wsanatomy vectors: %v\n", err)
-			return 1
+		head := fmt.Sprintf(say(lang, "%s (group %s, %d vectors): %s"), f.Name, f.Group, len(f.Vectors), f.Description)
+		fmt.Fprintln(w, lessons.Wrap(head, width))
+		// The id column fits the file's ids, up to a third of the line;
+		// a longer id pushes its title along.
+		idw := 0
+		for _, v := range f.Vectors {
+			idw = max(idw, len(v.ID))
 		}
-		fmt.Fprint(stdout, text)
-		if v, _ := set.Find(*show); v != nil && !RunVector(ctx, v).Pass {
-			return 1 // the vector fails, as its last line says
+		idw = min(idw, max(10, width/3))
+		for _, v := range f.Vectors {
+			n++
+			line := fmt.Sprintf("  %-9s  %-*s  ", v.Level, idw, v.ID)
+			if room := width - lessons.Width(line); room >= 20 {
+				fmt.Fprintln(w, line+clipWidth(v.Description, room))
+			} else {
+				// Too narrow beside a long id: the title gets its own line.
+				fmt.Fprintln(w, strings.TrimRight(line, " "))
+				fmt.Fprintln(w, "             "+clipWidth(v.Description, max(20, width-13)))
+			}
 		}
-		return 0
 	}
-	rep := Run(ctx, set)
-	rep.Print(stdout)
-	if rep.Failed() > 0 {
-		return 1
-	}
-	return 0
+	fmt.Fprintf(w, "\n"+say(lang, "%d vectors in %d files; --show ID dissects one")+"\n", n, len(s.Files))
 }
 
-// flagsFirst moves flags (and --show's value) before the paths, so that
-// "vectors DIR --show ID" works like "vectors --show ID DIR".
-func flagsFirst(args []string) []string {
-	var flags, paths []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return append(append(flags, "--"), append(paths, args[i+1:]...)...)
-		case a == "--show" || a == "-show":
-			flags = append(flags, a)
-			if i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-		case len(a) > 1 && a[0] == '-':
-			flags = append(flags, a)
-		default:
-			paths = append(paths, a)
+// clipWidth cuts s to width columns, marking a cut with "…".
+func clipWidth(s string, width int) string {
+	if lessons.Width(s) <= width {
+		return s
+	}
+	if width < 1 {
+		return ""
+	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		rw := lessons.RuneWidth(r)
+		if used+rw > width-1 {
+			break
+		}
+		b.WriteRune(r)
+		used += rw
+	}
+	return b.String() + "…"
+}
+
+// say is the Chinese of the command's own English words when lang is
+// "zh"; the words of vectors (descriptions, rules, results) are data and
+// stay English.
+func say(lang, en string) string {
+	if lang == "zh" {
+		if zh, ok := zhWords[en]; ok {
+			return zh
 		}
 	}
-	return append(flags, paths...)
+	return en
+}
+
+// zhWords holds the Chinese of every sentence passed to say; a test
+// checks that each one used has an entry.
+var zhWords = map[string]string{
+	"%s (group %s, %d vectors): %s":                  "%s（%s 组，%d 个向量）：%s",
+	"%d vectors in %d files; --show ID dissects one": "共 %[2]d 个文件、%[1]d 个测试向量；--show ID 拆解其中一个",
+
+	// show
+	"RFC %s §%s, level %s: %q":               "RFC %s §%s，约束级别 %s：%q",
+	"input frame %d:":                        "输入帧 %d：",
+	"── frame view, input frame %d of %d ──": "── 帧视图，输入帧 %d/%d ──",
+	"expected: ":                             "预期：",
+	"actual:   ":                             "实际：",
+	"codec:    ":                             "编解码器：",
+	"PASS":                                   "通过",
+	"FAIL: ":                                 "未通过：",
+	"fragment %d, message bytes %d-%d: % x":  "分片 %d，消息第 %d-%d 字节：% x",
+	"the text can no longer be valid from message byte %d, where wsanatomy fails (the RFC asks only that the connection fail)": "从消息第 %d 字节起，这段文本已不可能是有效的 UTF-8，wsanatomy 在这里使连接失败（RFC 只要求使连接失败）",
+	" (the end: the text stops inside a character)":                     "（即末尾：文本停在一个字符的中间）",
+	"close payload: empty (no status code; the receiver reports 1005)":  "close 载荷：空（没有状态码；接收方报告 1005）",
+	"close payload: 1 byte, % x: too short for a 2-byte status code":    "close 载荷：1 字节，% x：不够放 2 字节的状态码",
+	"close payload: status code bytes % x = %d, reason bytes % x":       "close 载荷：状态码字节 % x = %d，关闭原因字节 % x",
+	"key %q + GUID 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, SHA-1, base64": "key %q 接上 GUID 258EAFA5-E914-47DA-95CA-C5AB0DC85B11，做 SHA-1，再做 base64",
+
+	// dissection
+	"frame %d, at byte %d: %s":             "第 %d 帧，从第 %d 字节开始：%s",
+	"incomplete header (%d bytes)":         "帧头不完整（%d 字节）",
+	"%s, %d-byte header, payload %d bytes": "%s，帧头 %d 字节，载荷 %d 字节",
+	" (only %d present)":                   "（实际只有 %d 字节）",
+	"byte":                                 "字节",
+	"bytes":                                "字节",
+	"length":                               "长度",
+	"last frame of its message":            "所在消息的最后一帧",
+	"more frames follow":                   "后面还有帧",
+	"set: needs a negotiated extension (§5.2)": "置位：需要协商好的扩展（§5.2）",
+	"clear": "未置位",
+	"payload is masked (client to server, §5.3)":      "载荷经过掩码（客户端发往服务器，§5.3）",
+	"payload is not masked":                           "载荷未经掩码",
+	"the length is in the next 2 bytes":               "长度在后面 2 个字节里",
+	"the length is in the next 8 bytes":               "长度在后面 8 个字节里",
+	"(the rest of the header is missing)":             "（帧头的其余部分缺失）",
+	"16-bit length = %d":                              "16 位长度 = %d",
+	"64-bit length = %d":                              "64 位长度 = %d",
+	"  (most significant bit set: forbidden by §5.2)": "（最高位置位：§5.2 禁止）",
+	"masking key":                                     "掩码密钥",
+	"payload":                                         "载荷",
+	"(empty)":                                         "（空）",
+	"unmasked":                                        "去掩码后",
+	"as text":                                         "作为文本",
+	"close code":                                      "关闭码",
+	"%d, reason %q":                                   "%d，关闭原因 %q",
+	"% x … (%d more bytes)":                           "% x …（还有 %d 字节）",
+
+	// report
+	"%s (%s: %s)": "%s（%s 组：%s）",
+	"FAIL":        "失败",
+	"expected:":   "预期：",
+	"actual:":     "实际：",
+	"why:":        "原因：",
+	"codec:":      "编解码器：",
+	"%d passed, %d failed (the next line says it for scripts)": "通过 %d 个，失败 %d 个（下一行是给脚本读的同一结果）",
+}
+
+// hangingIndent matches a line's lead: its indent, and a label followed by
+// two or more spaces ("  payload     "), under whose end a long line's
+// continuation goes.
+var hangingIndent = regexp.MustCompile(`^( *)(\S[^ ]*(?: [^ ]+)*?  +)?`)
+
+// fitLines breaks each line of text wider than width columns at spaces
+// (and inside a word only when the word alone is too wide), indenting the
+// continuation under the line's value, so that a long hex run or close
+// reason stays readable in a narrow terminal.
+func fitLines(text string, width int) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if lessons.Width(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		m := hangingIndent.FindStringSubmatch(l)
+		lead, ind := m[0], lessons.Width(m[0])
+		if m[2] == "" || ind > width/2 {
+			// No label, or one too wide to hang under: continue two
+			// columns in from the line's indent.
+			lead, ind = m[1], len(m[1])+2
+		}
+		out = append(out, wrapWords(lead, strings.Repeat(" ", ind), l[len(lead):], width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapWords lays the words of s out after first on the first line and
+// after indent on the others, in lines of at most width columns.
+func wrapWords(first, indent, s string, width int) []string {
+	var out []string
+	line, used, empty := first, lessons.Width(first), true
+	newLine := func() {
+		out = append(out, strings.TrimRight(line, " "))
+		line, used, empty = indent, lessons.Width(indent), true
+	}
+	for _, w := range strings.Fields(s) {
+		ww := lessons.Width(w)
+		if !empty && used+1+ww > width {
+			newLine()
+		}
+		if !empty {
+			line += " "
+			used++
+		}
+		// A word wider than the room left is cut where the line ends.
+		for used+ww > width {
+			cut, n := 0, 0
+			for j, r := range w {
+				if used+n+lessons.RuneWidth(r) > width {
+					cut = j
+					break
+				}
+				n += lessons.RuneWidth(r)
+			}
+			if cut == 0 {
+				break // not even one character fits: let the terminal fold it
+			}
+			line += w[:cut]
+			w, ww = w[cut:], ww-n
+			newLine()
+		}
+		line += w
+		used += ww
+		empty = false
+	}
+	return append(out, strings.TrimRight(line, " "))
 }

@@ -4,33 +4,45 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
-// Print writes the report as a table grouped by file: one line per vector,
-// and under each failure its expected and actual result and why they
-// differ. The last line is exactly "N passed, M failed", so that a script
-// can read it.
-func (r *Report) Print(w io.Writer) {
+// Print is [Report.PrintIn] in English.
+func (r *Report) Print(w io.Writer) { r.PrintIn(w, "en") }
+
+// PrintIn writes the report as a table grouped by file: one line per
+// vector, and under each failure its expected and actual result and why
+// they differ. Its own words are in lang; the results are the runner's
+// and stay English. The last line is exactly "N passed, M failed" in
+// every language, so that a script can read it.
+func (r *Report) PrintIn(w io.Writer, lang string) {
 	var file *File
 	for _, res := range r.Results {
 		if f := res.Vector.File; f != file {
 			file = f
-			fmt.Fprintf(w, "\n%s (%s: %s)\n", f.Name, f.Group, f.Description)
+			fmt.Fprintf(w, "\n"+say(lang, "%s (%s: %s)")+"\n", f.Name, f.Group, f.Description)
 		}
-		mark := "PASS"
+		mark := say(lang, "PASS")
 		if !res.Pass {
-			mark = "FAIL"
+			mark = say(lang, "FAIL")
 		}
 		fmt.Fprintf(w, "  %s  %-40s %-8s %s\n", mark, res.Vector.ID, sectionLabel(res.Vector), res.Vector.Description)
 		if res.Pass {
 			continue
 		}
-		fmt.Fprintf(w, "        expected: %s\n", res.Expected)
-		fmt.Fprintf(w, "        actual:   %s\n", res.Actual)
-		fmt.Fprintf(w, "        why:      %s\n", res.Why)
-		if res.Detail != "" {
-			fmt.Fprintf(w, "        codec:    %s\n", strings.ReplaceAll(res.Detail, "\n", " "))
+		for _, l := range [][2]string{{say(lang, "expected:"), res.Expected}, {say(lang, "actual:"), res.Actual},
+			{say(lang, "why:"), res.Why}, {say(lang, "codec:"), strings.ReplaceAll(res.Detail, "\n", " ")}} {
+			if l[1] != "" {
+				label := l[0]
+				fmt.Fprintf(w, "        %s%s%s\n", label, strings.Repeat(" ", max(1, 10-lessons.Width(label))), l[1])
+			}
 		}
+	}
+	if lang == "zh" {
+		fmt.Fprintf(w, "\n"+say(lang, "%d passed, %d failed (the next line says it for scripts)")+"\n", r.Passed(), r.Failed())
+		fmt.Fprintf(w, "%d passed, %d failed\n", r.Passed(), r.Failed())
+		return
 	}
 	fmt.Fprintf(w, "\n%d passed, %d failed\n", r.Passed(), r.Failed())
 }

@@ -68,38 +68,6 @@ func TestRunnerReportsWrongExpectation(t *testing.T) {
 	}
 }
 
-// Command exits 1 on a failing vector and 0 when all pass.
-func TestCommandExitStatus(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if code := Command(context.Background(), []string{"testdata/wrong.json"}, &out, &errOut); code != 1 {
-		t.Errorf("failing vectors: exit %d, want 1; stderr %s", code, errOut.String())
-	}
-	out.Reset()
-	if code := Command(context.Background(), []string{"testdata/good.json"}, &out, &errOut); code != 0 {
-		t.Errorf("passing vectors: exit %d, want 0; output:\n%s", code, out.String())
-	}
-	if !strings.HasSuffix(out.String(), "\n2 passed, 0 failed\n") {
-		t.Errorf("summary line missing:\n%s", out.String())
-	}
-	if code := Command(context.Background(), []string{"--no-such-flag"}, &out, &errOut); code != 2 {
-		t.Errorf("bad flag: exit %d, want 2", code)
-	}
-	out.Reset()
-	if code := Command(context.Background(), []string{"--show", "good-hello", "testdata/good.json"}, &out, &errOut); code != 0 {
-		t.Errorf("--show: exit %d, want 0", code)
-	}
-	for _, s := range []string{"good-hello", `"bytes": "810548656c6c6f"`, "byte 0", "81 = 10000001", "opcode  0x1  text", "payload     48 65 6c 6c 6f", "PASS"} {
-		if !strings.Contains(out.String(), s) {
-			t.Errorf("--show output lacks %q:\n%s", s, out.String())
-		}
-	}
-	errOut.Reset()
-	if code := Command(context.Background(), []string{"--show", "nope", "testdata/good.json"}, &out, &errOut); code != 1 ||
-		!strings.Contains(errOut.String(), `no vector has id "nope"`) {
-		t.Errorf("--show unknown id: exit %d, stderr %q", code, errOut.String())
-	}
-}
-
 // Each malformed file must be refused with an error that names the file,
 // the vector and the field.
 func TestMalformedFiles(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
 // Find returns the vector with the given id.
@@ -34,28 +36,42 @@ func (s *Set) Find(id string) (*Vector, error) {
 }
 
 // FrameView, if set, draws one frame the way the walkthrough's frame view
-// does (bit grid, field table, hex dump, unmasking, explanation); Show then
-// prints it under the compact dissection of each frame a vector holds.
-// receiver is "client" or "server". The program sets it: this package sits
-// below the TUI and cannot import its renderers.
-var FrameView func(wire []byte, receiver string) string
+// does (bit grid, field table, hex dump, unmasking, explanation), in lang
+// and for width columns; Show then prints it under the compact dissection
+// of each frame a vector holds. receiver is "client" or "server". The
+// program sets it: this package sits below the TUI and cannot import its
+// renderers.
+var FrameView func(wire []byte, receiver, lang string, width int) string
 
-// Show returns one vector as plain text: its fields, the dissection of the
-// bytes it holds, and what happens when it runs.
+// Show is [ShowIn] in English, 100 columns wide.
 func Show(ctx context.Context, set *Set, id string) (string, error) {
+	return ShowIn(ctx, set, id, "en", 100)
+}
+
+// ShowIn returns one vector as plain text: its fields, the dissection of
+// the bytes it holds, and what happens when it runs. Its own words are in
+// lang and its prose is wrapped to width columns; the vector's JSON and
+// the HTTP heads it holds are printed as they are.
+func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, error) {
 	v, err := set.Find(id)
 	if err != nil {
 		return "", err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s  (%s, %s)\n%s\nRFC %s §%s, level %s: %q\n\n", v.ID, v.File.Name, v.File.Group, v.Description, v.RFCNumber(), v.Section, v.Level, v.Rule)
+	fmt.Fprintf(&sb, "%s\n%s\n%s\n\n", fitLines(fmt.Sprintf("%s  (%s, %s)", v.ID, v.File.Name, v.File.Group), width), lessons.Wrap(v.Description, width),
+		lessons.Wrap(fmt.Sprintf(say(lang, "RFC %s §%s, level %s: %q"), v.RFCNumber(), v.Section, v.Level, v.Rule), width))
 	js, _ := json.MarshalIndent(struct {
 		Input   Input    `json:"input"`
 		Expect  Expect   `json:"expect"`
 		Allowed []Expect `json:"allowed,omitempty"`
 	}{v.Input, v.Expect, v.Allowed}, "", "  ")
 	fmt.Fprintf(&sb, "%s\n\n", js)
-	sb.WriteString(dissectVector(v))
+	dissection := dissectVector(v, lang, width)
+	if v.File.Group != GroupHandshake {
+		// The HTTP heads of a handshake vector are printed as they are.
+		dissection = fitLines(dissection, width)
+	}
+	sb.WriteString(dissection)
 	if FrameView != nil {
 		var frames []Bytes
 		switch v.File.Group {
@@ -65,56 +81,69 @@ func Show(ctx context.Context, set *Set, id string) (string, error) {
 			frames = v.Input.Frames
 		}
 		for i, f := range frames {
-			fmt.Fprintf(&sb, "\n── frame view, input frame %d of %d ──\n%s", i+1, len(frames), FrameView(f, v.Input.Receiver))
+			fmt.Fprintf(&sb, "\n"+say(lang, "── frame view, input frame %d of %d ──")+"\n%s", i+1, len(frames), fitLines(FrameView(f, v.Input.Receiver, lang, width), width))
 		}
 	}
 	res := RunVector(ctx, v)
-	fmt.Fprintf(&sb, "\nexpected: %s\nactual:   %s\n", res.Expected, res.Actual)
+	labelled := func(label, text string) {
+		sb.WriteString(hanging(label, text, width))
+	}
+	sb.WriteString("\n")
+	labelled(say(lang, "expected: "), res.Expected)
+	labelled(say(lang, "actual:   "), res.Actual)
 	if res.Detail != "" {
-		fmt.Fprintf(&sb, "codec:    %s\n", res.Detail)
+		labelled(say(lang, "codec:    "), res.Detail)
 	}
 	if res.Pass {
-		sb.WriteString("PASS\n")
+		sb.WriteString(say(lang, "PASS") + "\n")
 	} else {
-		fmt.Fprintf(&sb, "FAIL: %s\n", res.Why)
+		labelled(say(lang, "FAIL: "), res.Why)
 	}
 	return sb.String(), nil
 }
 
+// hanging is label and text wrapped to width, the lines after the first
+// indented under the text.
+func hanging(label, text string, width int) string {
+	ind := strings.Repeat(" ", lessons.Width(label))
+	lines := strings.Split(lessons.Wrap(text, max(20, width-len(ind))), "\n")
+	return label + strings.Join(lines, "\n"+ind) + "\n"
+}
+
 // dissectVector explains the bytes of a vector in the terms of its group.
-func dissectVector(v *Vector) string {
+func dissectVector(v *Vector, lang string, width int) string {
 	var sb strings.Builder
 	in := v.Input
 	switch v.File.Group {
 	case GroupFrames:
-		sb.WriteString(dissectFrames(in.Bytes))
+		sb.WriteString(dissectFrames(in.Bytes, lang))
 	case GroupMessages:
 		for i, f := range in.Frames {
-			fmt.Fprintf(&sb, "input frame %d:\n", i+1)
-			sb.WriteString(indent(dissectFrames(f)))
+			fmt.Fprintf(&sb, say(lang, "input frame %d:")+"\n", i+1)
+			sb.WriteString(indent(dissectFrames(f, lang)))
 		}
 	case GroupUTF8:
 		at := 0
 		for i, frag := range in.Fragments {
-			fmt.Fprintf(&sb, "fragment %d, message bytes %d-%d: % x\n", i+1, at, at+len(frag)-1, []byte(frag))
+			fmt.Fprintf(&sb, say(lang, "fragment %d, message bytes %d-%d: % x")+"\n", i+1, at, at+len(frag)-1, []byte(frag))
 			at += len(frag)
 		}
 		if e := v.Expect.Error; e != nil {
-			fmt.Fprintf(&sb, "the text can no longer be valid from message byte %d, where wsanatomy fails (the RFC asks only that the connection fail)", *e.At)
+			s := fmt.Sprintf(say(lang, "the text can no longer be valid from message byte %d, where wsanatomy fails (the RFC asks only that the connection fail)"), *e.At)
 			if *e.At == at {
-				sb.WriteString(" (the end: the text stops inside a character)")
+				s += say(lang, " (the end: the text stops inside a character)")
 			}
-			sb.WriteString("\n")
+			sb.WriteString(lessons.Wrap(s, width) + "\n")
 		}
 	case GroupClose:
 		p := in.Payload
 		switch len(p) {
 		case 0:
-			sb.WriteString("close payload: empty (no status code; the receiver reports 1005)\n")
+			sb.WriteString(say(lang, "close payload: empty (no status code; the receiver reports 1005)") + "\n")
 		case 1:
-			fmt.Fprintf(&sb, "close payload: 1 byte, % x: too short for a 2-byte status code\n", []byte(p))
+			fmt.Fprintf(&sb, say(lang, "close payload: 1 byte, % x: too short for a 2-byte status code")+"\n", []byte(p))
 		default:
-			fmt.Fprintf(&sb, "close payload: status code bytes % x = %d, reason bytes % x\n", []byte(p[:2]), binary.BigEndian.Uint16(p), []byte(p[2:]))
+			fmt.Fprintf(&sb, say(lang, "close payload: status code bytes % x = %d, reason bytes % x")+"\n", []byte(p[:2]), binary.BigEndian.Uint16(p), []byte(p[2:]))
 		}
 	case GroupHandshake:
 		for _, text := range []string{in.Request, in.Response} {
@@ -124,7 +153,7 @@ func dissectVector(v *Vector) string {
 			}
 		}
 		if in.Key != "" {
-			fmt.Fprintf(&sb, "key %q + GUID 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, SHA-1, base64\n", in.Key)
+			sb.WriteString(fitLines(fmt.Sprintf(say(lang, "key %q + GUID 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, SHA-1, base64"), in.Key), width) + "\n")
 		}
 	}
 	return sb.String()

@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,9 +21,19 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
-const usage = "usage: wsanatomy lessons [N] [--list] [--plain] [--lang en|zh] [--ascii] [--reset]"
+// Options are the command line of `wsanatomy lessons`, parsed by the
+// program (which also prints the help and reports mistakes in it).
+type Options struct {
+	N     int    // the lesson to open or print; 0: none named
+	List  bool   // print the list, without the TUI
+	Plain bool   // print lesson N as text, with its demos run and dissected
+	Reset bool   // forget progress (lessons done, checks passed)
+	ASCII bool   // ASCII lines and marks, for terminals that draw box-drawing characters double width
+	Lang  string // "en" or "zh"; "" follows LC_ALL, LC_MESSAGES, LANG
+}
 
-// options are the parsed command line.
+// options are Options and what a test replaces: the environment, the
+// terminal, the width and the progress file.
 type options struct {
 	n      int // 0: no lesson named
 	list   bool
@@ -32,91 +41,17 @@ type options struct {
 	reset  bool
 	ascii  bool
 	lang   string
-	help   bool
 	width  int // plain output width; 0: 80
 	isTTY  bool
 	getenv func(string) string
 	path   string // progress file; "" means the default
 }
 
-// parseArgs reads flags and one lesson number, in any order.
-func parseArgs(args []string) (options, error) {
-	var o options
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") {
-			n, err := strconv.Atoi(a)
-			if err != nil || n <= 0 {
-				return o, fmt.Errorf("%q is not a lesson number", a)
-			}
-			if o.n != 0 {
-				return o, fmt.Errorf("one lesson at a time: got %d and %d", o.n, n)
-			}
-			o.n = n
-			continue
-		}
-		flagBool := func(p *bool) error {
-			if hasVal {
-				return fmt.Errorf("--%s takes no value", name)
-			}
-			*p = true
-			return nil
-		}
-		var err error
-		switch name {
-		case "list":
-			err = flagBool(&o.list)
-		case "plain":
-			err = flagBool(&o.plain)
-		case "reset":
-			err = flagBool(&o.reset)
-		case "ascii":
-			err = flagBool(&o.ascii)
-		case "h", "help":
-			err = flagBool(&o.help)
-		case "lang":
-			if !hasVal {
-				if i+1 >= len(args) {
-					return o, fmt.Errorf("--lang needs en or zh")
-				}
-				i++
-				val = args[i]
-			}
-			if !lessons.Supported(val) {
-				return o, fmt.Errorf("unknown language %q: want en or zh", val)
-			}
-			o.lang = val
-		default:
-			return o, fmt.Errorf("unknown flag %s", a)
-		}
-		if err != nil {
-			return o, err
-		}
-	}
-	return o, nil
-}
-
-// Command runs `wsanatomy lessons` with the arguments after "lessons" and
-// returns the exit status: 0, 1 on a failure, 2 on a bad command line.
-//
-//	wsanatomy lessons               the lesson picker (text list without a terminal)
-//	wsanatomy lessons N             lesson N (as text, demos run, without a terminal)
-//	wsanatomy lessons --list        the list, without the TUI
-//	wsanatomy lessons N --plain     lesson N as text, with its demos run and dissected
-//	--lang en|zh                    language; default from LC_ALL, LC_MESSAGES, LANG
-//	--ascii                         ASCII lines and marks, for terminals that draw
-//	                                box-drawing characters double width
-//	--reset                         forget progress (lessons done, checks passed)
-func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o, err := parseArgs(args)
-	if err != nil {
-		fmt.Fprintf(stderr, "wsanatomy lessons: %v\n%s\n", err, usage)
-		return 2
-	}
-	o.getenv = os.Getenv
-	o.isTTY = isTerminal(stdout)
-	return run(ctx, o, stdin, stdout, stderr)
+// Run runs `wsanatomy lessons` and returns the exit status: 0, or 1 on a
+// failure. Without a terminal, the list or lesson N is printed as text.
+func Run(ctx context.Context, o Options, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(ctx, options{n: o.N, list: o.List, plain: o.Plain, reset: o.Reset, ascii: o.ASCII, lang: o.Lang,
+		getenv: os.Getenv, isTTY: isTerminal(stdout)}, stdin, stdout, stderr)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -125,10 +60,6 @@ func isTerminal(w io.Writer) bool {
 }
 
 func run(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writer) int {
-	if o.help {
-		fmt.Fprintln(stdout, usage)
-		return 0
-	}
 	lang := lessons.Language(o.lang, o.getenv)
 	cat, err := lessons.Catalog(lang)
 	if err != nil {
@@ -137,7 +68,8 @@ func run(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.Writ
 	}
 	if o.n != 0 {
 		if _, ok := lessons.Find(cat, o.n); !ok {
-			fmt.Fprintf(stderr, "wsanatomy lessons: there is no lesson %d (lessons are 1 to %d)\n%s\n", o.n, len(cat), usage)
+			// The program checks the number first; this guards other callers.
+			fmt.Fprintf(stderr, "wsanatomy lessons: there is no lesson %d (lessons are 1 to %d)\n", o.n, len(cat))
 			return 2
 		}
 	}

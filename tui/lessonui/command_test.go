@@ -11,23 +11,19 @@ import (
 	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
-func runCmd(t *testing.T, args ...string) (int, string, string) {
+// runCmd runs the command as the program would with o, without a
+// terminal, an environment or the learner's progress file.
+func runCmd(t *testing.T, o Options) (int, string, string) {
 	t.Helper()
-	o, err := parseArgs(args)
 	var out, errb bytes.Buffer
-	if err != nil {
-		code := Command(context.Background(), args, nil, &out, &errb)
-		return code, out.String(), errb.String()
-	}
-	o.getenv = func(string) string { return "" }
-	o.path = filepath.Join(t.TempDir(), "progress.json")
-	code := run(context.Background(), o, nil, &out, &errb)
+	code := run(context.Background(), options{n: o.N, list: o.List, plain: o.Plain, reset: o.Reset, ascii: o.ASCII, lang: o.Lang,
+		getenv: func(string) string { return "" }, path: filepath.Join(t.TempDir(), "progress.json")}, nil, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
 func TestListBothLanguages(t *testing.T) {
 	for _, lang := range lessons.Languages {
-		code, out, _ := runCmd(t, "--list", "--lang", lang)
+		code, out, _ := runCmd(t, Options{List: true, Lang: lang})
 		cat, _ := lessons.Catalog(lang)
 		if code != 0 || len(cat) != 13 {
 			t.Fatalf("%s: exit %d, %d lessons", lang, code, len(cat))
@@ -40,31 +36,10 @@ func TestListBothLanguages(t *testing.T) {
 	}
 }
 
-func TestBadArguments(t *testing.T) {
-	for _, args := range [][]string{{"99"}, {"0"}, {"x"}, {"--bogus"}, {"1", "2"}, {"--lang", "fr"}, {"--lang"}, {"--plain=yes"}} {
-		code, _, errs := runCmd(t, args...)
-		if code != 2 || !strings.Contains(errs, "wsanatomy lessons:") || !strings.Contains(errs, "usage:") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
-		}
-		if n := strings.Count(strings.TrimSpace(errs), "\n"); n != 1 {
-			t.Errorf("%v: want an error line and a usage line, got %q", args, errs)
-		}
-	}
-}
-
-func TestFlagsBeforeOrAfterN(t *testing.T) {
-	for _, args := range [][]string{{"3", "--plain", "--lang", "en"}, {"--lang=en", "--plain", "3"}, {"--plain", "3", "--lang", "en"}} {
-		o, err := parseArgs(args)
-		if err != nil || o.n != 3 || !o.plain || o.lang != "en" {
-			t.Errorf("%v: %+v %v", args, o, err)
-		}
-	}
-}
-
 // TestPlainLessonShowsRealBytes: the plain lesson runs its demos and
 // prints the frames they produced, dissected.
 func TestPlainLessonShowsRealBytes(t *testing.T) {
-	code, out, errs := runCmd(t, "1", "--plain", "--lang", "en")
+	code, out, errs := runCmd(t, Options{N: 1, Plain: true, Lang: "en"})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -88,23 +63,21 @@ func TestPlainLessonShowsRealBytes(t *testing.T) {
 			t.Errorf("line %d is %d columns: %q", i+1, lessons.Width(l), l)
 		}
 	}
-	code, out, _ = runCmd(t, "12", "--plain", "--lang", "zh")
+	code, out, _ = runCmd(t, Options{N: 12, Plain: true, Lang: "zh"})
 	if code != 0 || !strings.Contains(out, "403 Forbidden") || !strings.Contains(out, "✗ §10.4 → 1009") || !strings.Contains(out, "✗ §5.5 → 1002") {
 		t.Errorf("zh lesson 12 plain: exit %d, missing the refusals:\n%s", code, out)
 	}
 }
 
 func TestNotATerminalPrintsText(t *testing.T) {
-	code, out, _ := runCmd(t)
+	code, out, _ := runCmd(t, Options{})
 	if code != 0 || !strings.Contains(out, "Why WebSocket exists") {
 		t.Fatalf("no TTY, no N: exit %d, want the list: %q", code, out)
 	}
 }
 
 func TestReset(t *testing.T) {
-	o, _ := parseArgs([]string{"--reset"})
-	o.getenv = func(string) string { return "" }
-	o.path = filepath.Join(t.TempDir(), "progress.json")
+	o := options{reset: true, getenv: func(string) string { return "" }, path: filepath.Join(t.TempDir(), "progress.json")}
 	p, _ := lessons.LoadProgress(o.path)
 	p.MarkDone(2)
 	if err := p.Save(); err != nil {
@@ -129,7 +102,7 @@ func TestCorruptProgressFile(t *testing.T) {
 	os.MkdirAll(filepath.Dir(path), 0o755)
 	os.WriteFile(path, []byte("garbage{"), 0o644)
 	var out, errb strings.Builder
-	code := Command(context.Background(), []string{"--list", "--lang", "en"}, strings.NewReader(""), &out, &errb)
+	code := Run(context.Background(), Options{List: true, Lang: "en"}, strings.NewReader(""), &out, &errb)
 	if code != 0 || !strings.Contains(out.String(), "Frame anatomy") || !strings.Contains(errb.String(), "warning") {
 		t.Errorf("exit %d, out %q, err %q", code, out.String(), errb.String())
 	}
