@@ -1,30 +1,44 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/tui"
 )
 
 // runWalkthrough is the main job: the live walkthrough in the terminal, or
-// the same walkthrough as annotated text with --plain or when standard
-// output is not a terminal (a pipe, a file, CI).
+// the same walkthrough as annotated text with --plain, when standard
+// output is not a terminal (a pipe, a file, CI), or when the terminal is
+// TERM=dumb. --lang picks its language; without it the locale does, as
+// for the lessons (LC_ALL, then LC_MESSAGES, then LANG).
 func runWalkthrough(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("wsanatomy", stderr)
 	plain := fs.Bool("plain", false, "print the walkthrough as annotated text")
+	langFlag := fs.String("lang", "", "language of the walkthrough, en or zh (default from LC_ALL, LC_MESSAGES, LANG)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return errUsage
 	}
-	if *plain || !isTerminal(stdout) {
-		return tui.WritePlain(stdout)
+	if *langFlag != "" && !lessons.Supported(*langFlag) {
+		fmt.Fprintf(stderr, "wsanatomy: --lang must be en or zh, not %q\n", *langFlag)
+		return errUsage
 	}
-	return tui.Run(tui.Config{})
+	lang := lessons.Language(*langFlag, os.Getenv)
+	if *plain || !tui.UseScreen(isTerminal(stdout), os.Getenv) {
+		width := tui.PlainWidth
+		if f, ok := stdout.(*os.File); ok && isTerminal(stdout) {
+			width = tui.PlainWidthOf(f)
+		}
+		return tui.WritePlain(stdout, lang, width)
+	}
+	return tui.Run(tui.Config{Lang: lang})
 }
 
 func isTerminal(w io.Writer) bool {

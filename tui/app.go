@@ -44,6 +44,7 @@ type (
 	entriesMsg []capture.Entry
 	actionMsg  struct {
 		action int
+		sid    int // the session it ran on
 		err    error
 	}
 	quitMsg struct{}
@@ -214,7 +215,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case sessionMsg:
 		if msg.err != nil {
-			m.status = "✗ could not start a session: " + msg.err.Error()
+			m.status = walkSayf(m.theme.Lang(), "✗ could not start a session: %s", msg.err)
 			m.walk.running = map[int]bool{}
 			return nil
 		}
@@ -224,8 +225,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.sess = msg.s
-		m.nextID = msg.s.ID + 1
-		m.connInfo = fmt.Sprintf("s%d client %s ⇄ server %s", msg.s.ID, port(msg.s.ClientAddr), port(msg.s.ServerAddr))
+		// A session that opened late never takes back a number given
+		// out since.
+		m.nextID = max(m.nextID, msg.s.ID+1)
+		m.connInfo = walkSayf(m.theme.Lang(), "s%d client %s ⇄ server %s", msg.s.ID, port(msg.s.ClientAddr), port(msg.s.ServerAddr))
 		if _, ok := m.walk.ran[0]; !ok {
 			m.walk.ran[0] = msg.s.ID
 		}
@@ -236,8 +239,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.status = ""
 		m.connOpened()
-		if m.mode == modeWalk && m.walk.err != "" {
-			m.walk.err = ""
+		if m.mode == modeWalk && !m.walk.err.empty() {
+			m.walk.err = walkPhrase{}
 			return m.showStep() // the step that could not run, runs now
 		}
 		return nil
@@ -246,9 +249,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.followNew(len(msg))
 		return m.waitEntries()
 	case actionMsg:
+		if m.walk.ran[msg.action] != msg.sid {
+			// An exchange of a connection the walkthrough has since
+			// left (n, or a restart): its steps show the new one.
+			return nil
+		}
 		delete(m.walk.running, msg.action)
 		if msg.err != nil {
-			m.walk.err = msg.err.Error()
+			m.walk.err = walkLater("%s", msg.err.Error())
 		}
 		m.showStep()
 		return nil
@@ -358,7 +366,7 @@ func (m *Model) showStep() tea.Cmd {
 		// handshake carries the step's tag.
 		old := m.sess
 		m.sess = nil
-		m.walk.err = ""
+		m.walk.err = walkPhrase{}
 		m.walk.ran[act] = m.nextID
 		m.walk.running[act] = true
 		m.follow = m.nextID
@@ -375,14 +383,49 @@ func (m *Model) showStep() tea.Cmd {
 		}
 	}
 	if m.sess == nil || m.sess.Closed() {
-		m.walk.err = "the connection is closed: press n for a fresh one"
+		m.walk.err = walkLater("the connection is closed: %s starts a fresh one for this part of the walkthrough", m.keys.NewSession.Help().Key)
 		return nil
 	}
-	m.walk.err = ""
+	m.walk.err = walkPhrase{}
 	m.walk.ran[act] = m.sess.ID
 	m.walk.running[act] = true
 	s := m.sess
-	return func() tea.Msg { return actionMsg{action: act, err: s.RunAction(act)} }
+	return func() tea.Msg { return actionMsg{action: act, sid: s.ID, err: s.RunAction(act)} }
+}
+
+// restartWalk runs the walkthrough again on a fresh connection, from the
+// first step of part (the action that opened the connection the step on
+// screen runs on: 0, the opening handshake, or a step that opens a
+// compressing connection). The steps of that part and of the parts after
+// it run again as the learner comes to them, and show the new
+// connection's frames.
+//
+// The connection is configured so that every step's text holds for it:
+// a later part's connection makes that part's compression offer; the
+// first part's sends the RFC's sample nonce (step 1 says so), and offers
+// compression when offer is set (n, whose connection free play and the
+// lab expect to have it). The first part's steps send their messages
+// uncompressed either way, so their bytes are RFC 6455's.
+func (m *Model) restartWalk(part int, offer bool) tea.Cmd {
+	if m.sess != nil {
+		old := m.sess
+		go old.Close()
+	}
+	m.sess = nil
+	id := m.nextID
+	m.nextID++
+	m.walk.restart(part, id)
+	m.status = walkSay(m.theme.Lang(), "starting a fresh connection...")
+	m.follow = id
+	m.freshConn()
+	cfg := session.Config{ID: id, SampleNonce: part == 0, HandshakeTag: part}
+	switch {
+	case part > 0:
+		cfg.Compression = session.Actions[part].Open
+	case offer:
+		cfg.Compression = &protocol.CompressionOptions{}
+	}
+	return m.startSessionWith(cfg)
 }
 
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
@@ -472,25 +515,37 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return func() tea.Msg { return labSendMsg{b: b} }
+	case key.Matches(msg, k.NewSession) && m.mode == modeWalk:
+		// In the walkthrough, the part on screen starts again on the
+		// fresh connection, which still offers compression for free
+		// play and the lab.
+		return m.restartWalk(session.Part(m.walk.steps[m.walk.step].Action), true)
 	case key.Matches(msg, k.NewSession):
 		if m.sess != nil {
 			old := m.sess
 			go old.Close()
 		}
 		m.sess = nil
-		m.status = "starting a fresh connection..."
+		m.status = walkSay(m.theme.Lang(), "starting a fresh connection...")
 		// The screen follows the new connection; what the forms said
-		// of the last one is over.
-		m.follow = m.nextID
+		// of the last one is over. The number is taken now, so that a
+		// second n before this one opens gets another.
+		id := m.nextID
+		m.nextID++
+		m.follow = id
 		m.freshConn()
-		return m.startSession(m.nextID, false)
+		return m.startSession(id, false)
+	case key.Matches(msg, k.Next) && m.mode == modeWalk && m.walk.last():
+		// Past the end: the walkthrough runs again, live, from its
+		// first step on a fresh connection (the last step says so).
+		return m.restartWalk(0, false)
 	case key.Matches(msg, k.Next) && m.mode == modeWalk:
 		m.walk.step = min(m.walk.step+1, len(m.walk.steps)-1)
-		m.walk.err = ""
+		m.walk.err = walkPhrase{}
 		return m.showStep()
 	case key.Matches(msg, k.Back) && m.mode == modeWalk:
 		m.walk.step = max(m.walk.step-1, 0)
-		m.walk.err = ""
+		m.walk.err = walkPhrase{}
 		return m.showStep()
 	case key.Matches(msg, k.Up):
 		m.selectEntry(m.tl.sel - 1)
@@ -535,7 +590,7 @@ func (m *Model) quit() tea.Cmd {
 		return nil
 	}
 	m.quiting = true
-	m.status = "closing the connection..."
+	m.status = walkSay(m.theme.Lang(), "closing the connection...")
 	rt := m.rt
 	return func() tea.Msg {
 		rt.shutdown()

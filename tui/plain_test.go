@@ -17,7 +17,7 @@ import (
 // grid holds the frame's real bits.
 func TestPlainEveryField(t *testing.T) {
 	var out bytes.Buffer
-	if err := WritePlain(&out); err != nil {
+	if err := WritePlain(&out, "en", PlainWidth); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()

@@ -65,9 +65,9 @@ func (m Model) section() string {
 		s = m.lab.View(m.st, w, m.compact(), m.tl.entries, m.theme.Lang(), m.conn())
 	default:
 		if m.wide() {
-			s = m.walk.View(m.st, w, 7)
+			s = m.walk.View(m.st, m.theme.Lang(), m.walkHint(), w, 7)
 		} else {
-			s = m.walk.View(m.st, w, 1) // the text goes into the detail pane
+			s = m.walk.View(m.st, m.theme.Lang(), "", w, 1) // the text goes into the detail pane
 		}
 	}
 	return clampLines(lipgloss.NewStyle().MaxWidth(w).Render(s), m.maxSection())
@@ -114,14 +114,17 @@ func (m *Model) sync() {
 	} else {
 		s = m.frame.View(e, m.theme, w, !m.formFocused())
 		if haveMsg {
-			name := fmt.Sprintf("#%d: the message it starts, inflated", msg.Seq)
+			name := walkSayf(m.theme.Lang(), "#%d: the message it starts, inflated", msg.Seq)
 			s += "\n" + m.theme.Heading("── "+name+" "+strings.Repeat("─", max(0, min(w, 80)-len([]rune(name))-5))) + "\n" +
 				views.MessageView(msg.Message, m.theme, w)
 		}
 	}
 	if narrate {
-		st := m.walk.steps[m.walk.step]
-		s = render.Wrap(st.Text, w) + "\n" + s
+		_, text := m.walk.steps[m.walk.step].In(m.theme.Lang())
+		if hint := m.walkHint(); hint != "" {
+			text += "\n" + hint
+		}
+		s = m.theme.Wrap(text, w) + "\n" + s
 	}
 	m.detail.SetContent(s)
 	if e.Kind == capture.KindHandshake && m.hs.Header != "" {
@@ -298,13 +301,13 @@ func (m Model) headerView() string {
 	case modeLab:
 		left = " wsanatomy  " + say(m.theme.Lang(), "raw frame lab")
 	default:
-		left = fmt.Sprintf(" wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
+		left = walkSayf(m.theme.Lang(), " wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
 	}
-	right, short := "connecting... ", "… "
+	right, short := walkSay(m.theme.Lang(), "connecting...")+" ", "… "
 	if m.connInfo != "" {
-		state := "● open"
+		state := walkSay(m.theme.Lang(), "● open")
 		if m.sess == nil || m.sess.Closed() {
-			state = "○ closed"
+			state = walkSay(m.theme.Lang(), "○ closed")
 		}
 		right, short = m.connInfo+"  "+state+" ", state+" "
 	}

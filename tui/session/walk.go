@@ -10,11 +10,35 @@ import (
 )
 
 // Step is one screen of the guided walkthrough: it shows entry Pick of the
-// entries its action produced.
+// entries its action produced. Every step is written in English (Title,
+// Text) and in Simplified Chinese (TitleZh, TextZh); a test fails when a
+// step has no Chinese. The text names no keys, so that the plain
+// walkthrough can print it as it is; Hint says which keys the screen
+// suggests beside it.
 type Step struct {
-	Title string
-	Text  string
-	Pick  int
+	Title, Text     string
+	TitleZh, TextZh string
+	Pick            int
+	Hint            Hint
+}
+
+// Hint is what the interactive screen suggests trying on a step, in the
+// words and keys of its own key map.
+type Hint int
+
+const (
+	NoHint     Hint = iota
+	HintFields      // walk the fields of the bit grid and the bytes of the hex dump
+	HintTry         // free play, the raw frame lab and a fresh connection
+)
+
+// In returns the step's title and text in lang: "zh" for Simplified
+// Chinese, anything else for English.
+func (s Step) In(lang string) (title, text string) {
+	if lang == "zh" && s.TitleZh != "" && s.TextZh != "" {
+		return s.TitleZh, s.TextZh
+	}
+	return s.Title, s.Text
 }
 
 // Action is one real exchange of the walkthrough. Action 0 is the opening
@@ -53,35 +77,59 @@ func sendCompressed(ctx context.Context, s *Session) error {
 // the session's TCP connection.
 var Actions = []Action{
 	{Name: "handshake", Want: 2, Steps: []Step{
-		{Title: "the opening handshake: the client's request", Pick: 0,
-			Text: "A WebSocket connection starts as HTTP. The client sends a GET with Upgrade: websocket and a random Sec-WebSocket-Key. This walkthrough sends the RFC's sample key (§1.3) so you can check every step against the RFC; a real client picks 16 random bytes."},
-		{Title: "the server's 101 response and Sec-WebSocket-Accept", Pick: 1,
-			Text: "The server answers 101 Switching Protocols. Its Sec-WebSocket-Accept is base64(SHA-1(key + GUID)): only a server that read this request and speaks WebSocket can produce it. From the next byte on, both sides speak frames."},
+		{Pick: 0,
+			Title:   "the opening handshake: the client's request",
+			Text:    "A WebSocket connection starts as HTTP. The client sends a GET with Upgrade: websocket and a Sec-WebSocket-Key, a base64-encoded 16-byte nonce that MUST be selected randomly for each connection (§4.1). This walkthrough sends the RFC's sample value (§1.3) instead, so that you can check every step against the RFC.",
+			TitleZh: "建立连接的握手：客户端的请求",
+			TextZh:  "WebSocket 连接从 HTTP 开始。客户端发送一个 GET 请求，带上 Upgrade: websocket 和 Sec-WebSocket-Key。Sec-WebSocket-Key 是一个 16 字节的随机数（nonce）经 base64 编码后的值，每个连接都必须重新随机选取（§4.1）。本讲解发送的却是 RFC 里的示例值（§1.3），这样每一步都能和 RFC 对照核对。"},
+		{Pick: 1,
+			Title:   "the server's 101 response and Sec-WebSocket-Accept",
+			Text:    "The server answers 101 Switching Protocols. Its Sec-WebSocket-Accept is base64(SHA-1(key + GUID)): with it the server proves to the client that it received the client's WebSocket handshake (§1.3, §4.2.2). From the byte after this response on, both sides speak frames.",
+			TitleZh: "服务器的 101 响应与 Sec-WebSocket-Accept",
+			TextZh:  "服务器回复 101 Switching Protocols。它的 Sec-WebSocket-Accept 等于 base64(SHA-1(key + GUID))：服务器借此向客户端证明，自己确实收到了客户端的 WebSocket 握手（§1.3、§4.2.2）。从这个响应之后的第一个字节起，双方收发的就都是帧了。"},
 	}},
 	{Name: "hello", Want: 2, Run: func(ctx context.Context, s *Session) error {
 		s.Keys.Next(rfcMaskKey)
 		return Send(ctx, s.Client, protocol.TextMessage, []byte("Hello"), 0, false)
 	}, Steps: []Step{
-		{Title: "a masked text frame from the client", Pick: 0,
-			Text: "The client sends the text message \"Hello\" in one frame. Clients must mask (§5.1): the masking key here is 37 fa 21 3d, as in the RFC's example (§5.7), so the bytes are exactly 81 85 37 fa 21 3d 7f 9f 4d 51 58. Press tab to walk through the fields, [ and ] to walk through the bytes."},
-		{Title: "the server's echo, unmasked", Pick: 1,
-			Text: "The echo server sends \"Hello\" back. Servers never mask (§5.1), so this frame is 81 05 48 65 6c 6c 6f: the letters are right there on the wire."},
+		{Pick: 0, Hint: HintFields,
+			Title:   "a masked text frame from the client",
+			Text:    "The client sends the text message \"Hello\" in one frame. A client MUST mask every frame it sends to the server (§5.1): the masking key here is 37 fa 21 3d, as in the RFC's example (§5.7), so the bytes are exactly 81 85 37 fa 21 3d 7f 9f 4d 51 58.",
+			TitleZh: "客户端发出的带掩码的文本帧",
+			TextZh:  "客户端用一帧发送文本消息“Hello”。客户端发给服务器的每一帧都必须加掩码（§5.1）：这里的掩码密钥是 37 fa 21 3d，与 RFC 的示例（§5.7）相同，所以线上的字节恰好是 81 85 37 fa 21 3d 7f 9f 4d 51 58。"},
+		{Pick: 1,
+			Title:   "the server's echo, unmasked",
+			Text:    "The echo server sends \"Hello\" back. A server MUST NOT mask any frame it sends to the client (§5.1), so this frame is 81 05 48 65 6c 6c 6f: the letters are right there on the wire.",
+			TitleZh: "服务器的回显，不带掩码",
+			TextZh:  "回显服务器把“Hello”发回来。服务器发给客户端的帧一律不得加掩码（§5.1），所以这一帧是 81 05 48 65 6c 6c 6f：字母原样出现在线上。"},
 	}},
 	{Name: "binary", Want: 2, Run: sendAndEcho(protocol.BinaryMessage, []byte{0x00, 0x01, 0x02, 0x7f, 0x80, 0xfe, 0xff}), Steps: []Step{
-		{Title: "a binary message", Pick: 0,
-			Text: "Opcode 0x2 marks a binary message: the bytes need not be UTF-8, and the application decides what they mean (§5.6)."},
+		{Pick: 0,
+			Title:   "a binary message",
+			Text:    "Opcode 0x2 marks a binary message: its payload is arbitrary binary data whose interpretation is up to the application alone, so it need not be UTF-8 (§5.6).",
+			TitleZh: "二进制消息",
+			TextZh:  "opcode 0x2 表示二进制消息：载荷是任意的二进制数据，含义完全由应用层决定，所以不必是 UTF-8（§5.6）。"},
 	}},
 	{Name: "len125", Want: 2, Run: sendAndEcho(protocol.TextMessage, bytes.Repeat([]byte("a"), 125)), Steps: []Step{
-		{Title: "125 bytes: the largest 7-bit length", Pick: 0,
-			Text: "Payload lengths 0 to 125 go straight into the 7-bit field (§5.2). 125 is the largest: 126 and 127 are markers."},
+		{Pick: 0,
+			Title:   "125 bytes: the largest 7-bit length",
+			Text:    "Payload lengths 0 to 125 go straight into the 7-bit field (§5.2). 125 is the largest: 126 and 127 are markers.",
+			TitleZh: "125 字节：7 位长度的最大值",
+			TextZh:  "0 到 125 的载荷长度直接写在 7 位的载荷长度字段里（§5.2）。125 是最大值：126 和 127 是标记。"},
 	}},
 	{Name: "len126", Want: 2, Run: sendAndEcho(protocol.TextMessage, bytes.Repeat([]byte("b"), 126)), Steps: []Step{
-		{Title: "126 bytes: the 16-bit extended length", Pick: 0,
-			Text: "126 does not fit, so the 7-bit field holds the marker 126 and the next 2 bytes hold the length, big-endian (§5.2). The minimal form is required, so 126 to 65535 always use exactly this form."},
+		{Pick: 0,
+			Title:   "126 bytes: the 16-bit extended length",
+			Text:    "126 does not fit, so the 7-bit field holds the marker 126 and the next 2 bytes hold the length, in network byte order (big-endian) (§5.2). The minimal number of bytes MUST be used to encode a length, so 126 to 65535 always take exactly this form.",
+			TitleZh: "126 字节：16 位扩展载荷长度",
+			TextZh:  "126 放不进 7 位字段，于是 7 位字段填标记 126，紧跟的 2 个字节按网络字节序（大端）存放长度（§5.2）。长度必须用最少的字节来编码，所以 126 到 65535 总是恰好用这种形式。"},
 	}},
 	{Name: "len65536", Want: 2, Run: sendAndEcho(protocol.BinaryMessage, bytes.Repeat([]byte{0x5a}, 65536)), Steps: []Step{
-		{Title: "65536 bytes: the 64-bit extended length", Pick: 0,
-			Text: "65536 is one more than 16 bits can hold, so the 7-bit field holds 127 and the next 8 bytes hold the length. The most significant bit of those 64 must be 0 (§5.2)."},
+		{Pick: 0,
+			Title:   "65536 bytes: the 64-bit extended length",
+			Text:    "65536 is one more than 16 bits can hold, so the 7-bit field holds 127 and the next 8 bytes hold the length. The most significant bit of those 64 MUST be 0 (§5.2).",
+			TitleZh: "65536 字节：64 位扩展载荷长度",
+			TextZh:  "65536 比 16 位能表示的最大值还多 1，所以 7 位字段填 127，紧跟的 8 个字节存放长度。这 64 位的最高位必须是 0（§5.2）。"},
 	}},
 	{Name: "fragments", Want: 6, Run: func(ctx context.Context, s *Session) error {
 		c := s.Client
@@ -96,24 +144,45 @@ var Actions = []Action{
 		}
 		return c.WriteFrame(ctx, protocol.Header{Fin: true, Opcode: protocol.OpContinuation}, []byte("rld"))
 	}, Steps: []Step{
-		{Title: "a fragmented message: the first fragment", Pick: 0,
-			Text: "One message may be sent as several frames (§5.4). The first carries the message's opcode (text) with FIN clear."},
-		{Title: "a ping between the fragments", Pick: 1,
-			Text: "Control frames may be injected between the fragments of a message (§5.4), which is why they are never fragmented themselves and carry at most 125 bytes (§5.5)."},
-		{Title: "the server answers the ping at once", Pick: 2,
-			Text: "The server answers with a pong carrying the same payload (§5.5.3), even in the middle of the client's message."},
-		{Title: "a continuation frame", Pick: 3,
-			Text: "The middle fragment has opcode 0x0, continuation, and FIN clear."},
-		{Title: "the last fragment, and the echo", Pick: 4,
-			Text: "The last fragment has FIN set. The server has now read the whole message \"Hello, world\" and echoes it as one frame (the next entry)."},
+		{Pick: 0,
+			Title:   "a fragmented message: the first fragment",
+			Text:    "One message may be sent as several frames (§5.4). The first carries the message's opcode (text) with FIN clear.",
+			TitleZh: "分片消息：第一个分片帧",
+			TextZh:  "一条消息可以拆成几帧发送（§5.4）。第一帧带着这条消息的 opcode（text），FIN 为 0。"},
+		{Pick: 1,
+			Title:   "a ping between the fragments",
+			Text:    "Control frames MAY be injected in the middle of a fragmented message (§5.4). Control frames themselves MUST NOT be fragmented, and their payload is 125 bytes or less (§5.5).",
+			TitleZh: "分片之间的 ping",
+			TextZh:  "控制帧可以（MAY）插在分片消息的中间（§5.4）。控制帧本身不得分片，载荷长度不得超过 125 字节（§5.5）。"},
+		{Pick: 2,
+			Title:   "the server answers the ping at once",
+			Text:    "An endpoint that receives a ping MUST send a pong in response, and SHOULD do so as soon as is practical (§5.5.2); the pong carries the ping's payload (§5.5.3). The server answers here in the middle of the client's message.",
+			TitleZh: "服务器立即回复 ping",
+			TextZh:  "收到 ping 的一端必须回复一个 pong，并且应当（SHOULD）尽快回复（§5.5.2）；pong 带回 ping 的载荷（§5.5.3）。这里服务器在客户端的消息还没发完时就回复了。"},
+		{Pick: 3,
+			Title:   "a continuation frame",
+			Text:    "The middle fragment has opcode 0x0, continuation, and FIN clear (§5.4).",
+			TitleZh: "延续帧",
+			TextZh:  "中间的分片帧 opcode 为 0x0，即延续帧，FIN 为 0（§5.4）。"},
+		{Pick: 4,
+			Title:   "the last fragment, and the echo",
+			Text:    "The last fragment has FIN set. The server has now read the whole message \"Hello, world\" and echoes it as one frame (the next entry).",
+			TitleZh: "最后一个分片帧，以及回显",
+			TextZh:  "最后一个分片帧的 FIN 为 1。服务器这时才读完整条消息“Hello, world”，并用一帧把它回显回来（下一条记录）。"},
 	}},
 	{Name: "ping", Want: 2, Run: func(ctx context.Context, s *Session) error {
 		return s.Client.Ping(ctx, []byte("are you there?"))
 	}, Steps: []Step{
-		{Title: "ping", Pick: 0,
-			Text: "A ping asks the peer to prove it is alive. Opcode 0x9; its payload, if any, is at most 125 bytes (§5.5.2)."},
-		{Title: "pong", Pick: 1,
-			Text: "The pong (opcode 0xA) carries exactly the ping's payload back (§5.5.3)."},
+		{Pick: 0,
+			Title:   "ping",
+			Text:    "A ping (opcode 0x9) MAY include application data (§5.5.2), 125 bytes or less like every control frame (§5.5). It may serve as a keepalive or to verify that the peer is still responsive (§5.5.2).",
+			TitleZh: "ping",
+			TextZh:  "ping 的 opcode 是 0x9，可以（MAY）带应用数据（§5.5.2）；和所有控制帧一样，载荷不超过 125 字节（§5.5）。ping 既可以用来保活（keepalive），也可以用来确认对端是否仍有响应（§5.5.2）。"},
+		{Pick: 1,
+			Title:   "pong",
+			Text:    "The pong (opcode 0xA) carries exactly the ping's payload back (§5.5.3).",
+			TitleZh: "pong",
+			TextZh:  "pong（opcode 0xA）原样带回 ping 的载荷（§5.5.3）。"},
 	}},
 	{Name: "close", Want: 4, Run: func(ctx context.Context, s *Session) error {
 		err := s.Client.Close(protocol.CloseNormal, "done, thanks")
@@ -122,40 +191,79 @@ var Actions = []Action{
 		}
 		return err
 	}, Steps: []Step{
-		{Title: "the closing handshake: the client's close frame", Pick: 0,
-			Text: "To close, an endpoint sends a close frame: a 2-byte status code, big-endian, then an optional UTF-8 reason (§5.5.1). 1000 means normal closure (§7.4.1). After it, the client sends no more data."},
-		{Title: "the server echoes the close", Pick: 1,
-			Text: "The server answers with its own close frame, echoing the code (§5.5.1). Both sides have now sent and received a close: the WebSocket connection is closed."},
-		{Title: "the server closes TCP first", Pick: 2,
-			Text: "§7.1.1: the server should close the TCP connection first, so that it, not the client, holds the TIME_WAIT state. The client then sees the end of the stream."},
-		{Title: "the client's TCP connection ends", Pick: 3,
-			Text: "The client saw the server close TCP and closed its side. That is the whole life of a WebSocket connection. Next: the same \"Hello\" compressed, on a fresh connection. Or try f for free play or r for the raw frame lab (n starts a fresh connection), or watch a real browser: run wsanatomy serve --tui and open http://127.0.0.1:8080/ for the demo page."},
+		{Pick: 0,
+			Title:   "the closing handshake: the client's close frame",
+			Text:    "To close, an endpoint sends a close frame (opcode 0x8). Its body is optional; if there is one, it starts with a 2-byte status code in network byte order, and a UTF-8 reason MAY follow (§5.5.1). This one carries 1000, normal closure (§7.4.1), and the reason \"done, thanks\". After sending a close frame, the client MUST NOT send any more data frames (§5.5.1).",
+			TitleZh: "关闭握手：客户端的关闭帧",
+			TextZh:  "要关闭连接，一端发送关闭帧（opcode 0x8）。关闭帧的载荷可有可无；如果有，前两个字节是按网络字节序排列的关闭码，后面可以（MAY）跟 UTF-8 编码的关闭原因（§5.5.1）。这一帧带的是 1000（正常关闭，§7.4.1）和关闭原因“done, thanks”。发出关闭帧之后，客户端不得再发送数据帧（§5.5.1）。"},
+		{Pick: 1,
+			Title:   "the server echoes the close",
+			Text:    "An endpoint that receives a close frame and has not sent one MUST send a close frame in response, typically echoing the status code it received (§5.5.1): here 1000. Both sides have now sent and received a close frame, so each considers the WebSocket connection closed (§5.5.1).",
+			TitleZh: "服务器回复关闭帧",
+			TextZh:  "收到关闭帧而自己还没发过关闭帧的一端，必须回复一个关闭帧，通常会回显收到的关闭码（§5.5.1）：这里是 1000。现在双方都既发送过、也收到过关闭帧，于是都认为 WebSocket 连接已经关闭（§5.5.1）。"},
+		{Pick: 2,
+			Title:   "the server closes TCP first",
+			Text:    "Once the connection is closed, the server MUST close the TCP connection immediately (§5.5.1). In most normal cases the server SHOULD close it first, so that it holds the TIME_WAIT state and not the client (§7.1.1). The client then sees the end of the stream.",
+			TitleZh: "服务器先关闭 TCP",
+			TextZh:  "连接关闭后，服务器必须立即关闭 TCP 连接（§5.5.1）。在大多数正常情况下，应当（SHOULD）由服务器先关闭，这样处于 TIME_WAIT 状态的是服务器而不是客户端（§7.1.1）。随后客户端读到字节流的结束。"},
+		{Pick: 3, Hint: HintTry,
+			Title:   "the client's TCP connection ends",
+			Text:    "The client SHOULD wait for the server to close TCP (§5.5.1): it saw the server close and closed its own side. That is the whole life of a WebSocket connection. Next: the same \"Hello\" compressed, on a fresh connection. To watch a real browser, run wsanatomy serve --tui and open http://127.0.0.1:8080/ for the demo page.",
+			TitleZh: "客户端的 TCP 连接结束",
+			TextZh:  "客户端应当（SHOULD）等服务器关闭 TCP（§5.5.1）：它看到服务器关闭后，也关闭了自己这一端。这就是一条 WebSocket 连接的完整一生。接下来：在一条新连接上发送压缩后的同一个“Hello”。想看真实浏览器的流量，可以运行 wsanatomy serve --tui，再打开 http://127.0.0.1:8080/ 上的演示页面。"},
 	}},
 	{Name: "deflate", Want: 2, Open: &protocol.CompressionOptions{}, Steps: []Step{
-		{Title: "compression: the client offers permessage-deflate", Pick: 0,
-			Text: "A fresh connection, whose client offers compression in Sec-WebSocket-Extensions: permessage-deflate (RFC 7692 §5). The parameter client_max_window_bits without a value tells the server that this client can limit its own window if asked (§7.1.2.2). This is what Chromium offers on every connection."},
-		{Title: "the server accepts: the agreement", Pick: 1,
-			Text: "The server accepts by naming the extension in its response (§5, RFC 6455 §9.1), with only parameters the offer allowed (§7.1). With none, both directions keep context takeover (§7.1.1) and the largest window, 2^15 = 32768 bytes (§7.1.2). From now on RSV1 on a message's first frame means \"compressed\" (§6)."},
+		{Pick: 0,
+			Title:   "compression: the client offers permessage-deflate",
+			Text:    "A fresh connection, whose client offers compression in Sec-WebSocket-Extensions: permessage-deflate (RFC 7692 §5). The parameter client_max_window_bits without a value tells the server that this client can limit its own window if asked (§7.1.2.2). This is what Chromium offers on every connection.",
+			TitleZh: "压缩：客户端提出 permessage-deflate",
+			TextZh:  "这是一条新连接，它的客户端在 Sec-WebSocket-Extensions 中提出压缩：permessage-deflate（RFC 7692 §5）。不带值的 client_max_window_bits 参数告诉服务器，这个客户端在被要求时可以限制自己的窗口（§7.1.2.2）。Chromium 在每条连接上提出的正是这个。"},
+		{Pick: 1,
+			Title:   "the server accepts: the agreement",
+			Text:    "The server accepts by naming the extension in its response (§5, RFC 6455 §9.1), with only parameters the offer allowed (§7.1). With none, both directions keep context takeover (§7.1.1) and the largest window, 2^15 = 32768 bytes (§7.1.2). From now on RSV1 on a message's first frame means \"compressed\" (§6).",
+			TitleZh: "服务器接受：协商结果",
+			TextZh:  "服务器在响应中列出这个扩展，表示接受（§5，RFC 6455 §9.1），并且只带提议允许的参数（§7.1）。这里一个参数也没有，所以两个方向都保留上下文接管（context takeover，§7.1.1），窗口取最大值 2^15 = 32768 字节（§7.1.2）。从现在起，消息第一帧上的 RSV1 表示“已压缩”（§6）。"},
 	}},
 	{Name: "deflate-hello", Want: 4, Run: sendCompressed, Steps: []Step{
-		{Title: "\"Hello\" compressed: RSV1 in the bit grid", Pick: 0,
-			Text: "The client sends \"Hello\" compressed. RSV1 is set: permessage-deflate's \"Per-Message Compressed\" bit (RFC 7692 §6). The payload is DEFLATE data, masked as usual; unmasked it is f2 48 cd c9 c9 07 00, the bytes of the example in RFC 7692 §7.2.3.1."},
-		{Title: "the compressed bytes, taken apart", Pick: 1,
-			Text: "The server put back the 00 00 ff ff the sender left off (§7.2.1, §7.2.2) and inflated the bytes to \"Hello\". The token decoder shows what they say: a block of fixed Huffman codes with five literals, H e l l o; the last 00 begins the empty stored block of the sync flush. The first message has nothing earlier to point back to."},
-		{Title: "the server's echo, compressed with its own window", Pick: 2,
-			Text: "The server compresses its echo with its own compressor: each direction has its own window (§7.1.1). Its first message is the same 7 bytes, unmasked on the wire this time."},
+		{Pick: 0,
+			Title:   "\"Hello\" compressed: RSV1 in the bit grid",
+			Text:    "The client sends \"Hello\" compressed. RSV1 is set: permessage-deflate's \"Per-Message Compressed\" bit (RFC 7692 §6). The payload is DEFLATE data, masked as usual; unmasked it is f2 48 cd c9 c9 07 00, the bytes of the example in RFC 7692 §7.2.3.1.",
+			TitleZh: "压缩后的“Hello”：帧头里的 RSV1",
+			TextZh:  "客户端发送压缩后的“Hello”。RSV1 被置为 1：这是 permessage-deflate 的“Per-Message Compressed”位（RFC 7692 §6）。载荷是 DEFLATE 数据，照常加掩码；去掉掩码后是 f2 48 cd c9 c9 07 00，正是 RFC 7692 §7.2.3.1 示例中的字节。"},
+		{Pick: 1,
+			Title:   "the compressed bytes, taken apart",
+			Text:    "The server put back the 00 00 ff ff the sender left off (§7.2.1, §7.2.2) and inflated the bytes to \"Hello\". The token decoder shows what they say: a block of fixed Huffman codes with five literals, H e l l o; the last 00 begins the empty stored block of the sync flush. The first message has nothing earlier to point back to.",
+			TitleZh: "拆开压缩后的字节",
+			TextZh:  "服务器补回发送方省掉的 00 00 ff ff（§7.2.1、§7.2.2），把这些字节解压成“Hello”。token 解码器显示了它们的内容：一个使用固定 Huffman 编码的块，含有 H e l l o 五个字面量（literal）；最后的 00 是 sync flush 那个空的 stored 块的开头。第一条消息之前没有任何内容可供回溯引用。"},
+		{Pick: 2,
+			Title:   "the server's echo, compressed with its own window",
+			Text:    "The server compresses its echo with its own compressor: each direction has its own window (§7.1.1). Its first message is the same 7 bytes, unmasked on the wire this time.",
+			TitleZh: "服务器的回显，用它自己的窗口压缩",
+			TextZh:  "服务器用自己的压缩器压缩回显：每个方向各有自己的窗口（§7.1.1）。它的第一条消息也是这 7 个字节，只是这次在线上不带掩码。"},
 	}},
 	{Name: "deflate-hello-again", Want: 4, Run: sendCompressed, Steps: []Step{
-		{Title: "\"Hello\" again: a shorter payload", Pick: 0,
-			Text: "The same message again. With context takeover the client's compressor still holds the first \"Hello\" in its window, so the payload is now 4 bytes, 02 13 00 00. RFC 7692 §7.2.3.2 shows this case with zlib's 5 bytes, f2 00 11 00 00: a literal \"H\", then a copy of \"ello\"."},
-		{Title: "why it is shorter: one back-reference", Pick: 1,
-			Text: "The token decoder shows the whole message as one back-reference: copy 5 bytes from 5 bytes back, which is in the previous message. A length and a distance take a few bits each, where five literals took 8 bits apiece. This is what context takeover buys, at the price of keeping the window in memory for the whole connection."},
+		{Pick: 0,
+			Title:   "\"Hello\" again: a shorter payload",
+			Text:    "The same message again. With context takeover the client's compressor still holds the first \"Hello\" in its window, so the payload is now 4 bytes, 02 13 00 00. RFC 7692 §7.2.3.2 shows this case with zlib's 5 bytes, f2 00 11 00 00: a literal \"H\", then a copy of \"ello\".",
+			TitleZh: "再发一次“Hello”：载荷更短",
+			TextZh:  "再发一次同样的消息。有了上下文接管，客户端压缩器的窗口里还留着第一个“Hello”，所以载荷现在只有 4 个字节：02 13 00 00。RFC 7692 §7.2.3.2 用 zlib 的 5 个字节 f2 00 11 00 00 演示了这种情况：一个字面量“H”，再复制“ello”。"},
+		{Pick: 1,
+			Title:   "why it is shorter: one back-reference",
+			Text:    "The token decoder shows the whole message as one back-reference: copy 5 bytes from 5 bytes back, which is in the previous message. A length and a distance take a few bits each, where five literals took 8 bits apiece. This is what context takeover buys, at the price of keeping the window in memory for the whole connection.",
+			TitleZh: "为什么更短：一个回溯引用",
+			TextZh:  "token 解码器把整条消息显示为一个回溯引用（back-reference）：从 5 个字节之前复制 5 个字节，那正是上一条消息。一个长度和一个距离各只占几位，而五个字面量每个要占 8 位。这就是上下文接管带来的好处，代价是整条连接存续期间都要在内存里保留窗口。"},
 	}},
 	{Name: "no-context", Want: 2, Open: &protocol.CompressionOptions{ClientNoContextTakeover: true, ServerNoContextTakeover: true}, Steps: []Step{
-		{Title: "no context takeover: the offer", Pick: 0,
-			Text: "Another fresh connection. This client offers client_no_context_takeover (it will empty its window after every message, §7.1.1.2) and asks for server_no_context_takeover (§7.1.1.1). Less memory kept per connection, more bytes on the wire."},
-		{Title: "no context takeover: the answer", Pick: 1,
-			Text: "A server accepts an offer of server_no_context_takeover by including the parameter in its response (§7.1.1.1). This one also says client_no_context_takeover back, which a server may always include (§7.1.1.2), so the agreement shows both: each side empties its window after every message it sends."},
+		{Pick: 0,
+			Title:   "no context takeover: the offer",
+			Text:    "Another fresh connection. This client offers client_no_context_takeover (it will empty its window after every message, §7.1.1.2) and asks for server_no_context_takeover (§7.1.1.1). Less memory kept per connection, more bytes on the wire.",
+			TitleZh: "不做上下文接管：提议",
+			TextZh:  "又一条新连接。这个客户端提出 client_no_context_takeover（它每发完一条消息就清空自己的窗口，§7.1.1.2），并请求 server_no_context_takeover（§7.1.1.1）。每条连接占用的内存更少，线上的字节更多。"},
+		{Pick: 1,
+			Title:   "no context takeover: the answer",
+			Text:    "A server accepts an offer of server_no_context_takeover by including the parameter in its response (§7.1.1.1). This one also says client_no_context_takeover back, which a server may always include (§7.1.1.2), so the agreement shows both: each side empties its window after every message it sends.",
+			TitleZh: "不做上下文接管：应答",
+			TextZh:  "服务器在响应中带上 server_no_context_takeover 参数，就表示接受了这一请求（§7.1.1.1）。这个服务器还回了 client_no_context_takeover，这是服务器随时都可以带上的（§7.1.1.2），所以协商结果里两者都有：每一方每发完一条消息都清空自己的窗口。"},
 	}},
 	{Name: "no-context-hello", Want: 8, Run: func(ctx context.Context, s *Session) error {
 		if err := sendCompressed(ctx, s); err != nil {
@@ -166,10 +274,16 @@ var Actions = []Action{
 		}
 		return sendCompressed(ctx, s)
 	}, Steps: []Step{
-		{Title: "no context takeover: \"Hello\" twice", Pick: 4,
-			Text: "\"Hello\" twice again. The second costs 7 bytes, f2 48 cd c9 c9 07 00, just like the first: the client emptied its window after the first message, as agreed."},
-		{Title: "no context takeover: nothing to point back to", Pick: 5,
-			Text: "The token decoder finds five literals and no back-reference: the window was empty when this message started. Compare with the 4 bytes the same message took with context takeover."},
+		{Pick: 4,
+			Title:   "no context takeover: \"Hello\" twice",
+			Text:    "\"Hello\" twice again. The second costs 7 bytes, f2 48 cd c9 c9 07 00, just like the first: the client emptied its window after the first message, as agreed.",
+			TitleZh: "不做上下文接管：两次“Hello”",
+			TextZh:  "再发两次“Hello”。第二次也是 7 个字节 f2 48 cd c9 c9 07 00，和第一次一样：按照约定，客户端发完第一条消息后清空了窗口。"},
+		{Pick: 5,
+			Title:   "no context takeover: nothing to point back to",
+			Text:    "The token decoder finds five literals and no back-reference: the window was empty when this message started. Compare with the 4 bytes the same message took with context takeover.",
+			TitleZh: "不做上下文接管：没有可回溯引用的内容",
+			TextZh:  "token 解码器只找到五个字面量，没有回溯引用：这条消息开始时窗口是空的。对比一下，同一条消息在上下文接管下只用了 4 个字节。"},
 	}},
 }
 
@@ -188,6 +302,19 @@ func Steps() []FlatStep {
 		}
 	}
 	return out
+}
+
+// Part returns the action that opened the connection action runs on: the
+// last action up to it that Opens one, or 0, the first connection's
+// opening handshake. The actions of one part share a connection, and a
+// later one may depend on an earlier one (context takeover).
+func Part(action int) int {
+	for i := min(action, len(Actions)-1); i > 0; i-- {
+		if Actions[i].Open != nil {
+			return i
+		}
+	}
+	return 0
 }
 
 // currentTag is the tag of the action running now.
