@@ -5,78 +5,85 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
 // EntryTitle is the one-line title of an entry, used above its dissection.
-func EntryTitle(e capture.Entry) string {
-	who := "client → server"
+func EntryTitle(e capture.Entry) string { return EntryTitleIn(e, "en") }
+
+// EntryTitleIn is [EntryTitle] in lang ("zh" for Simplified Chinese).
+func EntryTitleIn(e capture.Entry, lang string) string {
+	who := say(lang, "client → server")
 	if e.Dir == capture.ServerToClient {
-		who = "server → client"
+		who = say(lang, "server → client")
 	}
 	switch e.Kind {
 	case capture.KindHandshake:
 		if e.Handshake.Request {
-			return fmt.Sprintf("#%d · %s · opening handshake request", e.Seq, who)
+			return sayf(lang, "#%d · %s · opening handshake request", e.Seq, who)
 		}
-		return fmt.Sprintf("#%d · %s · opening handshake response", e.Seq, who)
+		return sayf(lang, "#%d · %s · opening handshake response", e.Seq, who)
 	case capture.KindFrame:
 		fin := "FIN"
 		if !e.Header.Fin {
-			fin = "no FIN"
+			fin = say(lang, "no FIN")
 		}
-		s := fmt.Sprintf("#%d · %s · %s · %s · %d bytes on the wire", e.Seq, who, e.Header.Opcode, fin, e.WireLen())
+		s := sayf(lang, "#%d · %s · %s · %s · %d bytes on the wire", e.Seq, who, e.Header.Opcode, fin, e.WireLen())
 		if e.Violation != nil {
-			s += " · REFUSED"
+			s += say(lang, " · REFUSED")
 		}
 		return s
 	case capture.KindRaw:
-		return fmt.Sprintf("#%d · %s · %d bytes written by hand (raw frame lab)", e.Seq, who, len(e.Wire))
+		return sayf(lang, "#%d · %s · %d bytes written by hand (raw frame lab)", e.Seq, who, len(e.Wire))
 	case capture.KindRead:
-		return fmt.Sprintf("#%d · %s · one read of %d bytes from TCP", e.Seq, who, len(e.Wire))
+		return sayf(lang, "#%d · %s · one read of %d bytes from TCP", e.Seq, who, len(e.Wire))
 	case capture.KindMessage:
-		s := fmt.Sprintf("#%d · %s · compressed %s message · %d bytes on the wire, %d inflated", e.Seq, who, e.Header.Opcode, e.WireSize, e.Header.Length)
+		s := sayf(lang, "#%d · %s · compressed %s message · %d bytes on the wire, %d inflated", e.Seq, who, e.Header.Opcode, e.WireSize, e.Header.Length)
 		if e.Violation != nil {
-			s += " · REFUSED"
+			s += say(lang, " · REFUSED")
 		}
 		return s
 	case capture.KindClosed:
-		return fmt.Sprintf("#%d · %s", e.Seq, ClosedText(e))
+		return fmt.Sprintf("#%d · %s", e.Seq, ClosedTextIn(e, lang))
 	}
 	return fmt.Sprintf("#%d · %s", e.Seq, e.Note)
 }
 
 // ClosedText describes the end of one endpoint's TCP connection.
-func ClosedText(e capture.Entry) string {
-	role := "client"
+func ClosedText(e capture.Entry) string { return ClosedTextIn(e, "en") }
+
+// ClosedTextIn is [ClosedText] in lang.
+func ClosedTextIn(e capture.Entry, lang string) string {
+	role := say(lang, "client")
 	if e.Dir == capture.ServerToClient {
-		role = "server"
+		role = say(lang, "server")
 	}
 	c := e.Closed
-	first := "after the peer closed it"
+	format := "%s closed TCP after the peer closed it"
 	if c.ClosedTCPFirst {
-		first = "first"
+		format = "%s closed TCP first"
 	}
-	s := fmt.Sprintf("%s closed TCP %s", role, first)
+	s := sayf(lang, format, role)
 	// What each side said before the end: the close frame this endpoint
 	// received (1006 when none came) and the one it sent.
 	if c.Code == protocol.CloseAbnormalClosure {
-		s += "; received no close frame (1006, abnormal closure)"
+		s += say(lang, "; received no close frame (1006, abnormal closure)")
 	} else {
-		s += fmt.Sprintf("; received close %s", c.Code)
+		s += sayf(lang, "; received close %s", closeCode(lang, c.Code))
 		if c.Reason != "" {
 			s += fmt.Sprintf(" %q", c.Reason)
 		}
 	}
 	switch c.SentCode {
 	case 0:
-		s += "; sent no close frame"
+		s += say(lang, "; sent no close frame")
 	case protocol.CloseNoStatusReceived:
-		s += "; sent a close frame with no code"
+		s += say(lang, "; sent a close frame with no code")
 	default:
-		s += fmt.Sprintf("; sent close %s", c.SentCode)
+		s += sayf(lang, "; sent close %s", closeCode(lang, c.SentCode))
 	}
 	if c.Err != nil {
 		s += " (" + c.Err.Error() + ")"
@@ -108,9 +115,11 @@ type Options struct {
 // frame with its bit grid, fields, hex dump, unmasking and explanation.
 func Dissect(e capture.Entry, o Options) string {
 	t := o.Theme
+	lang := t.Lang()
 	var b strings.Builder
 	section := func(name string) {
-		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(o.Width, 80)-len(name)-5))) + "\n")
+		name = say(lang, name)
+		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(o.Width, 80)-lessons.Width(name)-5))) + "\n")
 	}
 	switch e.Kind {
 	case capture.KindHandshake:
@@ -121,9 +130,9 @@ func Dissect(e capture.Entry, o Options) string {
 		}
 		b.WriteString(head)
 		if hs.Err != nil {
-			b.WriteString("\n" + t.Bad("refused: "+hs.Err.Error()))
+			b.WriteString("\n" + t.Bad(say(lang, "refused: ")+hs.Err.Error()))
 		}
-		if ext := extensionsSection(hs, o.Width); ext != "" {
+		if ext := extensionsSection(hs, lang, o.Width); ext != "" {
 			section("Sec-WebSocket-Extensions: permessage-deflate (RFC 7692)")
 			b.WriteString(ext)
 		}
@@ -144,29 +153,29 @@ func Dissect(e capture.Entry, o Options) string {
 		b.WriteString(render.BitGridFor(f, t, o.Field, o.Width))
 		if o.Field != render.FieldNone {
 			st, en := f.Span(o.Field)
-			fmt.Fprintf(&b, "\n» selected: %s = %s (byte %d", o.Field.Name(), f.Value(o.Field), st)
+			bytes := fmt.Sprint(st)
 			if en-st > 1 {
-				fmt.Fprintf(&b, "-%d", en-1)
+				bytes += fmt.Sprintf("-%d", en-1)
 			}
-			b.WriteString(")")
+			b.WriteString("\n" + sayf(lang, "» selected: %s = %s (byte %s)", o.Field.Name(), f.Value(o.Field), bytes))
 		}
 		if o.Cursor >= 0 && o.Cursor < len(e.Wire) {
-			fmt.Fprintf(&b, "\n» hex cursor: byte %d = 0x%02x = %08b", o.Cursor, e.Wire[o.Cursor], e.Wire[o.Cursor])
+			b.WriteString("\n" + sayf(lang, "» hex cursor: byte %d = 0x%02x = %08b", o.Cursor, e.Wire[o.Cursor], e.Wire[o.Cursor]))
 		}
 		if fields := f.Fields(); o.CodeKey != "" && len(fields) > 0 {
 			if s, en := f.Span(o.Field); en > s {
-				fmt.Fprintf(&b, "\n» %s: see the code for %s", o.CodeKey, o.Field.Name())
+				b.WriteString("\n" + sayf(lang, "» %s: see the code for %s", o.CodeKey, o.Field.Name()))
 			} else {
-				fmt.Fprintf(&b, "\n» tab: pick a field · %s: see the code for %s", o.CodeKey, fields[0].Name())
+				b.WriteString("\n" + sayf(lang, "» tab: pick a field · %s: see the code for %s", o.CodeKey, fields[0].Name()))
 			}
 		}
 		section("fields")
 		b.WriteString(render.FieldTable(f, t, o.Field, o.Width))
 		section("bytes")
 		b.WriteString(render.HexDumpFor(f, t, o.Field, o.Cursor, render.HexLimit, o.Width))
-		legend := render.HexLegend
-		if len(legend) > o.Width {
-			legend = render.Wrap(legend, o.Width)
+		legend := t.HexLegend()
+		if lessons.Width(legend) > o.Width {
+			legend = t.Wrap(legend, o.Width)
 		}
 		b.WriteString("\n" + t.Dim(legend))
 		section("unmasking")
@@ -176,21 +185,24 @@ func Dissect(e capture.Entry, o Options) string {
 		if e.Kind == capture.KindFrame {
 			v = e.Violation
 		}
-		for i, line := range render.Explain(f, frameSender(e), v) {
+		why := t.Explain(f, frameSender(e), v)
+		for i, line := range why {
 			if i > 0 {
 				b.WriteByte('\n')
 			}
-			if strings.HasPrefix(line, "REFUSED") {
-				b.WriteString(t.Bad(render.Wrap(line, o.Width)))
+			// With a violation, Explain's last line is the receiver's
+			// refusal.
+			if v != nil && i == len(why)-1 {
+				b.WriteString(t.Bad(t.Wrap(line, o.Width)))
 				continue
 			}
-			b.WriteString(render.Wrap(line, o.Width))
+			b.WriteString(t.Wrap(line, o.Width))
 		}
 		if f.Compressed {
-			b.WriteString("\n" + render.Wrap("The message it starts, inflated and taken apart into literals and back-references, is the \"infl.\" entry after its last frame.", o.Width))
+			b.WriteString("\n" + t.Wrap(say(lang, "The message it starts, inflated and taken apart into literals and back-references, is the \"infl.\" entry after its last frame."), o.Width))
 		}
 		if e.Kind == capture.KindRaw {
-			b.WriteString("\n" + render.Wrap("These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.", o.Width))
+			b.WriteString("\n" + t.Wrap(say(lang, "These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them."), o.Width))
 		}
 	case capture.KindMessage:
 		if e.Decodable() {
@@ -220,9 +232,9 @@ func Dissect(e capture.Entry, o Options) string {
 			b.WriteString("\n" + t.Bad(render.Wrap(fmt.Sprintf("REFUSED · %s: %s (close %d)", ruleName(v), v.Msg, uint16(v.Code)), o.Width)))
 		}
 	case capture.KindClosed:
-		b.WriteString(render.Wrap(ClosedText(e), o.Width))
+		b.WriteString(t.Wrap(ClosedTextIn(e, lang), o.Width))
 		if e.Dir == capture.ServerToClient && e.Closed.ClosedTCPFirst {
-			b.WriteString("\n" + render.Wrap("§7.1.1: the server should close the TCP connection first, so it holds the TIME_WAIT state.", o.Width))
+			b.WriteString("\n" + t.Wrap(say(lang, "§7.1.1: the server should close the TCP connection first, so it holds the TIME_WAIT state."), o.Width))
 		}
 	default:
 		b.WriteString(e.Note)
@@ -240,7 +252,7 @@ func markHeader(head string, raw []byte, o Options) string {
 	}
 	lines := strings.Split(head, "\n")
 	if o.Header == "" {
-		hint := fmt.Sprintf("» tab: pick a header · %s: see the code for %s", o.CodeKey, hs[0].ID)
+		hint := sayf(o.Theme.Lang(), "» tab: pick a header · %s: see the code for %s", o.CodeKey, hs[0].ID)
 		return strings.Join(append([]string{hint}, lines...), "\n")
 	}
 	for _, h := range hs {
@@ -256,7 +268,7 @@ func markHeader(head string, raw []byte, o Options) string {
 			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
 				j++
 			}
-			hint := fmt.Sprintf("  » %s: see the code for %s · tab: next header", o.CodeKey, h.ID)
+			hint := sayf(o.Theme.Lang(), "  » %s: see the code for %s · tab: next header", o.CodeKey, h.ID)
 			lines = append(lines[:j], append([]string{hint}, lines[j:]...)...)
 			return strings.Join(lines, "\n")
 		}
