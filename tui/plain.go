@@ -120,7 +120,7 @@ func writePlainEntries(w io.Writer, entries []capture.Entry, lang string, width 
 		head := walkSayf(lang, "=== step %d/%d: %s", i+1, len(steps), title)
 		fmt.Fprintf(&b, "\n\n%s\n%s\n", t.Wrap(head, width), t.Wrap(text, width))
 		for _, e := range st.entries {
-			fmt.Fprintf(&b, "\n--- %s\n%s\n", t.Wrap(views.EntryTitle(e), width-4), views.Dissect(e, o))
+			fmt.Fprintf(&b, "\n--- %s\n%s\n", t.Wrap(views.EntryTitleIn(e, lang), width-4), views.Dissect(e, o))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -342,7 +342,7 @@ func (m Model) detailTitle() string {
 	case ok && e.Seq < 0:
 		s += sayf(m.theme.Lang(), "the frame you are building · %d bytes · not sent yet ", len(e.Wire))
 	case ok:
-		s += views.EntryTitle(e) + " "
+		s += views.EntryTitleIn(e, m.theme.Lang()) + " "
 	}
 	w := m.rightWidth()
 	if pct := m.detail.ScrollPercent(); m.detail.TotalLineCount() > m.detail.Height {
