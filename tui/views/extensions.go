@@ -52,7 +52,7 @@ func deflateParamMeaning(lang string, p protocol.ExtensionParam, offer bool) str
 func extensionsSection(hs *protocol.HandshakeEvent, lang string, width int) string {
 	value := render.HeaderValue(hs.Raw, "Sec-WebSocket-Extensions")
 	if value == "" && hs.Negotiation == nil {
-		return say(lang, "")
+		return ""
 	}
 	var lines []string
 	add := func(s string) { lines = append(lines, render.PlainTheme().WithLang(lang).Wrap(s, width)) }

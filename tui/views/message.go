@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
@@ -76,16 +77,16 @@ func Pieces(window []byte, dec *protocol.DeflateDecoding) []Piece {
 }
 
 // blockType names a DEFLATE block type (RFC 1951 §3.2.3).
-func blockType(typ int) string {
+func blockType(lang string, typ int) string {
 	switch typ {
 	case 0:
-		return "stored (no compression)"
+		return say(lang, "stored (no compression)")
 	case 1:
-		return "fixed Huffman codes"
+		return say(lang, "fixed Huffman codes")
 	case 2:
-		return "dynamic Huffman codes"
+		return say(lang, "dynamic Huffman codes")
 	}
-	return "reserved type 3"
+	return say(lang, "reserved type 3")
 }
 
 // quoteBytes shows bytes as a Go string when they are printable text and
@@ -111,22 +112,25 @@ const pieceLimit = 40
 // took.
 func MessageView(m *protocol.MessageEvent, t render.Theme, width int) string {
 	var b strings.Builder
+	lang := t.Lang()
 	section := func(name string) {
-		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(width, 80)-len([]rune(name))-5))) + "\n")
+		name = say(lang, name)
+		b.WriteString("\n" + t.Heading("── "+name+" "+strings.Repeat("─", max(0, min(width, 80)-lessons.Width(name)-5))) + "\n")
 	}
 	sender := "client"
 	if m.Role == protocol.RoleServer && m.Dir == protocol.Sent || m.Role == protocol.RoleClient && m.Dir == protocol.Received {
 		sender = "server"
 	}
-	b.WriteString(render.Wrap(fmt.Sprintf("A compressed %s message from the %s: %d bytes of DEFLATE data on the wire (RSV1 on its first frame) inflate to %d bytes.",
-		m.Opcode, sender, len(m.Compressed), len(m.Inflated)), width))
+	who := say(lang, sender)
+	b.WriteString(t.Wrap(sayf(lang, "A compressed %s message from the %s: %d bytes of DEFLATE data on the wire (RSV1 on its first frame) inflate to %d bytes.",
+		m.Opcode, who, len(m.Compressed), len(m.Inflated)), width))
 
 	section("on the wire (payload unmasked, frames joined)")
 	b.WriteString(render.Wrap(hexBytes(m.Compressed[:min(len(m.Compressed), render.HexLimit)]), width))
 	if len(m.Compressed) > render.HexLimit {
 		b.WriteString(" …")
 	}
-	b.WriteString("\n" + t.Dim(render.Wrap("+ 00 00 ff ff: the end of the sync flush, left off by the sender (RFC 7692 §7.2.1) and put back by the receiver before inflating (§7.2.2)", width)))
+	b.WriteString("\n" + t.Dim(t.Wrap(say(lang, "+ 00 00 ff ff: the end of the sync flush, left off by the sender (RFC 7692 §7.2.1) and put back by the receiver before inflating (§7.2.2)"), width)))
 
 	section("inflated")
 	b.WriteString(render.Wrap(quoteBytes(m.Inflated, 200), width))
@@ -134,15 +138,15 @@ func MessageView(m *protocol.MessageEvent, t render.Theme, width int) string {
 	dec, err := protocol.DecodeDeflate(m.Window, m.Compressed, 0)
 	section("what the compressed bytes say (DEFLATE, RFC 1951)")
 	if err != nil {
-		b.WriteString(t.Bad(render.Wrap("the token decoder refused these bytes: "+err.Error(), width)))
+		b.WriteString(t.Bad(t.Wrap(say(lang, "the token decoder refused these bytes: ")+err.Error(), width)))
 		return b.String()
 	}
 	for i, bl := range dec.Blocks {
 		final := ""
 		if bl.Final {
-			final = ", BFINAL set"
+			final = say(lang, ", BFINAL set")
 		}
-		fmt.Fprintf(&b, "block %d at bit %d: %s%s\n", i+1, bl.BitOffset, blockType(bl.Type), final)
+		b.WriteString(sayf(lang, "block %d at bit %d: %s%s", i+1, bl.BitOffset, blockType(lang, bl.Type), final) + "\n")
 	}
 	pieces := Pieces(m.Window, dec)
 	var lit, copied, fromWin int
@@ -160,42 +164,42 @@ func MessageView(m *protocol.MessageEvent, t render.Theme, width int) string {
 		var line string
 		switch p.Kind {
 		case protocol.TokenLiteral:
-			line = fmt.Sprintf("  literals  %s  (%s, each sent as its own code)", quoteBytes(p.Bytes, 24), nBytes(p.Length))
+			line = sayf(lang, "  literals  %s  (%s, each sent as its own code)", quoteBytes(p.Bytes, 24), nBytes(lang, p.Length))
 		case protocol.TokenStored:
-			line = fmt.Sprintf("  stored    %s  (%s, as they are)", quoteBytes(p.Bytes, 24), nBytes(p.Length))
+			line = sayf(lang, "  stored    %s  (%s, as they are)", quoteBytes(p.Bytes, 24), nBytes(lang, p.Length))
 		default:
-			where := "earlier in this message"
+			where := say(lang, "earlier in this message")
 			switch {
 			case p.FromWindow == p.Length:
-				where = "from earlier messages (the window)"
+				where = say(lang, "from earlier messages (the window)")
 			case p.FromWindow > 0:
-				where = "partly from earlier messages"
+				where = say(lang, "partly from earlier messages")
 			}
-			line = fmt.Sprintf("  copy      %s  (length %d, distance %d: %s)", quoteBytes(p.Bytes, 24), p.Length, p.Distance, where)
+			line = sayf(lang, "  copy      %s  (length %d, distance %d: %s)", quoteBytes(p.Bytes, 24), p.Length, p.Distance, where)
 		}
-		b.WriteString(render.Wrap(line, width) + "\n")
+		b.WriteString(t.Wrap(line, width) + "\n")
 	}
 	if len(pieces) > pieceLimit {
-		fmt.Fprintf(&b, "  … %d more pieces\n", len(pieces)-pieceLimit)
+		b.WriteString(sayf(lang, "  … %d more pieces", len(pieces)-pieceLimit) + "\n")
 	}
-	b.WriteString(render.Wrap(fmt.Sprintf("%s as literals, %d copied by back-references (%d of them from earlier messages)", nBytes(lit), copied, fromWin), width))
+	b.WriteString(t.Wrap(sayf(lang, "%s as literals, %d copied by back-references (%d of them from earlier messages)", nBytes(lang, lit), copied, fromWin), width))
 
 	section("why")
 	var why []string
 	if m.ContextTakeover {
-		why = append(why, fmt.Sprintf("Context takeover: the %s keeps its window of the last %d bytes (2^%d) from message to message (RFC 7692 §7.1.1), so a message may point back into earlier ones. This one started with %d bytes of earlier messages in its window.",
-			sender, 1<<m.WindowBits, m.WindowBits, len(m.Window)))
+		why = append(why, sayf(lang, "Context takeover: the %s keeps its window of the last %d bytes (2^%d) from message to message (RFC 7692 §7.1.1), so a message may point back into earlier ones. This one started with %d bytes of earlier messages in its window.",
+			who, 1<<m.WindowBits, m.WindowBits, len(m.Window)))
 	} else {
 		param, sec := "client_no_context_takeover", "7.1.1.2"
 		if sender == "server" {
 			param, sec = "server_no_context_takeover", "7.1.1.1"
 		}
-		why = append(why, fmt.Sprintf("No context takeover: %s was agreed (RFC 7692 §%s), so the %s empties its window after every message. Nothing can be copied from earlier messages, and a repeat costs as much as the first time.",
-			param, sec, sender))
+		why = append(why, sayf(lang, "No context takeover: %s was agreed (RFC 7692 §%s), so the %s empties its window after every message. Nothing can be copied from earlier messages, and a repeat costs as much as the first time.",
+			param, sec, who))
 	}
 	switch {
 	case fromWin > 0:
-		why = append(why, fmt.Sprintf("%d of the %d bytes were copied from earlier messages: that is why the message takes only %d bytes on the wire.", fromWin, len(m.Inflated), len(m.Compressed)))
+		why = append(why, sayf(lang, "%d of the %d bytes were copied from earlier messages: that is why the message takes only %d bytes on the wire.", fromWin, len(m.Inflated), len(m.Compressed)))
 	case copied == 0 && len(m.Inflated) > 0:
 		fixed, stored := true, false
 		for _, bl := range dec.Blocks {
@@ -206,18 +210,18 @@ func MessageView(m *protocol.MessageEvent, t render.Theme, width int) string {
 		}
 		switch {
 		case stored:
-			why = append(why, "Nothing repeated within reach, and the sender stored bytes as they are: a stored block costs its header (3 bits, then LEN and NLEN, 2 bytes each) and nothing per byte (RFC 1951 §3.2.4).")
+			why = append(why, say(lang, "Nothing repeated within reach, and the sender stored bytes as they are: a stored block costs its header (3 bits, then LEN and NLEN, 2 bytes each) and nothing per byte (RFC 1951 §3.2.4)."))
 		case fixed:
-			why = append(why, "Nothing repeated within reach, so every byte went as a literal: DEFLATE's fixed codes give 8 or 9 bits to a byte, plus the block's header and end.")
+			why = append(why, say(lang, "Nothing repeated within reach, so every byte went as a literal: DEFLATE's fixed codes give 8 or 9 bits to a byte, plus the block's header and end."))
 		default:
-			why = append(why, "Nothing repeated within reach, so every byte went as a literal, coded with the Huffman codes the block itself defines.")
+			why = append(why, say(lang, "Nothing repeated within reach, so every byte went as a literal, coded with the Huffman codes the block itself defines."))
 		}
 	}
 	for i, w := range why {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(render.Wrap(w, width))
+		b.WriteString(t.Wrap(w, width))
 	}
 	return b.String()
 }
@@ -234,10 +238,10 @@ func hexBytes(b []byte) string {
 	return s.String()
 }
 
-// nBytes is "1 byte" or "n bytes".
-func nBytes(n int) string {
+// nBytes is "1 byte" or "n bytes", in lang.
+func nBytes(lang string, n int) string {
 	if n == 1 {
-		return "1 byte"
+		return say(lang, "1 byte")
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return sayf(lang, "%d bytes", n)
 }
