@@ -408,3 +408,30 @@ func TestWalkRunsAgain(t *testing.T) {
 		t.Errorf("the compression part starts again with %v of connection %d, want connection %d's offer", e.Kind, e.Conn, fresh)
 	}
 }
+
+// TestLiveWalkthroughRunsAgain presses through the whole walkthrough
+// live, then → once more: it runs again from its first step on a fresh
+// connection, whose Hello has the RFC's bytes.
+func TestLiveWalkthroughRunsAgain(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "s1 client")
+	typeKeys(tm, strings.Fields(strings.Repeat("space ", 29))...)
+	waitFor(t, tm, "walkthrough 30/30", "The end of the walkthrough")
+	typeKeys(tm, "space")
+	waitFor(t, tm, "walkthrough 1/30", "s4 client")
+	typeKeys(tm, "space", "space")
+	waitFor(t, tm, "walkthrough 3/30", "0000  81 85 37 fa 21 3d 7f 9f 4d 51 58")
+	final := quitAndCheck(t, tm, before)
+	if final.walk.ran[0] != 4 || final.walk.ran[1] != 4 {
+		t.Errorf("the second run's steps ran on %v, want connection 4", final.walk.ran)
+	}
+	hello := 0
+	for _, e := range final.tl.entries {
+		if e.Conn == 4 && e.Tag == 1 && bytes.Equal(e.Wire, []byte{0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58}) {
+			hello++
+		}
+	}
+	if hello != 1 {
+		t.Errorf("connection 4 carried the RFC's masked Hello %d times, want 1", hello)
+	}
+}
