@@ -11,7 +11,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 	"sync"
 	"time"
@@ -170,9 +169,10 @@ func (m Model) startSession(id int, sample bool) tea.Cmd {
 func (m Model) startSessionWith(cfg session.Config) tea.Cmd {
 	q := m.rt.q
 	cfg.Queue = q
+	lang := m.theme.Lang()
 	return func() tea.Msg {
 		if cfg.ID > 1 {
-			q.Push(capture.Entry{Kind: capture.KindNote, Conn: cfg.ID, Tag: -1, Note: fmt.Sprintf("session %d: a fresh connection", cfg.ID)})
+			q.Push(capture.Entry{Kind: capture.KindNote, Conn: cfg.ID, Tag: -1, Note: walkSayf(lang, "session %d: a fresh connection", cfg.ID)})
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -19,6 +19,7 @@ type timeline struct {
 	offset int
 	height int
 	width  int
+	lang   string // the rows' language (views.EntryRowIn)
 }
 
 func newTimeline() timeline { return timeline{byTag: map[[2]int][]int{}, sel: -1} }
@@ -80,14 +81,14 @@ func (t timeline) View(st styles) string {
 	}
 	lines := make([]string, 0, h)
 	for i := off; i < len(t.entries) && len(lines) < h; i++ {
-		row := views.Fit(views.EntryRow(t.entries[i], i == t.sel), t.width)
+		row := views.Fit(views.EntryRowIn(t.entries[i], i == t.sel, t.lang), t.width)
 		if i == t.sel {
 			row = st.selected.Render(row)
 		}
 		lines = append(lines, row)
 	}
 	if len(t.entries) == 0 {
-		lines = append(lines, views.Fit(" connecting...", t.width))
+		lines = append(lines, views.Fit(" "+walkSay(t.lang, "connecting..."), t.width))
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", t.width))
@@ -102,10 +103,10 @@ func (t timeline) Strip(st styles, n int) string {
 	if n <= 1 {
 		e, ok := t.Selected()
 		if !ok {
-			return views.Fit(" connecting...", t.width)
+			return views.Fit(" "+walkSay(t.lang, "connecting..."), t.width)
 		}
 		pos := fmt.Sprintf("  %d/%d ↑↓", t.sel+1, len(t.entries))
-		row := views.EntryRow(e, true)
+		row := views.EntryRowIn(e, true, t.lang)
 		w := max(0, t.width-len([]rune(pos)))
 		return st.selected.Render(views.Fit(row, w)) + st.dim.Render(views.Fit(pos, t.width-w))
 	}

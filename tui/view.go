@@ -83,6 +83,7 @@ func (m *Model) layout() {
 		m.tl.height, m.tl.width = m.stripLines(), m.width
 		body -= m.tl.height
 	}
+	m.tl.lang = m.theme.Lang()
 	m.detail.Width = m.rightWidth()
 	m.detail.Height = max(1, body-m.sectionH-1)
 }

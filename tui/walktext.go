@@ -58,6 +58,7 @@ var walkZh = map[string]string{
 	"● open":                               "● 已打开",
 	"○ closed":                             "○ 已关闭",
 	"s%d client %s ⇄ server %s":            "s%d 客户端 %s ⇄ 服务器 %s",
+	"session %d: a fresh connection":       "会话 %d：一条新连接",
 	"starting a fresh connection...":       "正在建立新连接……",
 	"closing the connection...":            "正在关闭连接……",
 	"✗ could not start a session: %s":      "✗ 无法建立会话：%s",

@@ -55,7 +55,11 @@ func ShortTime(d time.Duration) string {
 }
 
 // EntryRow is one timeline row: arrow, opcode, FIN, MASK, length, time.
-func EntryRow(e capture.Entry, sel bool) string {
+func EntryRow(e capture.Entry, sel bool) string { return EntryRowIn(e, sel, "en") }
+
+// EntryRowIn is [EntryRow] in lang ("zh" for Simplified Chinese): the
+// words of a row are translated, its opcode names, FIN and M are not.
+func EntryRowIn(e capture.Entry, sel bool, lang string) string {
 	mark := "  "
 	if sel {
 		mark = "▸ "
@@ -80,26 +84,26 @@ func EntryRow(e capture.Entry, sel bool) string {
 		return fmt.Sprintf("%s#%-3d %s %-5s %s %s %6s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode), fin, m,
 			ShortSize(e.Header.Length), ShortTime(e.At), bad)
 	case capture.KindRaw:
-		return fmt.Sprintf("%s#%-3d %s raw   by hand %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
+		return sayf(lang, "%s#%-3d %s raw   by hand %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
 	case capture.KindMessage:
 		bad := ""
 		if e.Violation != nil {
 			bad = " ✗§" + e.Violation.Section
 		}
-		return fmt.Sprintf("%s#%-3d %s %-5s inflated %s→%s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode),
+		return sayf(lang, "%s#%-3d %s %-5s inflated %s→%s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode),
 			ShortSize(uint64(e.WireSize)), ShortSize(e.Header.Length), ShortTime(e.At), bad)
 	case capture.KindRead:
-		return fmt.Sprintf("%s#%-3d %s read  TCP     %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
+		return sayf(lang, "%s#%-3d %s read  TCP     %6s %7s", mark, e.Seq, arrow, ShortSize(uint64(len(e.Wire))), ShortTime(e.At))
 	case capture.KindClosed:
-		role := "client"
+		role := say(lang, "client")
 		if e.Dir == capture.ServerToClient {
-			role = "server"
+			role = say(lang, "server")
 		}
-		how := "TCP closed"
+		format := "%s#%-3d ✕ %s TCP closed"
 		if e.Closed.ClosedTCPFirst {
-			how = "closed TCP first"
+			format = "%s#%-3d ✕ %s closed TCP first"
 		}
-		return fmt.Sprintf("%s#%-3d ✕ %s %s", mark, e.Seq, role, how)
+		return sayf(lang, format, mark, e.Seq, role)
 	}
 	return fmt.Sprintf("%s── %s", mark, e.Note)
 }

@@ -131,4 +131,11 @@ var zh = map[string]string{
 	"Nothing repeated within reach, so every byte went as a literal, coded with the Huffman codes the block itself defines.":                                                                                                            "在可及的范围内没有重复，所以每个字节都作为字面量发送，用块自己定义的 Huffman 编码。",
 	"1 byte":   "1 字节",
 	"%d bytes": "%d 字节",
+
+	// Timeline rows.
+	"%s#%-3d %s raw   by hand %6s %7s":     "%s#%-3d %s raw   手写    %6s %7s",
+	"%s#%-3d %s %-5s inflated %s→%s %7s%s": "%s#%-3d %s %-5s 解压 %s→%s %7s%s",
+	"%s#%-3d %s read  TCP     %6s %7s":     "%s#%-3d %s 读取  TCP     %6s %7s",
+	"%s#%-3d ✕ %s TCP closed":              "%s#%-3d ✕ %s TCP 已关闭",
+	"%s#%-3d ✕ %s closed TCP first":        "%s#%-3d ✕ %s先关闭 TCP",
 }
