@@ -175,7 +175,7 @@ func Dissect(e capture.Entry, o Options) string {
 		b.WriteString(render.HexDumpFor(f, t, o.Field, o.Cursor, render.HexLimit, o.Width))
 		legend := t.HexLegend()
 		if lessons.Width(legend) > o.Width {
-			legend = t.Wrap(legend, o.Width)
+			legend = wrapAtSpaces(legend, o.Width)
 		}
 		b.WriteString("\n" + t.Dim(legend))
 		section("unmasking")
@@ -274,4 +274,25 @@ func markHeader(head string, raw []byte, o Options) string {
 		}
 	}
 	return head
+}
+
+// wrapAtSpaces breaks s at spaces into lines of at most width terminal
+// columns (a Chinese character takes two), as [render.Wrap] does for
+// English: the hex legend's items are separated by spaces, and one of
+// them is never cut in the middle of a word, in either language.
+func wrapAtSpaces(s string, width int) string {
+	width = max(width, 10)
+	var out []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && lessons.Width(line)+1+lessons.Width(w) > width {
+			out = append(out, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(out, line), "\n")
 }
