@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/session"
@@ -433,5 +434,13 @@ func TestLiveWalkthroughRunsAgain(t *testing.T) {
 	}
 	if hello != 1 {
 		t.Errorf("connection 4 carried the RFC's masked Hello %d times, want 1", hello)
+	}
+}
+
+// TestWalkScreenChineseRules holds the walkthrough screen's Chinese to the
+// rules of all Chinese text (package zhcheck).
+func TestWalkScreenChineseRules(t *testing.T) {
+	for en, s := range walkZh {
+		zhcheck.Test(t, "walkthrough "+strconv.Quote(en), s)
 	}
 }

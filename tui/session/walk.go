@@ -86,7 +86,7 @@ var Actions = []Action{
 			Title:   "the server's 101 response and Sec-WebSocket-Accept",
 			Text:    "The server answers 101 Switching Protocols. Its Sec-WebSocket-Accept is base64(SHA-1(key + GUID)): with it the server proves to the client that it received the client's WebSocket handshake (§1.3, §4.2.2). From the byte after this response on, both sides speak frames.",
 			TitleZh: "服务器的 101 响应与 Sec-WebSocket-Accept",
-			TextZh:  "服务器回复 101 Switching Protocols。它的 Sec-WebSocket-Accept 等于 base64(SHA-1(key + GUID))：服务器借此向客户端证明，自己确实收到了客户端的 WebSocket 握手（§1.3、§4.2.2）。从这个响应之后的第一个字节起，双方收发的就都是帧了。"},
+			TextZh:  "服务器回复 101 Switching Protocols。它的 Sec-WebSocket-Accept 等于 base64(SHA-1(Sec-WebSocket-Key + GUID))：服务器借此向客户端证明，自己确实收到了客户端的 WebSocket 握手（§1.3、§4.2.2）。从这个响应之后的第一个字节起，双方收发的就都是帧了。"},
 	}},
 	{Name: "hello", Want: 2, Run: func(ctx context.Context, s *Session) error {
 		s.Keys.Next(rfcMaskKey)

@@ -1,11 +1,14 @@
 package session
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 )
 
 var (
@@ -89,4 +92,13 @@ func sections(s string) []string {
 
 func hasHan(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
+
+// TestStepsChineseRules holds every step's Chinese to the rules of all
+// Chinese text (package zhcheck): full-width punctuation, the glossary's
+// terms, 掩码密钥, and wrapping that never splits a term.
+func TestStepsChineseRules(t *testing.T) {
+	for i, st := range Steps() {
+		zhcheck.Test(t, fmt.Sprintf("step %d (%s)", i+1, st.Title), st.TitleZh, st.TextZh)
+	}
 }

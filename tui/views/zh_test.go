@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 )
 
 // TestDissectSpeaksChinese: every string this package passes to say or
@@ -79,5 +81,13 @@ func slicesSort(s []string) {
 		for j := i; j > 0 && s[j] < s[j-1]; j-- {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
+	}
+}
+
+// TestDissectChineseRules holds the dissection's Chinese to the rules of
+// all Chinese text (package zhcheck).
+func TestDissectChineseRules(t *testing.T) {
+	for en, s := range zh {
+		zhcheck.Test(t, "views "+strconv.Quote(en), s)
 	}
 }
