@@ -227,7 +227,7 @@ func writeCommandHelp(w io.Writer, fs *flag.FlagSet, lang string) {
 		return
 	}
 	if name == "wsanatomy" {
-		fmt.Fprint(w, tr(lang, "\nFlags of the walkthrough:\n", "\n导览的选项：\n"))
+		fmt.Fprint(w, tr(lang, "\nFlags of the walkthrough:\n", "\n分步讲解的选项：\n"))
 	} else {
 		fmt.Fprint(w, tr(lang, "\nFlags:\n", "\n选项：\n"))
 	}

@@ -7,8 +7,8 @@ package main
 const usage = `wsanatomy: see how the WebSocket protocol (RFC 6455) really works.
 
 Usage:
-  wsanatomy [--plain]                   the walkthrough: a live client and server, every bit on screen
-                                        (--plain, or output that is not a terminal: annotated text)
+  wsanatomy [--plain] [--lang en|zh]    the walkthrough: a live client and server, every bit on screen
+                                        (--plain, output that is not a terminal, or TERM=dumb: annotated text)
   wsanatomy lessons [N] [--lang en|zh]  step through the protocol one idea at a time, with live demos
                                         and checks; --list lists them, N --plain prints lesson N
   wsanatomy source [FILE] [--field ID]  read the codec's annotated source; --field opens the code of
@@ -54,8 +54,8 @@ Commands exit 2 on an unknown command or flag.
 const usageZh = `wsanatomy：亲手运行 WebSocket 协议（RFC 6455），看清它究竟如何工作。
 
 用法：
-  wsanatomy [--plain]                   导览：本机上的客户端和服务器实时对话，每一位都显示在屏幕上
-                                        （加 --plain，或输出不是终端时：打印带注解的文本）
+  wsanatomy [--plain] [--lang en|zh]    分步讲解：本机上的客户端和服务器实时对话，每一位都显示在屏幕上
+                                        （加 --plain、输出不是终端或 TERM=dumb 时：打印带注解的文本）
   wsanatomy lessons [N] [--lang en|zh]  一课讲一个概念，带实时演示和小测验；
                                         --list 列出全部课程，N --plain 打印第 N 课
   wsanatomy source [FILE] [--field ID]  阅读编解码器的注解源码；--field 打开某个帧字段或
@@ -157,7 +157,7 @@ var commandHelp = map[string][2]string{
 			"（OK、NON-STRICT、INFORMATIONAL、UNIMPLEMENTED、FAILED），并给出它检验的 RFC 规则和对端的实际行为；\n" +
 			"最后一行是 \"N passed, M failed\"，只要有用例 FAILED，退出状态就是 1。\n\n" +
 			"除非给出 --tui，输出总是文本，即使在终端上也一样，因为脚本和 CI 要读它。--tui 在屏幕上显示报告：\n" +
-			"运行进度、按章节排列的用例（f：只看失败的），以及每个用例的规则和交互（用导览的帧视图和握手视图展示）；\n" +
+			"运行进度、按章节排列的用例（f：只看失败的），以及每个用例的规则和交互（用分步讲解的帧视图和握手视图展示）；\n" +
 			"关闭屏幕后再输出文本摘要和退出状态。\n" +
 			"--lang 决定本帮助、提示信息和 --tui 屏幕的语言；文本报告和 --json 始终是英文。",
 	},
@@ -189,7 +189,8 @@ var flagsZh = map[string]map[string]string{
 		"lang": "帮助、提示信息和输出使用的语言：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
 	},
 	"wsanatomy": {
-		"plain": "以带注解的文本打印导览",
+		"plain": "以带注解的文本打印分步讲解",
+		"lang":  "分步讲解及其提示信息的语言：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
 	},
 	"serve": {
 		"lang":              "本帮助、提示信息和 --tui 屏幕的语言（日志和 --json 始终是英文）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",

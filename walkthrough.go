@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 
 	"github.com/mattn/go-isatty"
 
-	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/tui"
 )
 
@@ -19,18 +17,17 @@ import (
 func runWalkthrough(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("wsanatomy", stderr)
 	plain := fs.Bool("plain", false, "print the walkthrough as annotated text")
-	langFlag := fs.String("lang", "", "language of the walkthrough, en or zh (default from LC_ALL, LC_MESSAGES, LANG)")
+	addLangFlag(fs, "the walkthrough and its messages")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	lang, err := flagLang(fs, args)
+	if err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
-		return errUsage
+		return usagef("wsanatomy", lang, "the walkthrough takes no arguments, got %q", "分步讲解不接受参数，这里有 %q", fs.Args())
 	}
-	if *langFlag != "" && !lessons.Supported(*langFlag) {
-		fmt.Fprintf(stderr, "wsanatomy: --lang must be en or zh, not %q\n", *langFlag)
-		return errUsage
-	}
-	lang := lessons.Language(*langFlag, os.Getenv)
 	if *plain || !tui.UseScreen(isTerminal(stdout), os.Getenv) {
 		width := tui.PlainWidth
 		if f, ok := stdout.(*os.File); ok && isTerminal(stdout) {
