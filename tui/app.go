@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -87,7 +86,6 @@ type Model struct {
 	theme   render.Theme
 	st      styles
 	keys    keyMap
-	help    help.Model
 	mode    mode
 	full    bool // the ? screen
 	helpTop int  // first line of the ? screen shown
@@ -128,8 +126,7 @@ func newModel() Model {
 		rt:     &shared{q: capture.NewQueue(), stop: make(chan struct{})},
 		theme:  render.ColorTheme(),
 		st:     newStyles(),
-		keys:   newKeyMap(),
-		help:   help.New(),
+		keys:   newKeyMap("en"),
 		nextID: 1,
 		tl:     newTimeline(),
 		frame:  views.NewFrameView(),
@@ -144,6 +141,13 @@ func newModel() Model {
 	m.detail.MouseWheelEnabled = true
 	m.layout()
 	return m
+}
+
+// setLang sets the screen's language: its theme's (the dissection's and
+// the forms' words) and its key help's.
+func (m *Model) setLang(lang string) {
+	m.theme = m.theme.WithLang(lang)
+	m.keys = newKeyMap(m.theme.Lang())
 }
 
 // Init starts the session and the wait for entries.
@@ -453,18 +457,20 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	return nil
 }
 
-// key handles a keypress: forms with focus first, then the screen's keys.
+// key handles a keypress: the ? screen first, then a form with focus,
+// then the screen's keys. Every key is matched against bindings(), the
+// state's own copy of the key map, whose disabled bindings match nothing.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "ctrl+c" {
-		return m.quit()
-	}
+	k := m.bindings()
 	if m.full {
 		switch {
-		case key.Matches(msg, m.keys.Help, m.keys.Leave) || msg.String() == "q":
+		case key.Matches(msg, k.Quit):
+			return m.quit()
+		case key.Matches(msg, k.HelpClose):
 			m.full = false
-		case key.Matches(msg, m.keys.Up):
+		case key.Matches(msg, k.HelpUp):
 			m.helpTop = max(0, m.helpTop-1)
-		case key.Matches(msg, m.keys.Down):
+		case key.Matches(msg, k.HelpDown):
 			m.helpTop++
 		}
 		return nil
@@ -475,8 +481,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.free.leave()
 		m.lab.leave()
 		msg.Alt = false
+		k = m.bindings()
 	}
 	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
 	case m.mode == modeFree && m.free.focused:
 		var cmd tea.Cmd
 		m.free, cmd = m.free.Update(msg)
@@ -486,14 +495,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.lab, cmd = m.lab.Update(msg)
 		return cmd
 	}
-	k := m.keys
-	e, haveEntry := m.shown()
+	e, _ := m.shown()
 	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.full = true
-	case key.Matches(msg, k.Walk):
+		m.full, m.helpTop = true, 0
+	case key.Matches(msg, k.Walk), key.Matches(msg, k.Leave):
+		// esc leaves free play and the lab for the walkthrough, the
+		// screen they branch from; in the walkthrough it does nothing.
 		m.mode = modeWalk
 		return m.showStep()
 	case key.Matches(msg, k.Free):
@@ -508,7 +516,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit) && m.mode == modeLab:
 		m.lab.focused = true
 		m.lab.setFocus(m.lab.focus)
-	case key.Matches(msg, k.Send) && m.mode == modeLab:
+	case key.Matches(msg, k.LabSend):
 		b, err := m.lab.Bytes()
 		if err != nil {
 			m.lab.err = err
@@ -535,15 +543,15 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.follow = id
 		m.freshConn()
 		return m.startSession(id, false)
-	case key.Matches(msg, k.Next) && m.mode == modeWalk && m.walk.last():
+	case key.Matches(msg, k.Next) && m.walk.last():
 		// Past the end: the walkthrough runs again, live, from its
 		// first step on a fresh connection (the last step says so).
 		return m.restartWalk(0, false)
-	case key.Matches(msg, k.Next) && m.mode == modeWalk:
+	case key.Matches(msg, k.Next):
 		m.walk.step = min(m.walk.step+1, len(m.walk.steps)-1)
 		m.walk.err = walkPhrase{}
 		return m.showStep()
-	case key.Matches(msg, k.Back) && m.mode == modeWalk:
+	case key.Matches(msg, k.Back):
 		m.walk.step = max(m.walk.step-1, 0)
 		m.walk.err = walkPhrase{}
 		return m.showStep()
@@ -559,21 +567,21 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.detail.HalfPageUp()
 	case key.Matches(msg, k.PageDown):
 		m.detail.HalfPageDown()
-	case key.Matches(msg, k.Code) && haveEntry:
+	case key.Matches(msg, k.Code):
 		if id, ok := m.codeTarget(e); ok {
 			m.openCode(id)
 		}
-	case key.Matches(msg, k.Field) && haveEntry && e.Kind == capture.KindHandshake:
+	case key.Matches(msg, k.Field) && e.Kind == capture.KindHandshake:
 		m.moveHeader(e, 1)
-	case key.Matches(msg, k.FieldBack) && haveEntry && e.Kind == capture.KindHandshake:
+	case key.Matches(msg, k.FieldBack) && e.Kind == capture.KindHandshake:
 		m.moveHeader(e, -1)
-	case key.Matches(msg, k.Field) && haveEntry:
+	case key.Matches(msg, k.Field):
 		m.frame.NextField(e, 1)
-	case key.Matches(msg, k.FieldBack) && haveEntry:
+	case key.Matches(msg, k.FieldBack):
 		m.frame.NextField(e, -1)
-	case key.Matches(msg, k.ByteNext) && haveEntry:
+	case key.Matches(msg, k.ByteNext):
 		m.frame.MoveByte(e, 1)
-	case key.Matches(msg, k.BytePrev) && haveEntry:
+	case key.Matches(msg, k.BytePrev):
 		m.frame.MoveByte(e, -1)
 	}
 	return nil

@@ -47,6 +47,19 @@ func (m Model) codeTarget(e capture.Entry) (id string, ok bool) {
 	return "", false
 }
 
+// codeTargetOK is codeTarget of the entry shown, if there is one.
+func (m Model) codeTargetOK(e capture.Entry, have bool) (string, bool) {
+	if !have {
+		return "", false
+	}
+	return m.codeTarget(e)
+}
+
+// hasHeaders reports whether handshake e has headers tab can pick.
+func (m Model) hasHeaders(e capture.Entry) bool {
+	return len(render.HeaderSources(e.Handshake.Raw)) > 0
+}
+
 // openCode opens the reader at id, building it the first time.
 func (m *Model) openCode(id string) {
 	if !m.srcReady {
@@ -59,7 +72,7 @@ func (m *Model) openCode(id string) {
 		if os.Getenv("NO_COLOR") != "" {
 			st = source.NoColorStyles()
 		}
-		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st})
+		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.keys.lang})
 		if err != nil {
 			m.status = "✗ no source reader: " + err.Error()
 			return

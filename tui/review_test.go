@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
@@ -48,16 +49,17 @@ func TestFooterPerMode(t *testing.T) {
 }
 
 // TestHelpListsEveryKey checks that the ? screen, scrolled through, names
-// every binding at every width.
+// every binding that works under it at every width, and every preset.
 func TestHelpListsEveryKey(t *testing.T) {
 	for _, w := range []int{120, 80, 40} {
 		m := recordedModel(t, w, 24)
-		all := strings.Join(m.helpLines(), "\n")
-		for _, g := range m.keys.groups() {
-			if !strings.Contains(all, g.title) {
-				t.Errorf("width %d: help lacks the group %q", w, g.title)
+		k := m.bindings()
+		all := strings.Join(m.helpLines(k), "\n")
+		for _, g := range keymap.Shown(m.groups(k)) {
+			if !strings.Contains(all, g.Title) {
+				t.Errorf("width %d: help lacks the group %q", w, g.Title)
 			}
-			for _, b := range g.bindings {
+			for _, b := range g.Bindings {
 				if !strings.Contains(all, b.Help().Desc) {
 					t.Errorf("width %d: help lacks %q (%s)", w, b.Help().Desc, b.Help().Key)
 				}
@@ -70,7 +72,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 		}
 		// Scrolling reaches the end.
 		m = send(m, keys("?")...)
-		for range len(m.helpLines()) {
+		for range len(m.helpLines(k)) {
 			m = send(m, keys("down")...)
 		}
 		if v := m.View(); strings.Contains(v, "more lines") {

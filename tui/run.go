@@ -35,7 +35,7 @@ func Run(cfg Config) error {
 		return WritePlain(os.Stdout, cfg.Lang, PlainWidthOf(os.Stdout))
 	}
 	m := New()
-	m.theme = m.theme.WithLang(cfg.Lang)
+	m.setLang(cfg.Lang)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
 	_, err := p.Run()
 	m.rt.shutdown() // in case the program ended some other way than q

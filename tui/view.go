@@ -7,9 +7,12 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
 // timelineWidth is the width of the timeline column on wide screens.
@@ -226,64 +229,61 @@ func (m Model) View() string {
 	return header + "\n" + body + "\n" + m.footerView()
 }
 
-// helpView is the ? screen: every key of every mode (bubbles help),
-// grouped by where it works, and how to reach each part of the program.
-// Groups sit side by side when they fit; ↑/↓ scroll it on small screens.
+// helpView is the ? screen: every key that works in the state under it,
+// grouped by what it works on (package keymap draws it from the live
+// bindings), then how to reach each part of the program. ↑/↓ scroll it on
+// small screens.
 func (m Model) helpView() string {
-	lines := m.helpLines()
-	rows := max(1, m.height-1)
-	top := min(m.helpTop, max(0, len(lines)-rows))
-	more := len(lines) - top - rows
-	lines = lines[top:]
-	if more > 0 {
-		lines = append(lines[:rows-1], m.st.dim.Render(fmt.Sprintf("↓ %d more lines", more)))
-	}
-	for len(lines) < rows {
-		lines = append(lines, "")
-	}
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(lines[:rows], "\n"))
+	k := m.bindings()
+	lines, _ := keymap.Window(m.helpLines(k), max(1, m.height-1), m.helpTop, k.lang, m.helpStyles())
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(lines, "\n"))
+}
+
+// helpMaxTop is the last first line the ? screen can scroll to.
+func (m Model) helpMaxTop(k keyMap) int {
+	return max(0, len(m.helpLines(k))-max(1, m.height-1))
+}
+
+// helpStyles are the ? screen's and the footer's styles.
+func (m Model) helpStyles() keymap.Styles {
+	st := keymap.ColorStyles()
+	st.Title = m.st.title
+	st.Dim = m.st.dim
+	return st
 }
 
 // helpLines is the whole ? screen, line by line.
-func (m Model) helpLines() []string {
-	h := m.help
-	var blocks []string
-	for _, g := range m.keys.groups() {
-		blocks = append(blocks, m.st.title.Render(g.title)+"\n"+h.FullHelpView([][]key.Binding{g.bindings}))
+func (m Model) helpLines(k keyMap) []string {
+	var notes []string
+	for _, n := range m.helpNotes() {
+		notes = append(notes, strings.Split(lessons.Wrap(n, max(10, m.width-1)), "\n")...)
+		notes = append(notes, "")
 	}
-	var rows []string
-	var row []string
-	rowW := 0
-	for _, b := range blocks {
-		w := lipgloss.Width(b)
-		if len(row) > 0 && rowW+3+w > m.width {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, rowW = nil, 0
-		}
-		if len(row) > 0 {
-			row = append(row, "   ")
-			rowW += 3
-		}
-		row = append(row, b)
-		rowW += w
-	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	}
-	body := m.st.title.Render("keys") + "  " + m.st.dim.Render("(? or esc: back · ↑↓ scroll)") + "\n" +
-		strings.Join(rows, "\n\n") + "\n\n" +
-		render.Wrap(strings.Join(helpNotes, "\n\n"), max(10, m.width-1))
-	return strings.Split(body, "\n")
+	sc := keymap.Screen{Lang: k.lang, Groups: m.groups(k), Notes: notes, Styles: m.helpStyles()}
+	return sc.Lines(m.width, []key.Binding{k.HelpClose}, []key.Binding{k.HelpDown, k.HelpUp})
 }
 
-var helpNotes = []string{
-	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the rest of the screen dissects the selected one: bit grid, fields, hex dump, unmasking and why.",
-	"Walkthrough (w): space, enter or → runs the next real exchange; ← goes back. When the connection has closed, n opens a fresh one.",
-	"Free play (f): the form opens with the cursor in the message. Type it, tab to the sender and the type and change them with ←/→ (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, turn compress on with ←/→ to send text and binary compressed (permessage-deflate, RFC 7692: a connection started with n negotiates it), enter sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. esc leaves the form, so letters are keys again; e goes back in.",
-	"Raw frame lab (r): pick a preset with ←/→, tab to a bit and toggle it with space, or type hex in bytes; enter sends the exact bytes from the client and the server's reaction appears: the rule broken with its RFC section, its close frame, the connection ending. n then starts a fresh connection. Presets: " + presetNames() + ".",
-	"Linked panes: tab picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); [ and ] walk the hex dump and select the field of each byte. On a handshake, tab picks a header.",
-	"See the code: s opens the annotated source reader at the code of protocol/ that encodes and decodes the selected field, the field of the byte under the hex cursor, or the handshake header under the cursor (the first one when none is picked). n and N step through every place that handles it; q or esc comes back here, exactly where you were.",
-	"The mouse wheel scrolls the pane under the pointer; NO_COLOR=1 turns colour off.",
+// helpNotes are the paragraphs under the keys. They name keys by their
+// bindings (the full key map: each key named works in the mode the
+// sentence is about).
+func (m Model) helpNotes() []string {
+	k := m.keys
+	sk := source.KeyMapIn(k.lang)
+	n := keymap.Names
+	t := func(en string, args ...any) string { return fmt.Sprintf(keyText(k.lang, en), args...) }
+	return []string{
+		t("Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the rest of the screen dissects the selected one: bit grid, fields, hex dump, unmasking and why."),
+		t("Walkthrough (%s): %s runs the next real exchange; %s goes back. When the connection has closed, %s opens a fresh one.", n(k.Walk), n(k.Next), n(k.Back), n(k.NewSession)),
+		t("Free play (%s): the form opens with the cursor in the message. Type it, %s to the sender and the type and change them with %s (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, turn compress on with %s to send text and binary compressed (permessage-deflate, RFC 7692: a connection started with %s negotiates it), %s sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. %s leaves the form, so letters are keys again; %s goes back in.",
+			n(k.Free), n(k.FormNext), n(k.FormChange), n(k.FormChange), n(k.NewSession), n(k.Send), n(k.FormLeave), n(k.Edit)),
+		t("Raw frame lab (%s): pick a preset with %s, %s to a bit and toggle it with %s, or type hex in bytes; %s sends the exact bytes from the client and the server's reaction appears: the rule broken with its RFC section, its close frame, the connection ending. %s then starts a fresh connection. Presets: %s.",
+			n(k.Lab), n(k.LabChange), n(k.FormNext), n(k.LabChange), n(k.Send), n(k.NewSession), presetNames()),
+		t("Linked panes: %s picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); %s and %s walk the hex dump and select the field of each byte. On a handshake, %s picks a header.",
+			n(k.Field), n(k.BytePrev), n(k.ByteNext), n(k.Field)),
+		t("See the code: %s opens the annotated source reader at the code of protocol/ that encodes and decodes the selected field, the field of the byte under the hex cursor, or the handshake header under the cursor (the first one when none is picked). In the reader, %s and %s step through every place that handles it; %s comes back here, exactly where you were.",
+			n(k.Code), n(sk.NextMatch), n(sk.PrevMatch), n(sk.Back)),
+		t("The mouse wheel scrolls the pane under the pointer; NO_COLOR=1 turns colour off."),
+	}
 }
 
 func presetNames() string {
@@ -353,38 +353,8 @@ func (m Model) detailTitle() string {
 }
 
 // footerView is the keys of the current mode, cut to the width, always
-// ending with the way to the help (or out of the form). It cuts whole
-// items itself: bubbles' help keeps adding items once even its ellipsis
-// no longer fits.
+// ending with the way to the help (or out of the form).
 func (m Model) footerView() string {
 	body, tail := m.footerKeys()
-	st := m.help.Styles
-	sep := st.ShortSeparator.Render(m.help.ShortSeparator)
-	item := func(b key.Binding) string {
-		return st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
-	}
-	var ts []string
-	for _, b := range tail {
-		ts = append(ts, item(b))
-	}
-	t := strings.Join(ts, sep)
-	// Each body item takes its width and the separator after it; the
-	// line starts with a space.
-	room := m.width - 1 - lipgloss.Width(t)
-	var parts []string
-	used := 0
-	for i, b := range body {
-		it := item(b)
-		w := lipgloss.Width(it) + lipgloss.Width(sep)
-		if used+w > room {
-			if i > 0 && used+1+lipgloss.Width(sep) <= room {
-				parts = append(parts, st.Ellipsis.Render("…"))
-			}
-			break
-		}
-		parts = append(parts, it)
-		used += w
-	}
-	parts = append(parts, t)
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(" " + strings.Join(parts, sep))
+	return keymap.Footer(body, tail, m.width, m.helpStyles())
 }
