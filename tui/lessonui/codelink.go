@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
@@ -99,6 +100,29 @@ func (m *Model) moveLink(d int) {
 		i = (i + d + len(links)) % len(links)
 	}
 	m.link = links[i].id
+	m.showPick()
+}
+
+// showPick scrolls the line of the demo's » hint, which names the picked
+// field or header, into view, so that a pick is never made out of sight.
+func (m *Model) showPick() {
+	var lines []string
+	if m.wide() {
+		_, dw := m.columns()
+		lines, _ = m.demoLines(dw)
+	} else {
+		lines, _ = m.content()
+	}
+	body := m.bodyHeight()
+	for i, l := range lines {
+		if strings.Contains(ansi.Strip(l), "» ") {
+			if i < m.scroll || i >= m.scroll+body {
+				m.scroll = max(0, i-body/2)
+			}
+			break
+		}
+	}
+	m.clampScroll()
 }
 
 // openCode opens the reader at the picked field of the selected event, or
@@ -155,7 +179,7 @@ func codeHint(lang string, links []codeLink, picked string, header bool) string 
 	if header {
 		label = "code.pickheader"
 	}
-	return "» " + hint(lang, label, []string{names(k.Field), names(k.Code)}, linkName(links[0]))
+	return "» " + hint(lang, label, []string{names(k.Field, k.FieldBack), names(k.Code)}, linkName(links[0]))
 }
 
 // linkName is how the hint names a field: as the frame figure does.

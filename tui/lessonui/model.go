@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -106,7 +105,6 @@ type Model struct {
 	answered map[int]answer
 
 	keys     keyMap
-	help     help.Model
 	showHelp bool
 
 	// The source reader, built the first time s opens it; while reading,
@@ -133,10 +131,7 @@ func New(cfg Config) Model {
 	in.Prompt = "> "
 	in.CharLimit = 200
 	m := Model{cfg: cfg, sh: sh, w: 80, h: 24, theme: newStyles(cfg.Color, cfg.ASCII),
-		keys: newKeys(cfg.Lang), help: help.New(), input: in}
-	if !cfg.Color {
-		m.help.Styles = help.Styles{}
-	}
+		keys: newKeys(cfg.Lang), input: in}
 	if cfg.Open > 0 {
 		for i, l := range cfg.Catalog {
 			if l.Number == cfg.Open {
@@ -176,7 +171,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
-		m.help.Width = msg.Width
 		m.input.Width = max(10, msg.Width-8)
 		m.clampScroll()
 		if m.srcReady {
@@ -204,10 +198,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.ForceQuit) {
-			return m.quit()
-		}
 		if m.reading {
+			if msg.String() == "ctrl+c" {
+				return m.quit()
+			}
 			var cmd tea.Cmd
 			m.src, cmd = m.src.Update(msg)
 			return m, cmd
@@ -258,23 +252,24 @@ func (m Model) pickerKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.status = ""
+	k := m.bindings()
 	switch {
-	case key.Matches(msg, m.keys.Quit):
+	case key.Matches(msg, k.Quit):
 		return m.quit()
-	case key.Matches(msg, m.keys.Help):
-		m.showHelp = !m.showHelp
-	case key.Matches(msg, m.keys.Up):
+	case key.Matches(msg, k.Close):
+		m.showHelp = false
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.MoveBack):
 		m.cursor = max(0, m.cursor-1)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(msg, k.Move):
 		m.cursor = min(len(m.cfg.Catalog)-1, m.cursor+1)
-	case key.Matches(msg, m.keys.Open):
+	case key.Matches(msg, k.Open):
 		return m.open(m.cursor)
-	case key.Matches(msg, m.keys.Reset):
+	case key.Matches(msg, k.Reset):
 		m.confirmReset = true
-	default:
-		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= len(m.cfg.Catalog) {
-			m.cursor = n - 1
-		}
+	case key.Matches(msg, k.PickLesson):
+		m.cursor = int(msg.Runes[0] - '1')
 	}
 	return m, nil
 }
@@ -372,19 +367,22 @@ func (m *Model) runCmd(i int) tea.Cmd {
 
 func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	s := m.lesson.Steps[m.step]
+	k := m.bindings()
 	if m.focus {
 		switch {
-		case key.Matches(msg, m.keys.Submit):
+		case key.Matches(msg, k.Quit):
+			return m.quit()
+		case key.Matches(msg, k.Submit):
 			if strings.TrimSpace(m.input.Value()) == "" {
 				// Nothing typed is not an answer: grade nothing.
-				m.note = hint(m.lang(), "check.empty", []string{names(m.keys.Submit)})
+				m.note = hint(m.lang(), "check.empty", []string{names(k.Submit)})
 				m.scroll = max(0, m.checkLine()-2)
 				m.clampScroll()
 				return m, nil
 			}
 			m.note = ""
 			return m.grade(m.input.Value())
-		case key.Matches(msg, m.keys.Back):
+		case key.Matches(msg, k.Leave):
 			m.focus = false
 			m.input.Blur()
 			return m, nil
@@ -393,48 +391,48 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.input, cmd = m.input.Update(msg)
 		return m, cmd
 	}
-	choiceActive := s.Check != nil && s.Check.IsChoice() && !m.answered[m.step].correct
-	typedActive := s.Check != nil && !s.Check.IsChoice() && !m.answered[m.step].correct
 	switch {
-	case typedActive && (key.Matches(msg, m.keys.Submit) || key.Matches(msg, m.keys.Answer)):
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Close):
+		m.showHelp = false
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.Answer), key.Matches(msg, k.Submit) && !s.Check.IsChoice():
 		// The answer field takes the keyboard only when asked to, so that
 		// → and space keep moving through the lesson.
 		m.focus = true
 		m.scroll = max(m.scroll, m.checkLine()-2)
 		m.clampScroll()
 		return m, m.input.Focus()
-	case key.Matches(msg, m.keys.Quit):
-		return m.quit()
-	case key.Matches(msg, m.keys.Help):
-		m.showHelp = !m.showHelp
-	case key.Matches(msg, m.keys.Back):
+	case key.Matches(msg, k.Back):
 		m.saveProgress()
 		m.closeRunner()
 		m.screen = screenPicker
 		return m, nil
-	case choiceActive && key.Matches(msg, m.keys.Submit):
+	case key.Matches(msg, k.Submit):
 		if m.choice < 0 {
 			// Nothing chosen yet: enter must not answer for the learner.
-			m.note = hint(m.lang(), "check.choosefirst", []string{names(m.keys.Choose)})
+			m.note = hint(m.lang(), "check.choosefirst", []string{names(m.keys.chooseKeys())})
 			m.scroll = max(m.scroll, m.checkLine()-2)
 			m.clampScroll()
 			return m, nil
 		}
 		return m.grade(strconv.Itoa(m.choice + 1))
-	case choiceActive && key.Matches(msg, m.keys.Choose):
+	case key.Matches(msg, k.Choose), key.Matches(msg, k.ChooseBack):
 		m.note = ""
 		switch {
 		case m.choice < 0:
 			m.choice = 0
-		case msg.String() == "up":
+		case key.Matches(msg, k.ChooseBack):
 			m.choice = max(0, m.choice-1)
 		default:
 			m.choice = min(len(s.Check.Choices)-1, m.choice+1)
 		}
-	case choiceActive && key.Matches(msg, m.keys.Pick) && msg.Runes[0] < '1'+rune(len(s.Check.Choices)):
+	case key.Matches(msg, k.Pick):
 		m.choice, m.note = int(msg.Runes[0]-'1'), ""
 		return m.grade(string(msg.Runes))
-	case key.Matches(msg, m.keys.Next):
+	case key.Matches(msg, k.Next):
 		if m.step+1 < len(m.lesson.Steps) {
 			return m.enter(m.step + 1)
 		}
@@ -452,39 +450,30 @@ func (m Model) lessonKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.screen = screenPicker
 		m.cursor = min(m.cursor+1, len(m.cfg.Catalog)-1)
 		return m, nil
-	case key.Matches(msg, m.keys.Prev):
-		if m.step > 0 {
-			return m.enter(m.step - 1)
-		}
-	case key.Matches(msg, m.keys.Up):
+	case key.Matches(msg, k.Prev):
+		return m.enter(m.step - 1)
+	case key.Matches(msg, k.Frame):
+		m.moveSel(1)
+	case key.Matches(msg, k.FrameBack):
+		m.moveSel(-1)
+	case key.Matches(msg, k.Up):
 		m.scroll = max(0, m.scroll-1)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(msg, k.Down):
 		m.scroll++
-	case key.Matches(msg, m.keys.PageUp):
+	case key.Matches(msg, k.PageUp):
 		m.scroll = max(0, m.scroll-m.bodyHeight()+1)
-	case key.Matches(msg, m.keys.PageDown):
+	case key.Matches(msg, k.PageDown):
 		m.scroll += m.bodyHeight() - 1
-	case key.Matches(msg, m.keys.Field):
+	case key.Matches(msg, k.Field):
 		m.moveLink(1)
-	case key.Matches(msg, m.keys.FieldBack):
+	case key.Matches(msg, k.FieldBack):
 		m.moveLink(-1)
-	case key.Matches(msg, m.keys.Code):
+	case key.Matches(msg, k.Code):
 		m.openCode()
 		return m, nil
-	case key.Matches(msg, m.keys.Select):
-		m.moveSel(1)
-	case key.Matches(msg, m.keys.SelectBack):
-		m.moveSel(-1)
-	case key.Matches(msg, m.keys.Rerun):
-		if len(s.Actions) > 0 && !m.running[m.step] {
-			delete(m.results, m.step)
-			return m, m.runCmd(m.step)
-		}
-	case key.Matches(msg, m.keys.Answer):
-		if s.Check != nil && !s.Check.IsChoice() {
-			m.focus = true
-			return m, m.input.Focus()
-		}
+	case key.Matches(msg, k.Rerun):
+		delete(m.results, m.step)
+		return m, m.runCmd(m.step)
 	}
 	m.clampScroll()
 	return m, nil

@@ -20,6 +20,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
@@ -140,6 +141,8 @@ func keyOf(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyEsc}
 	case "tab":
 		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
 	case "ctrl+c":
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
 	case "space":
@@ -246,7 +249,7 @@ func TestPickerLessonChecksProgress(t *testing.T) {
 	if !prog.Done(1) || !prog.Complete(m.lesson) {
 		t.Fatal("lesson not done once every check passed")
 	}
-	if !strings.Contains(m.View(), "Lesson 1 done. Press →/space to return to the list.") {
+	if !strings.Contains(m.View(), "Lesson 1 done. Press →/space/enter to return to the list.") {
 		t.Fatalf("no done message naming the real key:\n%s", m.View())
 	}
 	m, _ = drive(t, m, keyOf("right"))
@@ -313,7 +316,7 @@ func TestNavigation(t *testing.T) {
 	if !strings.Contains(m.View(), "Live demo") {
 		t.Fatalf("no demo:\n%s", m.View())
 	}
-	m, _ = drive(t, m, keyOf("tab"))
+	m, _ = drive(t, m, keyOf("down"))
 	if !strings.Contains(m.View(), "frame · client → server · text · 11 bytes on the wire") {
 		t.Fatalf("selected frame not dissected:\n%s", m.View())
 	}
@@ -347,7 +350,7 @@ func TestGolden(t *testing.T) {
 				for m.step < 4 {
 					m, _ = drive(t, m, keyOf("right"))
 				}
-				m, _ = drive(t, m, keys("tab", "pgdown")...)
+				m, _ = drive(t, m, keys("down", "pgdown")...)
 				views["lesson3_step5_demo"] = m.View()
 				m, _ = drive(t, m, keys("esc", "1", "enter", "right", "1")...)
 				views["lesson1_check"] = m.View()
@@ -415,7 +418,7 @@ func TestResizeKeepsWidth(t *testing.T) {
 		for m.step < 3 {
 			m, _ = drive(t, m, keyOf("right"))
 		}
-		m, _ = drive(t, m, keyOf("tab"))
+		m, _ = drive(t, m, keyOf("down"))
 		for _, sz := range [][2]int{{40, 15}, {60, 24}, {80, 24}, {100, 30}, {120, 40}, {140, 50}} {
 			mm, _ := m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 			m = mm.(Model)
@@ -528,10 +531,10 @@ func TestCheckKeysNeverAnswerForTheLearner(t *testing.T) {
 		if !strings.Contains(m.View(), unfocused) {
 			t.Fatalf("%s: no hint %q:\n%s", lang, unfocused, m.View())
 		}
-		// tab selects demo frames; it does not open the answer field.
-		m, _ = drive(t, m, keyOf("tab"))
+		// ↓ selects demo frames; it does not open the answer field.
+		m, _ = drive(t, m, keyOf("down"))
 		if m.focus {
-			t.Fatalf("%s: tab opened the answer field", lang)
+			t.Fatalf("%s: ↓ opened the answer field", lang)
 		}
 		// Every key the hint names opens the field.
 		for _, k := range append(m.keys.Submit.Keys(), m.keys.Answer.Keys()...) {
@@ -667,10 +670,10 @@ func TestHelpShowsEveryKeyAt80(t *testing.T) {
 		m, _ := newTestModel(t, lang, 80, 24, true)
 		m, _ = drive(t, m, keys("1", "enter", "right", "?")...)
 		v := m.View()
-		k := m.keys
-		k.lesson = true // the lesson screen's help
-		for _, col := range k.FullHelp() {
-			for _, b := range col {
+		under := m.stateKeys()
+		under.Help = m.bindings().Close
+		for _, g := range keymap.Shown(under.groups()) {
+			for _, b := range g.Bindings {
 				if !strings.Contains(v, b.Help().Key) || !strings.Contains(v, b.Help().Desc) {
 					t.Errorf("%s: ? help lacks %q %q:\n%s", lang, b.Help().Key, b.Help().Desc, v)
 				}

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
@@ -43,17 +44,43 @@ func clipLines(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
+// helpView is the footer: the hint line of the state's keys, or with ?
+// the help, both drawn from the live bindings by package keymap.
 func (m Model) helpView() string {
-	k := m.keys
-	k.lesson = m.screen == screenLesson
-	m.help.ShowAll = m.showHelp
-	return m.help.View(k)
+	st := keymap.Styles{}
+	if m.cfg.Color {
+		st = keymap.ColorStyles()
+	}
+	k := m.bindings()
+	if !m.showHelp {
+		return keymap.Footer(k.ShortHelp(), nil, m.w, st)
+	}
+	under := m.stateKeys()
+	under.Help = k.Close
+	return strings.Join(keymap.HelpLines(under.groups(), m.w, st), "\n")
 }
 
 // bodyHeight is the number of lines between the header and the footer.
 func (m Model) bodyHeight() int {
-	foot := strings.Count(m.helpView(), "\n") + 1
-	return max(3, m.h-4-foot)
+	foot := 1
+	if m.showHelp {
+		foot = strings.Count(m.helpView(), "\n") + 1
+	}
+	return m.bodyHeightWith(foot)
+}
+
+// bodyHeightWith is bodyHeight under a footer of foot lines.
+func (m Model) bodyHeightWith(foot int) int { return max(3, m.h-4-foot) }
+
+// contentLines is the number of lines the step's body has.
+func (m Model) contentLines() int {
+	if m.wide() {
+		tw, dw := m.columns()
+		d, _ := m.demoLines(dw)
+		return max(len(m.textLines(tw)), len(d))
+	}
+	c, _ := m.content()
+	return len(c)
 }
 
 // View draws the screen.
@@ -78,9 +105,9 @@ func (m Model) moreRule(below int) string {
 	if below <= 0 {
 		return m.rule()
 	}
-	more := fmt.Sprintf(" ↓ %d (pgdn) ", below)
+	more := fmt.Sprintf(" ↓ %d (%s) ", below, names(m.keys.PageDown))
 	if m.theme.ascii {
-		more = fmt.Sprintf(" v %d (pgdn) ", below)
+		more = fmt.Sprintf(" v %d (%s) ", below, names(m.keys.PageDown))
 	}
 	left := max(1, m.w-ansi.StringWidth(more)-2)
 	return m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), left)+more+strings.Repeat(m.theme.hbar(), 2))
@@ -217,7 +244,7 @@ func (m Model) textLines(width int) []string {
 			if !a.correct {
 				k := m.keys
 				pick := fmt.Sprintf("1-%d", len(c.Choices))
-				out = append(out, m.theme.r(m.theme.dim, lessons.Wrap(hint(lang, "check.choice", []string{names(k.Choose), names(k.Submit), pick}), width)))
+				out = append(out, m.theme.r(m.theme.dim, lessons.Wrap(hint(lang, "check.choice", []string{names(k.chooseKeys()), names(k.Submit), pick}), width)))
 			}
 		} else {
 			k := m.keys
@@ -328,8 +355,7 @@ func (m Model) demoLines(width int) (out []string, selAt int) {
 	if picked >= 0 {
 		out = append(out, m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), width)))
 		out = append(out, strings.Split(clipLines(detailFor(lang, res.Events[picked], t, width, m.link, true), width), "\n")...)
-		k := m.keys
-		out = append(out, m.theme.r(m.theme.dim, hint(lang, "demo.keys", []string{names(k.Select), names(k.Field), names(k.Code), names(k.Rerun)})))
+		out = append(out, m.theme.r(m.theme.dim, m.demoKeys()))
 	}
 	return out, selAt
 }
@@ -374,16 +400,7 @@ func (m *Model) clampScroll() {
 	if m.screen != screenLesson {
 		return
 	}
-	var n int
-	if m.wide() {
-		tw, dw := m.columns()
-		d, _ := m.demoLines(dw)
-		n = max(len(m.textLines(tw)), len(d))
-	} else {
-		c, _ := m.content()
-		n = len(c)
-	}
-	m.scroll = max(0, min(m.scroll, n-m.bodyHeight()))
+	m.scroll = max(0, min(m.scroll, m.contentLines()-m.bodyHeight()))
 }
 
 func (m Model) lessonView() []string {

@@ -1,0 +1,83 @@
+package lessonui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
+	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
+)
+
+// listed is every binding the state shows: its hint line and, with the
+// help closed, the help it would open.
+func listed(m Model) []key.Binding {
+	k := m.bindings()
+	out := keymap.Enabled(k.ShortHelp()...)
+	if !m.showHelp {
+		for _, g := range keymap.Shown(k.groups()) {
+			out = append(out, g.Bindings...)
+		}
+	}
+	return out
+}
+
+// TestKeysDoWhatTheScreenSays checks, in each state of the two screens,
+// that every key the hint line and the help name does something, and that
+// no other key does.
+func TestKeysDoWhatTheScreenSays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends every key to every state")
+	}
+	states := []struct {
+		name string
+		keys []string
+	}{
+		{"lesson list", nil},
+		{"lesson list, help", []string{"?"}},
+		{"lesson 3, first step", []string{"3", "enter"}},
+		{"lesson 3, a demo", []string{"3", "enter", "right", "right", "right", "right"}},
+		{"lesson 1, a choice check", []string{"1", "enter", "right", "right", "right", "right"}},
+		{"lesson, help", []string{"3", "enter", "?"}},
+		{"lesson 1, answer field", []string{"1", "enter", "right", "right", "right", "right", "right", "a"}},
+	}
+	for _, st := range states {
+		fresh := func() Model {
+			m, _ := newTestModel(t, "en", 80, 24, true)
+			m, _ = drive(t, m, keys(st.keys...)...)
+			return m
+		}
+		m := fresh()
+		silent := map[string]string{}
+		if m.focus {
+			for _, k := range keytest.Universe() {
+				silent[k] = "typed into the answer field"
+			}
+		}
+		if m.confirmReset {
+			t.Fatalf("%s: asking to reset", st.name)
+		}
+		keytest.Check(t, keytest.Case[Model]{
+			Name:   st.name,
+			Fresh:  fresh,
+			Update: func(m Model, msg tea.Msg) (Model, tea.Cmd) { n, cmd := m.Update(msg); return n.(Model), cmd },
+			View:   func(m Model) string { return m.View() },
+			Listed: listed(m),
+			Silent: silent,
+		})
+		m.Shutdown()
+	}
+}
+
+// TestHelpGolden renders the lesson screen's help in English and Chinese
+// at 80x24.
+func TestHelpGolden(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m, _ := newTestModel(t, lang, 80, 24, true)
+		m, _ = drive(t, m, keys("3", "enter", "right", "right", "right", "right", "?")...)
+		checkView(t, fmt.Sprintf("help_%s_80x24", lang), m.View(), 80, 24)
+		m.Shutdown()
+	}
+}
