@@ -217,6 +217,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case source.CloseMsg:
 		m.reading = false
 		return nil
+	case source.QuitMsg:
+		// q in the reader quits, as it does everywhere.
+		return m.quit()
 	case sessionMsg:
 		if msg.err != nil {
 			m.status = walkSayf(m.theme.Lang(), "✗ could not start a session: %s", msg.err)

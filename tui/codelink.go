@@ -13,7 +13,7 @@ import (
 // The link from the screen to the code: s on a frame field, a byte of the
 // hex dump or a handshake header opens the annotated source reader
 // (package tui/source) at the code that encodes and decodes it. The
-// reader takes the whole screen; q or esc comes back to exactly where the
+// reader takes the whole screen; esc comes back to exactly where the
 // learner was, since nothing of this screen changes meanwhile.
 
 // codeTarget is the sourcebook ID that s opens for entry e: the selected

@@ -53,7 +53,7 @@ func leave(t *testing.T, m Model, key string) Model {
 
 // TestSeeTheCode walks the link from the screen to the code and back: a
 // field of the bit grid, a byte of the hex dump, the extended length, a
-// handshake header; q and esc come back to the same screen.
+// handshake header; esc comes back to the same screen.
 func TestSeeTheCode(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		m := recordedModel(t, size[0], size[1])
@@ -66,7 +66,7 @@ func TestSeeTheCode(t *testing.T) {
 		}
 		m = send(m, keys("s")...)
 		reading(t, m, sourcebook.FieldFIN)
-		m = leave(t, m, "q")
+		m = leave(t, m, "esc")
 		if m.reading || m.View() != before {
 			t.Errorf("%dx%d: q did not come back to the same screen:\n%s", size[0], size[1], m.View())
 		}
@@ -98,7 +98,7 @@ func TestSeeTheCode(t *testing.T) {
 		}
 		m = send(m, keys("s")...)
 		reading(t, m, sourcebook.FieldExtLen16)
-		m = leave(t, m, "q")
+		m = leave(t, m, "esc")
 
 		// The request: tab walks its headers.
 		m = send(m, keys("g")...)
@@ -127,7 +127,7 @@ func TestSeeTheCode(t *testing.T) {
 		// The response: no header picked, s opens the first it has.
 		m = send(m, keys("down", "s")...)
 		reading(t, m, sourcebook.HeaderUpgrade)
-		m = leave(t, m, "q")
+		m = leave(t, m, "esc")
 	}
 }
 
@@ -143,7 +143,7 @@ func TestReaderResize(t *testing.T) {
 	if m.reading != true || m.follow != 0 {
 		t.Errorf("n in the reader reached the screen under it")
 	}
-	m = leave(t, m, "q")
+	m = leave(t, m, "esc")
 	want := send(recordedModel(t, 120, 40), keys("space", "space", "tab", "tab", "tab", "tab", "tab")...)
 	if got := m.View(); got != want.View() {
 		t.Errorf("after a resize in the reader, the screen differs from one opened at 120x40:\n%s\nwant:\n%s", got, want.View())
@@ -171,5 +171,28 @@ func TestCodeKeyInForms(t *testing.T) {
 	m = send(m, keys("esc", "s")...)
 	if !m.reading {
 		t.Error("s after esc did not open the reader")
+	}
+}
+
+// TestQuitFromTheReader checks that q in the reader quits the program, as
+// q does on every screen: the reader asks, and the screen closes its
+// sessions and quits.
+func TestQuitFromTheReader(t *testing.T) {
+	m := recordedModel(t, 80, 24)
+	m = send(m, keys("space", "space", "s")...)
+	if !m.reading {
+		t.Fatal("s did not open the reader")
+	}
+	_, cmd := m.Update(keys("q")[0])
+	if cmd == nil {
+		t.Fatal("q in the reader: no command")
+	}
+	msg := cmd()
+	if _, ok := msg.(source.QuitMsg); !ok {
+		t.Fatalf("q in the reader sent %T, want source.QuitMsg", msg)
+	}
+	next, cmd := m.Update(msg)
+	if !next.(Model).quiting || cmd == nil {
+		t.Fatal("the screen did not start quitting on the reader's QuitMsg")
 	}
 }

@@ -13,11 +13,11 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
 
-// The link from a lesson's demo to the code: [ and ] pick a field of the
+// The link from a lesson's demo to the code: tab and shift+tab pick a field of the
 // selected frame (or a header of the selected handshake), s opens the
 // annotated source reader (package tui/source) at the code that encodes
 // and decodes it, the first field when none is picked. The reader takes
-// the whole screen; q or esc comes back to the lesson as it was.
+// the whole screen; esc comes back to the lesson as it was (q quits).
 
 // codeLink is one field or header of an event that the reader has code
 // for.

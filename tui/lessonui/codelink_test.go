@@ -119,7 +119,7 @@ func TestSeeTheCodeFromALesson(t *testing.T) {
 		}
 		m, _ = drive(t, m, keys("s")...)
 		readingAt(t, m, sourcebook.HeaderHost)
-		m = leaveReader(t, m, "q")
+		m = leaveReader(t, m, "esc")
 
 		// [ goes round to the last header.
 		m, _ = drive(t, m, keys("shift+tab")...)
@@ -153,7 +153,7 @@ func TestSeeTheCodeFromALesson(t *testing.T) {
 		before = m.View()
 		m, _ = drive(t, m, keys("s")...)
 		readingAt(t, m, sourcebook.FieldRSV1)
-		m = leaveReader(t, m, "q")
+		m = leaveReader(t, m, "esc")
 		if m.View() != before {
 			t.Errorf("%s: q did not come back to the lesson as it was", lang)
 		}
@@ -164,7 +164,7 @@ func TestSeeTheCodeFromALesson(t *testing.T) {
 		mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		m = mm.(Model)
 		readingAt(t, m, sourcebook.FieldMaskingKey)
-		m = leaveReader(t, m, "q")
+		m = leaveReader(t, m, "esc")
 		checkViewSize(t, m.View(), 120, 40)
 
 		// ctrl+c quits from the reader.

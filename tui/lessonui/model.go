@@ -180,6 +180,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case source.CloseMsg:
 		m.reading = false
 		return m, nil
+	case source.QuitMsg:
+		// q in the reader quits, as it does everywhere.
+		return m.quit()
 	case openMsg:
 		return m.open(m.cursor)
 	case stepDoneMsg:

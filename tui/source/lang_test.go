@@ -53,11 +53,6 @@ func TestEveryReaderStringHasChinese(t *testing.T) {
 			return true
 		})
 	}
-	for _, b := range [][]string{{"up"}, {"down"}, {"page up"}, {"page down"}, {"top of file"}, {"end of file"},
-		{"next file"}, {"previous file"}, {"contents"}, {"open"}, {"back, clear search"}, {"search"},
-		{"next match or field link"}, {"previous match"}, {"help"}, {"quit"}} {
-		used[b[0]] = token.Position{Filename: "keys.go"}
-	}
 	if len(used) < 25 {
 		t.Fatalf("found only %d translated strings: the search is broken", len(used))
 	}

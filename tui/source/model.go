@@ -14,12 +14,12 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/mattn/go-runewidth"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 )
 
 // OpenFieldMsg asks a reader to show the code for a frame field or a
@@ -32,16 +32,21 @@ func OpenField(id string) tea.Cmd {
 	return func() tea.Msg { return OpenFieldMsg{Field: id} }
 }
 
-// CloseMsg is sent by an embedded reader when the learner leaves it (q or
-// esc with nothing to clear). The parent should show its own screen again.
+// CloseMsg is sent by an embedded reader when the learner leaves it (esc
+// with nothing to clear). The parent should show its own screen again.
 type CloseMsg struct{}
+
+// QuitMsg is sent by an embedded reader when the learner presses q, which
+// quits wsanatomy from every screen. The parent should quit as it does on
+// its own q (closing what it holds).
+type QuitMsg struct{}
 
 // Options configure a reader.
 type Options struct {
 	File     string // the file to open first ("frame.go"); empty: the first chapter
 	Field    string // a field or header to open at; overrides File
 	Styles   Styles // the zero value draws plain text
-	Embedded bool   // q sends CloseMsg instead of quitting the program
+	Embedded bool   // esc sends CloseMsg, q sends QuitMsg, instead of quitting the program
 	Lang     string // "zh" for the reader's own words in Chinese; the code stays as it is
 	// EscLeaves makes esc leave an embedded reader even when a field is
 	// highlighted (a parent that opened the reader at a field wants esc to
@@ -76,14 +81,14 @@ type Model struct {
 	files  []*sourcebook.File
 	styles Styles
 	keys   KeyMap
-	help   help.Model
 	opts   Options
 	lang   string // "en" or "zh"
 
 	width, height int
 	mode          mode
-	file          int // index in files
-	top           int // first row shown
+	helpFrom      mode // the mode the help was opened from, and goes back to
+	file          int  // index in files
+	top           int  // first row shown
 	docs          map[int]doc
 
 	toc    []tocEntry
@@ -104,12 +109,8 @@ type Model struct {
 func New(book *sourcebook.Book, opts Options) (Model, error) {
 	m := Model{
 		book: book, files: book.Files(), styles: opts.Styles, keys: KeyMapIn(langOf(opts.Lang)), lang: langOf(opts.Lang),
-		help: help.New(), opts: opts, width: 80, height: 24, docs: map[int]doc{},
+		opts: opts, width: 80, height: 24, docs: map[int]doc{},
 		focus: map[int][]int{},
-	}
-	m.help.ShowAll = true
-	if !opts.Styles.styled {
-		m.help.Styles = help.Styles{} // plain: no colours in the help either
 	}
 	m.input = textinput.New()
 	m.input.Prompt = "/"
@@ -187,8 +188,7 @@ func (m *Model) doc(i int) doc {
 }
 
 func (m *Model) clamp() {
-	maxTop := max(0, len(m.doc(m.file).rows)-m.bodyHeight())
-	m.top = max(0, min(m.top, maxTop))
+	m.top = max(0, min(m.top, m.maxTop()))
 }
 
 // OpenAt shows the code for a field or header: the first place a marker
@@ -290,7 +290,6 @@ func (m *Model) step(d int) {
 		list = m.matches
 	}
 	if len(list) == 0 {
-		m.status = fmt.Sprintf(m.tr("nothing to go to: search with %s or open a field from the contents (%s)"), keyNames(m.keys.Search), keyNames(m.keys.Contents))
 		return
 	}
 	m.cur = (m.cur + d + len(list)) % len(list)
@@ -352,7 +351,6 @@ func (m *Model) resize(w, h int) {
 	block, frac := d.position(m.top)
 	m.width, m.height = max(20, w), max(3, h)
 	m.docs = map[int]doc{}
-	m.help.Width = m.width
 	m.input.Width = m.width - 2
 	place := func() {
 		if line > 0 {
@@ -380,13 +378,33 @@ func (m *Model) resize(w, h int) {
 
 func (m Model) quit() (Model, tea.Cmd) {
 	if m.opts.Embedded {
-		return m, func() tea.Msg { return CloseMsg{} }
+		return m, func() tea.Msg { return QuitMsg{} }
 	}
 	return m, tea.Quit
 }
 
+// leave closes an embedded reader.
+func (m Model) leave() (Model, tea.Cmd) {
+	return m, func() tea.Msg { return CloseMsg{} }
+}
+
+// maxTop is the last first row the current file scrolls to.
+func (m *Model) maxTop() int {
+	return max(0, len(m.doc(m.file).rows)-m.bodyHeight())
+}
+
+// tocMove is the contents line d selectable lines from the selected one,
+// or the selected one when there is none that way.
+func (m Model) tocMove(d int) int {
+	for i := m.tocSel + d; i >= 0 && i < len(m.toc); i += d {
+		if m.toc[i].file >= 0 || m.toc[i].field != "" {
+			return i
+		}
+	}
+	return m.tocSel
+}
+
 func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := m.keys
 	if m.mode == modeSearch {
 		switch msg.String() {
 		case "enter":
@@ -403,22 +421,25 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.input, cmd = m.input.Update(msg)
 		return m, cmd
 	}
+	k := m.bindings()
 	if key.Matches(msg, k.Quit) {
 		return m.quit()
 	}
 	if m.mode == modeHelp {
-		if key.Matches(msg, k.Help, k.Back) {
-			m.mode = modeRead
+		if key.Matches(msg, k.Help) {
+			m.mode = m.helpFrom
 		}
 		return m, nil
 	}
+	if key.Matches(msg, k.Help) {
+		m.helpFrom, m.mode = m.mode, modeHelp
+		return m, nil
+	}
 	if m.mode == modeContents {
-		return m.contentsKey(msg)
+		return m.contentsKey(msg, k)
 	}
 	page := m.bodyHeight() - 1
 	switch {
-	case key.Matches(msg, k.Help):
-		m.mode = modeHelp
 	case key.Matches(msg, k.Up):
 		m.top--
 	case key.Matches(msg, k.Down):
@@ -432,13 +453,9 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Bottom):
 		m.top = len(m.doc(m.file).rows)
 	case key.Matches(msg, k.NextFile):
-		if m.file < len(m.files)-1 {
-			m.file, m.top = m.file+1, 0
-		}
+		m.file, m.top = m.file+1, 0
 	case key.Matches(msg, k.PrevFile):
-		if m.file > 0 {
-			m.file, m.top = m.file-1, 0
-		}
+		m.file, m.top = m.file-1, 0
 	case key.Matches(msg, k.Contents):
 		m.mode = modeContents
 		for i, e := range m.toc {
@@ -456,7 +473,7 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.step(-1)
 	case key.Matches(msg, k.Back):
 		if m.query == nil && (m.field == "" || m.opts.EscLeaves) && m.opts.Embedded {
-			return m.quit()
+			return m.leave()
 		}
 		m.clearSearch()
 		m.field, m.links, m.focus, m.docs = "", nil, map[int][]int{}, map[int]doc{}
@@ -465,28 +482,19 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) contentsKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := m.keys
-	move := func(d int) {
-		for i := m.tocSel + d; i >= 0 && i < len(m.toc); i += d {
-			if m.toc[i].file >= 0 || m.toc[i].field != "" {
-				m.tocSel = i
-				return
-			}
-		}
-	}
+func (m Model) contentsKey(msg tea.KeyMsg, k KeyMap) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Up):
-		move(-1)
+		m.tocSel = m.tocMove(-1)
 	case key.Matches(msg, k.Down):
-		move(1)
+		m.tocSel = m.tocMove(1)
 	case key.Matches(msg, k.PageUp):
 		for i := 0; i < m.bodyHeight()-1; i++ {
-			move(-1)
+			m.tocSel = m.tocMove(-1)
 		}
 	case key.Matches(msg, k.PageDown):
 		for i := 0; i < m.bodyHeight()-1; i++ {
-			move(1)
+			m.tocSel = m.tocMove(1)
 		}
 	case key.Matches(msg, k.Open):
 		e := m.toc[m.tocSel]
@@ -499,10 +507,8 @@ func (m Model) contentsKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			return nm, nil
 		}
 		m.file, m.top, m.mode = e.file, 0, modeRead
-	case key.Matches(msg, k.Contents, k.Back):
+	case key.Matches(msg, k.Back):
 		m.mode = modeRead
-	case key.Matches(msg, k.Help):
-		m.mode = modeHelp
 	}
 	return m, nil
 }
@@ -629,7 +635,11 @@ func (m Model) helpView() []string {
 	for _, l := range intro {
 		lines = append(lines, runewidth.Truncate(l, m.width, "…"))
 	}
-	return append(lines, strings.Split(m.help.View(m.keys), "\n")...)
+	under := m
+	under.mode = m.helpFrom
+	uk := under.bindings()
+	uk.Help = m.bindings().Help // the way out of the help
+	return append(lines, keymap.HelpLines(uk.groups(m.lang), m.width, m.keyStyles())...)
 }
 
 func (m Model) footer() string {
@@ -639,10 +649,14 @@ func (m Model) footer() string {
 	case m.status != "" && m.mode == modeRead:
 		return runewidth.Truncate(m.status, m.width, "…")
 	}
-	short := help.New()
-	short.Width = m.width
+	k := m.bindings()
+	return keymap.Footer(k.ShortHelp(), []key.Binding{k.Help, k.Quit}, m.width, m.keyStyles())
+}
+
+// keyStyles draw the footer and the help's keys: plain without styles.
+func (m Model) keyStyles() keymap.Styles {
 	if !m.styles.styled {
-		short.Styles = help.Styles{}
+		return keymap.Styles{}
 	}
-	return short.View(m.keys)
+	return keymap.ColorStyles()
 }

@@ -382,8 +382,8 @@ func TestEmbedded(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("q: no command")
 	}
-	if _, ok := cmd().(CloseMsg); !ok {
-		t.Error("an embedded reader's q should send CloseMsg, not quit")
+	if _, ok := cmd().(QuitMsg); !ok {
+		t.Error("an embedded reader's q should send QuitMsg, for the parent to quit as it does")
 	}
 	// esc first clears the field, then leaves.
 	m = press(m, "esc")
