@@ -23,6 +23,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -151,10 +152,12 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyDown}
 	case "right":
 		return tea.KeyMsg{Type: tea.KeyRight}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
 	case "enter":
 		return tea.KeyMsg{Type: tea.KeyEnter}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	return keytest.Msg(k)
 }
 
 func sized(st *capture.Store, w, h int) Model {
@@ -205,9 +208,9 @@ func TestViewGolden(t *testing.T) {
 		keys []string
 	}{
 		{"all", nil}, // the newest entry of all, followed
-		{"conn", []string{"shift+tab", "up", "up", "up", "enter"}}, // #1's timeline, its last entry
-		{"frame", []string{"shift+tab", "up", "up", "up", "enter", "up", "up", "up", "up", "up", "up", "f", "f", "f", "right"}},
-		{"violation", []string{"shift+tab", "enter", "up", "up"}},
+		{"conn", []string{"left", "left", "left", "enter"}}, // #1's timeline, its last entry
+		{"frame", []string{"left", "left", "left", "enter", "up", "up", "up", "up", "up", "up", "tab", "tab", "tab", "]"}},
+		{"violation", []string{"enter", "up", "up"}},
 		{"help", []string{"?"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -310,7 +313,7 @@ func BenchmarkUpdateView(b *testing.B) {
 		b.Run(fmt.Sprintf("all=%v", all), func(b *testing.B) {
 			m := sized(st, 120, 40)
 			if !all {
-				m = press(m, "shift+tab", "up", "enter")
+				m = press(m, "left", "enter")
 			}
 			keys := []tea.KeyMsg{keyMsg("up"), keyMsg("down")}
 			b.ReportAllocs()
@@ -392,7 +395,7 @@ func TestViewGoldenZh(t *testing.T) {
 		keys []string
 	}{
 		{"all_zh", nil},
-		{"violation_zh", []string{"shift+tab", "enter", "up", "up"}},
+		{"violation_zh", []string{"enter", "up", "up"}},
 		{"help_zh", []string{"?"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {

@@ -79,7 +79,7 @@ type Options struct {
 func New(store *capture.Store, o Options) Model {
 	theme := render.ColorTheme().WithLang(o.Lang)
 	return Model{store: store, title: o.Title, follow: true, selSeq: -1, all: true, focus: paneTimeline,
-		frame: views.NewFrameView(), keys: newKeyMap(), st: newStyles(), theme: theme, lang: theme.Lang(), width: 80, height: 24}
+		frame: views.NewFrameView(), keys: newKeyMap(theme.Lang()), st: newStyles(), theme: theme, lang: theme.Lang(), width: 80, height: 24}
 }
 
 // changedMsg says the store changed.
@@ -205,115 +205,75 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
 	m.Refresh()
+	k := m.bindings()
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
+	case key.Matches(msg, k.Close):
+		m.help = false
 	case key.Matches(msg, k.Help):
-		m.help = !m.help
-	case key.Matches(msg, k.Focus):
-		m.focus = (m.focus + 1) % numPanes
-	case key.Matches(msg, k.FocusBack):
-		m.focus = (m.focus + numPanes - 1) % numPanes
+		m.help = true
+	case key.Matches(msg, k.Back):
+		// esc: from one connection's timeline back to all of them; on the
+		// screen of all it does nothing.
+		m.all = true
+		m.follow = true
+		m.selectLast()
 	case key.Matches(msg, k.All):
 		m.all = !m.all
 		m.follow = true
 		m.selectLast()
-	case key.Matches(msg, k.End):
+	case key.Matches(msg, k.Last):
 		m.follow = true
 		m.selectLast()
-	case key.Matches(msg, k.Home):
+	case key.Matches(msg, k.First):
 		if w := m.store.Window(m.timelineID(), 0, 1); len(w) == 1 {
 			m.selectEntry(w[0])
 			m.follow = false
 		}
-	case key.Matches(msg, k.Field):
-		if e, ok := m.selected(); ok {
-			m.frame.NextField(e, 1)
-		}
-	case key.Matches(msg, k.FieldBack):
-		if e, ok := m.selected(); ok {
-			m.frame.NextField(e, -1)
-		}
-	case key.Matches(msg, k.Up), key.Matches(msg, k.Down), key.Matches(msg, k.PgUp), key.Matches(msg, k.PgDown):
+	case key.Matches(msg, k.Field), key.Matches(msg, k.FieldBack):
 		d := 1
-		switch {
-		case key.Matches(msg, k.Up):
+		if key.Matches(msg, k.FieldBack) {
 			d = -1
-		case key.Matches(msg, k.PgUp):
-			d = -10
-		case key.Matches(msg, k.PgDown):
-			d = 10
 		}
-		m.move(d)
-	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
+		if e, ok := m.selected(); ok {
+			m.frame.NextField(e, d)
+			m.showPick()
+		}
+	case key.Matches(msg, k.ByteNext), key.Matches(msg, k.BytePrev):
 		d := 1
-		if key.Matches(msg, k.Left) {
+		if key.Matches(msg, k.BytePrev) {
 			d = -1
 		}
 		if e, ok := m.selected(); ok {
 			m.frame.MoveByte(e, d)
+			m.showPick()
 		}
-	case key.Matches(msg, k.Enter):
-		if m.focus == paneConns && len(m.conns) > 0 {
-			m.all = false
-			m.focus = paneTimeline
-			m.follow = true
-			m.selectLast()
-		}
-	}
-	return m, nil
-}
-
-// move moves the selection of the focused pane by d.
-func (m *Model) move(d int) {
-	switch m.focus {
-	case paneConns:
-		if len(m.conns) == 0 {
-			return
+	case key.Matches(msg, k.Up):
+		m.moveEntry(-1)
+	case key.Matches(msg, k.Down):
+		m.moveEntry(1)
+	case key.Matches(msg, k.PageUp):
+		m.detailOff = max(0, m.detailOff-m.detailPage())
+	case key.Matches(msg, k.PageDown):
+		m.detailOff = min(m.detailMax(), m.detailOff+m.detailPage())
+	case key.Matches(msg, k.NextConn), key.Matches(msg, k.PrevConn):
+		d := 1
+		if key.Matches(msg, k.PrevConn) {
+			d = -1
 		}
 		m.connSel = max(0, min(len(m.conns)-1, m.connSel+d))
 		if !m.all {
 			m.follow = true
 			m.selectLast()
 		}
-	case paneTimeline:
-		m.moveEntry(d)
-	case paneDetail:
-		m.detailOff = max(0, m.detailOff+d)
+	case key.Matches(msg, k.Open):
+		m.all = false
+		m.follow = true
+		m.selectLast()
 	}
-}
-
-// keyMap holds the screen's keys.
-type keyMap struct {
-	Up, Down, PgUp, PgDown, Left, Right, Home, End key.Binding
-	Focus, FocusBack, All, Enter, Field, FieldBack key.Binding
-	Help, Quit                                     key.Binding
-}
-
-func newKeyMap() keyMap {
-	b := func(keys []string, h, d string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(h, d))
-	}
-	return keyMap{
-		Up:        b([]string{"up", "k"}, "↑", "up"),
-		Down:      b([]string{"down", "j"}, "↓", "down"),
-		PgUp:      b([]string{"pgup"}, "pgup", "page up"),
-		PgDown:    b([]string{"pgdown"}, "pgdn", "page down"),
-		Left:      b([]string{"left", "h"}, "←", "hex byte"),
-		Right:     b([]string{"right", "l"}, "→", "hex byte"),
-		Home:      b([]string{"home", "g"}, "g", "oldest"),
-		End:       b([]string{"end", "G"}, "G", "newest, follow"),
-		Focus:     b([]string{"tab"}, "tab", "next pane"),
-		FocusBack: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
-		All:       b([]string{"a"}, "a", "one connection / all"),
-		Enter:     b([]string{"enter"}, "enter", "open connection"),
-		Field:     b([]string{"f", "]"}, "f", "next field"),
-		FieldBack: b([]string{"F", "["}, "F", "previous field"),
-		Help:      b([]string{"?"}, "?", "help"),
-		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
-	}
+	return m, nil
 }
 
 // styles are the screen's own styles. Without colour the markers (▸, ✗)

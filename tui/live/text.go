@@ -36,7 +36,8 @@ var liveZh = map[string]string{
 	"%d conns · %d open · %d frames ": "%d 个连接 · %d 个打开 · %d 帧 ",
 
 	// The connection list.
-	"connections (%d) · enter: its timeline · a: all":              "连接（%d）· enter：看它的时间线 · a：全部",
+	"connections (%d)": "连接（%d）",
+	" · %s: %s":        " · %s：%s",
 	"no connection yet: point a browser or `wsanatomy dial` at it": "还没有连接：让浏览器或 wsanatomy dial 连到这里",
 	"peer":        "对端",
 	"path":        "路径",

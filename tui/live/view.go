@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
@@ -98,7 +99,12 @@ func (m Model) heading(p pane, title string, w int) string {
 
 // connList draws the connection list in h lines.
 func (m Model) connList(w, h int) string {
-	lines := []string{m.heading(paneConns, sayf(m.lang, "connections (%d) · enter: its timeline · a: all", len(m.conns)), w)}
+	title := sayf(m.lang, "connections (%d)", len(m.conns))
+	k := m.bindings()
+	for _, b := range keymap.Enabled(k.PrevConn, k.Open, k.All) {
+		title += sayf(m.lang, " · %s: %s", b.Help().Key, b.Help().Desc)
+	}
+	lines := []string{m.heading(paneConns, title, w)}
 	cols := pickColumns(w)
 	lines = append(lines, m.st.dim.Render(views.Fit("  "+header(cols, m.lang), w)))
 	rows := h - 2
@@ -112,7 +118,7 @@ func (m Model) connList(w, h int) string {
 			mark = "▸ "
 		}
 		row := views.Fit(mark+connRow(m.conns[i], cols, m.lang), w)
-		if i == m.connSel && m.focus == paneConns {
+		if i == m.connSel && !m.all {
 			row = m.st.selected.Render(row)
 		}
 		lines = append(lines, row)
@@ -279,11 +285,8 @@ func (m Model) timeline(w, h int) string {
 
 // detail draws the selected entry's dissection in h lines of w columns,
 // scrolled by detailOff.
-func (m Model) detail(w, h int) string {
-	e, ok := m.selected()
-	if !ok {
-		return views.Box(m.heading(paneDetail, say(m.lang, "detail"), w), w, h)
-	}
+// detailBody is the dissection of e in w columns, line by line.
+func (m Model) detailBody(e capture.Entry, w int) []string {
 	var body string
 	switch e.Kind {
 	case capture.KindFrame, capture.KindRaw:
@@ -296,7 +299,43 @@ func (m Model) detail(w, h int) string {
 	if e.Kind == capture.KindFrame && int64(len(e.Wire)) < e.WireLen() {
 		body += "\n" + m.st.dim.Render(sayf(m.lang, "(the first %d of %d bytes are kept)", len(e.Wire), e.WireLen()))
 	}
-	all := strings.Split(body, "\n")
+	return strings.Split(body, "\n")
+}
+
+// detailSize is the size of the detail pane, as View lays it out.
+func (m Model) detailSize() (w, h int) {
+	w, h = max(1, m.width), max(1, m.height)
+	body := h - 2
+	listH := min(max(3, len(m.conns)+2), max(3, body/3))
+	rest := body - listH
+	if w >= wideWidth {
+		return w - timelineWidth - 1, rest
+	}
+	return w, rest - min(max(2, rest/3), rest-2)
+}
+
+// detailMax is how far the dissection of the selected entry scrolls.
+func (m Model) detailMax() int {
+	e, ok := m.selected()
+	if !ok {
+		return 0
+	}
+	w, h := m.detailSize()
+	return max(0, len(m.detailBody(e, w))-(h-1))
+}
+
+// detailPage is half the detail pane: what pgup and pgdn scroll.
+func (m Model) detailPage() int {
+	_, h := m.detailSize()
+	return max(1, (h-1)/2)
+}
+
+func (m Model) detail(w, h int) string {
+	e, ok := m.selected()
+	if !ok {
+		return views.Box(m.heading(paneDetail, say(m.lang, "detail"), w), w, h)
+	}
+	all := m.detailBody(e, w)
 	off := min(m.detailOff, max(0, len(all)-(h-1)))
 	what := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
 	if e.Kind == capture.KindClosed {
@@ -310,40 +349,16 @@ func (m Model) detail(w, h int) string {
 	return views.Box(strings.Join(lines, "\n"), w, h)
 }
 
+// footer is the hint line: the keys that act now, from the bindings.
 func (m Model) footer(w int) string {
-	var s string
-	switch m.focus {
-	case paneConns:
-		s = "↑↓ connection  enter its timeline  a one/all  tab pane  ? help  q quit"
-	case paneTimeline:
-		s = "↑↓ entry  g/G oldest/newest  a one/all  f field  ←→ byte  tab pane  ? help  q quit"
-	default:
-		s = "↑↓ scroll  f/F field  ←→ hex byte  tab pane  ? help  q quit"
-	}
-	return m.st.dim.Render(views.Fit(" "+s, w))
+	body, tail := m.footerKeys()
+	return m.st.dim.Render(views.Fit(keymap.Footer(body, tail, w, keymap.Styles{}), w))
 }
 
+// helpText is the help screen: the keys, then what the screen keeps.
 func (m Model) helpText(w int) string {
-	k := m.keys
-	var b strings.Builder
-	b.WriteString("keys\n")
-	for _, kb := range []struct {
-		k []string
-		h string
-	}{
-		{k.Focus.Keys(), "move between the connection list, the timeline and the detail"},
-		{[]string{"↑", "↓", "pgup", "pgdn"}, "move in the focused pane (the detail scrolls)"},
-		{k.Enter.Keys(), "on a connection: show its timeline"},
-		{k.All.Keys(), "switch between one connection's timeline and all of them"},
-		{[]string{"g", "G"}, "oldest kept entry / newest (G follows new entries)"},
-		{[]string{"f", "F"}, "select the next or previous field of the frame"},
-		{[]string{"←", "→"}, "move the hex cursor"},
-		{k.Quit.Keys(), "quit"},
-	} {
-		fmt.Fprintf(&b, "  %-16s %s\n", strings.Join(kb.k, " "), kb.h)
-	}
-	b.WriteString("\n" + m.theme.Wrap(say(m.lang, "Each connection keeps its last 2,000 entries (the timeline says how many were dropped), "+
+	note := m.theme.Wrap(say(m.lang, "Each connection keeps its last 2,000 entries (the timeline says how many were dropped), "+
 		"and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; "+
-		"the counts and close codes of a connection cover everything."), w))
-	return b.String()
+		"the counts and close codes of a connection cover everything."), w)
+	return strings.Join(m.helpLines(w, note), "\n")
 }

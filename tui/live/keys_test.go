@@ -1,0 +1,79 @@
+package live
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
+	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
+)
+
+// listed is every binding the state shows: its footer and, with the help
+// closed, the help it would open.
+func listed(m Model) []key.Binding {
+	body, tail := m.footerKeys()
+	out := keymap.Enabled(append(body, tail...)...)
+	if !m.help {
+		for _, g := range keymap.Shown(m.groups()) {
+			out = append(out, g.Bindings...)
+		}
+	}
+	return out
+}
+
+// TestKeysDoWhatTheScreenSays checks, in each state of the live screen,
+// that every key its footer and help name does something, and that no
+// other key does.
+func TestKeysDoWhatTheScreenSays(t *testing.T) {
+	states := []struct {
+		name string
+		keys []string
+	}{
+		{"all, following", nil},
+		{"all, an older entry", []string{"up", "up"}},
+		{"one connection, a frame", []string{"left", "left", "left", "enter", "up", "up", "up", "up", "up", "up"}},
+		{"a frame, scrolled", []string{"left", "left", "left", "enter", "up", "up", "up", "up", "up", "up", "pgdown"}},
+		{"help", []string{"?"}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, st := range states {
+			fresh := func() Model { return press(sized(sampleStore(), size[0], size[1]), st.keys...) }
+			keytest.Check(t, keytest.Case[Model]{
+				Name:   st.name,
+				Fresh:  fresh,
+				Update: func(m Model, msg tea.Msg) (Model, tea.Cmd) { n, cmd := m.Update(msg); return n.(Model), cmd },
+				View:   func(m Model) string { return m.View() },
+				Listed: listed(fresh()),
+			})
+		}
+	}
+}
+
+// TestHelpZh checks that every key the live screen names has Chinese.
+func TestHelpZh(t *testing.T) {
+	m := press(sizedIn(sampleStore(), "zh", 80, 24), "left", "enter", "up")
+	body, tail := m.footerKeys()
+	bs := append(body, tail...)
+	for _, g := range m.groups() {
+		if !hasHan(g.Title) {
+			t.Errorf("group %q has no Chinese", g.Title)
+		}
+		bs = append(bs, g.Bindings...)
+	}
+	for _, b := range bs {
+		if !hasHan(b.Help().Desc) {
+			t.Errorf("%q (%s) has no Chinese", b.Help().Desc, b.Help().Key)
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
