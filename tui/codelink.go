@@ -8,6 +8,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // The link from the screen to the code: s on a frame field, a byte of the
@@ -16,35 +17,10 @@ import (
 // reader takes the whole screen; esc comes back to exactly where the
 // learner was, since nothing of this screen changes meanwhile.
 
-// codeTarget is the sourcebook ID that s opens for entry e: the selected
-// field (the hex cursor always selects the field of its byte) or header,
-// else the first one the entry has. ok is false when e has no code link
-// (a note, a closed connection, bytes too short for a header).
+// codeTarget is the sourcebook ID that s opens for entry e (see
+// views.CodeTarget, which the live screens use too).
 func (m Model) codeTarget(e capture.Entry) (id string, ok bool) {
-	switch e.Kind {
-	case capture.KindHandshake:
-		hs := render.HeaderSources(e.Handshake.Raw)
-		for _, h := range hs {
-			if h.ID == m.hs.Header {
-				return h.ID, true
-			}
-		}
-		if len(hs) > 0 {
-			return hs[0].ID, true
-		}
-	case capture.KindFrame, capture.KindRaw:
-		f := render.ParseFrame(e.Wire)
-		fl := m.frame.Field
-		if s, en := f.Span(fl); en <= s {
-			fields := f.Fields()
-			if len(fields) == 0 {
-				return "", false
-			}
-			fl = fields[0]
-		}
-		return f.SourceID(fl), true
-	}
-	return "", false
+	return views.CodeTarget(e, m.frame, m.hs)
 }
 
 // codeTargetOK is codeTarget of the entry shown, if there is one.

@@ -1,13 +1,18 @@
 package live
 
 import (
+	"os"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap"
+	"github.com/wsanatomy/wsanatomy/tui/source"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // keyMap holds the screen's keys, built from the shared key map (package
@@ -24,6 +29,7 @@ type keyMap struct {
 	All                      key.Binding
 	Field, FieldBack         key.Binding
 	ByteNext, BytePrev       key.Binding
+	Code                     key.Binding
 	PageUp, PageDown         key.Binding
 	Back, Help, Close, Quit  key.Binding
 }
@@ -47,6 +53,7 @@ func newKeyMap(lang string) keyMap {
 		FieldBack: r(km.FieldBack, t("previous field")),
 		ByteNext:  r(km.Byte, t("next byte (hex)")),
 		BytePrev:  r(km.ByteBack, t("previous byte (hex)")),
+		Code:      r(km.Source, t("see the code of the field or header")),
 		PageUp:    r(km.PageUp, t("scroll the dissection up")),
 		PageDown:  r(km.PageDown, t("scroll the dissection down")),
 		Back:      r(km.Back, t("back to all connections")),
@@ -59,7 +66,7 @@ func newKeyMap(lang string) keyMap {
 // all is every binding but Quit.
 func (k *keyMap) all() []*key.Binding {
 	return []*key.Binding{&k.Up, &k.Down, &k.First, &k.Last, &k.NextConn, &k.PrevConn, &k.Open, &k.All,
-		&k.Field, &k.FieldBack, &k.ByteNext, &k.BytePrev, &k.PageUp, &k.PageDown, &k.Back, &k.Help, &k.Close}
+		&k.Field, &k.FieldBack, &k.ByteNext, &k.BytePrev, &k.Code, &k.PageUp, &k.PageDown, &k.Back, &k.Help, &k.Close}
 }
 
 // bindings is the key map in the state on screen: a binding is enabled
@@ -101,6 +108,8 @@ func (m Model) screenKeys(k keyMap) keyMap {
 	k.FieldBack.SetEnabled(frame)
 	k.ByteNext.SetEnabled(frame)
 	k.BytePrev.SetEnabled(frame)
+	_, code := views.CodeTarget(e, m.frame, m.hs)
+	k.Code.SetEnabled(ok && code)
 	k.PageUp.SetEnabled(ok && m.detailOff > 0)
 	k.PageDown.SetEnabled(ok && m.detailOff < m.detailMax())
 	k.Back.SetEnabled(!m.all)
@@ -135,7 +144,7 @@ func (m Model) groups() []keymap.Group {
 	return []keymap.Group{
 		{Title: t("timeline"), Bindings: []key.Binding{k.Down, k.Up, k.First, k.Last}},
 		{Title: t("connections"), Bindings: []key.Binding{k.NextConn, k.PrevConn, k.Open, k.All, k.Back}},
-		{Title: t("dissection"), Bindings: []key.Binding{k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.PageDown, k.PageUp}},
+		{Title: t("dissection"), Bindings: []key.Binding{k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.Code, k.PageDown, k.PageUp}},
 		{Title: t("anywhere"), Bindings: []key.Binding{k.Help, k.Quit}},
 	}
 }
@@ -150,7 +159,7 @@ func (m Model) footerKeys() (body, tail []key.Binding) {
 	t := func(en string) string { return keyText(k.lang, en) }
 	short := keymap.Relabel
 	body = []key.Binding{short(k.Down, t("entry")), short(k.NextConn, t("connection")), short(k.Open, t("its timeline")),
-		short(k.All, t("one/all")), short(k.Field, t("field")), short(k.ByteNext, t("byte")), short(k.PageDown, t("scroll")),
+		short(k.All, t("one/all")), short(k.Field, t("field")), short(k.ByteNext, t("byte")), short(k.Code, t("code")), short(k.PageDown, t("scroll")),
 		short(k.Back, t("all"))}
 	return body, []key.Binding{k.Help, k.Quit}
 }
@@ -174,32 +183,68 @@ func keyText(lang, en string) string {
 }
 
 var keyZh = map[string]string{
-	"previous entry":                    "上一条记录",
-	"next entry":                        "下一条记录",
-	"oldest entry kept":                 "保留的最早一条记录",
-	"newest entry, and follow new ones": "最新一条记录，并跟随新记录",
-	"next connection":                   "下一个连接",
-	"previous connection":               "上一个连接",
-	"that connection's timeline":        "只看这个连接的时间线",
-	"one connection / all":              "一个连接 / 全部连接",
-	"next field":                        "下一个字段",
-	"previous field":                    "上一个字段",
-	"next byte (hex)":                   "下一个字节（十六进制）",
-	"previous byte (hex)":               "上一个字节（十六进制）",
-	"scroll the dissection up":          "向上滚动解析",
-	"scroll the dissection down":        "向下滚动解析",
-	"back to all connections":           "回到全部连接",
-	"close the help":                    "关闭帮助",
-	"timeline":                          "时间线",
-	"connections":                       "连接",
-	"dissection":                        "解析",
-	"anywhere":                          "任何时候",
-	"entry":                             "记录",
-	"connection":                        "连接",
-	"its timeline":                      "它的时间线",
-	"one/all":                           "一个/全部",
-	"field":                             "字段",
-	"byte":                              "字节",
-	"scroll":                            "滚动",
-	"all":                               "全部",
+	"previous entry":                      "上一条记录",
+	"next entry":                          "下一条记录",
+	"oldest entry kept":                   "保留的最早一条记录",
+	"newest entry, and follow new ones":   "最新一条记录，并跟随新记录",
+	"next connection":                     "下一个连接",
+	"previous connection":                 "上一个连接",
+	"that connection's timeline":          "只看这个连接的时间线",
+	"one connection / all":                "一个连接 / 全部连接",
+	"next field":                          "下一个字段",
+	"previous field":                      "上一个字段",
+	"next byte (hex)":                     "下一个字节（十六进制）",
+	"previous byte (hex)":                 "上一个字节（十六进制）",
+	"scroll the dissection up":            "向上滚动解析",
+	"see the code of the field or header": "查看该字段或头部的代码",
+	"code":                                "代码",
+	"scroll the dissection down":          "向下滚动解析",
+	"back to all connections":             "回到全部连接",
+	"close the help":                      "关闭帮助",
+	"timeline":                            "时间线",
+	"connections":                         "连接",
+	"dissection":                          "解析",
+	"anywhere":                            "任何时候",
+	"entry":                               "记录",
+	"connection":                          "连接",
+	"its timeline":                        "它的时间线",
+	"one/all":                             "一个/全部",
+	"field":                               "字段",
+	"byte":                                "字节",
+	"scroll":                              "滚动",
+	"all":                                 "全部",
+}
+
+// openCode opens the annotated source reader at the code of the selected
+// field or header, over the whole screen; esc comes back, q quits.
+func (m *Model) openCode() {
+	e, ok := m.selected()
+	if !ok {
+		return
+	}
+	id, ok := views.CodeTarget(e, m.frame, m.hs)
+	if !ok {
+		return
+	}
+	if !m.srcReady {
+		book, err := sourcebook.Protocol()
+		if err != nil {
+			return
+		}
+		st := source.DefaultStyles()
+		if os.Getenv("NO_COLOR") != "" {
+			st = source.NoColorStyles()
+		}
+		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.keys.lang})
+		if err != nil {
+			return
+		}
+		m.src, m.srcReady = rd, true
+	}
+	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	rd, err := m.src.OpenAt(id)
+	if err != nil {
+		return
+	}
+	m.src, m.reading = rd, true
 }

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -76,4 +77,30 @@ func hasHan(s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSeeTheCode checks that s opens the reader at the selected field, esc
+// comes back to the same screen, and q in the reader quits.
+func TestSeeTheCode(t *testing.T) {
+	m := press(sized(sampleStore(), 80, 24), "left", "left", "left", "enter", "up", "up", "up", "up", "up", "up", "tab")
+	before := m.View()
+	m = press(m, "s")
+	if !m.reading || !strings.Contains(m.View(), "source") {
+		t.Fatalf("s did not open the reader:\n%s", m.View())
+	}
+	_, cmd := m.Update(keytest.Msg("esc"))
+	if cmd == nil {
+		t.Fatal("esc in the reader: no command")
+	}
+	mm, _ := m.Update(cmd())
+	if v := mm.View(); v != before {
+		t.Errorf("esc did not come back to the same screen:\n%s", v)
+	}
+	_, cmd = m.Update(keytest.Msg("q"))
+	if cmd == nil {
+		t.Fatal("q in the reader: no command")
+	}
+	if _, quit := m.Update(cmd()); quit == nil {
+		t.Error("q in the reader did not quit")
+	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/source"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
@@ -57,6 +58,12 @@ type Model struct {
 	frame views.FrameView
 	hs    views.HandshakeView
 	help  bool
+
+	// The source reader, built the first time s opens it; while reading,
+	// it has the whole screen and the keys.
+	src      source.Model
+	srcReady bool
+	reading  bool
 
 	keys  keyMap
 	st    styles
@@ -194,12 +201,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.srcReady {
+			m.src, _ = m.src.Update(msg)
+		}
 		return m, nil
 	case changedMsg:
 		m.Refresh()
 		return m, m.waitChange()
-	case tea.KeyMsg:
-		return m.key(msg)
+	case source.CloseMsg:
+		m.reading = false
+		return m, nil
+	case source.QuitMsg:
+		return m, tea.Quit
+	case tea.KeyMsg, tea.MouseMsg:
+		if m.reading {
+			var cmd tea.Cmd
+			m.src, cmd = m.src.Update(msg)
+			return m, cmd
+		}
+		if k, ok := msg.(tea.KeyMsg); ok {
+			return m.key(k)
+		}
 	}
 	return m, nil
 }
@@ -250,6 +272,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.frame.MoveByte(e, d)
 			m.showPick()
 		}
+	case key.Matches(msg, k.Code):
+		m.openCode()
 	case key.Matches(msg, k.Up):
 		m.moveEntry(-1)
 	case key.Matches(msg, k.Down):

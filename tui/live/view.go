@@ -21,6 +21,9 @@ const timelineWidth = 44
 
 // View draws the screen in exactly height lines of at most width columns.
 func (m Model) View() string {
+	if m.reading {
+		return m.src.View()
+	}
 	w, h := max(1, m.width), max(1, m.height)
 	if m.conns == nil {
 		m.Refresh()
