@@ -2,6 +2,7 @@ package lessonui
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -44,12 +45,16 @@ func TestKeysDoWhatTheScreenSays(t *testing.T) {
 		{"lesson 1, answer field", []string{"1", "enter", "right", "right", "right", "right", "right", "a"}},
 	}
 	for _, st := range states {
+		m, _ := newTestModel(t, "en", 80, 24, true)
+		m, _ = drive(t, m, keys(st.keys...)...)
+		// Each key goes to a copy with its own maps of results and
+		// answers. (The progress file is shared: what a key saves in it,
+		// the step reached, does not change the screens checked here.)
 		fresh := func() Model {
-			m, _ := newTestModel(t, "en", 80, 24, true)
-			m, _ = drive(t, m, keys(st.keys...)...)
-			return m
+			c := m
+			c.results, c.running, c.answered = maps.Clone(m.results), maps.Clone(m.running), maps.Clone(m.answered)
+			return c
 		}
-		m := fresh()
 		silent := map[string]string{}
 		if m.focus {
 			for _, k := range keytest.Universe() {

@@ -39,7 +39,10 @@ func TestKeysDoWhatTheScreenSays(t *testing.T) {
 		{"help", []string{"?"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		for _, st := range states {
+		for i, st := range states {
+			if size[0] == 120 && i != 2 {
+				continue // the wide layout: one state
+			}
 			fresh := func() Model { return press(sized(sampleStore(), size[0], size[1]), st.keys...) }
 			keytest.Check(t, keytest.Case[Model]{
 				Name:   st.name,
