@@ -293,9 +293,9 @@ func (m Model) detailBody(e capture.Entry, w int) []string {
 	var body string
 	switch e.Kind {
 	case capture.KindFrame, capture.KindRaw:
-		body = m.frame.View(e, m.theme, w, false)
+		body = m.frame.View(e, m.theme, w, true)
 	case capture.KindHandshake:
-		body = m.hs.View(e, m.theme, w, false)
+		body = m.hs.View(e, m.theme, w, true)
 	default:
 		body = views.Dissect(e, views.Options{Theme: m.theme, Width: w, Cursor: -1})
 	}

@@ -166,7 +166,7 @@ func Dissect(e capture.Entry, o Options) string {
 			if s, en := f.Span(o.Field); en > s {
 				b.WriteString("\n" + sayf(lang, "» %s: see the code for %s", o.CodeKey, o.Field.Name()))
 			} else {
-				b.WriteString("\n" + sayf(lang, "» tab: pick a field · %s: see the code for %s", o.CodeKey, fields[0].Name()))
+				b.WriteString("\n" + sayf(lang, "» %s: pick a field · %s: see the code for %s", FieldKey, o.CodeKey, fields[0].Name()))
 			}
 		}
 		section("fields")
@@ -252,7 +252,7 @@ func markHeader(head string, raw []byte, o Options) string {
 	}
 	lines := strings.Split(head, "\n")
 	if o.Header == "" {
-		hint := sayf(o.Theme.Lang(), "» tab: pick a header · %s: see the code for %s", o.CodeKey, hs[0].ID)
+		hint := sayf(o.Theme.Lang(), "» %s: pick a header · %s: see the code for %s", FieldKey, o.CodeKey, hs[0].ID)
 		return strings.Join(append([]string{hint}, lines...), "\n")
 	}
 	for _, h := range hs {
@@ -268,7 +268,7 @@ func markHeader(head string, raw []byte, o Options) string {
 			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
 				j++
 			}
-			hint := sayf(o.Theme.Lang(), "  » %s: see the code for %s · tab: next header", o.CodeKey, h.ID)
+			hint := sayf(o.Theme.Lang(), "  » %s: see the code for %s · %s: next header", o.CodeKey, h.ID, FieldKey)
 			lines = append(lines[:j], append([]string{hint}, lines[j:]...)...)
 			return strings.Join(lines, "\n")
 		}

@@ -2,6 +2,7 @@ package views
 
 import (
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
@@ -112,6 +113,11 @@ func (v HandshakeView) View(e capture.Entry, t render.Theme, width int, code boo
 	return Dissect(e, o)
 }
 
-// CodeKey is the key that opens the source reader, as the dissection
-// names it.
-const CodeKey = "s"
+// CodeKey is the key that opens the source reader and FieldKey the key
+// that picks the next field or header, as the dissection's hints name
+// them: the shared key map's (package tui/keymap), which every screen
+// that shows the hints binds.
+var (
+	CodeKey  = keymap.New("en").Source.Help().Key
+	FieldKey = keymap.New("en").Field.Help().Key
+)

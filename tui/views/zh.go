@@ -92,12 +92,12 @@ var zh = map[string]string{
 	"a parameter permessage-deflate does not define: an offer with it must be declined (§7.1)":                                 "permessage-deflate 没有定义的参数：带它的提议必须拒绝（§7.1）",
 
 	// The cursor and the way to the code.
-	"» selected: %s = %s (byte %s)":                  "» 已选中：%s = %s（第 %s 字节）",
-	"» hex cursor: byte %d = 0x%02x = %08b":          "» 十六进制光标：第 %d 字节 = 0x%02x = %08b",
-	"» %s: see the code for %s":                      "» %s：查看 %s 的代码",
-	"» tab: pick a field · %s: see the code for %s":  "» tab：选择字段 · %s：查看 %s 的代码",
-	"» tab: pick a header · %s: see the code for %s": "» tab：选择头部 · %s：查看 %s 的代码",
-	"  » %s: see the code for %s · tab: next header": "  » %s：查看 %s 的代码 · tab：下一个头部",
+	"» selected: %s = %s (byte %s)":                 "» 已选中：%s = %s（第 %s 字节）",
+	"» hex cursor: byte %d = 0x%02x = %08b":         "» 十六进制光标：第 %d 字节 = 0x%02x = %08b",
+	"» %s: see the code for %s":                     "» %s：查看 %s 的代码",
+	"» %s: pick a field · %s: see the code for %s":  "» %s：选择字段 · %s：查看 %s 的代码",
+	"» %s: pick a header · %s: see the code for %s": "» %s：选择头部 · %s：查看 %s 的代码",
+	"  » %s: see the code for %s · %s: next header": "  » %s：查看 %s 的代码 · %s：下一个头部",
 
 	"The message it starts, inflated and taken apart into literals and back-references, is the \"infl.\" entry after its last frame.": "这一帧开始的消息解压后，拆成字面量（literal）和回溯引用（back-reference），就是它最后一帧之后那条“infl.”记录。",
 	"These bytes went out through WriteRaw, past every check of the encoder. The next entries show how the server read them.":         "这些字节通过 WriteRaw 发出，绕过了编码器的所有检查。后面的记录显示服务器是怎样读取它们的。",
