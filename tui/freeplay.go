@@ -216,9 +216,9 @@ func (m *Model) freeSend(r freeSendMsg) tea.Cmd {
 	case c.opening:
 		m.free.status, m.free.bad = later(waitOpen), true
 	case m.sess == nil || (c.closed && freeTypes[r.typ] == "close"):
-		m.free.status, m.free.bad = later("the connection is closed: esc, then n starts a fresh one"), true
+		m.free.status, m.free.bad = later("the connection is closed: %s, then %s starts a fresh one", kn(fk.FormLeave), kn(fk.NewSession)), true
 	case r.compress && !c.deflate && (freeTypes[r.typ] == "text" || freeTypes[r.typ] == "binary"):
-		m.free.status, m.free.bad = later("this connection did not negotiate permessage-deflate, so it cannot compress: turn compress off, or esc, then n starts one that does"), true
+		m.free.status, m.free.bad = later("this connection did not negotiate permessage-deflate, so it cannot compress: turn compress off, or %s, then %s starts one that does", kn(fk.FormLeave), kn(fk.NewSession)), true
 	default:
 		return sendFree(m.sess, r)
 	}
@@ -235,7 +235,7 @@ func (m *Model) freeDone(r freeDoneMsg) {
 	if r.err != nil {
 		m.free.status, m.free.bad = later("the codec refused: %s (the session goes on)", r.err), true
 		if m.sess.Closed() {
-			m.free.status = later("the codec refused: %s (the session goes on); the connection is closed: esc, then n starts a fresh one", r.err)
+			m.free.status = later("the codec refused: %s (the session goes on); the connection is closed: %s, then %s starts a fresh one", r.err, kn(fk.FormLeave), kn(fk.NewSession))
 		}
 	}
 }
@@ -309,7 +309,7 @@ func (f freePlay) View(st styles, width int, lang string, c connState) string {
 	b.WriteString(line + "\n")
 	hint := say(lang, "payload: text, x*200 = 200 x's, hex 48 65 · 0 = no fragmenting")
 	if !f.focused {
-		hint = say(lang, "e: edit the form · w: walkthrough · r: raw frame lab")
+		hint = sayf(lang, "%s: edit the form · %s: walkthrough · %s: raw frame lab", kn(fk.Edit), kn(fk.Walk), kn(fk.Lab))
 	}
 	b.WriteString(st.dim.Render(indent(wrapIn(lang, hint, width-1), " ", " ")))
 	// What the last send did, on this connection; otherwise whether the
@@ -320,9 +320,9 @@ func (f freePlay) View(st styles, width int, lang string, c connState) string {
 	case c.opening:
 		status = say(lang, "(connecting...)")
 	case c.closed && f.focused:
-		status = say(lang, "(the connection is closed: esc, then n starts a fresh one)")
+		status = sayf(lang, "(the connection is closed: %s, then %s starts a fresh one)", kn(fk.FormLeave), kn(fk.NewSession))
 	case c.closed:
-		status = say(lang, "(the connection is closed: n starts a fresh one)")
+		status = sayf(lang, "(the connection is closed: %s starts a fresh one)", kn(fk.NewSession))
 	}
 	if status != "" {
 		s := status

@@ -44,7 +44,7 @@ func newKeyMap(lang string) keyMap {
 	}
 	return keyMap{
 		lang:       lang,
-		Next:       r(keymap.WithKeys(km.Next, "→/space/enter", "right", "l", " ", "enter"), t("next step")),
+		Next:       r(km.WithKeys(km.Next, "→/space/enter", "right", "l", " ", "enter"), t("next step")),
 		Back:       r(km.Prev, t("previous step")),
 		Up:         r(km.Up, t("previous frame")),
 		Down:       r(km.Down, t("next frame")),
@@ -69,7 +69,7 @@ func newKeyMap(lang string) keyMap {
 		FormNext:   r(keymap.WithKeys(km.Field, "tab/↓", "tab", "down"), t("next form field")),
 		FormPrev:   r(keymap.WithKeys(km.FieldBack, "shift+tab/↑", "shift+tab", "up"), t("previous form field")),
 		FormChange: b([]string{"left", "right"}, "←/→", "change the choice"),
-		LabChange:  b([]string{"left", "right", " "}, "←/→/space", "change the choice or flip the bit"),
+		LabChange:  b([]string{"left", "right", " "}, keymap.KeyLabel(lang, "←/→/space"), "change the choice or flip the bit"),
 		Send:       b([]string{"enter"}, "enter", "send"),
 		FormLeave:  r(km.Back, t("leave the form")),
 		HelpClose:  keymap.WithKeys(km.Help, "?/esc", "?", "esc"),
@@ -77,6 +77,14 @@ func newKeyMap(lang string) keyMap {
 		HelpUp:     km.Up,
 	}
 }
+
+// fk is the key map whose key names the forms' own sentences use ("%s:
+// edit the frame"), so that they name the keys the screen binds; a key's
+// name is the same in every language.
+var fk = newKeyMap("en")
+
+// kn is the name a sentence gives b's keys.
+func kn(b key.Binding) string { return b.Help().Key }
 
 // on returns b enabled when ok.
 func on(b key.Binding, ok bool) key.Binding {
@@ -172,7 +180,7 @@ func (m Model) footerKeys() (body, tail []key.Binding) {
 			append(frame, k.Walk, k.Free, short(k.Leave, t("back")))...), tail
 	}
 	next := short(k.Next, t("next step"))
-	next.SetHelp("→/space", next.Help().Desc)
+	next.SetHelp(keymap.KeyLabel(k.lang, "→/space"), next.Help().Desc)
 	return append([]key.Binding{next, short(k.Back, t("back"))}, append(frame, k.Free, k.Lab)...), tail
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
@@ -445,14 +446,14 @@ func (l lab) View(st styles, width int, compact bool, entries []capture.Entry, l
 	case edited && compact:
 		para(st.bad, sayf(lang, "edited by hand: %s", l.edited.in(lang)))
 	case edited:
-		para(st.bad, sayf(lang, "edited by hand: %s, so the fields above do not describe them; enter sends these bytes exactly as typed", l.edited.in(lang)))
+		para(st.bad, sayf(lang, "edited by hand: %s, so the fields above do not describe them; %s sends these bytes exactly as typed", l.edited.in(lang), kn(fk.LabSend)))
 	case p.deflate && !c.deflate && !c.opening:
-		para(st.bad, say(lang, "this connection did not negotiate permessage-deflate, so the server reads RSV1 as an unknown bit (§5.2); n starts one that does"))
+		para(st.bad, sayf(lang, "this connection did not negotiate permessage-deflate, so the server reads RSV1 as an unknown bit (§5.2); %s starts one that does", kn(fk.NewSession)))
 	case compact:
 	case l.focused:
-		para(st.dim, say(lang, "tab: next field · space/←→: toggle, change · type in len, key, payload or bytes · enter: send from the client · esc: leave"))
+		para(st.dim, sayf(lang, "%s: next field · %s: toggle, change · type in len, key, payload or bytes · %s: send from the client · %s: leave", kn(fk.Field), keymap.KeyLabel(lang, kn(fk.LabChange)), kn(fk.Send), kn(fk.FormLeave)))
 	default:
-		para(st.dim, say(lang, "e: edit the frame · enter: send it · n: fresh connection"))
+		para(st.dim, sayf(lang, "%s: edit the frame · %s: send it · %s: fresh connection", kn(fk.Edit), kn(fk.LabSend), kn(fk.NewSession)))
 	}
 	b.WriteString(l.reaction(st, width, compact, entries, lang))
 	return b.String()
@@ -464,7 +465,7 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 		return st.dim.Render(" " + say(lang, "server's reaction: send a frame to see it"))
 	}
 	if l.sendErr != nil {
-		return st.bad.Render(indent(wrapIn(lang, sayf(lang, "✗ the client could not send: %s", errText(lang, l.sendErr)), width-1), " ", " ")) + st.dim.Render(" "+say(lang, "(n: fresh connection)"))
+		return st.bad.Render(indent(wrapIn(lang, sayf(lang, "✗ the client could not send: %s", errText(lang, l.sendErr)), width-1), " ", " ")) + st.dim.Render(" "+sayf(lang, "(%s: fresh connection)", kn(fk.NewSession)))
 	}
 	type item struct {
 		text  string
@@ -523,9 +524,9 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 	if len(items) == 0 {
 		items = append(items, item{say(lang, "(no reaction yet: the server may be waiting for more bytes; TCP is a byte stream)"), st.dim})
 	}
-	tail := say(lang, "n: start a fresh connection")
+	tail := sayf(lang, "%s: start a fresh connection", kn(fk.NewSession))
 	if accepted {
-		tail = say(lang, "e: edit and send another")
+		tail = sayf(lang, "%s: edit and send another", kn(fk.Edit))
 	}
 	if compact {
 		// The first line says what the server saw, the second what it

@@ -29,6 +29,8 @@
 package keymap
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 )
 
@@ -53,7 +55,7 @@ type Map struct {
 func New(lang string) Map {
 	lang = Lang(lang)
 	b := func(label, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(label, T(lang, desc)))
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(KeyLabel(lang, label), T(lang, desc)))
 	}
 	return Map{
 		Lang:      lang,
@@ -82,6 +84,21 @@ func Lang(lang string) string {
 		return "zh"
 	}
 	return "en"
+}
+
+// KeyLabel is how a help line in lang names keys: the same names in both
+// languages, but the space bar is 空格 in Chinese, as Chinese keyboards
+// and manuals call it.
+func KeyLabel(lang, label string) string {
+	if Lang(lang) == "zh" {
+		return strings.ReplaceAll(label, "space", "空格")
+	}
+	return label
+}
+
+// WithKeys is the package's WithKeys with label said in m's language.
+func (m Map) WithKeys(b key.Binding, label string, keys ...string) key.Binding {
+	return WithKeys(b, KeyLabel(m.Lang, label), keys...)
 }
 
 // Relabel returns a copy of b that says desc, already in the screen's

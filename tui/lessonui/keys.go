@@ -50,7 +50,7 @@ func newKeys(lang string) keyMap {
 	r := keymap.Relabel
 	return keyMap{
 		lang:       lang,
-		Next:       r(keymap.WithKeys(km.Next, "→/space/enter", "right", "l", " ", "enter"), t("help.next")),
+		Next:       r(km.WithKeys(km.Next, "→/space/enter", "right", "l", " ", "enter"), t("help.next")),
 		Prev:       r(km.Prev, t("help.back")),
 		Back:       r(km.Back, t("help.esc")),
 		Up:         r(km.Up, t("help.scrollup")),
@@ -180,7 +180,7 @@ func (m Model) stateKeys() keyMap {
 		k.PageDown.SetEnabled(m.scroll < most)
 		if choice || typed {
 			// enter answers the check, or opens its answer field.
-			k.Next = keymap.WithKeys(k.Next, "→/space", "right", "l", " ")
+			k.Next = keymap.WithKeys(k.Next, keymap.KeyLabel(k.lang, "→/space"), "right", "l", " ")
 			k.Submit.SetEnabled(true)
 		}
 		k.Answer.SetEnabled(typed)

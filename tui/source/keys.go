@@ -25,7 +25,7 @@ func DefaultKeyMap() KeyMap { return KeyMapIn("en") }
 // KeyMapIn is [DefaultKeyMap] with its help in lang ("en" or "zh").
 func KeyMapIn(lang string) KeyMap {
 	km := keymap.New(lang)
-	r, w := keymap.Relabel, keymap.WithKeys
+	r, w := keymap.Relabel, km.WithKeys
 	b := func(keys []string, k, h string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, h))
 	}
