@@ -130,3 +130,17 @@ func TestWindow(t *testing.T) {
 		t.Errorf("top 100: %d lines, top %d, last %q", len(got), top, got[9])
 	}
 }
+
+// TestKeyLabel checks that the space bar is named in the help's language
+// and every other key name stays as it is.
+func TestKeyLabel(t *testing.T) {
+	if got := keymap.New("zh").Next.Help().Key; got != "→/空格" {
+		t.Errorf("zh next: %q", got)
+	}
+	if got := keymap.New("en").Next.Help().Key; got != "→/space" {
+		t.Errorf("en next: %q", got)
+	}
+	if got := keymap.New("zh").WithKeys(keymap.New("zh").PageDown, "pgdn/space", "pgdown", " "); got.Help().Key != "pgdn/空格" {
+		t.Errorf("zh WithKeys: %q", got.Help().Key)
+	}
+}
