@@ -4,43 +4,139 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 )
 
-// keyMap holds every key of the report. The walkthrough's keys keep their
-// meaning here: ↑/↓ (k/j) move to the previous or next item, tab picks a
-// field of the frame (or a header of the handshake), [ and ] move the hex
-// cursor by a byte, ? is help and q quits. Every hint on the screen is
-// made from these bindings, never typed into a label.
+// keyMap holds every key of the report, built from the shared key map
+// (package tui/keymap), so that a key means here what it means on every
+// screen: ↑/↓ (k/j) move through the list in view (the cases, or a case's
+// exchange), →/← go to the next or previous case as they go to the next
+// or previous step elsewhere, tab picks a field of the frame (or a header
+// of the handshake), [ and ] move the hex cursor by a byte, esc goes back,
+// ? is help and q quits. [Model.bindings] enables the ones that act in
+// the state on screen; every hint and the help are made from that copy,
+// never typed into a label.
 type keyMap struct {
+	lang                  string
 	Up, Down, First, Last key.Binding
 	PageUp, PageDown      key.Binding
+	NextCase, PrevCase    key.Binding
 	Open, Back, Filter    key.Binding
 	Field, FieldBack      key.Binding
 	ByteNext, BytePrev    key.Binding
-	Help, Quit            key.Binding
+	Help, Close, Quit     key.Binding
 }
 
 func newKeyMap(lang string) keyMap {
 	t := textsFor(lang)
-	b := func(keys []string, k, h string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, h))
-	}
+	km := keymap.New(lang)
+	r := keymap.Relabel
 	return keyMap{
-		Up:        b([]string{"up", "k"}, "↑/k", t.keyUp),
-		Down:      b([]string{"down", "j"}, "↓/j", t.keyDown),
-		First:     b([]string{"home", "g"}, "g", t.keyFirst),
-		Last:      b([]string{"end", "G"}, "G", t.keyLast),
-		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup", t.keyPageUp),
-		PageDown:  b([]string{"pgdown", "ctrl+d"}, "pgdn", t.keyPageDown),
-		Open:      b([]string{"enter", "right", "l"}, "enter", t.keyOpen),
-		Back:      b([]string{"esc", "left", "h"}, "esc", t.keyBack),
-		Filter:    b([]string{"f"}, "f", t.keyFilter),
-		Field:     b([]string{"tab"}, "tab", t.keyField),
-		FieldBack: b([]string{"shift+tab"}, "shift+tab", t.keyFieldBack),
-		ByteNext:  b([]string{"]"}, "]", t.keyByteNext),
-		BytePrev:  b([]string{"["}, "[", t.keyBytePrev),
-		Help:      b([]string{"?"}, "?", t.keyHelp),
-		Quit:      b([]string{"q", "ctrl+c"}, "q", t.keyQuit),
+		lang:      keymap.Lang(lang),
+		Up:        r(km.Up, t.keyUp),
+		Down:      r(km.Down, t.keyDown),
+		First:     r(km.First, t.keyFirst),
+		Last:      r(km.Last, t.keyLast),
+		PageUp:    r(km.PageUp, t.keyPageUp),
+		PageDown:  r(km.PageDown, t.keyPageDown),
+		NextCase:  r(km.WithKeys(km.Next, "→/l", "right", "l"), keyText(lang, "next case")),
+		PrevCase:  r(km.Prev, keyText(lang, "previous case")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.keyOpen)),
+		Back:      r(km.Back, t.keyBack),
+		Filter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", t.keyFilter)),
+		Field:     r(km.Field, t.keyField),
+		FieldBack: r(km.FieldBack, t.keyFieldBack),
+		ByteNext:  r(km.Byte, t.keyByteNext),
+		BytePrev:  r(km.ByteBack, t.keyBytePrev),
+		Help:      r(km.Help, t.keyHelp),
+		Close:     r(km.WithKeys(km.Help, "?/esc", "?", "esc"), keyText(lang, "close the help")),
+		Quit:      r(km.Quit, t.keyQuit),
+	}
+}
+
+// all is every binding but Quit.
+func (k *keyMap) all() []*key.Binding {
+	return []*key.Binding{&k.Up, &k.Down, &k.First, &k.Last, &k.PageUp, &k.PageDown, &k.NextCase, &k.PrevCase,
+		&k.Open, &k.Back, &k.Filter, &k.Field, &k.FieldBack, &k.ByteNext, &k.BytePrev, &k.Help, &k.Close}
+}
+
+// bindings is the key map in the state on screen: a binding is enabled
+// only when pressing it does something now. Keys are matched against this
+// copy (key.Matches ignores disabled bindings); the footer and the help
+// list it.
+func (m Model) bindings() keyMap {
+	k := m.keys
+	for _, b := range k.all() {
+		b.SetEnabled(false)
+	}
+	if m.help {
+		k.Close.SetEnabled(true)
+		return k
+	}
+	return m.screenKeys(k)
+}
+
+// screenKeys enables k's bindings for the screen under the help.
+func (m Model) screenKeys(k keyMap) keyMap {
+	k.Help.SetEnabled(true)
+	vis := m.visible()
+	pos := -1
+	for p, i := range vis {
+		if i == m.sel {
+			pos = p
+		}
+	}
+	if m.screen == screenCase {
+		n := len(m.entries)
+		k.Up.SetEnabled(m.entrySel > 0)
+		k.First.SetEnabled(m.entrySel > 0)
+		k.Down.SetEnabled(m.entrySel < n-1)
+		k.Last.SetEnabled(m.entrySel < n-1)
+		k.PageUp.SetEnabled(m.detOff > 0)
+		k.PageDown.SetEnabled(m.detOff < m.maxScroll())
+		k.NextCase.SetEnabled(pos >= 0 && pos < len(vis)-1)
+		k.PrevCase.SetEnabled(pos > 0)
+		k.Back.SetEnabled(true)
+		frame := n > 0 && m.entries[m.entrySel].Kind == capture.KindFrame
+		k.Field.SetEnabled(frame)
+		k.FieldBack.SetEnabled(frame)
+		if frame {
+			e := m.entries[m.entrySel]
+			k.ByteNext.SetEnabled(m.frame.CanMoveByte(e, 1))
+			k.BytePrev.SetEnabled(m.frame.CanMoveByte(e, -1))
+		}
+		return k
+	}
+	page := max(1, m.height-4)
+	k.Up.SetEnabled(pos > 0)
+	k.First.SetEnabled(pos > 0)
+	k.PageUp.SetEnabled(pos > 0 && page > 0)
+	k.Down.SetEnabled(pos < len(vis)-1)
+	k.Last.SetEnabled(pos < len(vis)-1)
+	k.PageDown.SetEnabled(pos < len(vis)-1)
+	k.Open.SetEnabled(pos >= 0)
+	k.Filter.SetEnabled(m.done > 0)
+	return k
+}
+
+// showPick scrolls the dissection so that the line saying which field and
+// byte are selected (its "» " lines) is in view, so that tab and [ ] never
+// move out of sight.
+func (m *Model) showPick() {
+	l := m.layout(max(1, m.width), max(1, m.height-2))
+	if l.detH < 2 || len(m.entries) == 0 {
+		return
+	}
+	for i, line := range strings.Split(m.detailBody(l.detW), "\n") {
+		if strings.HasPrefix(ansi.Strip(line), "» ") {
+			if i < m.detOff || i >= m.detOff+l.detH-1 {
+				m.detOff = max(0, min(i-1, m.maxScroll()))
+			}
+			return
+		}
 	}
 }
 
@@ -52,40 +148,37 @@ func (k keyMap) listKeys() (body, tail []key.Binding) {
 
 // caseKeys are the case screen's keys, likewise.
 func (k keyMap) caseKeys() (body, tail []key.Binding) {
-	return []key.Binding{k.Down, k.Field, k.ByteNext, k.PageDown}, []key.Binding{k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Down, k.NextCase, k.Field, k.ByteNext, k.PageDown}, []key.Binding{k.Back, k.Help, k.Quit}
 }
 
-// helpGroups are the ? screen: every binding, by the screen it works on.
-func (k keyMap) helpGroups(t texts) []helpGroup {
-	return []helpGroup{
-		{t.helpAnywhere, []key.Binding{k.Up, k.Down, k.First, k.Last, k.PageUp, k.PageDown, k.Help, k.Quit}},
-		{t.helpList, []key.Binding{k.Open, k.Filter}},
-		{t.helpCase, []key.Binding{k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.Back}},
+// helpGroups are the ? screen: every binding that acts on the screen
+// under it.
+func (k keyMap) helpGroups(t texts) []keymap.Group {
+	return []keymap.Group{
+		{Title: t.helpAnywhere, Bindings: []key.Binding{k.Up, k.Down, k.First, k.Last, k.PageUp, k.PageDown, k.Help, k.Quit}},
+		{Title: t.helpList, Bindings: []key.Binding{k.Open, k.Filter}},
+		{Title: t.helpCase, Bindings: []key.Binding{k.NextCase, k.PrevCase, k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.Back}},
 	}
 }
 
-type helpGroup struct {
-	title    string
-	bindings []key.Binding
-}
-
-// hints is a footer line made from bindings: as many of body as fit in w
-// columns beside the whole tail.
+// hints is a footer line made from the enabled bindings: as many of body
+// as fit in w columns beside the whole tail.
 func hints(body, tail []key.Binding, w int) string {
-	say := func(b key.Binding) string { return b.Help().Key + " " + b.Help().Desc }
-	var end []string
-	used := 0
-	for _, b := range tail {
-		end = append(end, say(b))
-		used += width(say(b)) + 2
-	}
-	var parts []string
-	for _, b := range body {
-		if used+width(say(b))+2 > w {
-			break
+	return strings.TrimPrefix(keymap.Footer(body, tail, w+1, keymap.Styles{}), " ")
+}
+
+// keyText is the Chinese of the keys this file adds to the report's texts.
+func keyText(lang, en string) string {
+	if keymap.Lang(lang) == "zh" {
+		if s, ok := keyZh[en]; ok {
+			return s
 		}
-		parts = append(parts, say(b))
-		used += width(say(b)) + 2
 	}
-	return strings.Join(append(parts, end...), "  ")
+	return en
+}
+
+var keyZh = map[string]string{
+	"next case":      "下一个用例",
+	"previous case":  "上一个用例",
+	"close the help": "关闭帮助",
 }

@@ -183,15 +183,17 @@ func (m Model) visible() []int {
 }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
+	k := m.bindings()
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
-	case key.Matches(msg, k.Help):
-		m.help = !m.help
-		return m, nil
-	case m.help && key.Matches(msg, k.Back):
+	case key.Matches(msg, k.Close):
 		m.help = false
+		return m, nil
+	case key.Matches(msg, k.Help):
+		m.help = true
+		return m, nil
+	case m.help:
 		return m, nil
 	}
 	if m.screen == screenCase {
@@ -282,7 +284,7 @@ func (m *Model) selectEntry(i int) {
 }
 
 func (m *Model) caseKey(msg tea.KeyMsg) {
-	k := m.keys
+	k := m.bindings()
 	var e capture.Entry
 	if len(m.entries) > 0 {
 		e = m.entries[m.entrySel]
@@ -291,6 +293,20 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 	switch {
 	case key.Matches(msg, k.Back):
 		m.screen = screenList
+	case key.Matches(msg, k.NextCase), key.Matches(msg, k.PrevCase):
+		// The next or previous case of the list, opened in its place.
+		d := 1
+		if key.Matches(msg, k.PrevCase) {
+			d = -1
+		}
+		vis := m.visible()
+		for p, i := range vis {
+			if i == m.sel && p+d >= 0 && p+d < len(vis) {
+				m.sel, m.moved = vis[p+d], true
+				m.openCase()
+				break
+			}
+		}
 	case key.Matches(msg, k.Up):
 		m.selectEntry(m.entrySel - 1)
 	case key.Matches(msg, k.Down):
@@ -305,12 +321,16 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 		m.detOff = min(m.detOff+max(1, m.height/2), m.maxScroll())
 	case key.Matches(msg, k.Field) && frame:
 		m.frame.NextField(e, 1)
+		m.showPick()
 	case key.Matches(msg, k.FieldBack) && frame:
 		m.frame.NextField(e, -1)
+		m.showPick()
 	case key.Matches(msg, k.ByteNext) && frame:
 		m.frame.MoveByte(e, 1)
+		m.showPick()
 	case key.Matches(msg, k.BytePrev) && frame:
 		m.frame.MoveByte(e, -1)
+		m.showPick()
 	}
 }
 

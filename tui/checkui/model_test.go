@@ -280,11 +280,11 @@ func TestSmallTerminals(t *testing.T) {
 		}
 	}
 	m := finished(t, "en", 40, 10)
-	if v := m.View(); !strings.Contains(v, "9 passed, 2 failed") || !strings.Contains(v, "1.1.1") || !strings.Contains(v, "? help  q quit") {
+	if v := m.View(); !strings.Contains(v, "9 passed, 2 failed") || !strings.Contains(v, "1.1.1") || !strings.Contains(v, "? help • q quit") {
 		t.Errorf("40x10 report:\n%s", v)
 	}
 	m = keys(m, "f", "enter")
-	if v := m.View(); !strings.Contains(v, "FAILED") || !strings.Contains(v, "pong") || !strings.Contains(v, "esc back  ? help  q quit") {
+	if v := m.View(); !strings.Contains(v, "FAILED") || !strings.Contains(v, "pong") || !strings.Contains(v, "esc back • ? help • q quit") {
 		t.Errorf("40x10 case:\n%s", v)
 	}
 	m = finished(t, "en", 12, 3)

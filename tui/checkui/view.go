@@ -11,6 +11,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/conformance"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
@@ -54,10 +55,10 @@ func (m Model) View() string {
 	}
 	head := m.header(w)
 	var body, hint string
-	k := m.keys
+	k := m.bindings()
 	switch {
 	case m.help:
-		body, hint = m.helpView(w, h-2), hints(nil, []key.Binding{k.Back, k.Quit}, w-1)
+		body, hint = m.helpView(w, h-2), hints(nil, []key.Binding{k.Close, k.Quit}, w-1)
 	case m.screen == screenCase:
 		body = m.caseView(w, h-2)
 		b, t := k.caseKeys()
@@ -427,26 +428,12 @@ func (m Model) detailBody(w int) string {
 func (m Model) helpView(w, h int) string {
 	var b strings.Builder
 	b.WriteString(" " + m.st.heading.Render(m.t.helpTitle) + "\n")
-	perLine := 1
-	if w >= 64 {
-		perLine = 2
+	under := m.screenKeys(m.bindings())
+	under.Help = m.bindings().Close // the way out of the help
+	for _, l := range keymap.HelpLines(under.helpGroups(m.t), w-2, keymap.Styles{}) {
+		b.WriteString("  " + l + "\n")
 	}
-	colW := (w - 4) / perLine
-	for _, g := range m.keys.helpGroups(m.t) {
-		b.WriteString("  " + g.title + "\n")
-		for i := 0; i < len(g.bindings); i += perLine {
-			line := "    "
-			for j := i; j < min(i+perLine, len(g.bindings)); j++ {
-				hk := g.bindings[j].Help()
-				cell := fmt.Sprintf("%-10s %s", hk.Key, hk.Desc)
-				if j < i+perLine-1 {
-					cell = views.Fit(cell, colW)
-				}
-				line += cell
-			}
-			b.WriteString(line + "\n")
-		}
-	}
+	b.WriteString("\n")
 	b.WriteString(" " + m.st.heading.Render(m.t.helpVerdicts) + "\n")
 	for _, v := range []conformance.Verdict{conformance.OK, conformance.NonStrict, conformance.Informational, conformance.Unimplemented, conformance.Failed} {
 		b.WriteString("    " + m.verdict(v, true) + " " + m.t.verdictWords[v] + "\n")

@@ -106,8 +106,8 @@ func (m Model) screenKeys(k keyMap) keyMap {
 	frame := ok && (e.Kind == capture.KindFrame || e.Kind == capture.KindRaw) && len(e.Wire) > 0
 	k.Field.SetEnabled(frame)
 	k.FieldBack.SetEnabled(frame)
-	k.ByteNext.SetEnabled(frame)
-	k.BytePrev.SetEnabled(frame)
+	k.ByteNext.SetEnabled(frame && m.frame.CanMoveByte(e, 1))
+	k.BytePrev.SetEnabled(frame && m.frame.CanMoveByte(e, -1))
 	_, code := views.CodeTarget(e, m.frame, m.hs)
 	k.Code.SetEnabled(ok && code)
 	k.PageUp.SetEnabled(ok && m.detailOff > 0)

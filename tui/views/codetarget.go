@@ -37,3 +37,13 @@ func CodeTarget(e capture.Entry, fv FrameView, hv HandshakeView) (id string, ok 
 	}
 	return "", false
 }
+
+// CanMoveByte reports whether MoveByte(e, d) would move the hex cursor:
+// a screen offers [ and ] only when they do something.
+func (v FrameView) CanMoveByte(e capture.Entry, d int) bool {
+	n := min(len(e.Wire), render.HexLimit)
+	if n == 0 {
+		return false
+	}
+	return max(0, min(v.Cursor+d, n-1)) != v.Cursor
+}

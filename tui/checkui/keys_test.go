@@ -1,0 +1,60 @@
+package checkui
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
+	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
+)
+
+// listed is every binding the state shows: its footer and, with the help
+// closed, the help it would open.
+func listed(m Model) []key.Binding {
+	k := m.bindings()
+	var body, tail []key.Binding
+	switch {
+	case m.help:
+		tail = []key.Binding{k.Close, k.Quit}
+	case m.screen == screenCase:
+		body, tail = k.caseKeys()
+	default:
+		body, tail = k.listKeys()
+	}
+	out := keymap.Enabled(append(body, tail...)...)
+	if !m.help {
+		for _, g := range keymap.Shown(k.helpGroups(m.t)) {
+			out = append(out, g.Bindings...)
+		}
+	}
+	return out
+}
+
+// TestKeysDoWhatTheReportSays checks, in each state of the report, that
+// every key its footer and help name does something, and that no other
+// key does.
+func TestKeysDoWhatTheReportSays(t *testing.T) {
+	states := []struct {
+		name string
+		keys []string
+	}{
+		{"the list", nil},
+		{"the list, further down", []string{"j", "j", "j"}},
+		{"failed only", []string{"f"}},
+		{"a case", []string{"j", "j", "enter"}},
+		{"a failed case, a frame", []string{"f", "enter", "up", "tab"}},
+		{"help", []string{"?"}},
+	}
+	for _, st := range states {
+		m := keys(finished(t, "en", 80, 24), st.keys...)
+		keytest.Check(t, keytest.Case[Model]{
+			Name:   st.name,
+			Fresh:  func() Model { return m },
+			Update: func(m Model, msg tea.Msg) (Model, tea.Cmd) { n, cmd := m.Update(msg); return n.(Model), cmd },
+			View:   func(m Model) string { return m.View() },
+			Listed: listed(m),
+		})
+	}
+}
