@@ -68,6 +68,7 @@ func init() {
 var localFuncs = map[string]func(lang string, args []string) (string, error){
 	"closecode": exprCloseCode,
 	"lenform":   exprLenForm,
+	"utf8state": exprUTF8State,
 }
 
 // expand evaluates every {{...}} in line and returns the result, in
@@ -418,6 +419,28 @@ func exprUTF8Bad(args []string) (string, error) {
 	}
 	var v protocol.UTF8Validator
 	return strconv.Itoa(v.Write(b)), nil
+}
+
+// exprUTF8State says in words what the validator makes of some bytes fed
+// to it alone: valid, unfinished (no invalid byte yet, but a character is
+// still owed bytes) or invalid at an index. {{utf8bad}} gives the bare
+// index, whose -1 for "nothing invalid" means nothing to a learner.
+func exprUTF8State(lang string, args []string) (string, error) {
+	if len(args) != 1 {
+		return "", fmt.Errorf("want \"HEX\"")
+	}
+	b, err := parseHex(args[0])
+	if err != nil {
+		return "", err
+	}
+	var v protocol.UTF8Validator
+	if i := v.Write(b); i >= 0 {
+		return fmt.Sprintf(utf8Words(lang, "invalid"), i), nil
+	}
+	if !v.Complete() {
+		return utf8Words(lang, "unfinished"), nil
+	}
+	return utf8Words(lang, "valid"), nil
 }
 
 // violation decodes a frame header given in hex and judges it as received

@@ -50,9 +50,12 @@ func TestExpressionsMatchRFC(t *testing.T) {
 		{`hex "你"`, "e4 bd a0"},
 		{`bytes "你好"`, "6"},
 		{`runes "你好"`, "2"},
-		{`utf8bad "48 65 c3"`, "-1"},          // incomplete but not yet invalid
-		{`utf8bad "48 c3 28"`, "2"},           // 0x28 cannot continue 0xc3
-		{`utf8bad "ed a0 80"`, "1"},           // a UTF-16 surrogate
+		{`utf8bad "48 65 c3"`, "-1"}, // incomplete but not yet invalid
+		{`utf8bad "48 c3 28"`, "2"},  // 0x28 cannot continue 0xc3
+		{`utf8bad "ed a0 80"`, "1"},  // a UTF-16 surrogate
+		{`utf8state "e4 bd"`, "no invalid byte, only an unfinished character"},
+		{`utf8state "e4 bd a0"`, "valid UTF-8"},
+		{`utf8state "48 c3 28"`, "invalid UTF-8 at index 2"},
 		{`rule "89 7e 00 c8" server`, "§5.1"}, // MASK clear from a client, checked first
 		{`rule "89 fe 00 c8 01 02 03 04" server`, "§5.5"},
 		{`rulecode "81 05" server`, "1002"},
@@ -111,6 +114,8 @@ func TestExpressionsInChinese(t *testing.T) {
 		`closecode 1005`:        "1005（没有关闭码）",
 		`closecode 3001`:        "3001（供库、框架和应用使用）",
 		`lenform 125`:           "7 位",
+		`utf8state "e4 bd"`:     "没有无效字节，只是最后一个字符还没结束",
+		`utf8state "48 c3 28"`:  "下标 2 处是无效的 UTF-8",
 		`lenform 65536`:         "7+64 位",
 		`headersize 300 masked`: "8",
 	} {

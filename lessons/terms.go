@@ -44,6 +44,29 @@ var zhLengthForms = map[string]string{
 	"7+64-bit": "7+64 位",
 }
 
+// utf8States are the words of {{utf8state}}: what the UTF-8 validator
+// makes of some bytes, in each language.
+var utf8States = map[string]map[string]string{
+	"en": {
+		"valid":      "valid UTF-8",
+		"unfinished": "no invalid byte, only an unfinished character",
+		"invalid":    "invalid UTF-8 at index %d",
+	},
+	"zh": {
+		"valid":      "有效的 UTF-8",
+		"unfinished": "没有无效字节，只是最后一个字符还没结束",
+		"invalid":    "下标 %d 处是无效的 UTF-8",
+	},
+}
+
+// utf8Words returns the words for a validator's verdict in lang.
+func utf8Words(lang, verdict string) string {
+	if m, ok := utf8States[lang]; ok {
+		return m[verdict]
+	}
+	return utf8States["en"][verdict]
+}
+
 // CloseCodeName returns a close code's number and name in lang: "1002
 // (protocol error)" in English, "1002（协议错误）" in Chinese.
 func CloseCodeName(lang string, c protocol.CloseCode) string {
