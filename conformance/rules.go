@@ -27,7 +27,7 @@ const (
 		"§5.5: a control frame's payload is at most 125 bytes, so a reason at most 123."
 	ruleCloseReason = "§5.5.1: \"Following the 2-byte integer, the body MAY contain UTF-8-encoded data with value /reason/\"; §8.1: invalid UTF-8 MUST fail the connection (1007)."
 	ruleCodes       = "§7.4.1 defines 1000-1003 and 1007-1011; 1004 is \"Reserved\", and 1005, 1006 and 1015 are reserved values that \"MUST NOT be set as a status code in a Close control frame by an endpoint\"; " +
-		"§7.4.2: \"Status codes in the range 0-999 are not used.\" 3000-3999 are registered with IANA and 4000-4999 are \"reserved for private use\". A code outside these is a protocol error (1002)."
+		"§7.4.2: \"Status codes in the range 0-999 are not used.\" 3000-3999 are \"registered directly with IANA\" and 4000-4999 are \"reserved for private use\". A code outside these is a protocol error (1002)."
 	ruleMaskClient = "§5.1: \"a client MUST mask all frames that it sends to the server\" and \"The server MUST close the connection upon receiving a frame that is not masked.\""
 	ruleMaskServer = "§5.1: \"A server MUST NOT mask any frames that it sends to the client.  A client MUST close a connection if it detects a masked frame.\""
 	ruleMinimal    = "§5.2, Payload length: \"in all cases, the minimal number of bytes MUST be used to encode the length\"."

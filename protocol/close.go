@@ -83,8 +83,9 @@ func (c CloseCode) Name() string {
 			name = "reserved for the protocol"
 		case c < 4000:
 			// §7.4.2: "reserved for use by libraries, frameworks, and
-			// applications"; a code is registered with IANA one by one,
-			// so a number in the range says nothing about registration.
+			// applications", codes "registered directly with IANA" (no RFC
+			// needed), so a number in the range says nothing about
+			// whether it is registered.
 			name = "library or framework use"
 		case c < 5000:
 			name = "private use"

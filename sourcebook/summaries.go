@@ -42,7 +42,7 @@ var summaries = map[string]string{
 	"7.1.7":  "Failing the connection: once the connection is open, first send a Close frame with a fitting code (a SHOULD), then close TCP; process no more data from the peer.",
 	"7.4":    "Status codes explain why a connection closed.",
 	"7.4.1":  "The defined codes: 1000 normal, 1001 going away, 1002 protocol error, 1003 unsupported data, 1007 bad payload, 1008 policy, 1009 too big, 1010 extension, 1011 server error; 1005, 1006 and 1015 must never be sent.",
-	"7.4.2":  "Code ranges: below 1000 unused, 1000-2999 for the protocol and its extensions, 3000-3999 for libraries, frameworks and applications (each code registered with IANA), 4000-4999 private.",
+	"7.4.2":  "Code ranges: below 1000 unused, 1000-2999 for the protocol and its extensions, 3000-3999 for libraries, frameworks and applications (registered directly with IANA), 4000-4999 private.",
 	"8.1":    "Text that turns out not to be valid UTF-8 fails the connection, with close code 1007.",
 	"9.1":    "Extensions are offered by the client in Sec-WebSocket-Extensions and chosen by the server; nothing may be used that was not offered.",
 	"10.2":   "Browsers send Origin, and a server should refuse origins it does not trust, or any web page could connect with the visitor's cookies.",
