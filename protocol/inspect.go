@@ -174,7 +174,7 @@ func (fr *FrameReader) ReadPayload() ([]byte, error) {
 		// bad byte.
 		if i := fr.utf8.Write(plain); i >= 0 {
 			ev.Violation = violationf("8.1", CloseInvalidPayload,
-				"text message is not valid UTF-8 at byte %d of the message", fr.msgSoFar+int64(i))
+				"text message is not valid UTF-8 at index %d of the message", fr.msgSoFar+int64(i))
 			fr.msgBad = true
 		}
 	}

@@ -208,7 +208,7 @@ func inflateFrom(pr *io.PipeReader, dict []byte, w WatchInflate, op Opcode, keep
 					// Keep inflating: the window still matters to the next
 					// message, and the bytes are still worth showing.
 					res.violation = violationf("8.1", CloseInvalidPayload,
-						"text message is not valid UTF-8 at byte %d of the inflated message", res.inflated+int64(i))
+						"text message is not valid UTF-8 at index %d of the inflated message", res.inflated+int64(i))
 				}
 			}
 			if room := keep - len(res.kept); room > 0 {

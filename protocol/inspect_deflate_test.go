@@ -105,7 +105,7 @@ func TestFrameReaderInflatedTextIsUTF8(t *testing.T) {
 		}
 		s = append(s, v)
 	}
-	want := []string{"ok", "8.1 text message is not valid UTF-8 at byte 1 of the inflated message",
+	want := []string{"ok", "8.1 text message is not valid UTF-8 at index 1 of the inflated message",
 		"8.1 text message ends in the middle of a UTF-8 character", "ok"}
 	if strings.Join(s, "|") != strings.Join(want, "|") {
 		t.Errorf("got  %q\nwant %q", s, want)

@@ -487,7 +487,7 @@ func (r *messageReader) readInflated(p []byte) (int, error) {
 		if r.msgType == OpText {
 			if i := r.utf8.Write(p[:n]); i >= 0 {
 				return 0, c.fail(violationf("8.1", CloseInvalidPayload,
-					"text message is not valid UTF-8 at byte %d of the inflated message", z.inflated-int64(n)+int64(i)))
+					"text message is not valid UTF-8 at index %d of the inflated message", z.inflated-int64(n)+int64(i)))
 			}
 		}
 		if z.recvTakeover {

@@ -396,7 +396,7 @@ func (r *messageReader) consume(p []byte) *Violation {
 		// the middle of a frame.
 		if i := r.utf8.Write(p); i >= 0 {
 			return r.frameDone(violationf("8.1", CloseInvalidPayload,
-				"text message is not valid UTF-8 at byte %d of the message", r.msgSoFar-int64(len(p))+int64(i)))
+				"text message is not valid UTF-8 at index %d of the message", r.msgSoFar-int64(len(p))+int64(i)))
 		}
 	}
 	if r.frameLeft == 0 {

@@ -178,7 +178,10 @@ func cellLabel(lang string, f Frame, c cell) string {
 	if c.byteLo == s && c.byteHi == e-1 {
 		return tr(lang, name)
 	}
-	return fmt.Sprintf(tr(lang, "%s %d-%d"), tr(lang, shortName(c.field)), c.byteLo-s+1, c.byteHi-s+1)
+	// Bytes are counted from 0, as the RFC counts bits in its figures
+	// and as §5.3 counts key bytes ("octet at index i modulo 4 of the
+	// masking key" is 0-3), so the labels agree with the unmasking.
+	return fmt.Sprintf(tr(lang, "%s %d-%d"), tr(lang, shortName(c.field)), c.byteLo-s, c.byteHi-s)
 }
 
 func shortName(fl Field) string {

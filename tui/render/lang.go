@@ -97,7 +97,7 @@ var zh = map[string]string{
 	"ext. length bytes":            "扩展载荷长度",
 	"masking key bytes":            "掩码密钥",
 	"payload bytes":                "载荷",
-	"%s %d-%d":                     "%s第 %d-%d 字节",
+	"%s %d-%d":                     "%s下标 %d-%d",
 
 	// Field values.
 	"%d (%d-bit)": "%d（%d 位）",
@@ -177,7 +177,7 @@ var zh = map[string]string{
 	"masked (wire)": "线路上（已掩码）",
 	"unmasked":      "去掩码后",
 	"key[i % 4]":    "掩码密钥[i % 4]",
-	"byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask": "载荷第 i 个字节与掩码密钥第 i mod 4 个字节做异或（§5.3）；再异或一次即可还原",
+	"byte i of the payload is XORed with byte i mod 4 of the key, counting from 0 (§5.3); XOR again to unmask": "载荷下标为 i 的字节与掩码密钥下标为 i mod 4 的字节做异或（下标从 0 数起，§5.3）；再异或一次即可还原",
 
 	// Opening handshake.
 	"required: the server's host, plus :port unless it is the default (§4.1 item 4, §4.2.1 item 2)":                              "必需：服务器的主机名，端口不是默认端口时再加上“:端口”（§4.1 第 4 条，§4.2.1 第 2 条）",

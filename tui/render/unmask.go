@@ -74,7 +74,7 @@ func Unmask(f Frame, t Theme, width int) string {
 		line += it
 	}
 	b.WriteString(line)
-	b.WriteString("\n" + t.Dim(t.Wrap(t.tr("byte i of the payload is XORed with byte i mod 4 of the key (§5.3); XOR again to unmask"), width)))
+	b.WriteString("\n" + t.Dim(t.Wrap(t.tr("byte i of the payload is XORed with byte i mod 4 of the key, counting from 0 (§5.3); XOR again to unmask"), width)))
 	return b.String()
 }
 

@@ -79,8 +79,8 @@ var zhViolations = map[string]string{
 	"close code %d is above 4999, outside every range the RFC defines":                               "关闭码 %d 大于 4999，不在 RFC 定义的任何范围内",
 
 	// §8.1: UTF-8.
-	"close reason is not valid UTF-8":                                    "关闭原因不是有效的 UTF-8",
-	"text message is not valid UTF-8 at byte %d of the message":          "文本消息在第 %d 个字节处出现了无效的 UTF-8",
-	"text message is not valid UTF-8 at byte %d of the inflated message": "文本消息解压后在第 %d 个字节处出现了无效的 UTF-8",
-	"text message ends in the middle of a UTF-8 character":               "文本消息在一个 UTF-8 字符的中间结束了",
+	"close reason is not valid UTF-8":                                     "关闭原因不是有效的 UTF-8",
+	"text message is not valid UTF-8 at index %d of the message":          "文本消息在下标 %d 处（从 0 数起）出现了无效的 UTF-8",
+	"text message is not valid UTF-8 at index %d of the inflated message": "文本消息解压后在下标 %d 处（从 0 数起）出现了无效的 UTF-8",
+	"text message ends in the middle of a UTF-8 character":                "文本消息在一个 UTF-8 字符的中间结束了",
 }

@@ -29,7 +29,7 @@ func frameEntry(h protocol.Header, payload []byte, v *protocol.Violation) captur
 func TestLine(t *testing.T) {
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
-	v := &protocol.Violation{Section: "8.1", Code: protocol.CloseInvalidPayload, Msg: "text message is not valid UTF-8 at byte 1 of the message"}
+	v := &protocol.Violation{Section: "8.1", Code: protocol.CloseInvalidPayload, Msg: "text message is not valid UTF-8 at index 1 of the message"}
 	close3000, _ := protocol.AppendClosePayload(nil, 3000, "bye")
 	for _, tc := range []struct {
 		e    capture.Entry
@@ -40,7 +40,7 @@ func TestLine(t *testing.T) {
 		{frameEntry(protocol.Header{Fin: true, Opcode: protocol.OpBinary}, []byte{0xde, 0xad}, nil),
 			`03:04:06.500 #7 ← binary FIN len=2 (7-bit) dead`},
 		{frameEntry(protocol.Header{Fin: true, Opcode: protocol.OpText, Masked: true, MaskKey: key}, []byte{'a', 0xff}, v),
-			`03:04:06.500 #7 → text FIN len=2 (7-bit) masked key=37fa213d 61ff  ✗ §8.1: text message is not valid UTF-8 at byte 1 of the message (close 1007)`},
+			`03:04:06.500 #7 → text FIN len=2 (7-bit) masked key=37fa213d 61ff  ✗ §8.1: text message is not valid UTF-8 at index 1 of the message (close 1007)`},
 		{frameEntry(protocol.Header{Fin: true, Opcode: protocol.OpClose, Masked: true, MaskKey: key}, close3000, nil),
 			`03:04:06.500 #7 → close FIN len=5 (7-bit) masked key=37fa213d 3000 "bye"`},
 	} {
