@@ -207,7 +207,13 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 		out = append(out, tr("RSV1 is set on the first frame of a message on a connection that negotiated permessage-deflate: the payload is compressed, and the receiver inflates the whole message after its last frame (RFC 7692 §6.1, §7.2.2)."))
 	}
 	if v != nil {
-		out = append(out, fmt.Sprintf(tr("REFUSED by the receiver: §%s: %s. It fails the connection with close code %s."), v.Section, t.ViolationMsg(v), t.CloseCode(v.Code)))
+		// A rule of permessage-deflate names its RFC: a bare "§6.1" would
+		// read as RFC 6455's section 6.1 (Sending Data).
+		sec := "§" + v.Section
+		if v.RFC != "" {
+			sec = "RFC " + v.RFC + " " + sec
+		}
+		out = append(out, fmt.Sprintf(tr("REFUSED by the receiver (%s): %s. It fails the connection with close code %s."), sec, t.ViolationMsg(v), t.CloseCode(v.Code)))
 	}
 	return out
 }

@@ -151,3 +151,20 @@ func TestExplainFragmentedControlFrame(t *testing.T) {
 		t.Errorf("fragmented ping explained as:\n%s", all)
 	}
 }
+
+// A rule of permessage-deflate is cited with its RFC: a bare "§6.1" would
+// send the reader to RFC 6455's section 6.1, which is about sending data.
+func TestExplainNamesRFC7692(t *testing.T) {
+	h := protocol.Header{Fin: true, Rsv1: true, Opcode: protocol.OpPing, Masked: true, Length: 2}
+	f := ParseFrame(append(protocol.AppendHeader(nil, h), 1, 2))
+	v := protocol.CheckHeader(h, protocol.State{Role: protocol.RoleServer, AllowedRSV: 0x40, Deflate: true})
+	if v == nil || v.RFC != "7692" {
+		t.Fatalf("RSV1 on a ping with permessage-deflate: violation %+v, want one of RFC 7692", v)
+	}
+	for lang, want := range map[string]string{"en": "REFUSED by the receiver (RFC 7692 §" + v.Section + ")", "zh": "接收方拒收（RFC 7692 §" + v.Section + "）"} {
+		all := strings.Join(Theme{}.WithLang(lang).Explain(f, protocol.RoleClient, v), "\n")
+		if !strings.Contains(all, want) {
+			t.Errorf("%s: want %q in:\n%s", lang, want, all)
+		}
+	}
+}
