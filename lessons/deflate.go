@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -135,40 +136,60 @@ func exprInflate(args []string) (string, error) {
 }
 
 // exprTokens: {{tokens WINDOW HEX}} lists the literals and back-references
-// of the payload: literal "H", match (length 4, distance 5).
-func exprTokens(args []string) (string, error) {
+// of the payload: literal "H", match (length 4, distance 5); in a Chinese
+// lesson 字面量 “H”，匹配（长度 4，距离 5）.
+func exprTokens(lang string, args []string) (string, error) {
 	dec, err := decodeArgs(args)
 	if err != nil {
 		return "", err
 	}
+	w := tokenWords["en"]
+	if lang == "zh" {
+		w = tokenWords["zh"]
+	}
+	quote := func(b []byte) string {
+		// Chinese text quotes with “”, unless the bytes need Go's escapes.
+		q := strconv.Quote(string(b))
+		if lang == "zh" && q == `"`+string(b)+`"` {
+			return "“" + string(b) + "”"
+		}
+		return q
+	}
 	var parts []string
-	lit := ""
+	var lit []byte
 	flush := func() {
-		if lit != "" {
-			parts = append(parts, fmt.Sprintf("literal %q", lit))
-			lit = ""
+		if len(lit) > 0 {
+			parts = append(parts, fmt.Sprintf(w.literal, quote(lit)))
+			lit = nil
 		}
 	}
 	for _, t := range dec.Tokens {
 		switch t.Kind {
 		case protocol.TokenLiteral:
-			lit += string(dec.Inflated[t.Offset : t.Offset+t.Length])
+			lit = append(lit, dec.Inflated[t.Offset:t.Offset+t.Length]...)
 		case protocol.TokenStored:
 			flush()
-			parts = append(parts, fmt.Sprintf("stored %q", dec.Inflated[t.Offset:t.Offset+t.Length]))
+			parts = append(parts, fmt.Sprintf(w.stored, quote(dec.Inflated[t.Offset:t.Offset+t.Length])))
 		case protocol.TokenMatch:
 			flush()
-			parts = append(parts, fmt.Sprintf("match (length %d, distance %d)", t.Length, t.Distance))
+			parts = append(parts, fmt.Sprintf(w.match, t.Length, t.Distance))
 		}
 	}
 	flush()
-	return strings.Join(parts, ", "), nil
+	return strings.Join(parts, w.sep), nil
+}
+
+// tokenWords are the words {{tokens}} and {{deflatetokens}} list tokens
+// with, in each language (the glossary's: 字面量 for a literal).
+var tokenWords = map[string]struct{ literal, stored, match, sep string }{
+	"en": {"literal %s", "stored %s", "match (length %d, distance %d)", ", "},
+	"zh": {"字面量 %s", "存储块 %s", "匹配（长度 %d，距离 %d）", "，"},
 }
 
 // exprDeflateTokens: {{deflatetokens "Hello" "Hello"}} lists the tokens of
 // the last message as the client compressed it, its window being the
 // earlier messages (none with nocontext).
-func exprDeflateTokens(args []string) (string, error) {
+func exprDeflateTokens(lang string, args []string) (string, error) {
 	msgs, takeover, err := deflateArgs(args)
 	if err != nil {
 		return "", err
@@ -181,7 +202,7 @@ func exprDeflateTokens(args []string) (string, error) {
 	if takeover {
 		window = strings.Join(msgs[:len(msgs)-1], "")
 	}
-	return exprTokens([]string{window, spacedHex(b)})
+	return exprTokens(lang, []string{window, spacedHex(b)})
 }
 
 func decodeArgs(args []string) (*protocol.DeflateDecoding, error) {

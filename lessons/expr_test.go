@@ -110,14 +110,17 @@ func TestExpressionErrors(t *testing.T) {
 // every other value is the same in both.
 func TestExpressionsInChinese(t *testing.T) {
 	for expr, want := range map[string]string{
-		`closecode 1006`:        "1006（异常关闭）",
-		`closecode 1005`:        "1005（没有关闭码）",
-		`closecode 3001`:        "3001（供库、框架和应用使用）",
-		`lenform 125`:           "7 位",
-		`utf8state "e4 bd"`:     "没有无效字节，只是最后一个字符还没结束",
-		`utf8state "48 c3 28"`:  "下标 2 处是无效的 UTF-8",
-		`lenform 65536`:         "7+64 位",
-		`headersize 300 masked`: "8",
+		`closecode 1006`:                  "1006（异常关闭）",
+		`closecode 1005`:                  "1005（没有关闭码）",
+		`closecode 3001`:                  "3001（供库、框架和应用使用）",
+		`lenform 125`:                     "7 位",
+		`utf8state "e4 bd"`:               "没有无效字节，只是最后一个字符还没结束",
+		`utf8state "48 c3 28"`:            "下标 2 处是无效的 UTF-8",
+		`deflatetokens "Hello"`:           "字面量 “Hello”",
+		`tokens "Hello" "f2 00 11 00 00"`: "字面量 “H”，匹配（长度 4，距离 5）",
+		`deflatetokens "Hello" "Hello"`:   "匹配（长度 5，距离 5）",
+		`lenform 65536`:                   "7+64 位",
+		`headersize 300 masked`:           "8",
 	} {
 		if got, err := evalExprIn("zh", expr); err != nil || got != want {
 			t.Errorf("zh {{%s}} = %q, %v; want %q", expr, got, err, want)
