@@ -123,7 +123,7 @@ func MessageView(m *protocol.MessageEvent, t render.Theme, width int) string {
 	}
 	who := say(lang, sender)
 	b.WriteString(t.Wrap(sayf(lang, "A compressed %s message from the %s: %d bytes of DEFLATE data on the wire (RSV1 on its first frame) inflate to %d bytes.",
-		m.Opcode, who, len(m.Compressed), len(m.Inflated)), width))
+		say(lang, m.Opcode.String()), who, len(m.Compressed), len(m.Inflated)), width))
 
 	section("on the wire (payload unmasked, frames joined)")
 	b.WriteString(render.Wrap(hexBytes(m.Compressed[:min(len(m.Compressed), render.HexLimit)]), width))

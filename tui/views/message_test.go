@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
@@ -157,6 +158,44 @@ func TestMessageViewSaysWhy(t *testing.T) {
 		"4 of the 5 bytes were copied from earlier messages", "§7.1.1"} {
 		if !strings.Contains(strings.ReplaceAll(v, "\n", " "), want) {
 			t.Errorf("message view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+// TestMessageViewInChinese: lesson 10's dissection of a compressed message
+// is in Chinese on a Chinese screen (no English sentence left), and its
+// headings fit the width, a Chinese character taking two columns.
+func TestMessageViewInChinese(t *testing.T) {
+	m := &protocol.MessageEvent{Role: protocol.RoleServer, Dir: protocol.Received, Opcode: protocol.OpText,
+		Compressed: []byte{0xf2, 0x00, 0x11, 0x00, 0x00}, Inflated: []byte("Hello"), Window: []byte("Hello"),
+		WindowBits: 15, ContextTakeover: true}
+	fresh := &protocol.MessageEvent{Role: protocol.RoleServer, Dir: protocol.Received, Opcode: protocol.OpText,
+		Compressed: []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}, Inflated: []byte("Hello"),
+		WindowBits: 15, ContextTakeover: false}
+	for _, c := range []struct {
+		m    *protocol.MessageEvent
+		want []string
+	}{
+		{m, []string{"客户端发来的压缩文本消息", "线路上的字节（已去掩码，各帧拼接）", "同步刷新", "第 1 块，从第 0 位开始：固定 Huffman 编码",
+			"字面量", `"H"`, "复制", "（长度 4，距离 5：来自之前的消息（窗口））", "5 字节中有 4 字节复制自之前的消息", "上下文接管：客户端"}},
+		{fresh, []string{"不做上下文接管", "每个字节都作为字面量发送", "5 字节为字面量"}},
+	} {
+		v := MessageView(c.m, render.PlainTheme().WithLang("zh"), 80)
+		flat := strings.ReplaceAll(v, "\n", "")
+		for _, want := range c.want {
+			if !strings.Contains(flat, want) {
+				t.Errorf("Chinese message view lacks %q:\n%s", want, v)
+			}
+		}
+		for _, en := range []string{"literals", "copy ", "message from", "on the wire", "bytes", "Context takeover", "Nothing repeated", "block 1", "why", "inflated"} {
+			if strings.Contains(v, en) {
+				t.Errorf("Chinese message view still says %q:\n%s", en, v)
+			}
+		}
+		for _, line := range strings.Split(v, "\n") {
+			if w := lessons.Width(line); w > 80 {
+				t.Errorf("line of %d columns in an 80-column view: %q", w, line)
+			}
 		}
 	}
 }
