@@ -156,7 +156,7 @@ var zh = map[string]string{
 	"Length %d fits in the 7-bit field, so the header is %d bytes.":                                                                                                                                 "长度 %d 放得进 7 位字段，所以帧头是 %d 字节。",
 	"Length %d needs the 16-bit extended length (7-bit field = 126); the header is %d bytes.":                                                                                                       "长度 %d 要用 16 位的扩展载荷长度（7 位字段 = 126）；帧头是 %d 字节。",
 	"Length %d needs the 64-bit extended length (7-bit field = 127); the header is %d bytes.":                                                                                                       "长度 %d 要用 64 位的扩展载荷长度（7 位字段 = 127）；帧头是 %d 字节。",
-	"REFUSED by the receiver (%s): %s. It fails the connection with close code %s.":                                                                                                                 "接收方拒收（%s）：%s。接收方随即以关闭码 %s使 WebSocket 连接失败。",
+	"REFUSED by the receiver (%s): %s. It fails the connection with close code %s.":                                                                                                                 "接收方拒收（%s）：%s。随即以关闭码 %s使 WebSocket 连接失败。",
 
 	// Bit grid.
 	"(16 bits a row here; the RFC's figure has 32: a wider terminal shows it)": "（这里每行 16 位；RFC 的图每行 32 位，终端宽一些就能看到）",
