@@ -178,22 +178,22 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 	case h.Opcode.IsControl() && !h.Opcode.IsReserved() && !h.Fin:
 		// Not "it may go between fragments": this one breaks the rule
 		// that lets it.
-		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set) with FIN clear: control frames MUST NOT be fragmented (§5.5)."), h.Opcode))
+		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set) with FIN clear: control frames MUST NOT be fragmented (§5.5)."), opcodeValue(h.Opcode)))
 	case h.Opcode.IsControl() && !h.Opcode.IsReserved() && v != nil:
 		// Refused for another rule (a bit no extension defines, a length
 		// over 125): the receiver failed the connection, so it goes
 		// between no fragments.
-		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): at most 125 bytes and never fragmented (§5.5)."), h.Opcode))
+		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): a payload of at most 125 bytes, never fragmented (§5.5)."), opcodeValue(h.Opcode)))
 	case h.Opcode.IsControl() && !h.Opcode.IsReserved():
-		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): at most 125 bytes and never fragmented, so it may go between the fragments of a message (§5.5)."), h.Opcode))
+		out = append(out, fmt.Sprintf(tr("A control frame (opcode %s has its top bit set): a payload of at most 125 bytes, never fragmented, so it may go between the fragments of a message (§5.5)."), opcodeValue(h.Opcode)))
 	case h.Opcode == protocol.OpContinuation && h.Fin:
 		out = append(out, tr("A continuation frame with FIN set: the last fragment of its message (§5.4)."))
 	case h.Opcode == protocol.OpContinuation:
 		out = append(out, tr("A continuation frame with FIN clear: a middle fragment; more follow (§5.4)."))
 	case !h.Fin && !h.Opcode.IsReserved():
-		out = append(out, fmt.Sprintf(tr("The first fragment of a %s message: FIN is 0, so continuation frames follow (§5.4)."), h.Opcode))
+		out = append(out, fmt.Sprintf(tr("The first fragment of a %s message: FIN is 0, so continuation frames follow (§5.4)."), t.messageKind(h.Opcode)))
 	case !h.Opcode.IsReserved():
-		out = append(out, fmt.Sprintf(tr("A whole %s message in one frame: FIN is 1 and the opcode is not continuation."), h.Opcode))
+		out = append(out, fmt.Sprintf(tr("A whole %s message in one frame: FIN is 1 and the opcode is not continuation (0x0)."), t.messageKind(h.Opcode)))
 	}
 	switch h.LengthForm {
 	case protocol.Length7Bit:
@@ -239,4 +239,22 @@ func Wrap(s string, width int) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// opcodeValue is an opcode as the number whose top bit the sentences about
+// control frames speak of: 0x9, not "ping" (a name has no bits).
+func opcodeValue(op protocol.Opcode) string { return fmt.Sprintf("0x%X", uint8(op)) }
+
+// messageKind names a data opcode's kind of message in the theme's
+// language: "text" is 文本 in a Chinese sentence.
+func (t Theme) messageKind(op protocol.Opcode) string {
+	if t.lang == "zh" {
+		switch op {
+		case protocol.OpText:
+			return "文本"
+		case protocol.OpBinary:
+			return "二进制"
+		}
+	}
+	return op.String()
 }

@@ -71,7 +71,7 @@ var zhViolations = map[string]string{
 
 	// §5.5.1, §7.4: close frames.
 	"%s frame after a close frame":                                                                   "已经发送了关闭帧，之后又发送了 %s 帧",
-	"close frame payload is 1 byte: a status code needs 2":                                           "close 帧的载荷只有 1 个字节：关闭码需要 2 个字节",
+	"close frame payload is 1 byte: a status code needs 2":                                           "关闭帧的载荷只有 1 个字节：关闭码需要 2 个字节",
 	"close code %d MUST NOT be set in a close frame: it only reports a situation to the application": "关闭码 %d 不得（MUST NOT）写进关闭帧：它只用来向应用报告一种情况",
 	"close code %d is reserved: no meaning is defined for it yet":                                    "关闭码 %d 是保留值：目前还没有定义含义",
 	"close code %d is in 0-999, a range that is not used":                                            "关闭码 %d 在 0-999 之间，这个范围不使用",
