@@ -111,7 +111,7 @@ func TestExpressionErrors(t *testing.T) {
 func TestExpressionsInChinese(t *testing.T) {
 	for expr, want := range map[string]string{
 		`closecode 1006`:                  "1006（异常关闭）",
-		`closecode 1005`:                  "1005（没有关闭码）",
+		`closecode 1005`:                  "1005（未收到关闭码）",
 		`closecode 3001`:                  "3001（供库、框架和应用使用）",
 		`lenform 125`:                     "7 位",
 		`utf8state "e4 bd"`:               "没有无效字节，只是最后一个字符还没结束",

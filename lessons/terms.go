@@ -15,11 +15,11 @@ import (
 // zhCloseNames translates [protocol.CloseCode.Name].
 var zhCloseNames = map[string]string{
 	"normal closure":             "正常关闭",
-	"going away":                 "离开",
+	"going away":                 "端点离开",
 	"protocol error":             "协议错误",
 	"unsupported data":           "不支持的数据类型",
 	"reserved":                   "保留",
-	"no status received":         "没有关闭码",
+	"no status received":         "未收到关闭码",
 	"abnormal closure":           "异常关闭",
 	"invalid frame payload data": "帧载荷数据无效",
 	"policy violation":           "违反策略",
@@ -34,7 +34,7 @@ var zhCloseNames = map[string]string{
 	"reserved for the protocol":  "保留给协议本身",
 	"library or framework use":   "供库、框架和应用使用",
 	"private use":                "私有使用",
-	"out of range":               "超出所有范围",
+	"out of range":               "超出已定义的范围",
 }
 
 // zhLengthForms translates [protocol.LengthForm.String].
