@@ -196,7 +196,14 @@ func noteText(lang string, e lessonrun.Event) string {
 	case lessonrun.NoteDrop:
 		return fmt.Sprintf(tr(lang, "note.drop"), roleName(lang, e.Role))
 	case lessonrun.NoteServer:
-		return fmt.Sprintf(tr(lang, "note.server"), e.Text, e.Text2)
+		// The runner joins its lists with ", "; a Chinese list takes 、.
+		list := func(s string) string {
+			if lang == "zh" {
+				return strings.ReplaceAll(s, ", ", "、")
+			}
+			return s
+		}
+		return fmt.Sprintf(tr(lang, "note.server"), list(e.Text), list(e.Text2))
 	case lessonrun.NoteError:
 		return fmt.Sprintf(tr(lang, "note.error"), e.Err)
 	}
