@@ -70,6 +70,9 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 			// DEFLATE data, not text: the message is shown inflated on
 			// its own line.
 			parts = append(parts, fmt.Sprintf(tr(lang, "ev.compressed"), len(e.Entry.Unmasked)))
+		} else if h.Opcode == protocol.OpBinary && len(e.Entry.Unmasked) > 0 {
+			// Binary data is never "not UTF-8 text": it was not meant as text.
+			parts = append(parts, fmt.Sprintf(tr(lang, "ev.binary"), len(e.Entry.Unmasked)))
 		} else if h.Opcode != protocol.OpClose && len(e.Entry.Unmasked) > 0 {
 			parts = append(parts, t.Quote(e.Entry.Unmasked, 12))
 		} else if h.Opcode == protocol.OpClose && e.Entry.Violation == nil {
@@ -112,7 +115,17 @@ func oneLine(lang string, e lessonrun.Event, t render.Theme) string {
 	case lessonrun.KindRead:
 		return t.Dim(fmt.Sprintf(tr(lang, "ev.read"), "  "+roleName(lang, e.Role), len(e.Entry.Wire)) + ": " + render.HexBytes(e.Entry.Wire, 6))
 	case lessonrun.KindMessage:
-		s := fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), e.Opcode, len(e.Bytes), t.Quote(e.Bytes, 16))
+		kind, body := e.Opcode.String(), t.Quote(e.Bytes, 16)
+		switch e.Opcode {
+		case protocol.OpText:
+			kind = tr(lang, "kind.text")
+		case protocol.OpBinary:
+			kind = tr(lang, "kind.binary")
+			if len(e.Bytes) > 0 {
+				body = fmt.Sprintf(tr(lang, "ev.binary"), len(e.Bytes))
+			}
+		}
+		s := fmt.Sprintf(tr(lang, "ev.message"), "  "+roleName(lang, e.Role), kind, len(e.Bytes), body)
 		if e.Entry.Message != nil {
 			return s + fmt.Sprintf(tr(lang, "ev.inflated"), e.Entry.WireSize)
 		}
