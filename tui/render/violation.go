@@ -58,7 +58,7 @@ var zhViolations = map[string]string{
 	"control frame payload is %d bytes, at most %d allowed":         "控制帧的载荷有 %d 字节，最多只允许 %d 字节",
 	"%s payload is %d bytes, at most %d allowed":                    "%s 帧的载荷有 %d 字节，最多只允许 %d 字节",
 	"continuation frame with no message in progress":                "收到延续帧，但没有正在传输的消息",
-	"new %s frame while a fragmented message is still in progress":  "一条分片消息还没有结束，又来了一个新的 %s 帧",
+	"new %s frame while a fragmented message is still in progress":  "上一条分片消息还没有结束，又开始了一条新的 %s 消息",
 
 	// §10.4: size limits.
 	"message would be %d bytes, more than the limit of %d":           "这条消息将达到 %d 字节，超过了 %d 字节的上限",
@@ -70,7 +70,7 @@ var zhViolations = map[string]string{
 	"compressed data does not inflate: %s":                                                       "压缩数据无法解压：%s",
 
 	// §5.5.1, §7.4: close frames.
-	"%s frame after a close frame":                                                                   "已经发送了关闭帧，之后又发送了 %s 帧",
+	"%s frame after a close frame":                                                                   "对端已经发过关闭帧，之后又发来了 %s 帧",
 	"close frame payload is 1 byte: a status code needs 2":                                           "关闭帧的载荷只有 1 个字节：关闭码需要 2 个字节",
 	"close code %d MUST NOT be set in a close frame: it only reports a situation to the application": "关闭码 %d 不得（MUST NOT）写进关闭帧：它只用来向应用报告一种情况",
 	"close code %d is reserved: no meaning is defined for it yet":                                    "关闭码 %d 是保留值：目前还没有定义含义",

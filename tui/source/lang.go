@@ -38,13 +38,13 @@ var zh = map[string]string{
 	"Frame fields and handshake headers: the code behind each": "帧字段与握手头部：各自背后的代码",
 	"   %-24s %d places":                "   %-24s %d 处",
 	"no field or header %q; known: %s":  "没有名为 %q 的字段或头部；已知的有：%s",
-	"%s: no code is marked for it":      "%s：没有代码标记了它",
+	"%s: no code is marked for it":      "%s：没有代码被标注为与它相关",
 	"/%s: match %d of %d":               "/%s：第 %d 个匹配，共 %d 个",
 	"/%s: no match":                     "/%s：没有匹配",
 	"%s: place %d of %d, %s:%d %s (%s)": "%s：第 %d 处，共 %d 处，%s:%d %s（%s）",
 
 	// The help screen.
-	"The reader shows protocol/, the codec this program runs, as a book.":     "阅读器把 protocol/，也就是本程序运行的编解码器，当作一本书来展示。",
+	"The reader shows protocol/, the codec this program runs, as a book.":     "阅读器把 protocol/（本程序实际运行的编解码器）排成一本书来展示。",
 	"Left: the comments, as prose. Right: the code they explain.":             "左边是注释，排成正文；右边是它们解释的代码。",
 	"The comments are the code's own and stay in English.":                    "代码注释是源码的一部分，保持英文原样；章节标题和 RFC 章节摘要是中文。",
 	"▸ FIN marks the code that encodes or decodes a frame field or header;":   "▸ FIN 标出编码或解码某个帧字段或头部的代码；",
@@ -55,7 +55,7 @@ var zh = map[string]string{
 	// Plain output.
 	"The protocol package, in reading order (wsanatomy source FILE --plain prints one):": "protocol 包，按阅读顺序排列（wsanatomy source FILE --plain 打印其中一个文件）：",
 	"   %-20s %4d lines  %s":      "   %-20s %4d 行  %s",
-	"fields: ":                    "字段：",
+	"fields: ":                    "字段与头部：",
 	"Chapter %d. %s: protocol/%s": "第 %d 章 %s：protocol/%s",
 
 	// The sections a file cites, at its end.

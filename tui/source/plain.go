@@ -58,7 +58,11 @@ func fileFields(f *sourcebook.File, lang string) string {
 	if len(ids) == 0 {
 		return ""
 	}
-	return tr(lang, "fields: ") + strings.Join(ids, ", ")
+	sep := ", "
+	if lang == "zh" {
+		sep = "、" // a Chinese list
+	}
+	return tr(lang, "fields: ") + strings.Join(ids, sep)
 }
 
 // WritePlain prints one file of the protocol book as text: a heading, then
