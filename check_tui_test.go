@@ -92,7 +92,7 @@ func TestCheckTUI(t *testing.T) {
 func TestCheckTUIShow(t *testing.T) {
 	url := reflectingServer(t)
 	s, done := runTUI(t, "--show", "2.2", url, "--timeout", "5s")
-	s.waitFor(t, "verdict: FAILED", "peer: the server sent a masked ping frame", "REFUSED by the receiver: §5.1", "GET / HTTP/1.1")
+	s.waitFor(t, "verdict: FAILED", "peer: the server sent a masked ping frame", "REFUSED by the receiver (§5.1)", "GET / HTTP/1.1")
 	io.WriteString(s.in, "q")
 	if code, stdout := waitDone(t, done); code != "1" || lastLine(stdout) != "0 passed, 1 failed" {
 		t.Errorf("exit %s, stdout:\n%s", code, stdout)
