@@ -173,26 +173,31 @@ func TestBadFlagOneFormat(t *testing.T) {
 		}
 		cases := []struct{ args, en, zh []string }{{
 			[]string{"--no-such-flag"},
+			[]string{prog + ": flag provided but not defined: --no-such-flag", "run '" + help + "' for usage"},
+			[]string{prog + "：未知选项：--no-such-flag", "运行 " + help + " 查看用法。"},
+		}, {
+			// The flag is named as it was typed: one dash stays one.
+			[]string{"-no-such-flag"},
 			[]string{prog + ": flag provided but not defined: -no-such-flag", "run '" + help + "' for usage"},
-			[]string{prog + "：没有这个选项：-no-such-flag", "运行 " + help + " 查看用法。"},
+			[]string{prog + "：未知选项：-no-such-flag", "运行 " + help + " 查看用法。"},
 		}}
 		// A flag that takes a value, given none; and a bad number or
 		// duration, when the command has one.
 		flagSetOf(t, cmd).VisitAll(func(f *flag.Flag) {
-			if kind, _ := flag.UnquoteUsage(f); kind != "" && f.Name != "lang" && len(cases) == 1 {
+			if kind, _ := flag.UnquoteUsage(f); kind != "" && f.Name != "lang" && len(cases) == 2 {
 				cases = append(cases, struct{ args, en, zh []string }{
 					[]string{"--" + f.Name},
-					[]string{prog + ": flag needs an argument: -" + f.Name, "run '" + help + "' for usage"},
-					[]string{prog + "：选项 -" + f.Name + " 需要一个值", "运行 " + help + " 查看用法。"},
+					[]string{prog + ": flag needs an argument: --" + f.Name, "run '" + help + "' for usage"},
+					[]string{prog + "：选项 --" + f.Name + " 需要一个值", "运行 " + help + " 查看用法。"},
 				})
 			}
-			if g, ok := f.Value.(flag.Getter); ok && len(cases) < 3 {
+			if g, ok := f.Value.(flag.Getter); ok && len(cases) < 4 {
 				switch g.Get().(type) {
 				case int, int64, float64, interface{ Hours() float64 }:
 					cases = append(cases, struct{ args, en, zh []string }{
 						[]string{"--" + f.Name + "=x"},
-						[]string{prog + `: invalid value "x" for flag -` + f.Name + ": parse error", "run '" + help + "' for usage"},
-						[]string{prog + `：选项 -` + f.Name + ` 的值 "x" 无效：格式不对`, "运行 " + help + " 查看用法。"},
+						[]string{prog + `: invalid value "x" for flag --` + f.Name + ": parse error", "run '" + help + "' for usage"},
+						[]string{prog + `：选项 --` + f.Name + ` 的值 "x" 无效：格式不对`, "运行 " + help + " 查看用法。"},
 					})
 				}
 			}
@@ -240,7 +245,7 @@ func TestLangFlagAndLocale(t *testing.T) {
 		t.Setenv("LANG", tc.lang)
 		for _, cmd := range commands {
 			_, _, stderr := runCLI(argv(cmd, tc.args...)...)
-			if got := map[bool]string{true: "zh", false: "en"}[strings.Contains(stderr, "没有这个选项")]; got != tc.want {
+			if got := map[bool]string{true: "zh", false: "en"}[strings.Contains(stderr, "未知选项")]; got != tc.want {
 				t.Errorf("LC_ALL=%q LC_MESSAGES=%q LANG=%q %s %q: said in %s, want %s: %q", tc.lcAll, tc.lcMessages, tc.lang, cmd, tc.args, got, tc.want, stderr)
 			}
 		}

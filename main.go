@@ -101,7 +101,7 @@ func runHelp(rest []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		case a == "--lang" || a == "-lang":
 			i++
 			if i == len(rest) {
-				return usagef("help", lang, "flag needs an argument: -lang", "选项 -lang 需要一个值")
+				return usagef("help", lang, "flag needs an argument: %s", "选项 %s 需要一个值", a)
 			}
 			a = rest[i]
 			fallthrough
