@@ -82,7 +82,7 @@ func TestHelpEveryCommandBothLanguages(t *testing.T) {
 			}
 			head := map[string]string{"en": "Usage: wsanatomy " + cmd, "zh": "用法：wsanatomy " + cmd}[lang]
 			if cmd == "wsanatomy" {
-				head = map[string]string{"en": "wsanatomy: see how", "zh": "wsanatomy：亲手运行"}[lang]
+				head = map[string]string{"en": "wsanatomy: see how", "zh": "wsanatomy：看清 WebSocket"}[lang]
 			}
 			if !strings.HasPrefix(out, head) {
 				t.Errorf("%s --help --lang %s starts %.60q, want %q", cmd, lang, out, head)

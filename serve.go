@@ -53,7 +53,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.handshakeTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.closeTimeout <= 0 || cfg.heartbeatTimeout <= 0 || cfg.idleTimeout < 0 || cfg.heartbeat < 0 {
 		return usagef("serve", lang, "the timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)",
-			"各项超时必须是正数（--idle-timeout 和 --heartbeat 可以是 0，表示不设）")
+			"各项超时必须是正数（--idle-timeout 和 --heartbeat 可以是 0，表示不启用）")
 	}
 	if err := policy.check(lang); err != nil {
 		return usagef("serve", lang, "%v", "%v", err)
