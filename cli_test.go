@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/testvectors"
@@ -284,6 +285,8 @@ func TestUsageMistakesInChinese(t *testing.T) {
 		{"help", "serve", "dial"},
 		{"serve", "--log", "x"},
 		{"dial", "-H", "x", "ws://a/"},
+		{"check", "ws://a/", "--cases", "1.*", "--exclude", "1.*"},
+		{"serve", "--bogus"},
 	} {
 		for _, lang := range lessons.Languages {
 			code, _, stderr := runCLI(append(args, "--lang", lang)...)
@@ -295,6 +298,11 @@ func TestUsageMistakesInChinese(t *testing.T) {
 			}
 			if zh := hasHan(lines[0]); zh != (lang == "zh") || lang == "zh" && regexp.MustCompile(`\b(want|must|needs|got)\b`).MatchString(lines[0]) {
 				t.Errorf("%q --lang %s: %q is in the wrong language", args, lang, lines[0])
+			}
+			if lang == "zh" {
+				for _, p := range zhcheck.Sentences(asCode(lines[0])) {
+					t.Errorf("%q --lang zh: %s", args, p)
+				}
 			}
 		}
 	}
@@ -436,7 +444,7 @@ func TestVectorsExitStatus(t *testing.T) {
 func TestDialCloseLineInChinese(t *testing.T) {
 	var b strings.Builder
 	err := reportClose(&b, &protocol.CloseError{Code: protocol.ClosePolicyViolation, Reason: "no"}, "zh")
-	want := "wsanatomy：连接已关闭；服务器的 close frame 给出关闭码 " + lessons.CloseCodeName("zh", protocol.ClosePolicyViolation) + "，关闭原因 \"no\"\n"
+	want := "wsanatomy：连接已关闭；服务器在关闭帧里给出的关闭码是 " + lessons.CloseCodeName("zh", protocol.ClosePolicyViolation) + "，关闭原因 \"no\"\n"
 	if !errors.Is(err, exitError(1)) || b.String() != want || !hasHan(lessons.CloseCodeName("zh", protocol.ClosePolicyViolation)) {
 		t.Errorf("got %v, %q; want exit 1, %q", err, b.String(), want)
 	}

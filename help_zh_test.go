@@ -7,9 +7,9 @@ import (
 	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 )
 
-// literals are what the help names and a user types (flags, commands,
-// --log's values): code to zhcheck, as if in `backticks`.
-var literals = regexp.MustCompile(`--?[a-zA-Z][a-zA-Z0-9-]*|wsanatomy [a-z]+|\bframe\b|\bmessage\b`)
+// literals are what the help and the messages name and a user types
+// (flags, commands, --log's values): code to zhcheck, as if in `backticks`.
+var literals = regexp.MustCompile(`--?[a-zA-Z][a-zA-Z0-9-]*|\b(wsanatomy|lessons|source|vectors|serve|dial|proxy|check|help|frame|message)\b`)
 
 func asCode(s string) string { return literals.ReplaceAllString(s, "`$0`") }
 

@@ -46,7 +46,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve", lang, "serve takes no arguments, got %q", "serve 不接受位置参数，这里有 %q", fs.Args())
+		return usagef("serve", lang, "serve takes no arguments, got %q", "serve 不接受位置参数，却收到了 %q", fs.Args())
 	}
 	if *addr == "" {
 		return usagef("serve", lang, "--addr needs an address, like 127.0.0.1:8080", "--addr 需要一个地址，例如 127.0.0.1:8080")
