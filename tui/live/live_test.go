@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/muesli/termenv"
 
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
@@ -526,5 +527,13 @@ func TestTinyTerminalZh(t *testing.T) {
 	}
 	if v := sizedIn(st, "zh", 30, 3).View(); !strings.Contains(v, "4 个连接，1 个打开") {
 		t.Errorf("30x3 does not say how many connections:\n%s", v)
+	}
+}
+
+// TestLiveChineseText holds every Chinese string of the live screen to the
+// rules of package zhcheck.
+func TestLiveChineseText(t *testing.T) {
+	for en, s := range liveZh {
+		zhcheck.Test(t, "live "+strconv.Quote(en), s)
 	}
 }
