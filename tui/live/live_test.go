@@ -496,7 +496,7 @@ func TestLiveSpeaksChinese(t *testing.T) {
 	}
 	// What the Chinese screen shows of its own is Chinese.
 	v := sizedIn(sampleStore(), "zh", 120, 40).View()
-	for _, s := range []string{"4 个连接 · 1 个打开", "连接（4）", "对端", "状态", "已关闭", "已拒绝 403", "所有连接的时间线"} {
+	for _, s := range []string{"4 个连接 · 其中 1 个已连接", "已连接", "连接（4）", "对端", "状态", "已关闭", "HTTP 403", "所有连接的时间线"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("the Chinese screen lacks %q:\n%s", s, v)
 		}
@@ -525,7 +525,7 @@ func TestTinyTerminalZh(t *testing.T) {
 			}
 		}
 	}
-	if v := sizedIn(st, "zh", 30, 3).View(); !strings.Contains(v, "4 个连接，1 个打开") {
+	if v := sizedIn(st, "zh", 30, 3).View(); !strings.Contains(v, "4 个连接，其中 1 个已连接") {
 		t.Errorf("30x3 does not say how many connections:\n%s", v)
 	}
 }
