@@ -167,11 +167,11 @@ var commandHelp = map[string][2]string{
 			"Runs RFC 6455 test vectors through wsanatomy's codec: the built-in ones, or the JSON files given (a\n" +
 			"directory means its *.json files). Exits 1 if any vector fails. The last line is \"N passed, M failed\"\n" +
 			"in both languages, for scripts; --lang sets the language of everything else this command writes\n" +
-			"(a vector's own description and rule are data and stay English).",
+			"(a vector's own description and rule, and the codec's messages, are data and stay English).",
 		"wsanatomy vectors [--list | --show ID] [--lang en|zh] [FILE|DIR...]\n\n" +
 			"用 wsanatomy 的编解码器运行 RFC 6455 测试向量：内置的，或给定的 JSON 文件（给目录时运行其中的\n" +
 			"*.json 文件）。只要有向量未通过，退出状态就是 1。最后一行在两种语言下都是“N passed, M failed”，\n" +
-			"供脚本读取；其余输出的语言由 --lang 决定（向量自带的描述和规则原文是数据，保持英文）。",
+			"供脚本读取；其余输出的语言由 --lang 决定（向量自带的描述、规则原文和编解码器的报错都是数据，保持英文）。",
 	},
 	"lessons": {
 		"wsanatomy lessons [N] [--list] [--plain] [--lang en|zh] [--ascii] [--reset]\n\n" +
