@@ -509,13 +509,13 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			c, cl := e, *e.Closed
 			cl.Err = nil
 			c.Closed = &cl
-			items = append(items, item{"✕ " + views.ClosedText(c), plain})
+			items = append(items, item{"✕ " + views.ClosedTextIn(c, lang), plain})
 		case e.Kind == capture.KindClosed:
 			// The error, if any, repeats the violation above.
 			c, cl := e, *e.Closed
 			cl.Err = nil
 			c.Closed = &cl
-			items = append(items, item{"✕ " + views.ClosedText(c), plain})
+			items = append(items, item{"✕ " + views.ClosedTextIn(c, lang), plain})
 		}
 	}
 	if !seenRaw {
