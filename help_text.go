@@ -151,7 +151,8 @@ var commandHelp = map[string][2]string{
 			"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
 			"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes.\n" +
 			"--lang sets the language of this help, of the messages and of the --tui screen; the text report and --json\n" +
-			"stay English.",
+			"stay English, and so do the cases' own words on the screen (a case's title, the rule it quotes, what the\n" +
+			"peer did), which are data.",
 		"wsanatomy check URL | --client 'COMMAND {url}' [选项]\n\n" +
 			"运行一致性测试用例（Autobahn 第 1-7、9、10、12、13 节，以及本项目自己的用例）：测试 URL（ws://）\n" +
 			"处的回显服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成实际地址）。每个用例得到一个结论\n" +
@@ -160,7 +161,8 @@ var commandHelp = map[string][2]string{
 			"不加 --tui 时，即使在终端上，输出也是纯文本，方便脚本和 CI 读取。--tui 在屏幕上显示报告：\n" +
 			"运行进度、按节排列的用例（f：只看失败的），以及每个用例的规则和交互（用分步讲解的帧视图和握手视图展示）；\n" +
 			"关闭屏幕后再输出文本摘要和退出状态。\n" +
-			"--lang 决定本帮助、提示信息和 --tui 屏幕的语言；文本报告和 --json 始终是英文。",
+			"--lang 决定本帮助、提示信息和 --tui 屏幕的语言；文本报告和 --json 始终是英文。屏幕上用例自带的文字\n" +
+			"（用例标题、引用的 RFC 规则原文、对端的实际行为）是数据，也保持英文。",
 	},
 	"vectors": {
 		"wsanatomy vectors [--list | --show ID] [--lang en|zh] [FILE|DIR...]\n\n" +
