@@ -27,6 +27,8 @@ import (
 func recordedModelIn(t testing.TB, lang string, w, h int) Model {
 	m := recordedModel(t, w, h)
 	m.theme = m.theme.WithLang(lang)
+	// The session's line is said when it starts, in the screen's language.
+	m.connInfo = walkSayf(lang, "s%d client %s ⇄ server %s", 1, ":53122", ":40311")
 	m.contentKey = "" // redraw the detail pane in lang
 	return send(m, tea.WindowSizeMsg{Width: w, Height: h})
 }
