@@ -134,7 +134,7 @@ func sampleStore() *capture.Store {
 
 	d := &fakeConn{rec: st.Open("127.0.0.1:50004", "serve", protocol.RoleServer), t: t0.Add(3 * time.Millisecond)}
 	d.handshake("/raw", "", "", "", "", 101)
-	v := &protocol.Violation{Section: "5.1", Code: protocol.CloseProtocolError, Msg: "frame from the client is not masked; a client must mask every frame"}
+	v := &protocol.Violation{Section: "5.1", Code: protocol.CloseProtocolError, Msg: "frame from the client is not masked; a client must mask every frame", Format: "frame from the client is not masked; a client must mask every frame"}
 	d.frame(true, protocol.OpText, true, []byte("plain"), v)
 	d.frame(false, protocol.OpClose, true, closePayload(protocol.CloseProtocolError, ""), nil)
 	d.closed(protocol.CloseAbnormalClosure, protocol.CloseProtocolError, "", true)
