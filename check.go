@@ -64,7 +64,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	case *client == "" && fs.NArg() == 1:
 		target = fs.Arg(0)
 		if !strings.HasPrefix(target, "ws://") {
-			return usagef("check", lang, "check needs a ws:// URL of an echo server, got %q", "check 需要一个回显服务器的 ws:// URL，这里是 %q", target)
+			return usagef("check", lang, "check needs a ws:// URL of an echo server, got %q", "check 需要一个回显服务器的 ws:// URL，收到的却是 %q", target)
 		}
 	default:
 		return usagef("check", lang, "check needs one ws:// URL of an echo server, or --client 'COMMAND {url}'",
@@ -91,7 +91,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return usagef("check", lang, "%v", "%v", err)
 	}
 	if len(selected) == 0 {
-		return usagef("check", lang, "no case matches --cases and --exclude", "没有用例同时符合 --cases 和 --exclude")
+		return usagef("check", lang, "no case is left once --cases has chosen and --exclude has dropped", "按 --cases 选出、再去掉 --exclude 排除的用例后，一个用例也不剩")
 	}
 
 	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {

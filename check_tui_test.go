@@ -80,7 +80,7 @@ func waitDone(t *testing.T, done <-chan [2]string) (code, stdout string) {
 func TestCheckTUI(t *testing.T) {
 	url := reflectingServer(t)
 	s, done := runTUI(t, url, "--cases", "2.2,2.3", "--timeout", "5s", "--lang", "zh")
-	s.waitFor(t, "0 个通过，2 个失败", "第 2 部分 · ping 与 pong")
+	s.waitFor(t, "通过 0 个，失败 2 个", "第 2 节 · ping 与 pong")
 	io.WriteString(s.in, "q")
 	code, stdout := waitDone(t, done)
 	if code != "1" || lastLine(stdout) != "0 passed, 2 failed" {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/testvectors"
@@ -82,7 +83,7 @@ func TestHelpEveryCommandBothLanguages(t *testing.T) {
 			}
 			head := map[string]string{"en": "Usage: wsanatomy " + cmd, "zh": "用法：wsanatomy " + cmd}[lang]
 			if cmd == "wsanatomy" {
-				head = map[string]string{"en": "wsanatomy: see how", "zh": "wsanatomy：亲手运行"}[lang]
+				head = map[string]string{"en": "wsanatomy: see how", "zh": "wsanatomy：看清 WebSocket"}[lang]
 			}
 			if !strings.HasPrefix(out, head) {
 				t.Errorf("%s --help --lang %s starts %.60q, want %q", cmd, lang, out, head)
@@ -173,26 +174,31 @@ func TestBadFlagOneFormat(t *testing.T) {
 		}
 		cases := []struct{ args, en, zh []string }{{
 			[]string{"--no-such-flag"},
+			[]string{prog + ": flag provided but not defined: --no-such-flag", "run '" + help + "' for usage"},
+			[]string{prog + "：未知选项：--no-such-flag", "运行 " + help + " 查看用法。"},
+		}, {
+			// The flag is named as it was typed: one dash stays one.
+			[]string{"-no-such-flag"},
 			[]string{prog + ": flag provided but not defined: -no-such-flag", "run '" + help + "' for usage"},
-			[]string{prog + "：没有这个选项：-no-such-flag", "运行 " + help + " 查看用法。"},
+			[]string{prog + "：未知选项：-no-such-flag", "运行 " + help + " 查看用法。"},
 		}}
 		// A flag that takes a value, given none; and a bad number or
 		// duration, when the command has one.
 		flagSetOf(t, cmd).VisitAll(func(f *flag.Flag) {
-			if kind, _ := flag.UnquoteUsage(f); kind != "" && f.Name != "lang" && len(cases) == 1 {
+			if kind, _ := flag.UnquoteUsage(f); kind != "" && f.Name != "lang" && len(cases) == 2 {
 				cases = append(cases, struct{ args, en, zh []string }{
 					[]string{"--" + f.Name},
-					[]string{prog + ": flag needs an argument: -" + f.Name, "run '" + help + "' for usage"},
-					[]string{prog + "：选项 -" + f.Name + " 需要一个值", "运行 " + help + " 查看用法。"},
+					[]string{prog + ": flag needs an argument: --" + f.Name, "run '" + help + "' for usage"},
+					[]string{prog + "：选项 --" + f.Name + " 需要一个值", "运行 " + help + " 查看用法。"},
 				})
 			}
-			if g, ok := f.Value.(flag.Getter); ok && len(cases) < 3 {
+			if g, ok := f.Value.(flag.Getter); ok && len(cases) < 4 {
 				switch g.Get().(type) {
 				case int, int64, float64, interface{ Hours() float64 }:
 					cases = append(cases, struct{ args, en, zh []string }{
 						[]string{"--" + f.Name + "=x"},
-						[]string{prog + `: invalid value "x" for flag -` + f.Name + ": parse error", "run '" + help + "' for usage"},
-						[]string{prog + `：选项 -` + f.Name + ` 的值 "x" 无效：格式不对`, "运行 " + help + " 查看用法。"},
+						[]string{prog + `: invalid value "x" for flag --` + f.Name + ": parse error", "run '" + help + "' for usage"},
+						[]string{prog + `：选项 --` + f.Name + ` 的值 "x" 无效：格式不对`, "运行 " + help + " 查看用法。"},
 					})
 				}
 			}
@@ -240,7 +246,7 @@ func TestLangFlagAndLocale(t *testing.T) {
 		t.Setenv("LANG", tc.lang)
 		for _, cmd := range commands {
 			_, _, stderr := runCLI(argv(cmd, tc.args...)...)
-			if got := map[bool]string{true: "zh", false: "en"}[strings.Contains(stderr, "没有这个选项")]; got != tc.want {
+			if got := map[bool]string{true: "zh", false: "en"}[strings.Contains(stderr, "未知选项")]; got != tc.want {
 				t.Errorf("LC_ALL=%q LC_MESSAGES=%q LANG=%q %s %q: said in %s, want %s: %q", tc.lcAll, tc.lcMessages, tc.lang, cmd, tc.args, got, tc.want, stderr)
 			}
 		}
@@ -279,6 +285,8 @@ func TestUsageMistakesInChinese(t *testing.T) {
 		{"help", "serve", "dial"},
 		{"serve", "--log", "x"},
 		{"dial", "-H", "x", "ws://a/"},
+		{"check", "ws://a/", "--cases", "1.*", "--exclude", "1.*"},
+		{"serve", "--bogus"},
 	} {
 		for _, lang := range lessons.Languages {
 			code, _, stderr := runCLI(append(args, "--lang", lang)...)
@@ -290,6 +298,11 @@ func TestUsageMistakesInChinese(t *testing.T) {
 			}
 			if zh := hasHan(lines[0]); zh != (lang == "zh") || lang == "zh" && regexp.MustCompile(`\b(want|must|needs|got)\b`).MatchString(lines[0]) {
 				t.Errorf("%q --lang %s: %q is in the wrong language", args, lang, lines[0])
+			}
+			if lang == "zh" {
+				for _, p := range zhcheck.Sentences(asCode(lines[0])) {
+					t.Errorf("%q --lang zh: %s", args, p)
+				}
 			}
 		}
 	}
@@ -431,7 +444,7 @@ func TestVectorsExitStatus(t *testing.T) {
 func TestDialCloseLineInChinese(t *testing.T) {
 	var b strings.Builder
 	err := reportClose(&b, &protocol.CloseError{Code: protocol.ClosePolicyViolation, Reason: "no"}, "zh")
-	want := "wsanatomy：连接已关闭；服务器的 close frame 给出关闭码 " + lessons.CloseCodeName("zh", protocol.ClosePolicyViolation) + "，关闭原因 \"no\"\n"
+	want := "wsanatomy：连接已关闭；服务器在关闭帧里给出的关闭码是 " + lessons.CloseCodeName("zh", protocol.ClosePolicyViolation) + "，关闭原因 \"no\"\n"
 	if !errors.Is(err, exitError(1)) || b.String() != want || !hasHan(lessons.CloseCodeName("zh", protocol.ClosePolicyViolation)) {
 		t.Errorf("got %v, %q; want exit 1, %q", err, b.String(), want)
 	}

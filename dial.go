@@ -60,7 +60,7 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if *heartbeat < 0 || *heartbeatTimeout <= 0 {
 		return usagef("dial", lang, "--heartbeat must be 0 (off) or positive, and --heartbeat-timeout positive",
-			"--heartbeat 必须是 0（关闭）或正数，--heartbeat-timeout 必须是正数")
+			"--heartbeat 必须是 0（不发心跳）或正数，--heartbeat-timeout 必须是正数")
 	}
 	if *compress {
 		opts.Compression = &protocol.CompressionOptions{}
@@ -118,7 +118,7 @@ func echoUntilDone(ctx context.Context, c *protocol.Conn, stderr io.Writer, lang
 		pc := c.PeerClose()
 		if pc == nil {
 			return errors.New(tr(lang, "dial: interrupted; the server did not answer our close frame in time",
-				"dial 被中断：服务器没有及时回应我们的 close frame"))
+				"dial 被中断：服务器没有及时回应我们发出的关闭帧"))
 		}
 		return reportClose(stderr, pc, lang)
 	}
@@ -176,7 +176,7 @@ func reportClose(stderr io.Writer, err error, lang string) error {
 	}
 	var line string
 	if lang == "zh" {
-		line = fmt.Sprintf("wsanatomy：连接已关闭；服务器的 close frame 给出关闭码 %s", lessons.CloseCodeName(lang, ce.Code))
+		line = fmt.Sprintf("wsanatomy：连接已关闭；服务器在关闭帧里给出的关闭码是 %s", lessons.CloseCodeName(lang, ce.Code))
 		if ce.Reason != "" {
 			line += fmt.Sprintf("，关闭原因 %q", ce.Reason)
 		}
@@ -252,7 +252,7 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 				return cause
 			}
 			return errors.New(tr(lang, "dial: the server did not answer our close frame; closed TCP",
-				"dial：服务器没有回应我们的 close frame；已关闭 TCP 连接"))
+				"dial：服务器没有回应我们发出的关闭帧，已关闭 TCP 连接"))
 		}
 	}
 	for {
@@ -273,7 +273,7 @@ func chat(ctx context.Context, c *protocol.Conn, stdin io.Reader, stdout, stderr
 			if !utf8.Valid(line) {
 				typ = protocol.BinaryMessage
 				fmt.Fprintf(stderr, tr(lang, "wsanatomy: a line of %d bytes is not UTF-8, so it goes as a binary message (§5.6)\n",
-					"wsanatomy：有一行（%d 字节）不是 UTF-8，因此作为二进制消息发送（§5.6）\n"), len(line))
+					"wsanatomy：有一行（%d 字节）不是有效的 UTF-8，因此作为二进制消息发送（§5.6）\n"), len(line))
 			}
 			if err := c.WriteMessage(ctx, typ, line); err != nil {
 				if ctx.Err() != nil {

@@ -82,7 +82,7 @@ func flagLang(fs *flag.FlagSet, args []string) (string, error) {
 // usageError is a mistake in the command line. run prints it in one
 // format for every command,
 //
-//	wsanatomy serve: flag provided but not defined: -x
+//	wsanatomy serve: flag provided but not defined: --x
 //	run 'wsanatomy serve --help' for usage
 //
 // and exits 2.
@@ -135,9 +135,36 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return helpRequested{fs, lang}
 		}
-		return &usageError{cmd: fs.Name(), lang: lang, msg: flagError(err, lang)}
+		return &usageError{cmd: fs.Name(), lang: lang, msg: flagError(asTyped(err.Error(), args), lang)}
 	}
 	return nil
+}
+
+// reFlagName finds the flag a flag package message names: it always writes
+// one dash ("-bogus"), however the flag was typed.
+var reFlagName = regexp.MustCompile(`(: |for flag |for |boolean flag )-([^\s=:]+)`)
+
+// asTyped rewrites the flag named in msg, a flag package message, the way
+// the user typed it in args: "--bogus" stays "--bogus", not the package's
+// "-bogus", so the message names what is on the command line (and what
+// the help shows).
+func asTyped(msg string, args []string) string {
+	m := reFlagName.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return msg
+	}
+	name := msg[m[4]:m[5]]
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if n, _, _ := strings.Cut(a, "="); n == "--"+name {
+			return msg[:m[4]-1] + "--" + msg[m[4]:]
+		} else if n == "-"+name {
+			return msg
+		}
+	}
+	return msg
 }
 
 // helpRequested is a command's -h or --help: its help goes to stdout and
@@ -164,9 +191,8 @@ var (
 	reWantHeader = regexp.MustCompile(`^want "Name: value", got (".*")$`)
 )
 
-// flagError is a flag package error in lang.
-func flagError(err error, lang string) string {
-	s := err.Error()
+// flagError is a flag package error message s in lang.
+func flagError(s, lang string) string {
 	if lang != "zh" {
 		return s
 	}
@@ -185,7 +211,7 @@ func flagError(err error, lang string) string {
 		return r
 	}
 	if m := reNotDefined.FindStringSubmatch(s); m != nil {
-		return "没有这个选项：" + m[1]
+		return "未知选项：" + m[1]
 	}
 	if m := reNeedsArg.FindStringSubmatch(s); m != nil {
 		return "选项 " + m[1] + " 需要一个值"

@@ -44,7 +44,7 @@ func runLessons(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 		}
 		o.N = n
 	default:
-		return usagef("lessons", lang, "one lesson at a time: got %q", "一次只能打开一课，这里有 %q", fs.Args())
+		return usagef("lessons", lang, "one lesson at a time: got %q", "一次只能打开一课，却给了 %q", fs.Args())
 	}
 	if code := lessonui.Run(context.Background(), o, stdin, stdout, stderr); code != 0 {
 		return exitError(code)

@@ -87,7 +87,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runHelp(rest, stdin, stdout, stderr)
 	}
 	lang := cliLang(rest)
-	return usagef("", lang, "unknown command %q", "没有 %q 这个命令", cmd)
+	return usagef("", lang, "unknown command %q", "未知命令：%s", cmd)
 }
 
 // runHelp is `wsanatomy help [CMD] [--lang en|zh]`: the usage, or CMD's
@@ -101,7 +101,7 @@ func runHelp(rest []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		case a == "--lang" || a == "-lang":
 			i++
 			if i == len(rest) {
-				return usagef("help", lang, "flag needs an argument: -lang", "选项 -lang 需要一个值")
+				return usagef("help", lang, "flag needs an argument: %s", "选项 %s 需要一个值", a)
 			}
 			a = rest[i]
 			fallthrough
@@ -126,7 +126,7 @@ func runHelp(rest []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		// help CMD is CMD --help: the command prints its own help.
 		return dispatch([]string{cmd[0], "--help", "--lang", lang}, stdin, stdout, stderr)
 	}
-	return usagef("help", lang, "help takes at most one command, got %d", "help 最多接受一个命令，这里有 %d 个", len(cmd))
+	return usagef("help", lang, "help takes at most one command, got %d", "help 最多接受一个命令，却给了 %d 个", len(cmd))
 }
 
 // version names this build: the module version, or (devel) for a build

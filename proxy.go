@@ -36,7 +36,7 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.plain, "plain", false, "one line per frame instead of the screen")
 	fs.BoolVar(&cfg.json, "json", false, "one JSON object per frame, for piping")
 	fs.BoolVar(&cfg.insecure, "insecure", false, "accept any certificate from a wss:// upstream (self-signed, for local testing only)")
-	fs.Int64Var(&cfg.maxMessage, "max-message", 0, "largest compressed message inflated for display, in bytes; one that inflates past it is flagged (§10.4) and forwarded all the same (default 16 MiB)")
+	fs.Int64Var(&cfg.maxMessage, "max-message", 0, "largest compressed message inflated for display, in bytes; one that inflates past it is flagged (RFC 6455 §10.4) and forwarded all the same (default 16 MiB)")
 	addLangFlag(fs, "this help, the messages and the live screen (--plain and --json lines stay English)")
 	if err := parseFlags(fs, args); err != nil {
 		return err

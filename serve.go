@@ -46,14 +46,14 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve", lang, "serve takes no arguments, got %q", "serve 不接受位置参数，这里有 %q", fs.Args())
+		return usagef("serve", lang, "serve takes no arguments, got %q", "serve 不接受位置参数，却收到了 %q", fs.Args())
 	}
 	if *addr == "" {
 		return usagef("serve", lang, "--addr needs an address, like 127.0.0.1:8080", "--addr 需要一个地址，例如 127.0.0.1:8080")
 	}
 	if cfg.handshakeTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.closeTimeout <= 0 || cfg.heartbeatTimeout <= 0 || cfg.idleTimeout < 0 || cfg.heartbeat < 0 {
 		return usagef("serve", lang, "the timeouts must be positive (--idle-timeout and --heartbeat may be 0, for none)",
-			"各项超时必须是正数（--idle-timeout 和 --heartbeat 可以是 0，表示不设）")
+			"各项超时必须是正数（--idle-timeout 和 --heartbeat 可以是 0，表示不启用）")
 	}
 	if err := policy.check(lang); err != nil {
 		return usagef("serve", lang, "%v", "%v", err)

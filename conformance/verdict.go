@@ -12,7 +12,8 @@ type Verdict string
 // The verdicts, from best to worst. A case's verdict is the worst one
 // that anything in it earned.
 const (
-	// OK: the peer did what RFC 6455 requires, and what it recommends.
+	// OK: the peer did what the RFC (6455, or 7692 for sections 12 and 13)
+	// requires, and what it recommends.
 	OK Verdict = "OK"
 	// Informational: the RFC leaves the behaviour to the implementation
 	// (an echo of a message sent with a close, a size limit); the result
@@ -26,7 +27,8 @@ const (
 	// Unimplemented: the case tests an optional feature (an extension)
 	// that the peer did not negotiate. Not a failure.
 	Unimplemented Verdict = "UNIMPLEMENTED"
-	// Failed: the peer broke a MUST of RFC 6455, or did not answer in time.
+	// Failed: the peer broke a MUST of the RFC (6455, or 7692 for sections
+	// 12 and 13), or did not answer in time.
 	Failed Verdict = "FAILED"
 )
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
@@ -91,7 +92,7 @@ func TestListAndReportInChinese(t *testing.T) {
 	rep.PrintIn(&en, "en")
 	rep.PrintIn(&zh, "zh")
 	if !strings.HasSuffix(en.String(), "\n2 passed, 0 failed\n") || !strings.HasSuffix(zh.String(), "\n2 passed, 0 failed\n") ||
-		!strings.Contains(zh.String(), "  通过  good-hello") {
+		!strings.Contains(zh.String(), "  通过    good-hello") {
 		t.Errorf("report:\n%s\n%s", en.String(), zh.String())
 	}
 }
@@ -120,5 +121,13 @@ func TestFitLines(t *testing.T) {
 	got := strings.Split(fitLines(text, 60), "\n")
 	if !strings.HasPrefix(got[0], "  payload     6d 69") || !regexp.MustCompile(`^ {14}[0-9a-f]{2} `).MatchString(got[1]) {
 		t.Errorf("the hex does not continue under its value:\n%s\n%s", got[0], got[1])
+	}
+}
+
+// TestChineseText holds every Chinese string of the command to the rules
+// of package zhcheck.
+func TestChineseText(t *testing.T) {
+	for en, s := range zhWords {
+		zhcheck.Test(t, "vectors "+strconv.Quote(en), s)
 	}
 }

@@ -27,6 +27,10 @@ func (r *Report) PrintIn(w io.Writer, lang string) {
 		if !res.Pass {
 			mark = say(lang, "FAIL")
 		}
+		// Both marks take the wider one's columns (通过, 未通过), so the
+		// ids line up.
+		wide := max(lessons.Width(say(lang, "PASS")), lessons.Width(say(lang, "FAIL")))
+		mark += strings.Repeat(" ", wide-lessons.Width(mark))
 		fmt.Fprintf(w, "  %s  %-40s %-8s %s\n", mark, res.Vector.ID, sectionLabel(res.Vector), res.Vector.Description)
 		if res.Pass {
 			continue

@@ -125,11 +125,16 @@ func dissectVector(v *Vector, lang string, width int) string {
 	case GroupUTF8:
 		at := 0
 		for i, frag := range in.Fragments {
-			fmt.Fprintf(&sb, say(lang, "fragment %d, message bytes %d-%d: % x")+"\n", i+1, at, at+len(frag)-1, []byte(frag))
+			// Bytes are counted from 0, as the RFC's figures count them.
+			if len(frag) == 1 {
+				fmt.Fprintf(&sb, say(lang, "fragment %d, message byte %d: % x")+"\n", i+1, at, []byte(frag))
+			} else {
+				fmt.Fprintf(&sb, say(lang, "fragment %d, message bytes %d-%d: % x")+"\n", i+1, at, at+len(frag)-1, []byte(frag))
+			}
 			at += len(frag)
 		}
 		if e := v.Expect.Error; e != nil {
-			s := fmt.Sprintf(say(lang, "the text can no longer be valid from message byte %d, where wsanatomy fails (the RFC asks only that the connection fail)"), *e.At)
+			s := fmt.Sprintf(say(lang, "the text can no longer be valid from index %d of the message, where wsanatomy fails (the RFC asks only that the connection fail, not at which byte)"), *e.At)
 			if *e.At == at {
 				s += say(lang, " (the end: the text stops inside a character)")
 			}

@@ -17,6 +17,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/session"
@@ -26,6 +27,8 @@ import (
 func recordedModelIn(t testing.TB, lang string, w, h int) Model {
 	m := recordedModel(t, w, h)
 	m.theme = m.theme.WithLang(lang)
+	// The session's line is said when it starts, in the screen's language.
+	m.connInfo = walkSayf(lang, "s%d client %s ⇄ server %s", 1, ":53122", ":40311")
 	m.contentKey = "" // redraw the detail pane in lang
 	return send(m, tea.WindowSizeMsg{Width: w, Height: h})
 }
@@ -371,7 +374,7 @@ func TestLabHexEditedIsMarked(t *testing.T) {
 	cases := []struct{ hex, why, zh string }{
 		{"81 00 81 00", "2 more bytes than the length field claims", "多出 2 个字节"},
 		{"89", "fewer than 2 bytes", "不到 2 个字节"},
-		{"81 fe 00", "a header cut short: 3 of its 8 bytes", "帧头不完整：8 个字节只有 3 个"},
+		{"81 fe 00", "a header cut short: 3 of its 8 bytes", "帧头不完整：应有 8 个字节，只有 3 个"},
 	}
 	for _, c := range cases {
 		m := labTyped(t, c.hex)
@@ -497,5 +500,13 @@ func TestFreshConnectionRefreshesForms(t *testing.T) {
 	m = send(m, cmd())
 	if m.free.bad || m.free.status.in("en") != "sent" {
 		t.Errorf("compressed send on the fresh connection: %q", m.free.status.in("en"))
+	}
+}
+
+// TestFormsChineseText holds every Chinese string of the forms to the
+// rules of package zhcheck.
+func TestFormsChineseText(t *testing.T) {
+	for en, s := range formsZh {
+		zhcheck.Test(t, "forms "+strconv.Quote(en), s)
 	}
 }

@@ -44,7 +44,7 @@ var labPresets = []labPreset{
 	{name: "RSV1 set, no extension", fin: true, rsv1: true, mask: true, op: protocol.OpText, length: "auto", payload: "Hello"},
 	{name: "reserved opcode 0x3", fin: true, mask: true, op: 0x3, length: "auto", payload: "Hello"},
 	{name: "fragmented ping", mask: true, op: protocol.OpPing, length: "auto", payload: "hi"},
-	{name: "126-byte control frame", fin: true, mask: true, op: protocol.OpPing, length: "auto", payload: "x*126"},
+	{name: "control frame with a 126-byte payload", fin: true, mask: true, op: protocol.OpPing, length: "auto", payload: "x*126"},
 	{name: "unmasked client frame", fin: true, op: protocol.OpText, length: "auto", payload: "Hello"},
 	{name: "length not in minimal form", fin: true, mask: true, op: protocol.OpText, form: protocol.Length16Bit, length: "auto", payload: "Hello"},
 	{name: "64-bit length, top bit set", fin: true, mask: true, op: protocol.OpBinary, form: protocol.Length64Bit, length: "9223372036854775813", payload: "Hello"},
@@ -509,13 +509,13 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 			c, cl := e, *e.Closed
 			cl.Err = nil
 			c.Closed = &cl
-			items = append(items, item{"✕ " + views.ClosedText(c), plain})
+			items = append(items, item{"✕ " + views.ClosedTextIn(c, lang), plain})
 		case e.Kind == capture.KindClosed:
 			// The error, if any, repeats the violation above.
 			c, cl := e, *e.Closed
 			cl.Err = nil
 			c.Closed = &cl
-			items = append(items, item{"✕ " + views.ClosedText(c), plain})
+			items = append(items, item{"✕ " + views.ClosedTextIn(c, lang), plain})
 		}
 	}
 	if !seenRaw {

@@ -80,11 +80,11 @@ var english = texts{
 	keyHelp:         "help",
 	keyQuit:         "quit",
 	verdictWords: map[conformance.Verdict]string{
-		conformance.OK:            "did what RFC 6455 requires and recommends",
+		conformance.OK:            "did what the RFC requires and recommends",
 		conformance.NonStrict:     "kept every MUST but not a SHOULD; not a failure",
 		conformance.Informational: "the RFC leaves this to the implementation; not a failure",
 		conformance.Unimplemented: "an optional extension the peer did not agree to; not a failure",
-		conformance.Failed:        "broke a MUST of RFC 6455, or did not answer in time",
+		conformance.Failed:        "broke a MUST of the RFC, or did not answer in time",
 	},
 	sections: map[string]string{
 		"1":  "framing",
@@ -105,15 +105,15 @@ var english = texts{
 }
 
 var chinese = texts{
-	server:          "检查对象 %s",
+	server:          "被测服务器 %s",
 	colon:           "：",
-	client:          "客户端命令 %s",
+	client:          "被测客户端命令 %s",
 	running:         "第 %d / %d 个 · 已用 %s",
 	now:             "正在运行 %s",
 	done:            "共 %d 个用例 · 用时 %s",
-	summary:         "%d 个通过，%d 个失败",
+	summary:         "通过 %d 个，失败 %d 个",
 	filterOn:        "只看失败：%d / %d",
-	waiting:         "还没有结果：前几个用例正在运行",
+	waiting:         "还没有结果，前几个用例正在运行",
 	noFailed:        "没有失败的用例",
 	tiny:            "请把终端窗口放大",
 	verdictLabel:    "结论",
@@ -123,7 +123,7 @@ var chinese = texts{
 	clientExit:      "客户端",
 	took:            "用时 %s；%s",
 	exchange:        "交互过程",
-	noExchange:      "没有记录：这个用例没能建立连接",
+	noExchange:      "没有记录（这个用例没能建立连接）",
 	partial:         "记录在这一帧中途结束",
 	nothingSelected: "请选择交互过程中的一项",
 	helpTitle:       "按键",
@@ -147,11 +147,11 @@ var chinese = texts{
 	keyHelp:         "帮助",
 	keyQuit:         "退出",
 	verdictWords: map[conformance.Verdict]string{
-		conformance.OK:            "符合 RFC 6455 的要求（MUST）和建议（SHOULD）",
+		conformance.OK:            "符合 RFC 的要求（MUST）和建议（SHOULD）",
 		conformance.NonStrict:     "遵守了所有 MUST，但没做到某条 SHOULD；不算失败",
 		conformance.Informational: "RFC 把这一点留给实现自行决定；不算失败",
 		conformance.Unimplemented: "对端没有同意这个可选扩展；不算失败",
-		conformance.Failed:        "违反了 RFC 6455 的某条 MUST，或没有按时应答",
+		conformance.Failed:        "违反了 RFC 的某条 MUST，或没有按时应答",
 	},
 	sections: map[string]string{
 		"1":  "帧结构",
@@ -167,8 +167,8 @@ var chinese = texts{
 		"13": "permessage-deflate：不同参数",
 		"B":  "掩码、长度编码与限制",
 	},
-	sectionOther: "第 %s 部分",
-	sectionMore:  "第 %s 部分 · %s",
+	sectionOther: "第 %s 节",
+	sectionMore:  "第 %s 节 · %s",
 }
 
 // textsFor returns the texts of lang: "zh" for Simplified Chinese,

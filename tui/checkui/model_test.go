@@ -18,6 +18,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/wsanatomy/wsanatomy/conformance"
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
 
@@ -386,5 +387,24 @@ func TestScroll(t *testing.T) {
 	m = keys(m, "up")
 	if m.detOff != 0 {
 		t.Errorf("another entry keeps the scroll: %d", m.detOff)
+	}
+}
+
+// Every Chinese text follows the rules of package zhcheck.
+func TestChineseText(t *testing.T) {
+	zh := reflect.ValueOf(chinese)
+	for i := 0; i < zh.NumField(); i++ {
+		name := zh.Type().Field(i).Name
+		switch z := zh.Field(i); z.Kind() {
+		case reflect.String:
+			zhcheck.Test(t, "checkui "+name, z.String())
+		case reflect.Map:
+			for _, k := range z.MapKeys() {
+				zhcheck.Test(t, fmt.Sprintf("checkui %s[%v]", name, k), z.MapIndex(k).String())
+			}
+		}
+	}
+	for _, e := range []conformance.Ending{conformance.EndClean, conformance.EndFailed, conformance.EndNone} {
+		zhcheck.Test(t, "checkui ending", chinese.ending(e))
 	}
 }

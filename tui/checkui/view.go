@@ -364,7 +364,7 @@ func (m Model) timeline(w, h int) string {
 	off := max(0, min(m.entrySel-n/2, len(m.entries)-n))
 	for i := off; i < len(m.entries) && i < off+n; i++ {
 		e := m.entries[i]
-		row := views.EntryRow(e, i == m.entrySel)
+		row := views.EntryRowIn(e, i == m.entrySel, m.o.Lang)
 		if e.Note == PartialNote {
 			row += " …"
 		}
@@ -386,7 +386,7 @@ func (m Model) detail(w, h int) string {
 	e := m.entries[m.entrySel]
 	all := strings.Split(m.detailBody(w), "\n")
 	off := min(m.detOff, max(0, len(all)-(h-1)))
-	title := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
+	title := strings.TrimPrefix(views.EntryTitleIn(e, m.o.Lang), fmt.Sprintf("#%d · ", e.Seq))
 	if e.Kind == capture.KindNote {
 		title = e.Dir.Arrow()
 	}

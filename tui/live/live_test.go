@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/muesli/termenv"
 
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
@@ -133,7 +134,7 @@ func sampleStore() *capture.Store {
 
 	d := &fakeConn{rec: st.Open("127.0.0.1:50004", "serve", protocol.RoleServer), t: t0.Add(3 * time.Millisecond)}
 	d.handshake("/raw", "", "", "", "", 101)
-	v := &protocol.Violation{Section: "5.1", Code: protocol.CloseProtocolError, Msg: "frame from the client is not masked; a client must mask every frame"}
+	v := &protocol.Violation{Section: "5.1", Code: protocol.CloseProtocolError, Msg: "frame from the client is not masked; a client must mask every frame", Format: "frame from the client is not masked; a client must mask every frame"}
 	d.frame(true, protocol.OpText, true, []byte("plain"), v)
 	d.frame(false, protocol.OpClose, true, closePayload(protocol.CloseProtocolError, ""), nil)
 	d.closed(protocol.CloseAbnormalClosure, protocol.CloseProtocolError, "", true)
@@ -495,7 +496,7 @@ func TestLiveSpeaksChinese(t *testing.T) {
 	}
 	// What the Chinese screen shows of its own is Chinese.
 	v := sizedIn(sampleStore(), "zh", 120, 40).View()
-	for _, s := range []string{"4 个连接 · 1 个打开", "连接（4）", "对端", "状态", "已关闭", "已拒绝 403", "所有连接的时间线"} {
+	for _, s := range []string{"4 个连接 · 其中 1 个已连接", "已连接", "连接（4）", "对端", "状态", "已关闭", "HTTP 403", "所有连接的时间线"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("the Chinese screen lacks %q:\n%s", s, v)
 		}
@@ -524,7 +525,15 @@ func TestTinyTerminalZh(t *testing.T) {
 			}
 		}
 	}
-	if v := sizedIn(st, "zh", 30, 3).View(); !strings.Contains(v, "4 个连接，1 个打开") {
+	if v := sizedIn(st, "zh", 30, 3).View(); !strings.Contains(v, "4 个连接，其中 1 个已连接") {
 		t.Errorf("30x3 does not say how many connections:\n%s", v)
+	}
+}
+
+// TestLiveChineseText holds every Chinese string of the live screen to the
+// rules of package zhcheck.
+func TestLiveChineseText(t *testing.T) {
+	for en, s := range liveZh {
+		zhcheck.Test(t, "live "+strconv.Quote(en), s)
 	}
 }

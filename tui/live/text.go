@@ -29,11 +29,11 @@ func sayf(lang, format string, args ...any) string {
 // itself, keyed by the English.
 var liveZh = map[string]string{
 	// A terminal too small for panes.
-	"%d conns, %d open":             "%d 个连接，%d 个打开",
+	"%d conns, %d open":             "%d 个连接，其中 %d 个已连接",
 	"enlarge the terminal · q quit": "请把终端放大 · q 退出",
 
 	// The header.
-	"%d conns · %d open · %d frames ": "%d 个连接 · %d 个打开 · %d 帧 ",
+	"%d conns · %d open · %d frames ": "%d 个连接 · 其中 %d 个已连接 · %d 帧 ",
 
 	// The connection list.
 	"connections (%d)": "连接（%d）",
@@ -47,9 +47,9 @@ var liveZh = map[string]string{
 	"→ fr/B":      "→ 帧/字节",
 	"← fr/B":      "← 帧/字节",
 	"close → / ←": "关闭码 →/←",
-	"refused %d":  "已拒绝 %d",
+	"refused %d":  "HTTP %d",
 	"handshake":   "握手中",
-	"open":        "打开",
+	"open":        "已连接",
 	"closing":     "关闭中",
 	"closed":      "已关闭",
 	"refused":     "已拒绝",
@@ -66,5 +66,5 @@ var liveZh = map[string]string{
 	"the end of the connection":           "连接结束",
 
 	// The help screen's note.
-	"Each connection keeps its last 2,000 entries (the timeline says how many were dropped), and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; the counts and close codes of a connection cover everything.": "每个连接只保留最近 2,000 条记录（时间线会说明丢弃了多少条），而且只有最新的记录保留载荷（每条 4 KiB，总共 32 MiB），所以内存占用有上限；连接的计数和关闭码则涵盖全部流量。",
+	"Each connection keeps its last 2,000 entries (the timeline says how many were dropped), and only the newest entries keep their payloads (4 KiB each, 32 MiB in all), so memory stays bounded; the counts and close codes of a connection cover everything.": "每个连接只保留最近 2000 条记录（时间线会说明丢弃了多少条），而且只有最新的记录保留载荷（每条 4 KiB，总共 32 MiB），所以内存占用有上限；连接的计数和关闭码则涵盖全部流量。",
 }

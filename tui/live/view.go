@@ -64,7 +64,7 @@ func (m Model) tiny(w, h int) string {
 	}
 	lines := []string{views.Fit(sayf(m.lang, "%d conns, %d open", len(m.conns), open), w)}
 	if e, ok := m.selected(); ok && h > 1 {
-		lines = append(lines, views.Fit(strings.TrimPrefix(views.EntryRow(e, false), "  "), w))
+		lines = append(lines, views.Fit(strings.TrimPrefix(views.EntryRowIn(e, false, m.lang), "  "), w))
 	}
 	if h > len(lines) {
 		lines = append(lines, views.Fit(say(m.lang, "enlarge the terminal · q quit"), w))
@@ -268,7 +268,7 @@ func (m Model) timeline(w, h int) string {
 		off = max(0, sel-rows/2)
 	}
 	for _, e := range m.store.Window(id, off, rows) {
-		row := views.EntryRow(e, e.Seq == m.selSeq)
+		row := views.EntryRowIn(e, e.Seq == m.selSeq, m.lang)
 		if id == 0 {
 			row = fmt.Sprintf("%-4s", fmt.Sprintf("c%d", e.Conn)) + row
 		}
@@ -340,7 +340,7 @@ func (m Model) detail(w, h int) string {
 	}
 	all := m.detailBody(e, w)
 	off := min(m.detailOff, max(0, len(all)-(h-1)))
-	what := strings.TrimPrefix(views.EntryTitle(e), fmt.Sprintf("#%d · ", e.Seq))
+	what := strings.TrimPrefix(views.EntryTitleIn(e, m.lang), fmt.Sprintf("#%d · ", e.Seq))
 	if e.Kind == capture.KindClosed {
 		what = say(m.lang, "the end of the connection") // the body says it in full
 	}
