@@ -231,3 +231,45 @@ func TestBatchRepliesStreamedMessages(t *testing.T) {
 		t.Errorf("three replies took %d writes, want 2", len(sc.writes))
 	}
 }
+
+// FuzzBatchReplies echoes whatever a peer sends, once with BatchReplies
+// and once without: the bytes that go out must be the same (holding
+// changes where writes end, never what is sent or in which order).
+func FuzzBatchReplies(f *testing.F) {
+	f.Add(bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("Hello")), 3))
+	f.Add(append(clientFrame(Header{Fin: true, Opcode: OpBinary}, bytes.Repeat([]byte("b"), 300)), clientFrame(Header{Fin: true, Opcode: OpPing}, []byte("p"))...))
+	f.Add(append(clientFrame(Header{Opcode: OpText}, []byte("He")), clientFrame(Header{Fin: true, Opcode: OpContinuation}, []byte("llo"))...))
+	f.Add(append(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("ok")), clientFrame(Header{Fin: true, Opcode: OpText}, []byte("\xff"))...))
+	f.Fuzz(func(t *testing.T, wire []byte) {
+		var out [2][]byte
+		for i, batch := range []bool{false, true} {
+			sc := &scriptConn{in: bytes.NewReader(wire)}
+			c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: batch, MessageLimit: 1 << 16})
+			ctx := context.Background()
+			for n := 0; n < 100; n++ {
+				var typ MessageType
+				var msg []byte
+				var err error
+				if n%2 == 0 {
+					typ, msg, err = c.ReadMessage(ctx)
+				} else {
+					var r io.Reader
+					if typ, r, err = c.NextReader(ctx); err == nil {
+						msg, err = io.ReadAll(r)
+					}
+				}
+				if err != nil {
+					break
+				}
+				if c.WriteMessage(ctx, typ, msg) != nil {
+					break
+				}
+			}
+			c.CloseNow()
+			out[i] = bytes.Join(sc.writes, nil)
+		}
+		if !bytes.Equal(out[0], out[1]) {
+			t.Fatalf("with BatchReplies the peer got %x, without %x", out[1], out[0])
+		}
+	})
+}

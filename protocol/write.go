@@ -592,9 +592,13 @@ func (c *Conn) stopReadingAhead() {
 // one are already buffered whole (then replies may wait for it), and
 // sends what is held otherwise. The caller holds readMu.
 func (c *Conn) noteReadAhead() {
-	if !c.opts.BatchReplies {
-		return
+	if c.opts.BatchReplies { // small enough to be inlined: nothing to pay without it
+		c.lookAhead()
 	}
+}
+
+// lookAhead is noteReadAhead's work.
+func (c *Conn) lookAhead() {
 	r := &c.reader
 	if c.br != nil && !r.inMessage && c.readErr == nil {
 		// The message handed out may still be in the buffer, unread
