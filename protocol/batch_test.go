@@ -273,3 +273,28 @@ func FuzzBatchReplies(f *testing.F) {
 		}
 	})
 }
+
+// TestBatchRepliesKeepOrderWithWriteRaw: bytes written raw after a held
+// reply go after it.
+func TestBatchRepliesKeepOrderWithWriteRaw(t *testing.T) {
+	in := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("q")), 2)
+	sc := &scriptConn{in: bytes.NewReader(in)}
+	c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: true})
+	ctx := context.Background()
+	if _, _, err := c.ReadMessage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(ctx, BinaryMessage, []byte("r")); err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.writes) != 0 {
+		t.Fatalf("the reply was not held (%d writes)", len(sc.writes))
+	}
+	if err := c.WriteRaw([]byte{0x82, 0x01, 'z'}); err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0x82, 0x01, 'r', 0x82, 0x01, 'z'}
+	if got := bytes.Join(sc.writes, nil); !bytes.Equal(got, want) {
+		t.Fatalf("the peer got %x, want %x", got, want)
+	}
+}

@@ -246,6 +246,11 @@ func (c *Conn) WriteRaw(b []byte) error {
 	if c.observe != nil {
 		c.observe(&RawEvent{Time: time.Now(), Role: c.role, Bytes: append([]byte(nil), b...)})
 	}
+	if c.held != nil { // held replies (BatchReplies) were written first: they go first
+		if err := c.sendHeld(); err != nil {
+			return c.writeFailed(err)
+		}
+	}
 	if _, err := c.sock.Write(b); err != nil {
 		return c.writeFailed(err)
 	}
