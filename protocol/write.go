@@ -512,8 +512,8 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // held bytes. The reader clears readAhead, then looks at heldOut; a writer
 // that holds sets heldOut, then (once it lets go of the frame lock, in
 // unlockFrame) looks at readAhead. Of two such pairs of atomic operations
-// at least one side sees the other's store, so whichever sees "held, and
-// the reader will not come back for more" sends them (flushHeld).
+// at least one side sees the other's store: whichever finds replies held
+// while the reader is not reading ahead sends them (flushHeld).
 
 // mayHold reports whether the data frame about to be written may wait in
 // the held buffer. The caller holds frameMu.
