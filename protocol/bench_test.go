@@ -180,6 +180,62 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 }
 
+// BenchmarkPipelinedEcho is a request-reply server under a pipelining
+// client, over loopback TCP: each op, the client sends 8 messages of
+// 1 KiB in one write, then reads the 8 echoes. With BatchReplies
+// (batch=on) the server's replies to requests that arrived together go
+// out in fewer writes.
+func BenchmarkPipelinedEcho(b *testing.B) {
+	const inFlight, size = 8, 1 << 10
+	for _, batch := range []bool{false, true} {
+		name := "batch=off"
+		if batch {
+			name = "batch=on"
+		}
+		b.Run(name, func(b *testing.B) {
+			client, server := connPair(b, nil, &Options{BatchReplies: batch})
+			ctx := context.Background()
+			go func() {
+				buf := make([]byte, size)
+				for {
+					typ, r, err := server.NextReader(ctx)
+					if err != nil {
+						return
+					}
+					n, _ := io.ReadFull(r, buf)
+					if server.WriteMessage(ctx, typ, buf[:n]) != nil {
+						return
+					}
+				}
+			}()
+			var wire []byte
+			for range inFlight {
+				wire = append(wire, clientFrame(Header{Fin: true, Opcode: OpBinary}, make([]byte, size))...)
+			}
+			buf := make([]byte, size)
+			b.SetBytes(inFlight * size)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := client.WriteRaw(wire); err != nil {
+					b.Fatal(err)
+				}
+				for range inFlight {
+					_, r, err := client.NextReader(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := io.ReadFull(r, buf); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.StopTimer()
+			client.CloseNow()
+		})
+	}
+}
+
 // TestReadAndRoundTripAllocateNothing guards the promise of issue 2:
 // reading a frame allocates nothing in steady state, and neither does a
 // write. (An allocation count, not a timing: it does not depend on the

@@ -80,6 +80,7 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 // CloseNow closes the TCP connection at once, without a closing handshake.
 // The peer will see 1006, abnormal closure.
 func (c *Conn) CloseNow() error {
+	c.stopReadingAhead() // held replies (Options.BatchReplies) go out first
 	c.closeTCP(true, ErrClosed)
 	return nil
 }

@@ -50,6 +50,23 @@ type Options struct {
 	// their payloads, at most 125 bytes (§5.5): a log needs the code and
 	// reason of each close frame.
 	ObserveHeadersOnly bool
+	// BatchReplies lets a data message written while the peer's next
+	// message already waits whole in the read buffer stay in a write
+	// buffer, to go out in one system call with the messages written
+	// after it: a server answering pipelined requests then makes one
+	// write per batch of requests instead of one per reply. Nothing is
+	// held once the connection would wait for input: the held messages
+	// go out when a read hands out the last buffered message (or one
+	// that is not whole), before any wait for the socket, with the next
+	// write that is not held (in order, in the same system call), and in
+	// Close and CloseNow. Each write is bounded by WriteTimeout as usual.
+	// A held message's WriteMessage returns nil; an error sending it is
+	// returned by the next write, and the connection is then broken.
+	// Set it only when the goroutine that reads also writes the replies
+	// (an echo or a request-reply loop): a message another goroutine
+	// writes while the reader is busy elsewhere waits until it reads or
+	// writes again. Off by default.
+	BatchReplies bool
 	// WriteTimeout bounds every write to the socket, the ones the reader
 	// does too (pongs, the echo of a close frame): the peer's TCP stack
 	// must take at least one byte within WriteTimeout, or the write fails
@@ -198,7 +215,15 @@ type Conn struct {
 	hdrBuf       [MaxHeaderSize]byte
 	keyBuf       [4]byte
 	writer       messageWriter
-	pongSend     [maxControlPayload]byte // the pong being written; guarded by frameMu
+	// held is the write buffer of messages held by BatchReplies (nil when
+	// none are); guarded by frameMu. heldOut says held has bytes, and
+	// readAhead that the reader has a whole message buffered, so that a
+	// reply may wait: both atomic, so that the reader and writers can
+	// tell, without the frame lock, who must send what is held.
+	held      *bufio.Writer
+	heldOut   atomic.Bool
+	readAhead atomic.Bool
+	pongSend  [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
 	// frames; guarded by frameMu. sock arms the write deadline
 	// from it before each chunk goes to the socket (see armWrite).

@@ -88,13 +88,19 @@ func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	defer c.readMu.Unlock()
 	defer c.releaseReadBuffer()
 	c.stream.ready = false // a small message handed out and not read is dropped
+	if typ, ok := c.stream.takeBuffered(); ok {
+		c.noteReadAhead()
+		return typ, &c.stream, nil
+	}
 	stop := c.beginRead(ctx)
 	defer c.endRead(ctx, stop)
 	typ, err := c.nextMessage()
 	if err != nil {
+		c.stopReadingAhead()
 		return typ, &c.stream, ctxErr(ctx, err)
 	}
 	c.stream.takeSmall()
+	c.noteReadAhead()
 	return typ, &c.stream, nil
 }
 
@@ -148,6 +154,51 @@ func (s *streamReader) takeSmall() {
 	s.ready, s.off, s.n, s.err = true, 0, uint8(n), err
 }
 
+// takeBuffered is NextReader's shortest way, for the commonest message
+// of all: the next thing in the buffer is a whole small message in one
+// plain frame (takePlainHeader's kind), nothing of an earlier message is
+// left, and nobody observes. It is what nextMessage, takePlainHeader and
+// takeSmall do for such a message, in one pass and without the read
+// call's clocks: no byte is waited for, so there is no deadline to set
+// and no context that could interrupt anything, and a data frame needs
+// no pong. It copies the payload out of the buffer, unmasks it (§5.3)
+// and, for text, checks that it is whole, valid UTF-8 (§8.1); only then
+// does it consume the frame. Text that is not valid is left where it is
+// for the general path, which fails the connection naming the byte, so
+// every rule is still judged by the same code. With IdleTimeout the
+// general path runs, since each frame restarts the idle clock there.
+// The caller holds readMu and has cleared s.ready.
+func (s *streamReader) takeBuffered() (MessageType, bool) {
+	c := s.c
+	r := &c.reader
+	if c.br == nil || c.observe != nil || c.readErr != nil || c.opts.IdleTimeout > 0 ||
+		r.inMessage || r.frameLeft > 0 || r.resume || r.interrupted || len(r.saved) > 0 {
+		return 0, false
+	}
+	b, _ := c.br.Peek(c.br.Buffered()) // no I/O: only what is buffered
+	typ, size, length, ok := c.plainHeader(b)
+	if !ok || len(b) < size+length {
+		return 0, false // another kind of frame, or not all here yet
+	}
+	masked := size == 6
+	p := s.small[:copy(s.small[:length], b[size:size+length])]
+	var key [4]byte
+	if masked {
+		key = [4]byte{b[2], b[3], b[4], b[5]}
+		Mask(key, 0, p)
+	}
+	if typ == OpText && !isASCII(p) && !utf8.Valid(p) {
+		return 0, false // the general path names the bad byte
+	}
+	c.br.Discard(size + length)
+	r.frame = Header{Fin: true, Opcode: typ, Masked: masked, Length: uint64(length), LengthForm: Length7Bit, MaskKey: key}
+	r.msgType, r.msgSoFar, r.compressed, r.maskPos = typ, int64(length), false, length&3
+	r.utf8.Reset()
+	c.idleWaiting = false
+	s.ready, s.off, s.n, s.err = true, 0, uint8(length), io.EOF
+	return typ, true
+}
+
 func (s *streamReader) Read(p []byte) (int, error) {
 	if s.ready {
 		n := copy(p, s.small[s.off:s.n])
@@ -168,6 +219,9 @@ func (s *streamReader) Read(p []byte) (int, error) {
 	defer s.c.readMu.Unlock()
 	defer s.c.releaseReadBuffer()
 	n, err := s.c.reader.Read(p)
+	if err == io.EOF {
+		s.c.noteReadAhead() // the message is read: may its reply wait for the next? (BatchReplies)
+	}
 	switch {
 	case err == nil || err == io.EOF:
 		// Reading goes on (or the message is done): the application has
@@ -210,6 +264,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	} else {
 		var err error
 		if typ, err = c.nextMessage(); err != nil {
+			c.stopReadingAhead()
 			return 0, nil, ctxErr(ctx, err)
 		}
 		buf = nil
@@ -221,6 +276,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 				if buf == nil {
 					buf = []byte{}
 				}
+				c.noteReadAhead()
 				return typ, buf, nil
 			}
 			if lim := c.opts.MessageLimit; lim <= 0 || int64(len(buf)) < lim {
@@ -233,9 +289,11 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
+			c.noteReadAhead()
 			return typ, buf, nil
 		}
 		if err != nil {
+			c.stopReadingAhead()
 			if c.readErr == nil && isTimeout(err) {
 				// The stream stopped at a known byte: keep the message so
 				// far for the next call.
@@ -531,33 +589,46 @@ func (c *Conn) startDataFrame(rawCopy []byte) error {
 // When it takes the header, it is decoded into c.reader.frame and
 // consumed from the buffer; otherwise nothing changes.
 func (c *Conn) takePlainHeader() bool {
+	if c.reader.inMessage {
+		return false
+	}
 	b, _ := c.br.Peek(c.br.Buffered()) // no I/O: only what is buffered
-	if len(b) < 2 || c.reader.inMessage {
+	typ, size, length, ok := c.plainHeader(b)
+	if !ok {
 		return false
 	}
-	if b[0] != bitFin|byte(OpText) && b[0] != bitFin|byte(OpBinary) {
-		return false
+	h := &c.reader.frame
+	*h = Header{Fin: true, Opcode: typ, Masked: size == 6, Length: uint64(length), LengthForm: Length7Bit}
+	copy(h.MaskKey[:], b[2:size])
+	c.br.Discard(size)
+	return true
+}
+
+// plainHeader reads b, the start of the buffer, as takePlainHeader's kind
+// of header: ok says it is one, whole in b, and then gives the message's
+// type, the header's size (2, or 6 with a masking key) and the payload's
+// length. It consumes nothing. The caller makes sure no fragmented
+// message is in progress.
+func (c *Conn) plainHeader(b []byte) (typ Opcode, size, length int, ok bool) {
+	if len(b) < 2 || (b[0] != bitFin|byte(OpText) && b[0] != bitFin|byte(OpBinary)) {
+		return 0, 0, 0, false
 	}
-	length := b[1] &^ bitMask
+	length = int(b[1] &^ bitMask)
 	masked := b[1]&bitMask != 0
 	if length >= lengthMarker16 || masked != (c.role == RoleServer) {
-		return false
+		return 0, 0, 0, false // a longer length form, or masking the wrong way (§5.1)
 	}
 	if lim := c.opts.MessageLimit; lim > 0 && int64(length) > lim {
-		return false
+		return 0, 0, 0, false // over the limit: the general path refuses it (§10.4)
 	}
-	size := 2
+	size = 2
 	if masked {
 		size = 6
 	}
 	if len(b) < size {
-		return false
+		return 0, 0, 0, false
 	}
-	h := &c.reader.frame
-	*h = Header{Fin: true, Opcode: Opcode(b[0] & 0x0F), Masked: masked, Length: uint64(length), LengthForm: Length7Bit}
-	copy(h.MaskKey[:], b[2:size])
-	c.br.Discard(size)
-	return true
+	return Opcode(b[0] & 0x0F), size, length, true
 }
 
 // handleControl acts on a control frame (step 3). raw and wire are its

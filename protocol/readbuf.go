@@ -105,6 +105,7 @@ func (c *Conn) takeReadBuffer() {
 	}
 	s := &c.src
 	if s.lo == s.hi && s.err == nil {
+		c.stopReadingAhead() // nothing is held while we wait for input
 		if s.socket != nil {
 			if err := s.socket.Read(s.fill); err != nil {
 				s.err = err // a deadline, or the socket closed: handed on below

@@ -426,3 +426,40 @@ func TestSmallMessageReadAhead(t *testing.T) {
 		t.Errorf("reading a small message allocates %v times", n)
 	}
 }
+
+// TestBufferedShortcutJudgesTextAsTheValidator holds NextReader's shortest
+// way (takeBuffered), which checks a whole small text with utf8.Valid, to
+// the validator the general path uses (§8.1): the same texts pass, and one
+// that fails still fails with 1007 naming its first bad byte.
+func TestBufferedShortcutJudgesTextAsTheValidator(t *testing.T) {
+	texts := []string{
+		"", "plain", "héllo 世界 🎉", "\u007f\u0080\u07ff\u0800\uffff\U00010000\U0010ffff",
+		"\xed\xa0\x80",         // a surrogate, U+D800
+		"\xc0\x80",             // an overlong NUL
+		"\xf4\x90\x80\x80",     // above U+10FFFF
+		"ok \xe2\x82",          // a character cut short at the end
+		"\x80 starts mid-char", // a continuation byte first
+		"abcdefgh\xff",         // bad after a whole ASCII word
+	}
+	for _, text := range texts {
+		var v UTF8Validator
+		valid := v.Write([]byte(text)) < 0 && v.Complete()
+		wire := clientFrame(Header{Fin: true, Opcode: OpText}, []byte(text))
+		c := NewConn(nopConn{}, RoleServer, bufio.NewReader(bytes.NewReader(wire)), nil)
+		_, r, err := c.NextReader(context.Background())
+		if err == nil {
+			var got []byte
+			got, err = io.ReadAll(r)
+			if err == nil && string(got) != text {
+				t.Errorf("%q read as %q", text, got)
+			}
+		}
+		var viol *Violation
+		switch {
+		case valid && err != nil:
+			t.Errorf("%q: %v, want it read", text, err)
+		case !valid && (!errors.As(err, &viol) || viol.Code != CloseInvalidPayload):
+			t.Errorf("%q: %v, want 1007", text, err)
+		}
+	}
+}

@@ -246,6 +246,11 @@ func (c *Conn) WriteRaw(b []byte) error {
 	if c.observe != nil {
 		c.observe(&RawEvent{Time: time.Now(), Role: c.role, Bytes: append([]byte(nil), b...)})
 	}
+	if c.held != nil { // held replies (BatchReplies) were written first: they go first
+		if err := c.sendHeld(); err != nil {
+			return c.writeFailed(err)
+		}
+	}
 	if _, err := c.sock.Write(b); err != nil {
 		return c.writeFailed(err)
 	}
@@ -443,6 +448,9 @@ func (c *Conn) unlockFrame() {
 	if c.hasPendingPong() {
 		c.sendPendingPong(context.Background())
 	}
+	if c.heldOut.Load() && !c.readAhead.Load() {
+		c.flushHeld() // the reader stopped reading ahead while we held (see mayHold)
+	}
 }
 
 // writeWire puts one frame on the wire: its encoded header hdr, then its
@@ -456,6 +464,9 @@ func (c *Conn) unlockFrame() {
 // before frameMu is released, so the buffer is always empty when it goes
 // back.
 func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
+	if c.held != nil || c.mayHold(h) {
+		return c.writeHeld(h, hdr, payload)
+	}
 	if len(hdr)+len(payload) <= len(c.smallFrame) {
 		b := append(c.smallFrame[:0], hdr...)
 		b = append(b, payload...)
@@ -483,6 +494,156 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// Replies in batches (Options.BatchReplies)
+//
+// A server that answers pipelined requests reads several of them with one
+// system call, then writes each reply with one of its own: most of its
+// time goes to those writes. With BatchReplies, a reply written while the
+// next request already waits whole in the read buffer goes into a pooled
+// write buffer, held, and the next reply joins it, until the reader is
+// about to hand out its last buffered request (or to wait): then all of
+// them go out in one write. No reply waits while the connection waits for
+// input, since the reader sends them before that; the buffer is bounded
+// (a full one is written out, bounded by WriteTimeout like any write).
+//
+// The reader and the writers decide without a shared lock who sends the
+// held bytes. The reader clears readAhead, then looks at heldOut; a writer
+// that holds sets heldOut, then (once it lets go of the frame lock, in
+// unlockFrame) looks at readAhead. Of two such pairs of atomic operations
+// at least one side sees the other's store: whichever finds replies held
+// while the reader is not reading ahead sends them (flushHeld).
+
+// mayHold reports whether the data frame about to be written may wait in
+// the held buffer. The caller holds frameMu.
+func (c *Conn) mayHold(h Header) bool {
+	return c.opts.BatchReplies && h.Opcode.IsData() && c.readAhead.Load()
+}
+
+// writeHeld adds a frame to the held buffer, and sends all of it unless
+// the frame may wait. The caller holds frameMu.
+func (c *Conn) writeHeld(h Header, hdr, payload []byte) error {
+	bw := c.held
+	if bw == nil {
+		bw = writerPool.Get().(*bufio.Writer)
+		bw.Reset(&c.sock)
+		c.held = bw
+	}
+	// A full buffer is written out as it fills, bounded as any write.
+	if _, err := bw.Write(hdr); err != nil {
+		return err
+	}
+	if h.Masked {
+		if err := writeMasked(bw, h.MaskKey, payload); err != nil {
+			return err
+		}
+	} else if _, err := bw.Write(payload); err != nil {
+		return err
+	}
+	if c.mayHold(h) {
+		c.heldOut.Store(true)
+		return nil // unlockFrame sends it if the reader stopped reading ahead meanwhile
+	}
+	return c.sendHeld()
+}
+
+// sendHeld writes what is held and gives the buffer back. The caller
+// holds frameMu.
+func (c *Conn) sendHeld() error {
+	bw := c.held
+	c.held = nil
+	c.heldOut.Store(false)
+	var err error
+	if c.writeErr == nil {
+		err = bw.Flush()
+	}
+	bw.Reset(nil) // drop what a failed write left, and the connection
+	writerPool.Put(bw)
+	return err
+}
+
+// flushHeld sends the held messages when the reader is not reading ahead
+// (any more). It never waits for the frame lock: a goroutine holding it
+// either is writing, and sends what is held before its own frame, or is
+// holding a reply, and checks again in unlockFrame once it lets go. A
+// write error is kept in writeErr, for the next write to return.
+func (c *Conn) flushHeld() {
+	for c.heldOut.Load() && !c.readAhead.Load() && c.frameMu.TryLock() {
+		if c.held != nil {
+			stop := c.beginWrite(context.Background())
+			if err := c.sendHeld(); err != nil {
+				c.writeFailed(err)
+			}
+			c.endWrite(stop)
+		} else {
+			c.heldOut.Store(false)
+		}
+		c.frameMu.Unlock()
+	}
+}
+
+// stopReadingAhead says the reader may wait for input (or stopped
+// reading), and sends what is held.
+func (c *Conn) stopReadingAhead() {
+	if c.opts.BatchReplies {
+		c.readAhead.Store(false)
+		c.flushHeld()
+	}
+}
+
+// noteReadAhead is called by a read that hands out a message, or reads
+// one to its end: it says whether the rest of this message and the next
+// one are already buffered whole (then replies may wait for it), and
+// sends what is held otherwise. The caller holds readMu.
+func (c *Conn) noteReadAhead() {
+	if c.opts.BatchReplies { // small enough to be inlined: nothing to pay without it
+		c.lookAhead()
+	}
+}
+
+// lookAhead is noteReadAhead's work.
+func (c *Conn) lookAhead() {
+	r := &c.reader
+	if c.br != nil && !r.inMessage && c.readErr == nil {
+		// The message handed out may still be in the buffer, unread
+		// (NextReader's reader reads it next): then the one after it
+		// must be there too.
+		b, _ := c.br.Peek(c.br.Buffered()) // no I/O
+		if int64(len(b)) > r.frameLeft && wholeMessageAt(b[r.frameLeft:]) {
+			c.readAhead.Store(true)
+			return
+		}
+	}
+	c.stopReadingAhead()
+}
+
+// wholeMessageAt reports whether b starts with a whole message in one
+// frame: FIN set, text or binary, and its header and payload all in b
+// (§5.2's three length forms). It judges nothing else: the read that
+// takes the frame applies every rule. It only tells that this read will
+// not wait for input.
+func wholeMessageAt(b []byte) bool {
+	if len(b) < 2 || b[0]&bitFin == 0 || (Opcode(b[0]&0x0F) != OpText && Opcode(b[0]&0x0F) != OpBinary) {
+		return false
+	}
+	size, length := 2, uint64(b[1]&^bitMask)
+	switch length {
+	case lengthMarker16:
+		if len(b) < 4 {
+			return false
+		}
+		size, length = 4, uint64(binary.BigEndian.Uint16(b[2:]))
+	case lengthMarker64:
+		if len(b) < 10 {
+			return false
+		}
+		size, length = 10, binary.BigEndian.Uint64(b[2:])
+	}
+	if b[1]&bitMask != 0 {
+		size += 4
+	}
+	return uint64(len(b)-size) >= length && len(b) >= size
 }
 
 // smallFrameSize is the largest frame, header included, that writeWire

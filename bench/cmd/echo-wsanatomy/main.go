@@ -1,7 +1,10 @@
 // Command echo-wsanatomy is the library-only wsanatomy echo server of the
 // load test: protocol.AcceptConn on each raw connection, then NextReader
 // into a reused buffer and WriteMessage, the codec's allocation-free loop.
-// No observer, no net/http.
+// No observer, no net/http. It sets Options.BatchReplies, as its
+// documentation invites a loop that reads and writes the replies in one
+// goroutine to do: replies to requests that arrived together go out in
+// one write.
 package main
 
 import (
@@ -16,7 +19,7 @@ import (
 func main() {
 	ln := echoserver.Listen("echo-wsanatomy")
 	opts := &protocol.AcceptOptions{
-		Options:     protocol.Options{MessageLimit: echoserver.MaxMessage},
+		Options:     protocol.Options{MessageLimit: echoserver.MaxMessage, BatchReplies: true},
 		CheckOrigin: protocol.AcceptAnyOrigin,
 	}
 	echoserver.ServeRaw(ln, func(nc net.Conn) {

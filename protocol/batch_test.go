@@ -1,0 +1,300 @@
+package protocol
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// scriptConn replays in as the peer's bytes (then io.EOF) and records
+// each Write as one system call would be; with failWrites every write
+// fails as a reset connection's does.
+type scriptConn struct {
+	nopConn
+	in         *bytes.Reader
+	writes     [][]byte
+	failWrites bool
+}
+
+func (c *scriptConn) Read(p []byte) (int, error) { return c.in.Read(p) }
+
+func (c *scriptConn) Write(p []byte) (int, error) {
+	if c.failWrites {
+		return 0, errors.New("write: connection reset by peer")
+	}
+	c.writes = append(c.writes, bytes.Clone(p))
+	return len(p), nil
+}
+
+// echoBatched runs an echo loop with BatchReplies until a read fails, and
+// returns the read's error.
+func echoBatched(t *testing.T, c *Conn) (writeErrs []error, readErr error) {
+	t.Helper()
+	ctx := context.Background()
+	for range 100 {
+		typ, msg, err := c.ReadMessage(ctx)
+		if err != nil {
+			return writeErrs, err
+		}
+		writeErrs = append(writeErrs, c.WriteMessage(ctx, typ, msg))
+	}
+	t.Fatal("the echo loop did not end")
+	return nil, nil
+}
+
+// TestBatchRepliesOneWritePerBatch: three requests that arrive in one read
+// are answered with two writes (the first two replies held and sent as
+// the last request is handed out, then the last reply), in order and
+// intact; without BatchReplies, one write each.
+func TestBatchRepliesOneWritePerBatch(t *testing.T) {
+	var in []byte
+	for i := range 3 {
+		in = append(in, clientFrame(Header{Fin: true, Opcode: OpText}, []byte("request "+strconv.Itoa(i)))...)
+	}
+	var want []byte
+	for i := range 3 {
+		want = AppendHeader(want, Header{Fin: true, Opcode: OpText, Length: 9})
+		want = append(want, "request "+strconv.Itoa(i)...)
+	}
+	for _, batch := range []bool{false, true} {
+		sc := &scriptConn{in: bytes.NewReader(in)}
+		c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: batch})
+		writeErrs, _ := echoBatched(t, c)
+		for i, err := range writeErrs {
+			if err != nil {
+				t.Fatalf("batch=%v: reply %d: %v", batch, i, err)
+			}
+		}
+		// The read that ends the loop (io.EOF) fails the connection and
+		// sends nothing more: a server's close frame is not sent to a peer
+		// that closed TCP. Only the replies are compared.
+		got := bytes.Join(sc.writes, nil)
+		if !bytes.HasPrefix(got, want) {
+			t.Fatalf("batch=%v: the peer got %q, want the three replies %q first", batch, got, want)
+		}
+		replyWrites := 0
+		for n := 0; n < len(want); replyWrites++ {
+			n += len(sc.writes[replyWrites])
+		}
+		wantWrites := 3
+		if batch {
+			wantWrites = 2
+		}
+		if replyWrites != wantWrites {
+			t.Errorf("batch=%v: the replies took %d writes, want %d", batch, replyWrites, wantWrites)
+		}
+	}
+}
+
+// TestBatchRepliesNeverDelayed: a peer that sends one message and waits
+// for its echo gets it, and so does one that sends three at once and
+// waits for all three: no reply is held while the server waits for input.
+func TestBatchRepliesNeverDelayed(t *testing.T) {
+	client, server := connPair(t, nil, &Options{BatchReplies: true})
+	go func() {
+		ctx := context.Background()
+		for {
+			typ, msg, err := server.ReadMessage(ctx)
+			if err != nil {
+				return
+			}
+			if server.WriteMessage(ctx, typ, msg) != nil {
+				return
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for round := range 20 {
+		n := 1 + round%3
+		var batch []byte
+		for i := range n {
+			batch = append(batch, clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte{byte(round), byte(i)})...)
+		}
+		if err := client.WriteRaw(batch); err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			_, got, err := client.ReadMessage(ctx)
+			if err != nil {
+				t.Fatalf("round %d, echo %d of %d: %v (held while the server waits for input?)", round, i, n, err)
+			}
+			if !bytes.Equal(got, []byte{byte(round), byte(i)}) {
+				t.Fatalf("round %d, echo %d: %v", round, i, got)
+			}
+		}
+	}
+	client.CloseNow()
+}
+
+// TestBatchRepliesWriteErrorSurfaces: a held reply's WriteMessage returns
+// nil; the write that sends it fails, and the next write returns that
+// error.
+func TestBatchRepliesWriteErrorSurfaces(t *testing.T) {
+	var in []byte
+	for range 2 {
+		in = append(in, clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("x"))...)
+	}
+	sc := &scriptConn{in: bytes.NewReader(in), failWrites: true}
+	c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: true})
+	ctx := context.Background()
+	if _, _, err := c.ReadMessage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(ctx, BinaryMessage, []byte("x")); err != nil {
+		t.Fatalf("the held reply: %v, want nil (it is not sent yet)", err)
+	}
+	if _, _, err := c.ReadMessage(ctx); err != nil { // the last buffered one: sends the held reply, which fails
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(ctx, BinaryMessage, []byte("x")); err == nil {
+		t.Fatal("the write after a held reply failed to go out returned nil")
+	}
+}
+
+// TestBatchRepliesBoundedByWriteTimeout: a peer that pipelines requests
+// and never reads the replies is dropped within the write timeout, held
+// replies or not: the echo loop ends with a write or read error.
+func TestBatchRepliesBoundedByWriteTimeout(t *testing.T) {
+	peer, ours := net.Pipe() // net.Pipe has no buffer: a write waits for a reader
+	c := NewConn(ours, RoleServer, nil, &Options{BatchReplies: true, WriteTimeout: 200 * time.Millisecond, CloseTimeout: 200 * time.Millisecond})
+	frame := clientFrame(Header{Fin: true, Opcode: OpBinary}, bytes.Repeat([]byte("y"), 100))
+	go func() {
+		for {
+			if _, err := peer.Write(bytes.Repeat(frame, 4)); err != nil {
+				return
+			}
+		}
+	}()
+	defer peer.Close()
+	done := make(chan error, 1)
+	go func() {
+		ctx := context.Background()
+		for {
+			typ, msg, err := c.ReadMessage(ctx)
+			if err != nil {
+				done <- err
+				return
+			}
+			if err := c.WriteMessage(ctx, typ, msg); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrWriteTimeout) && !errors.Is(err, ErrClosed) && !errors.Is(err, io.ErrClosedPipe) {
+			t.Logf("ended with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a peer that never reads held the echo loop for 30 s with a 200 ms write timeout")
+	}
+}
+
+// TestBatchRepliesStreamedMessages: the same with NextReader's reader and
+// messages too long to be read ahead (1 KiB, a 16-bit length): a reply
+// waits when the rest of its request and the whole next one are buffered.
+func TestBatchRepliesStreamedMessages(t *testing.T) {
+	var in, want []byte
+	for i := range 3 {
+		payload := bytes.Repeat([]byte{'a' + byte(i)}, 1024)
+		in = append(in, clientFrame(Header{Fin: true, Opcode: OpBinary}, payload)...)
+		want = AppendHeader(want, Header{Fin: true, Opcode: OpBinary, Length: 1024})
+		want = append(want, payload...)
+	}
+	sc := &scriptConn{in: bytes.NewReader(in)}
+	c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: true})
+	ctx := context.Background()
+	for i := range 3 {
+		typ, r, err := c.NextReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.WriteMessage(ctx, typ, msg); err != nil {
+			t.Fatalf("reply %d: %v", i, err)
+		}
+	}
+	if got := bytes.Join(sc.writes, nil); !bytes.Equal(got, want) {
+		t.Fatalf("the peer got %d bytes, want the three replies in order (%d bytes)", len(got), len(want))
+	}
+	if len(sc.writes) != 2 {
+		t.Errorf("three replies took %d writes, want 2", len(sc.writes))
+	}
+}
+
+// FuzzBatchReplies echoes whatever a peer sends, once with BatchReplies
+// and once without: the bytes that go out must be the same (holding
+// changes where writes end, never what is sent or in which order).
+func FuzzBatchReplies(f *testing.F) {
+	f.Add(bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("Hello")), 3))
+	f.Add(append(clientFrame(Header{Fin: true, Opcode: OpBinary}, bytes.Repeat([]byte("b"), 300)), clientFrame(Header{Fin: true, Opcode: OpPing}, []byte("p"))...))
+	f.Add(append(clientFrame(Header{Opcode: OpText}, []byte("He")), clientFrame(Header{Fin: true, Opcode: OpContinuation}, []byte("llo"))...))
+	f.Add(append(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("ok")), clientFrame(Header{Fin: true, Opcode: OpText}, []byte("\xff"))...))
+	f.Fuzz(func(t *testing.T, wire []byte) {
+		var out [2][]byte
+		for i, batch := range []bool{false, true} {
+			sc := &scriptConn{in: bytes.NewReader(wire)}
+			c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: batch, MessageLimit: 1 << 16})
+			ctx := context.Background()
+			for n := 0; n < 100; n++ {
+				var typ MessageType
+				var msg []byte
+				var err error
+				if n%2 == 0 {
+					typ, msg, err = c.ReadMessage(ctx)
+				} else {
+					var r io.Reader
+					if typ, r, err = c.NextReader(ctx); err == nil {
+						msg, err = io.ReadAll(r)
+					}
+				}
+				if err != nil {
+					break
+				}
+				if c.WriteMessage(ctx, typ, msg) != nil {
+					break
+				}
+			}
+			c.CloseNow()
+			out[i] = bytes.Join(sc.writes, nil)
+		}
+		if !bytes.Equal(out[0], out[1]) {
+			t.Fatalf("with BatchReplies the peer got %x, without %x", out[1], out[0])
+		}
+	})
+}
+
+// TestBatchRepliesKeepOrderWithWriteRaw: bytes written raw after a held
+// reply go after it.
+func TestBatchRepliesKeepOrderWithWriteRaw(t *testing.T) {
+	in := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("q")), 2)
+	sc := &scriptConn{in: bytes.NewReader(in)}
+	c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: true})
+	ctx := context.Background()
+	if _, _, err := c.ReadMessage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(ctx, BinaryMessage, []byte("r")); err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.writes) != 0 {
+		t.Fatalf("the reply was not held (%d writes)", len(sc.writes))
+	}
+	if err := c.WriteRaw([]byte{0x82, 0x01, 'z'}); err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0x82, 0x01, 'r', 0x82, 0x01, 'z'}
+	if got := bytes.Join(sc.writes, nil); !bytes.Equal(got, want) {
+		t.Fatalf("the peer got %x, want %x", got, want)
+	}
+}
