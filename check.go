@@ -8,12 +8,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -93,6 +94,28 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if len(selected) == 0 {
 		return usagef("check", lang, "no case is left once --cases has chosen and --exclude has dropped", "按 --cases 选出、再去掉 --exclude 排除的用例后，一个用例也不剩")
 	}
+	// The report, the --json file and the screen list the cases by id,
+	// whatever order they finish in.
+	slices.SortStableFunc(selected, func(a, b conformance.Case) int { return conformance.CompareIDs(a.ID, b.ID) })
+
+	sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if *client == "" {
+		// A server that is not there broke no rule: one error, not a
+		// FAILED per case, and an exit status of its own.
+		var ue *conformance.UnreachableError
+		if err := conformance.Reachable(sigCtx, target, *timeout); errors.As(err, &ue) {
+			fmt.Fprintln(stderr, tr(lang, "wsanatomy: check: "+ue.Error()+"; no case was run",
+				"wsanatomy：check：无法连接到 "+ue.URL+"："+ue.Reason()+"；没有运行任何用例"))
+			if *jsonFile != "" {
+				b, _ := json.MarshalIndent(report{Target: target, Error: ue.Error(), Results: []conformance.Result{}}, "", "  ")
+				if err := os.WriteFile(*jsonFile, append(b, '\n'), 0o644); err != nil {
+					return fmt.Errorf("check: %w", err)
+				}
+			}
+			return exitError(exitUnreachable)
+		}
+	}
 
 	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {
 		// A screen drawn into a pipe or a file is of no use to anyone:
@@ -102,8 +125,6 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		*tui = false
 	}
 
-	sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 	ctx, cancel := context.WithTimeoutCause(sigCtx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
 	defer cancel()
 
@@ -131,21 +152,35 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "wsanatomy: check: the report screen: %v\n", err)
 		}
 	default:
+		// On a terminal, progress is one line rewritten in place; into a
+		// pipe or a file, a line per case as it finishes (in the order
+		// they finish), so a long run shows it is alive. The report that
+		// follows lists the cases by id.
+		live := isTerminal(stdout)
 		if *show == "" {
 			cfg.Progress = func(done, total int, r conformance.Result) {
+				if live {
+					fmt.Fprintf(stdout, "\r\x1b[K[%*d/%d] %s %s", len(fmt.Sprint(total)), done, total, r.ID, r.Verdict)
+					return
+				}
 				if *quiet && r.Verdict == conformance.OK {
 					return
 				}
-				printResult(stdout, done, total, r)
+				fmt.Fprintf(stdout, "[%*d/%d] %-13s %s\n", len(fmt.Sprint(total)), done, total, r.Verdict, r.ID)
 			}
 			fmt.Fprintf(stdout, "wsanatomy check: %d cases against %s\n", len(selected), target)
 		}
 		results = run(ctx, cfg)
+		if live && *show == "" {
+			fmt.Fprint(stdout, "\r\x1b[K")
+		}
 		if *show != "" {
 			showCase(stdout, results[0])
+		} else {
+			printReport(stdout, results, *quiet, outputWidth(stdout))
 		}
 	}
-	passed, failed := summarize(stdout, results)
+	passed, failed := summarize(stdout, results, outputWidth(stdout))
 	if *jsonFile != "" {
 		if err := writeReport(*jsonFile, target, *client != "", results, passed, failed); err != nil {
 			return fmt.Errorf("check: %w", err)
@@ -175,19 +210,51 @@ func globs(s string) []string {
 	return out
 }
 
-// printResult prints one case as it finishes: the verdict on one line,
-// and for anything but OK the rule and what the peer did.
-func printResult(w io.Writer, done, total int, r conformance.Result) {
-	width := len(fmt.Sprint(total))
-	fmt.Fprintf(w, "[%*d/%d] %-13s %-22s %s\n", width, done, total, r.Verdict, r.ID, r.Desc)
-	if r.Verdict == conformance.OK {
-		return
+// exitUnreachable is check's exit status when the server could not be
+// reached at all and no case ran: neither 1 (a case FAILED) nor 2 (a
+// mistake in the command line).
+const exitUnreachable = 3
+
+// printReport prints the cases in id order (the order of results), each
+// verdict on one line and, for anything but OK, what the peer did and the
+// rule, wrapped to width under their labels. quiet leaves out the OK ones.
+func printReport(w io.Writer, results []conformance.Result, quiet bool, width int) {
+	fmt.Fprintln(w, "results by case id:")
+	for _, r := range results {
+		if quiet && r.Verdict == conformance.OK {
+			continue
+		}
+		// A long id (6.I.4.kosme-surrogate.1) gets its own line rather
+		// than pushing the title out of its column.
+		head := fmt.Sprintf("  %-13s %-10s ", r.Verdict, r.ID)
+		if len(head) > reportTitleColumn {
+			fmt.Fprintln(w, strings.TrimRight(head, " "))
+			head = strings.Repeat(" ", reportTitleColumn)
+		}
+		writeLabelled(w, head, "", r.Desc, width)
+		if r.Verdict == conformance.OK {
+			continue
+		}
+		const ind = "      "
+		writeLabelled(w, ind, "peer: ", r.Detail, width)
+		writeLabelled(w, ind, "rule: ", r.Rule, width)
+		if r.ClientExit != "" {
+			writeLabelled(w, ind, "client: ", oneLine(r.ClientExit, 300), width)
+		}
 	}
-	ind := strings.Repeat(" ", 2*width+18)
-	fmt.Fprintf(w, "%speer: %s\n", ind, r.Detail)
-	fmt.Fprintf(w, "%srule: %s\n", ind, r.Rule)
-	if r.ClientExit != "" {
-		fmt.Fprintf(w, "%sclient: %s\n", ind, oneLine(r.ClientExit, 300))
+}
+
+// reportTitleColumn is where a case's title starts in the report.
+const reportTitleColumn = 2 + 13 + 1 + 10 + 1
+
+// writeLabelled writes text after indent and label, wrapped to width, its
+// later lines indented under the text's first column.
+func writeLabelled(w io.Writer, indent, label, text string, width int) {
+	hang := strings.Repeat(" ", len(indent)+len(label))
+	lines := strings.Split(render.Wrap(text, width-len(hang)), "\n")
+	fmt.Fprintf(w, "%s%s%s\n", indent, label, lines[0])
+	for _, l := range lines[1:] {
+		fmt.Fprintf(w, "%s%s\n", hang, l)
 	}
 }
 
@@ -199,9 +266,9 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// summarize prints the verdict counts and returns how many cases passed
+// summarize prints, wrapped to width, the verdict counts and returns how many cases passed
 // (any verdict but FAILED) and failed.
-func summarize(w io.Writer, results []conformance.Result) (passed, failed int) {
+func summarize(w io.Writer, results []conformance.Result, width int) (passed, failed int) {
 	counts := map[conformance.Verdict]int{}
 	for _, r := range results {
 		counts[r.Verdict]++
@@ -225,11 +292,11 @@ func summarize(w io.Writer, results []conformance.Result) (passed, failed int) {
 				ids = append(ids, r.ID)
 			}
 		}
-		sort.Strings(ids)
+		slices.SortFunc(ids, conformance.CompareIDs)
 		if len(ids) > 20 {
 			ids = append(ids[:20], fmt.Sprintf("and %d more", len(ids)-20))
 		}
-		fmt.Fprintf(w, "failed: %s (`wsanatomy check --show CASE ...` shows one)\n", strings.Join(ids, " "))
+		writeLabelled(w, "", "failed: ", strings.Join(ids, " ")+" (`wsanatomy check --show CASE ...` shows one)", width)
 	}
 	return passed, failed
 }
@@ -240,6 +307,7 @@ type report struct {
 	Client  bool                 `json:"client"` // the target is a client command
 	Passed  int                  `json:"passed"`
 	Failed  int                  `json:"failed"`
+	Error   string               `json:"error,omitempty"` // why no case ran (the server could not be reached)
 	Results []conformance.Result `json:"results"`
 }
 

@@ -10,10 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wsanatomy/wsanatomy/conformance"
 	"github.com/wsanatomy/wsanatomy/protocol"
@@ -245,7 +247,8 @@ func TestCheckFailsABrokenServer(t *testing.T) {
 	if code != 1 || lastLine(stdout) != "0 passed, 19 failed" {
 		t.Errorf("exit %d, last line %q; want exit 1, 0 passed, 19 failed\n%s", code, lastLine(stdout), stdout)
 	}
-	if n := strings.Count(stdout, "A server MUST NOT mask any frames"); n != 19 {
+	// The rule is wrapped under its label; read it as one line.
+	if n := strings.Count(strings.Join(strings.Fields(stdout), " "), "A server MUST NOT mask any frames"); n != 19 {
 		t.Errorf("%d cases name the masking rule, want 19:\n%s", n, stdout)
 	}
 }
@@ -294,5 +297,96 @@ func TestCheckUsage(t *testing.T) {
 		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "run 'wsanatomy check --help' for usage") {
 			t.Errorf("%q: exit %d, stderr %q; want 2 with usage", args, code, stderr)
 		}
+	}
+}
+
+// closedPort is a ws:// URL on 127.0.0.1 where nothing listens any more.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "ws://" + ln.Addr().String() + "/"
+	ln.Close()
+	return url
+}
+
+// A server that is not running broke no rule of RFC 6455: check says it
+// cannot connect, once, runs no case and exits 3, in text, --json and
+// --tui, in either language.
+func TestCheckUnreachable(t *testing.T) {
+	url := closedPort(t)
+	jsonPath := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, stderr := runCLI("check", url, "--cases", "1.1.*", "--json", jsonPath)
+	want := "wsanatomy: check: cannot connect to " + url + ": connection refused; no case was run\n"
+	if code != exitUnreachable || stderr != want || stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, no report, stderr %q", code, stdout, stderr, exitUnreachable, want)
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Error != "cannot connect to "+url+": connection refused" || len(rep.Results) != 0 || rep.Target != url {
+		t.Errorf("--json report: %s", b)
+	}
+
+	code, stdout, stderr = runCLI("check", url, "--tui", "--lang", "zh")
+	want = "wsanatomy：check：无法连接到 " + url + "：connection refused；没有运行任何用例\n"
+	if code != exitUnreachable || stderr != want || stdout != "" {
+		t.Errorf("--tui --lang zh: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", code, stdout, stderr, exitUnreachable, want)
+	}
+}
+
+// The report lists the cases by id, 1.1.2 before 1.1.10 and each
+// section's additions after Autobahn's own, however they finish; the rule
+// is wrapped to 80 columns under its label. The --json report and the
+// --tui screen (which are given the same list) are in the same order.
+func TestCheckReportOrderAndWidth(t *testing.T) {
+	url := reflectingServer(t)
+	jsonPath := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, _ := runCLI("check", url, "--cases", "1.1.*,1.2.*,A.1.*,2.*", "--timeout", "2s", "--parallel", "4", "--json", jsonPath)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSortedFunc(rep.Results, func(a, b conformance.Result) int { return conformance.CompareIDs(a.ID, b.ID) }) {
+		var got []string
+		for _, r := range rep.Results {
+			got = append(got, r.ID)
+		}
+		t.Errorf("--json results not in id order: %v", got)
+	}
+	_, report, ok := strings.Cut(stdout, "results by case id:\n")
+	if !ok {
+		t.Fatalf("no report:\n%s", stdout)
+	}
+	var ids []string
+	for _, line := range strings.Split(report, "\n") {
+		if utf8.RuneCountInString(line) > 80 {
+			t.Errorf("line of %d columns: %q", utf8.RuneCountInString(line), line)
+		}
+		if f := strings.Fields(line); len(f) > 2 && strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "   ") {
+			ids = append(ids, f[1])
+		}
+	}
+	want := []string{"1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8",
+		"1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5", "1.2.6", "1.2.7", "1.2.8",
+		"A.1.1", "A.1.2", "A.1.3", "A.1.7", "A.1.13"}
+	if len(ids) < len(want) || !slices.Equal(ids[:len(want)], want) || ids[len(want)] != "2.1" {
+		t.Errorf("report order %v, want %v then 2.1 ...", ids, want)
+	}
+	if !strings.Contains(report, "      rule: ") || !strings.Contains(report, "\n            ") {
+		t.Errorf("the rule is not wrapped under its label:\n%s", report)
 	}
 }
