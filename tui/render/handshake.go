@@ -23,6 +23,14 @@ var headerNotes = map[string]string{
 	"content-length":           "ordinary HTTP",
 }
 
+// responseNotes annotate the headers of a 101 response where the rule
+// differs from the request's: the server's duty (§4.2.2 item 5) and the
+// client's check of it (the second list of §4.1, items 2-3).
+var responseNotes = map[string]string{
+	"upgrade":    "the server MUST send \"websocket\" (§4.2.2 item 5); the client MUST fail the connection if it is missing or not \"websocket\", any case (§4.1, its checks of the response, item 2)",
+	"connection": "the server MUST send \"Upgrade\" (§4.2.2 item 5); the client MUST fail the connection if it lacks the token \"Upgrade\", any case (§4.1, its checks of the response, item 3)",
+}
+
 // HandshakeLine is one line of a handshake head and its annotation.
 type HandshakeLine struct {
 	Text, Note string
@@ -36,7 +44,8 @@ func AnnotateHandshake(raw []byte) []HandshakeLine { return annotateHandshake(""
 func annotateHandshake(lang string, raw []byte) []HandshakeLine {
 	tr := func(en string) string { return tr(lang, en) }
 	var out []HandshakeLine
-	refused := false // a response other than 101: the rest is ordinary HTTP
+	refused := false  // a response other than 101: the rest is ordinary HTTP
+	response := false // a 101 response: some headers' rules are the server's
 	lines := strings.Split(strings.TrimRight(string(raw), "\r\n"), "\r\n")
 	for i, ln := range lines {
 		note := ""
@@ -45,6 +54,7 @@ func annotateHandshake(lang string, raw []byte) []HandshakeLine {
 			note = tr("the request line: method GET, HTTP/1.1 or later (§4.1 items 2-3)")
 		case i == 0 && strings.Contains(ln, " 101 "):
 			note = tr("101: the server agrees to switch protocols; WebSocket frames follow (§4.2.2)")
+			response = true
 		case i == 0:
 			note = tr("not 101: no WebSocket connection; the client handles the response as HTTP, such as a 401 or a redirect (§4.1)")
 			refused = true
@@ -54,6 +64,8 @@ func annotateHandshake(lang string, raw []byte) []HandshakeLine {
 			switch {
 			case refused && name == "sec-websocket-version":
 				note = tr("the versions this server speaks (§4.4)")
+			case response && responseNotes[name] != "":
+				note = tr(responseNotes[name])
 			case !refused:
 				note = tr(headerNotes[name])
 			}

@@ -206,4 +206,8 @@ var zh = map[string]string{
 	"the server sent no Sec-WebSocket-Accept":                                 "服务器没有发送 Sec-WebSocket-Accept",
 	"does NOT match the server's ":                                            "与服务器发来的值不一致：",
 	"The key is used as sent, not base64-decoded; the GUID is fixed by §1.3.": "Sec-WebSocket-Key 按收到的字符串原样拼接，不先做 base64 解码；GUID 是 §1.3 规定的固定值。",
+
+	// A 101 response's Upgrade and Connection: the server's duty and the client's check.
+	"the server MUST send \"websocket\" (§4.2.2 item 5); the client MUST fail the connection if it is missing or not \"websocket\", any case (§4.1, its checks of the response, item 2)": "服务器必须发送 “websocket”（§4.2.2 第 5 条）；缺少该头部或值不是 “websocket”（大小写不限）时，客户端必须使连接失败（§4.1 中客户端检查响应的第 2 条）",
+	"the server MUST send \"Upgrade\" (§4.2.2 item 5); the client MUST fail the connection if it lacks the token \"Upgrade\", any case (§4.1, its checks of the response, item 3)":       "服务器必须发送 “Upgrade”（§4.2.2 第 5 条）；不含 token “Upgrade”（大小写不限）时，客户端必须使连接失败（§4.1 中客户端检查响应的第 3 条）",
 }
