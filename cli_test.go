@@ -128,7 +128,7 @@ func TestHelpEveryCommandBothLanguages(t *testing.T) {
 			})
 		}
 	}
-	if code, out, _ := runCLI("help", "--lang", "zh"); code != 0 || out != usageZh {
+	if code, out, _ := runCLI("help", "--lang", "zh"); code != 0 || out != fitHelp(usageZh, 80) {
 		t.Errorf("help --lang zh: exit %d, not the Chinese usage", code)
 	}
 }

@@ -234,7 +234,10 @@ func flagError(s, lang string) string {
 // writeCommandHelp prints the help of the command whose flag set fs is:
 // the usage line and what the command does, then every flag of fs with
 // its description and default.
-func writeCommandHelp(w io.Writer, fs *flag.FlagSet, lang string) {
+func writeCommandHelp(out io.Writer, fs *flag.FlagSet, lang string) {
+	// The help is laid out to the terminal's width once written.
+	var w strings.Builder
+	defer func() { fmt.Fprint(out, fitHelp(w.String(), helpWidth(out))) }()
 	name := fs.Name()
 	var text string
 	if name == "wsanatomy" {
@@ -246,16 +249,16 @@ func writeCommandHelp(w io.Writer, fs *flag.FlagSet, lang string) {
 		}
 		text = tr(lang, "Usage: ", "用法：") + tr(lang, h[0], h[1]) + "\n"
 	}
-	fmt.Fprint(w, text)
+	fmt.Fprint(&w, text)
 	var flags []*flag.Flag
 	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f) })
 	if len(flags) == 0 {
 		return
 	}
 	if name == "wsanatomy" {
-		fmt.Fprint(w, tr(lang, "\nFlags of the walkthrough:\n", "\n分步讲解的选项：\n"))
+		fmt.Fprint(&w, tr(lang, "\nFlags of the walkthrough:\n", "\n分步讲解的选项：\n"))
 	} else {
-		fmt.Fprint(w, tr(lang, "\nFlags:\n", "\n选项：\n"))
+		fmt.Fprint(&w, tr(lang, "\nFlags:\n", "\n选项：\n"))
 	}
 	durations := false
 	for _, f := range flags {
@@ -264,17 +267,17 @@ func writeCommandHelp(w io.Writer, fs *flag.FlagSet, lang string) {
 				durations = true
 			}
 		}
-		fmt.Fprintf(w, "  %s\n", flagSyntax(name, f))
+		fmt.Fprintf(&w, "  %s\n", flagSyntax(name, f))
 		desc := flagDescription(name, f, lang)
 		if def := shownDefault(f); def != "" {
 			desc += tr(lang, " (default "+def+")", "（默认 "+def+"）")
 		}
 		for _, line := range strings.Split(lessons.Wrap(desc, 80-6), "\n") {
-			fmt.Fprintf(w, "      %s\n", line)
+			fmt.Fprintf(&w, "      %s\n", line)
 		}
 	}
 	if durations {
-		fmt.Fprint(w, tr(lang, "\nA DURATION is written like 500ms, 30s, 5m or 1h30m.\n", "\nDURATION 写作 500ms、30s、5m 或 1h30m 这样的形式。\n"))
+		fmt.Fprint(&w, tr(lang, "\nA DURATION is written like 500ms, 30s, 5m or 1h30m.\n", "\nDURATION 写作 500ms、30s、5m 或 1h30m 这样的形式。\n"))
 	}
 }
 

@@ -114,11 +114,11 @@ var commandHelp = map[string][2]string{
 			"--lang 决定本帮助、提示信息和 --tui 屏幕的语言；日志行和 --json 是给工具读的数据，始终是英文。",
 	},
 	"dial": {
-		"wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--insecure] [--lang en|zh] URL\n\n" +
+		"wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--origin URL] [--compress] [--heartbeat DURATION] [--heartbeat-timeout DURATION] [--insecure] [--lang en|zh] URL\n\n" +
 			"A client: sends stdin lines as text messages and prints the replies, then the server's close code and reason;\n" +
 			"exits 1 unless the close was 1000 or 1001. URL is ws://host:port/path or wss://...\n" +
 			"--lang sets the language of this help and of the messages; -v's frame lines stay English.",
-		"wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--insecure] [--lang en|zh] URL\n\n" +
+		"wsanatomy dial [--echo] [-v] [-H \"Name: value\"] [--subprotocol LIST] [--origin URL] [--compress] [--heartbeat DURATION] [--heartbeat-timeout DURATION] [--insecure] [--lang en|zh] URL\n\n" +
 			"客户端：把标准输入的每一行作为文本消息发出并打印回复，最后打印服务器给出的关闭码和关闭原因；\n" +
 			"关闭码不是 1000 或 1001 时退出状态为 1。URL 形如 ws://host:port/path 或 wss://...\n" +
 			"--lang 决定本帮助和提示信息的语言；-v 输出的逐帧日志始终是英文。",
@@ -146,7 +146,9 @@ var commandHelp = map[string][2]string{
 			"Runs the conformance cases (Autobahn sections 1-7, 9, 10, 12 and 13, and the project's own) against the echo\n" +
 			"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
 			"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
-			"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED.\n\n" +
+			"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED. A server that\n" +
+			"cannot be reached at all has broken no rule: check says so once, runs no case and exits 3 (2 is a\n" +
+			"mistake in the command line).\n\n" +
 			"The output is text unless --tui is given, even on a terminal, because scripts and CI read it. --tui shows the\n" +
 			"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
 			"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes.\n" +
@@ -157,7 +159,8 @@ var commandHelp = map[string][2]string{
 			"运行一致性测试用例（Autobahn 第 1-7、9、10、12、13 节，以及本项目自己的用例）：测试 URL（ws://）\n" +
 			"处的回显服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成实际地址）。每个用例得到一个结论\n" +
 			"（OK、NON-STRICT、INFORMATIONAL、UNIMPLEMENTED、FAILED），并给出它检验的 RFC 规则和对端的实际行为；\n" +
-			"最后一行是“N passed, M failed”，只要有用例 FAILED，退出状态就是 1。\n\n" +
+			"最后一行是“N passed, M failed”，只要有用例 FAILED，退出状态就是 1。服务器根本连不上并不违反任何规则：\n" +
+			"check 只报告一次无法连接，不运行任何用例，退出状态为 3（2 表示命令行有误）。\n\n" +
 			"不加 --tui 时，即使在终端上，输出也是纯文本，方便脚本和 CI 读取。--tui 在屏幕上显示报告：\n" +
 			"运行进度、按节排列的用例（f：只看失败的），以及每个用例的规则和交互（用分步讲解的帧视图和握手视图展示）；\n" +
 			"关闭屏幕后再输出文本摘要和退出状态。\n" +

@@ -120,7 +120,7 @@ func runHelp(rest []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	switch len(cmd) {
 	case 0:
-		fmt.Fprint(stdout, tr(lang, usage, usageZh))
+		fmt.Fprint(stdout, fitHelp(tr(lang, usage, usageZh), helpWidth(stdout)))
 		return nil
 	case 1:
 		// help CMD is CMD --help: the command prints its own help.
