@@ -260,7 +260,7 @@ var flagsZh = map[string]map[string]string{
 	},
 	"vectors": {
 		"lang": "本帮助、提示信息、--list、--show 以及报告里本命令自己的文字所用的语言（报告最后一行除外）：en 或 zh（默认取 LC_ALL、LC_MESSAGES、LANG）",
-		"list": "列出每个向量：id、约束级别（MUST、SHOULD，或 wsanatomy，即 RFC 没有规定、由本项目自行选择的行为）和一行说明，按文件分组",
+		"list": "按文件分组列出每个向量：约束级别（MUST、SHOULD，或“自选”，即 RFC 没有规定、由本项目自行选择的行为，JSON 中写作 wsanatomy）、id 和完整的说明",
 		"show": "打印一个向量、其字节的拆解和运行结果",
 	},
 	"lessons": {

@@ -22,7 +22,7 @@ func init() { testvectors.FrameView = frameView }
 func runVectors(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("vectors", stderr)
 	show := fs.String("show", "", "print one vector, the dissection of its bytes and its result")
-	list := fs.Bool("list", false, "list every vector: id, level (MUST, SHOULD, or wsanatomy: behaviour the RFC leaves open, chosen by this project) and a one-line title, grouped by file")
+	list := fs.Bool("list", false, "list every vector, grouped by file: its level (MUST, SHOULD, or choice: behaviour the RFC leaves open, chosen by this project; \"wsanatomy\" in the JSON), its id and its description, in full")
 	addLangFlag(fs, "this help, the messages, --list, --show and the report's own words (not its last line)")
 	args = reorderFlags(args, "--show", "-show", "--lang", "-lang")
 	if err := parseFlags(fs, args); err != nil {
@@ -47,6 +47,9 @@ func runVectors(args []string, stdout, stderr io.Writer) error {
 	width := outputWidth(stdout)
 	switch {
 	case *list:
+		if !isTerminal(stdout) {
+			width = 0 // into a pipe or a file, every description in full
+		}
 		set.List(stdout, lang, width)
 		return nil
 	case *show != "":

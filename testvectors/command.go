@@ -9,38 +9,78 @@ import (
 	"github.com/wsanatomy/wsanatomy/lessons"
 )
 
-// List writes every vector of the set, grouped by file: its level (MUST,
-// SHOULD or wsanatomy), its id and its description, cut to one line of
-// width columns. lang is the language of the list's own words; a vector's
-// description is data and stays as written.
+// List writes every vector of the set, grouped by file: its level, its
+// id and its description. With width > 0 (a terminal) each description is
+// wrapped under its column; with width 0 it is written in full on the
+// vector's line, for a pipe or a file. An id too long for its column goes
+// on a line of its own, so that the columns stay aligned. lang is the
+// language of the list's own words; a vector's description is data and
+// stays as written.
 func (s *Set) List(w io.Writer, lang string, width int) {
 	n := 0
+	levelw := 0
+	for _, l := range levels {
+		levelw = max(levelw, lessons.Width(LevelWord(lang, l)))
+	}
+	levelw = max(levelw, lessons.Width(say(lang, "level")))
 	for i, f := range s.Files {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		head := fmt.Sprintf(say(lang, "%s (group %s, %d vectors): %s"), f.Name, f.Group, len(f.Vectors), f.Description)
-		fmt.Fprintln(w, lessons.Wrap(head, width))
-		// The id column fits the file's ids, up to a third of the line;
-		// a longer id pushes its title along.
-		idw := 0
+		if width > 0 {
+			head = lessons.Wrap(head, width)
+		}
+		fmt.Fprintln(w, head)
+		// The id column fits the file's ids; on a terminal, up to a third
+		// of the line.
+		idw := lessons.Width(say(lang, "id"))
 		for _, v := range f.Vectors {
 			idw = max(idw, len(v.ID))
 		}
-		idw = min(idw, max(10, width/3))
+		if width > 0 {
+			idw = min(idw, max(10, width/3))
+		}
+		titleCol := 2 + levelw + 2 + idw + 2
+		fmt.Fprintln(w, strings.TrimRight("  "+padWidth(say(lang, "level"), levelw)+"  "+padWidth(say(lang, "id"), idw)+"  "+say(lang, "description"), " "))
 		for _, v := range f.Vectors {
 			n++
-			line := fmt.Sprintf("  %-9s  %-*s  ", v.Level, idw, v.ID)
-			if room := width - lessons.Width(line); room >= 20 {
-				fmt.Fprintln(w, line+clipWidth(v.Description, room))
+			lead := "  " + padWidth(LevelWord(lang, v.Level), levelw) + "  "
+			if len(v.ID) > idw {
+				fmt.Fprintln(w, lead+v.ID)
+				lead = strings.Repeat(" ", titleCol)
 			} else {
-				// Too narrow beside a long id: the title gets its own line.
-				fmt.Fprintln(w, strings.TrimRight(line, " "))
-				fmt.Fprintln(w, "             "+clipWidth(v.Description, max(20, width-13)))
+				lead += padWidth(v.ID, idw) + "  "
 			}
+			if width <= 0 || width-titleCol < 20 {
+				fmt.Fprintln(w, lead+v.Description)
+				continue
+			}
+			fmt.Fprintln(w, strings.Join(wrapWords(lead, strings.Repeat(" ", titleCol), v.Description, width), "\n"))
 		}
 	}
 	fmt.Fprintf(w, "\n"+say(lang, "%d vectors in %d files; --show ID dissects one")+"\n", n, len(s.Files))
+	legend := say(lang, "choice = wsanatomy's own choice where RFC 6455 leaves it open (level \"wsanatomy\" in the JSON)")
+	if width > 0 {
+		legend = lessons.Wrap(legend, width)
+	}
+	fmt.Fprintln(w, legend)
+}
+
+// LevelWord is how a level reads on screen: MUST and SHOULD as the RFC
+// writes them; the level "wsanatomy" (the RFC leaves it open, and this is
+// wsanatomy's choice) as "choice", which does not read like the program's
+// name. The JSON keeps "wsanatomy".
+func LevelWord(lang, level string) string {
+	if level == LevelWsanatomy {
+		return say(lang, "choice")
+	}
+	return level
+}
+
+// padWidth pads s with spaces to width columns.
+func padWidth(s string, width int) string {
+	return s + strings.Repeat(" ", max(0, width-lessons.Width(s)))
 }
 
 // clipWidth cuts s to width columns, marking a cut with "…".
@@ -81,6 +121,11 @@ func say(lang, en string) string {
 var zhWords = map[string]string{
 	"%s (group %s, %d vectors): %s":                  "%s（%s 组，%d 个向量）：%s",
 	"%d vectors in %d files; --show ID dissects one": "共 %[2]d 个文件、%[1]d 个测试向量；--show ID 拆解其中一个",
+	"level":       "级别",
+	"id":          "id",
+	"description": "说明",
+	"choice":      "自选",
+	"choice = wsanatomy's own choice where RFC 6455 leaves it open (level \"wsanatomy\" in the JSON)": "自选 = RFC 6455 未作规定、由 wsanatomy 自行选择（JSON 中的级别为 \"wsanatomy\"）",
 
 	// show
 	"RFC %s §%s, level %s: %q":               "RFC %s §%s，约束级别 %s：%q",

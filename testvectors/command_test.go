@@ -131,3 +131,42 @@ func TestChineseText(t *testing.T) {
 		zhcheck.Test(t, "vectors "+strconv.Quote(en), s)
 	}
 }
+
+// TestListWrapsOnATerminal: at a terminal's width the list fits, cuts
+// nothing (a description wraps under its column), keeps its columns
+// aligned under a header, and shows the level wsanatomy as a word with a
+// legend.
+func TestListWrapsOnATerminal(t *testing.T) {
+	set, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "zh"} {
+		for _, width := range []int{80, 60} {
+			var b bytes.Buffer
+			set.List(&b, lang, width)
+			out := b.String()
+			for _, l := range strings.Split(out, "\n") {
+				if lessons.Width(l) > width {
+					t.Errorf("%s %d: a line of %d columns: %q", lang, width, lessons.Width(l), l)
+				}
+			}
+			if strings.Contains(out, "…") {
+				t.Errorf("%s %d: something is cut with …", lang, width)
+			}
+			// A word wider than the room left may be cut across lines:
+			// compare without spaces.
+			flat := strings.Join(strings.Fields(out), "")
+			for _, f := range set.Files {
+				for _, v := range f.Vectors {
+					if !strings.Contains(flat, strings.Join(strings.Fields(v.Description), "")) {
+						t.Errorf("%s %d: %s's description is not whole", lang, width, v.ID)
+					}
+				}
+			}
+			if !strings.Contains(out, "\n  "+say(lang, "level")+" ") || !strings.Contains(out, "\n"+LevelWord(lang, LevelWsanatomy)+" = ") {
+				t.Errorf("%s %d: no header or no legend:\n%s", lang, width, out[:min(len(out), 600)])
+			}
+		}
+	}
+}
