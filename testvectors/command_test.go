@@ -170,3 +170,36 @@ func TestListWrapsOnATerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestShowLevelsPerField: --show says the level of each expected field, so
+// that a vector quoting an RFC MUST NOT (on the sender) does not read as
+// if its close code were bound by it; a close payload of a code alone
+// says it has no reason bytes; and an unknown id gets the closest ids.
+func TestShowLevelsPerField(t *testing.T) {
+	set, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string][]string{
+		"en": {"  the kind of result (error)  choice\n", "  error.close_code            SHOULD\n", "  error.section               informative",
+			"\nchoice = wsanatomy's own choice", "status code bytes 03 ed = 1005, no reason bytes\n"},
+		"zh": {"  结果的类别（error）  自选\n", "  error.close_code     SHOULD\n", "\n自选 = ", "没有关闭原因字节\n"},
+	} {
+		text, err := ShowIn(t.Context(), set, "close-code-1005", lang, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: --show close-code-1005 lacks %q:\n%s", lang, w, text)
+			}
+		}
+		if strings.Contains(text, "level wsanatomy") || strings.Contains(text, "reason bytes \n") {
+			t.Errorf("%s: --show close-code-1005:\n%s", lang, text)
+		}
+	}
+	_, err = set.Find("close-code-105")
+	if err == nil || !strings.Contains(err.Error(), "the closest ids: close-code-1005,") {
+		t.Errorf("Find(close-code-105): %v", err)
+	}
+}

@@ -31,8 +31,53 @@ func (s *Set) Find(id string) (*Vector, error) {
 			ids = append(ids[:8], "...")
 		}
 		msg += "; ids containing it: " + strings.Join(ids, ", ")
+	} else if near := s.nearest(id, 3); len(near) > 0 {
+		msg += "; the closest ids: " + strings.Join(near, ", ") + " (vectors --list lists them all)"
 	}
 	return nil, fmt.Errorf("%s", msg)
+}
+
+// nearest returns up to n ids closest to id by edit distance, closest
+// first: a typo's suggestions.
+func (s *Set) nearest(id string, n int) []string {
+	type scored struct {
+		id string
+		d  int
+	}
+	var all []scored
+	for _, f := range s.Files {
+		for _, v := range f.Vectors {
+			all = append(all, scored{v.ID, editDistance(id, v.ID)})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
+	var out []string
+	for _, sc := range all[:min(n, len(all))] {
+		out = append(out, sc.id)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes
+// (ids are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // FrameView, if set, draws one frame the way the walkthrough's frame view
@@ -58,8 +103,10 @@ func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, 
 		return "", err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s\n%s\n%s\n\n", fitLines(fmt.Sprintf("%s  (%s, %s)", v.ID, v.File.Name, v.File.Group), width), lessons.Wrap(v.Description, width),
-		lessons.Wrap(fmt.Sprintf(say(lang, "RFC %s §%s, level %s: %q"), v.RFCNumber(), v.Section, v.Level, v.Rule), width))
+	fmt.Fprintf(&sb, "%s\n%s\n%s\n", fitLines(fmt.Sprintf("%s  (%s, %s)", v.ID, v.File.Name, v.File.Group), width), lessons.Wrap(v.Description, width),
+		lessons.Wrap(fmt.Sprintf(say(lang, "RFC %s §%s: %q"), v.RFCNumber(), v.Section, v.Rule), width))
+	sb.WriteString(showLevels(v, lang, width))
+	sb.WriteString("\n")
 	js, _ := json.MarshalIndent(struct {
 		Input   Input    `json:"input"`
 		Expect  Expect   `json:"expect"`
@@ -100,6 +147,32 @@ func ShowIn(ctx context.Context, set *Set, id, lang string, width int) (string, 
 		labelled(say(lang, "FAIL: "), res.Why)
 	}
 	return sb.String(), nil
+}
+
+// showLevels says how firmly RFC 6455 binds each expected field: the
+// rule quoted above may be a MUST on the sender while what the receiver
+// does is wsanatomy's choice, and a close code only a SHOULD.
+func showLevels(v *Vector, lang string, width int) string {
+	fls := FieldLevels(v)
+	fw := 0
+	for _, fl := range fls {
+		fw = max(fw, lessons.Width(fl.Name(lang)))
+	}
+	var sb strings.Builder
+	sb.WriteString(say(lang, "levels of the expected fields:") + "\n")
+	choice := false
+	for _, fl := range fls {
+		level := LevelWord(lang, fl.Level)
+		if fl.Informative {
+			level = say(lang, "informative: wsanatomy's own report, not compared by other runners")
+		}
+		choice = choice || fl.Level == LevelWsanatomy && !fl.Informative
+		sb.WriteString(fitLines("  "+padWidth(fl.Name(lang), fw)+"  "+level, width) + "\n")
+	}
+	if choice {
+		sb.WriteString(lessons.Wrap(say(lang, "choice = wsanatomy's own choice where RFC 6455 leaves it open (level \"wsanatomy\" in the JSON)"), width) + "\n")
+	}
+	return sb.String()
 }
 
 // hanging is label and text wrapped to width, the lines after the first
@@ -148,6 +221,10 @@ func dissectVector(v *Vector, lang string, width int) string {
 		case 1:
 			fmt.Fprintf(&sb, say(lang, "close payload: 1 byte, % x: too short for a 2-byte status code")+"\n", []byte(p))
 		default:
+			if len(p) == 2 {
+				fmt.Fprintf(&sb, say(lang, "close payload: status code bytes % x = %d, no reason bytes")+"\n", []byte(p[:2]), binary.BigEndian.Uint16(p))
+				break
+			}
 			fmt.Fprintf(&sb, say(lang, "close payload: status code bytes % x = %d, reason bytes % x")+"\n", []byte(p[:2]), binary.BigEndian.Uint16(p), []byte(p[2:]))
 		}
 	case GroupHandshake:
