@@ -398,7 +398,7 @@ func TestVectorsShowWrapsAndSpeaksChinese(t *testing.T) {
 					t.Errorf("%s %s: line %d is %d columns: %q", id, lang, i+1, lessons.Width(l), l)
 				}
 			}
-			want := map[string][]string{"en": {"level MUST", "expected: ", "PASS"}, "zh": {"约束级别 MUST", "预期：", "通过"}}[lang]
+			want := map[string][]string{"en": {"  the kind of result (frame)  MUST\n", "expected: ", "PASS"}, "zh": {"  结果的类别（frame）  MUST\n", "预期：", "通过"}}[lang]
 			if id != "rfc-5.7-masked-text" {
 				want = want[1:]
 			}
