@@ -54,3 +54,22 @@ func TestDialUsageLineListsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// On a narrower terminal every help still fits, but for a word wider than
+// the line (a long flag or URL) and an example command to type, which the
+// layout never splits.
+func TestFitHelpNarrow(t *testing.T) {
+	for _, width := range []int{60, 40} {
+		for _, text := range []string{usage, usageZh, "Usage: " + commandHelp["dial"][0], "用法：" + commandHelp["check"][1]} {
+			for _, line := range strings.Split(fitHelp(text, width), "\n") {
+				if lessons.Width(line) <= width || strings.HasPrefix(line, "  wsanatomy ") && !strings.Contains(line, "   ") {
+					continue
+				}
+				if f := strings.Fields(line); len(f) == 1 || lessons.Width(strings.TrimLeft(line, " ")) <= width && len(f) <= 2 {
+					continue // one word alone: nothing to break at
+				}
+				t.Errorf("width %d: a line of %d columns: %q", width, lessons.Width(line), line)
+			}
+		}
+	}
+}
