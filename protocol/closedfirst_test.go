@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -59,5 +60,61 @@ func TestResetMeansThePeerClosedFirst(t *testing.T) {
 	}
 	if got.SentCode != CloseProtocolError {
 		t.Errorf("SentCode = %d, want the echoed 1002", got.SentCode)
+	}
+}
+
+// TestFailedServerReportsItsCloseFirst: a server that fails the connection
+// half-closes TCP (its FIN goes out) and then lingers until the client
+// closes too. Its end must be reported when its FIN goes out, not after the
+// linger: an observer of both ends otherwise lists "client TCP closed"
+// before "server closed TCP first", a timeline that contradicts itself.
+func TestFailedServerReportsItsCloseFirst(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cnc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	snc, err := ln.Accept()
+	if err != nil {
+		cnc.Close()
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		order []Role
+	)
+	observe := func(ev Event) {
+		if e, ok := ev.(*ClosedEvent); ok {
+			mu.Lock()
+			order = append(order, e.Role)
+			mu.Unlock()
+		}
+	}
+	opts := func() *Options { return &Options{CloseTimeout: 5 * time.Second, Observer: observe} }
+	srv := NewConn(snc, RoleServer, nil, opts())
+	cl := NewConn(cnc, RoleClient, nil, opts())
+	// An unmasked frame from the client: the server MUST fail (§5.1).
+	if _, err := cnc.Write([]byte{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.ReadMessage(context.Background())
+	}()
+	if _, _, err := cl.ReadMessage(context.Background()); err == nil {
+		t.Fatal("client ReadMessage: no error, want the server's close 1002")
+	}
+	<-done
+	<-cl.Done()
+	<-srv.Done()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(order) != 2 || order[0] != RoleServer || order[1] != RoleClient {
+		t.Fatalf("ClosedEvents reported in the order %v, want [server client]: the server closed first", order)
 	}
 }

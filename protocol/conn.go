@@ -255,6 +255,7 @@ type Conn struct {
 	peerClosed   chan struct{} // closed when the peer's close frame arrives
 	tcpClosed    chan struct{} // closed when our TCP connection is closed
 	tcpCloseOnce sync.Once
+	reportOnce   sync.Once // the ClosedEvent, reported once (reportClosed)
 	closedFirst  bool
 	closeCause   error // why we closed TCP, when it was a failure on our side
 
@@ -418,6 +419,23 @@ func ctxErr(ctx context.Context, err error) error {
 // closeTCP closes the TCP connection once and reports the end.
 func (c *Conn) closeTCP(first bool, cause error) {
 	c.tcpCloseOnce.Do(func() {
+		// Tell the observer before the socket closes: the peer cannot see
+		// the close (and report its own end) before ours is reported, so
+		// an observer of both ends sees them in causal order. And before
+		// Done() fires, so that whoever waits on Done() has the event.
+		c.reportClosed(first, cause)
+		c.netConn.Close()
+		close(c.tcpClosed)
+	})
+}
+
+// reportClosed records how the connection ended and tells the observer,
+// once. closeTCP calls it; a server that half-closes before it lingers
+// (lingerAfterFailure) calls it first, because its FIN is what the peer
+// sees: reported later, the client's end would be listed before the end
+// of the server that closed first.
+func (c *Conn) reportClosed(first bool, cause error) {
+	c.reportOnce.Do(func() {
 		c.closeMu.Lock()
 		c.closedFirst = first
 		if cause != nil && cause != ErrClosed {
@@ -428,15 +446,9 @@ func (c *Conn) closeTCP(first bool, cause error) {
 			code, reason = c.peerClose.Code, c.peerClose.Reason
 		}
 		c.closeMu.Unlock()
-		// Tell the observer before the socket closes: the peer cannot see
-		// the close (and report its own end) before ours is reported, so
-		// an observer of both ends sees them in causal order. And before
-		// Done() fires, so that whoever waits on Done() has the event.
 		if c.observe != nil {
 			c.observe(&ClosedEvent{Time: time.Now(), Role: c.role, Code: code, Reason: reason,
 				SentCode: CloseCode(c.sentCode.Load()), ClosedTCPFirst: first, Err: cause})
 		}
-		c.netConn.Close()
-		close(c.tcpClosed)
 	})
 }

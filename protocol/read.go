@@ -721,6 +721,9 @@ func (c *Conn) receivedClose(code CloseCode, reason string) error {
 func (c *Conn) finishTCP(cause error) {
 	if c.role == RoleServer {
 		if cause != nil {
+			// The FIN of the half-close ends the connection for the
+			// client: report our end before it goes out.
+			c.reportClosed(true, cause)
 			c.lingerAfterFailure()
 		}
 		c.closeTCP(true, cause)
