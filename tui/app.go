@@ -155,10 +155,10 @@ func (m Model) Init() tea.Cmd {
 	if !m.live {
 		return m.waitEntries()
 	}
-	return tea.Batch(m.startSession(m.nextID, true), m.waitEntries())
+	return tea.Batch(m.startSession(nil, m.nextID, true), m.waitEntries())
 }
 
-func (m Model) startSession(id int, sample bool) tea.Cmd {
+func (m Model) startSession(old *session.Session, id int, sample bool) tea.Cmd {
 	cfg := session.Config{ID: id, SampleNonce: sample}
 	if !sample {
 		// A fresh connection offers compression, so that free play's
@@ -166,15 +166,21 @@ func (m Model) startSession(id int, sample bool) tea.Cmd {
 		// first one stays plain: the walkthrough's bytes are RFC 6455's.
 		cfg.Compression = &protocol.CompressionOptions{}
 	}
-	return m.startSessionWith(cfg)
+	return m.startSessionWith(old, cfg)
 }
 
-// startSessionWith opens a session with cfg (its Queue is the screen's).
-func (m Model) startSessionWith(cfg session.Config) tea.Cmd {
+// startSessionWith opens a session with cfg (its Queue is the screen's),
+// after closing old, if any: old's closing handshake and the end of its
+// TCP are listed before the new session's separator, so that none of
+// old's entries reads as part of the new session.
+func (m Model) startSessionWith(old *session.Session, cfg session.Config) tea.Cmd {
 	q := m.rt.q
 	cfg.Queue = q
 	lang := m.theme.Lang()
 	return func() tea.Msg {
+		if old != nil {
+			old.Close() // bounded by the close timeout; reports both ends first
+		}
 		if cfg.ID > 1 {
 			q.Push(capture.Entry{Kind: capture.KindNote, Conn: cfg.ID, Tag: -1, Note: walkSayf(lang, "session %d: a fresh connection", cfg.ID)})
 		}
@@ -380,11 +386,10 @@ func (m *Model) showStep() tea.Cmd {
 		m.freshConn()
 		id := m.nextID
 		m.nextID++
-		start := m.startSessionWith(session.Config{ID: id, Compression: o, HandshakeTag: act})
+		start := m.startSessionWith(old, session.Config{ID: id, Compression: o, HandshakeTag: act})
 		return func() tea.Msg {
 			if old != nil {
 				<-old.Do(-1, func(context.Context, *session.Session) error { return nil })
-				old.Close()
 			}
 			return start()
 		}
@@ -414,10 +419,7 @@ func (m *Model) showStep() tea.Cmd {
 // lab expect to have it). The first part's steps send their messages
 // uncompressed either way, so their bytes are RFC 6455's.
 func (m *Model) restartWalk(part int, offer bool) tea.Cmd {
-	if m.sess != nil {
-		old := m.sess
-		go old.Close()
-	}
+	old := m.sess
 	m.sess = nil
 	id := m.nextID
 	m.nextID++
@@ -432,7 +434,7 @@ func (m *Model) restartWalk(part int, offer bool) tea.Cmd {
 	case offer:
 		cfg.Compression = &protocol.CompressionOptions{}
 	}
-	return m.startSessionWith(cfg)
+	return m.startSessionWith(old, cfg)
 }
 
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
@@ -532,10 +534,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		// play and the lab.
 		return m.restartWalk(session.Part(m.walk.steps[m.walk.step].Action), true)
 	case key.Matches(msg, k.NewSession):
-		if m.sess != nil {
-			old := m.sess
-			go old.Close()
-		}
+		old := m.sess
 		m.sess = nil
 		m.status = walkSay(m.theme.Lang(), "starting a fresh connection...")
 		// The screen follows the new connection; what the forms said
@@ -545,7 +544,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.nextID++
 		m.follow = id
 		m.freshConn()
-		return m.startSession(id, false)
+		return m.startSession(old, id, false)
 	case key.Matches(msg, k.Next) && m.walk.last():
 		// Past the end: the walkthrough runs again, live, from its
 		// first step on a fresh connection (the last step says so).

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // ours returns the stacks of goroutines running wsanatomy code, other than
@@ -171,5 +172,44 @@ func TestLiveWalkthroughFastForward(t *testing.T) {
 	}
 	if closes != 2 {
 		t.Errorf("the first connection has %d close frames with 1000, want 2 (the client's and the echo)", closes)
+	}
+}
+
+// TestLiveFreshSessionAfterOldEnds: n closes the connection on screen and
+// opens another. Everything of the old one (its close frames, the end of
+// its TCP on both sides) is listed before the new session's separator, so
+// that no entry of session 1 reads as part of session 2.
+func TestLiveFreshSessionAfterOldEnds(t *testing.T) {
+	tm, before := live(t, 120, 40)
+	waitFor(t, tm, "s1 client")
+	typeKeys(tm, "space", "space")
+	waitFor(t, tm, "0000  81 85 37 fa 21 3d 7f 9f 4d 51 58")
+	typeKeys(tm, "n")
+	waitFor(t, tm, "s2 client")
+	typeKeys(tm, "n")
+	waitFor(t, tm, "s3 client")
+	final := quitAndCheck(t, tm, before)
+	for _, conn := range []int{1, 2} {
+		sep, closed := -1, 0
+		for i, e := range final.tl.entries {
+			if e.Kind == capture.KindNote && e.Conn == conn+1 {
+				sep = i
+				break
+			}
+			if e.Conn == conn && e.Kind == capture.KindClosed {
+				closed++
+			}
+		}
+		if sep < 0 {
+			t.Fatalf("no separator for session %d", conn+1)
+		}
+		if closed != 2 {
+			t.Errorf("session %d: %d ends of TCP before session %d's separator, want 2 (client and server)", conn, closed, conn+1)
+		}
+		for _, e := range final.tl.entries[sep:] {
+			if e.Conn == conn {
+				t.Errorf("session %d's entry #%d (%s) is listed after session %d's separator", conn, e.Seq, views.EntryRow(e, false), conn+1)
+			}
+		}
 	}
 }
