@@ -537,3 +537,21 @@ func TestLiveChineseText(t *testing.T) {
 		zhcheck.Test(t, "live "+strconv.Quote(en), s)
 	}
 }
+
+// TestCountsPlural: the header counts in English grammar: "1 conn",
+// "1 frame", not "1 conns".
+func TestCountsPlural(t *testing.T) {
+	st := capture.NewStore(capture.Limits{})
+	a := &fakeConn{rec: st.Open("127.0.0.1:50001", "serve", protocol.RoleServer), t: st.Start()}
+	a.handshake("/", "", "", "", "", 101)
+	a.frame(true, protocol.OpText, true, []byte("Hello"), nil)
+	if v := sized(st, 120, 40).View(); !strings.Contains(v, "1 conn · 1 open · 1 frame ") {
+		t.Errorf("header does not say 1 conn · 1 open · 1 frame:\n%s", v)
+	}
+	if v := sized(st, 30, 3).View(); !strings.Contains(v, "1 conn, 1 open") {
+		t.Errorf("30x3 does not say 1 conn, 1 open:\n%s", v)
+	}
+	if v := sized(sampleStore(), 120, 40).View(); !strings.Contains(v, "4 conns · 1 open · 13 frames ") {
+		t.Errorf("header does not say 4 conns · 1 open · 15 frames:\n%s", v)
+	}
+}

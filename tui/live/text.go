@@ -29,11 +29,15 @@ func sayf(lang, format string, args ...any) string {
 // itself, keyed by the English.
 var liveZh = map[string]string{
 	// A terminal too small for panes.
-	"%d conns, %d open":             "%d 个连接，其中 %d 个已连接",
+	", ":                            "，",
 	"enlarge the terminal · q quit": "请把终端放大 · q 退出",
 
-	// The header.
-	"%d conns · %d open · %d frames ": "%d 个连接 · 其中 %d 个已连接 · %d 帧 ",
+	// The header (and the tiny screen's counts).
+	"%d conn":   "%d 个连接",
+	"%d conns":  "%d 个连接",
+	"%d open":   "其中 %d 个已连接",
+	"%d frame":  "%d 帧",
+	"%d frames": "%d 帧",
 
 	// The connection list.
 	"connections (%d)": "连接（%d）",

@@ -62,7 +62,7 @@ func (m Model) tiny(w, h int) string {
 			open++
 		}
 	}
-	lines := []string{views.Fit(sayf(m.lang, "%d conns, %d open", len(m.conns), open), w)}
+	lines := []string{views.Fit(connCount(m.lang, len(m.conns))+say(m.lang, ", ")+sayf(m.lang, "%d open", open), w)}
 	if e, ok := m.selected(); ok && h > 1 {
 		lines = append(lines, views.Fit(strings.TrimPrefix(views.EntryRowIn(e, false, m.lang), "  "), w))
 	}
@@ -81,12 +81,29 @@ func (m Model) header(w int) string {
 		frames += c.Frames[0] + c.Frames[1]
 	}
 	left := " wsanatomy  " + m.title
-	right := sayf(m.lang, "%d conns · %d open · %d frames ", len(m.conns), open, frames)
+	right := connCount(m.lang, len(m.conns)) + " · " + sayf(m.lang, "%d open", open) + " · " + frameCount(m.lang, frames) + " "
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		return m.st.header.Render(views.Fit(left, w))
 	}
 	return m.st.header.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+// connCount is "1 conn" or "n conns": English counts in the singular
+// for one (Chinese has one form).
+func connCount(lang string, n int) string {
+	if n == 1 {
+		return sayf(lang, "%d conn", n)
+	}
+	return sayf(lang, "%d conns", n)
+}
+
+// frameCount is "1 frame" or "n frames".
+func frameCount(lang string, n int) string {
+	if n == 1 {
+		return sayf(lang, "%d frame", n)
+	}
+	return sayf(lang, "%d frames", n)
 }
 
 // heading is a pane's title line; the focused pane's is bold and marked.
