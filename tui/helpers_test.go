@@ -131,6 +131,8 @@ func keys(names ...string) []tea.Msg {
 			out = append(out, tea.KeyMsg{Type: tea.KeyEsc})
 		case "ctrl+u":
 			out = append(out, tea.KeyMsg{Type: tea.KeyCtrlU})
+		case "backspace":
+			out = append(out, tea.KeyMsg{Type: tea.KeyBackspace})
 		case "ctrl+c":
 			out = append(out, tea.KeyMsg{Type: tea.KeyCtrlC})
 		default:
