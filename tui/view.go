@@ -306,10 +306,7 @@ func (m Model) headerView() string {
 	}
 	right, short := walkSay(m.theme.Lang(), "connecting...")+" ", "… "
 	if m.connInfo != "" {
-		state := walkSay(m.theme.Lang(), "● open")
-		if m.sess == nil || m.sess.Closed() {
-			state = walkSay(m.theme.Lang(), "○ closed")
-		}
+		state := walkSay(m.theme.Lang(), m.connState())
 		right, short = m.connInfo+"  "+state+" ", state+" "
 	}
 	if m.status != "" {
@@ -327,6 +324,30 @@ func (m Model) headerView() string {
 		gap = max(0, m.width-lipgloss.Width(left))
 	}
 	return m.st.header.Render(views.Fit(left+strings.Repeat(" ", gap)+right, m.width))
+}
+
+// connState is the header's word for the connection: in the walkthrough,
+// its state at the entry the step shows (the live connection runs ahead of
+// the narration: step 16's close frame is already answered and TCP closed
+// when it is read); elsewhere, its state now.
+func (m Model) connState() string {
+	if e, ok := m.tl.Selected(); ok && m.mode == modeWalk && (!m.live || m.sess != nil && e.Conn == m.sess.ID) {
+		state := "● open"
+		for _, x := range m.tl.entries[:m.tl.sel+1] {
+			switch {
+			case x.Conn != e.Conn:
+			case x.Kind == capture.KindClosed:
+				return "○ closed"
+			case x.Kind == capture.KindFrame && x.Header.Opcode == protocol.OpClose:
+				state = "◐ closing"
+			}
+		}
+		return state
+	}
+	if m.sess == nil || m.sess.Closed() {
+		return "○ closed"
+	}
+	return "● open"
 }
 
 func port(addr string) string {

@@ -444,3 +444,40 @@ func TestWalkScreenChineseRules(t *testing.T) {
 		zhcheck.Test(t, "walkthrough "+strconv.Quote(en), s)
 	}
 }
+
+// TestHeaderStateAtStep: the walkthrough's header says what state the
+// connection was in at the step shown, not what the live connection has
+// reached since: at the client's close frame it is closing, not closed.
+func TestHeaderStateAtStep(t *testing.T) {
+	m := recordedModel(t, 120, 40)
+	want := map[string]string{
+		"a masked text frame from the client":             "● open",
+		"the closing handshake: the client's close frame": "◐ closing",
+	}
+	seen := map[string]bool{}
+	closedSeen := false
+	for i := range m.walk.steps {
+		title := m.walk.steps[i].Title
+		v := m.View()
+		header := strings.SplitN(v, "\n", 2)[0]
+		if w, ok := want[title]; ok {
+			seen[title] = true
+			if !strings.Contains(header, w) {
+				t.Errorf("step %d (%s): header %q, want %q", i+1, title, header, w)
+			}
+		}
+		if e, ok := m.tl.Selected(); ok && e.Kind == capture.KindClosed && e.Conn == 1 {
+			closedSeen = true
+			if !strings.Contains(header, "○ closed") {
+				t.Errorf("step %d (%s): header %q, want ○ closed at the end of TCP", i+1, title, header)
+			}
+		}
+		if m.walk.last() {
+			break
+		}
+		m = send(m, keys("space")...)
+	}
+	if len(seen) != len(want) || !closedSeen {
+		t.Fatalf("steps not found: saw %v, a step at the end of TCP: %v", seen, closedSeen)
+	}
+}

@@ -57,6 +57,7 @@ var walkZh = map[string]string{
 	"connecting...":                        "连接中……",
 	"● open":                               "● 已打开",
 	"○ closed":                             "○ 已关闭",
+	"◐ closing":                            "◐ 正在关闭",
 	"s%d client %s ⇄ server %s":            "s%d 客户端 %s ⇄ 服务器 %s",
 	"session %d: a fresh connection":       "会话 %d：一条新连接",
 	"starting a fresh connection...":       "正在建立新连接……",
