@@ -306,7 +306,7 @@ func (m Model) headerView() string {
 	}
 	right, short := walkSay(m.theme.Lang(), "connecting...")+" ", "… "
 	if m.connInfo != "" {
-		state := walkSay(m.theme.Lang(), m.connState())
+		state := m.connState(m.theme.Lang())
 		right, short = m.connInfo+"  "+state+" ", state+" "
 	}
 	if m.status != "" {
@@ -330,24 +330,24 @@ func (m Model) headerView() string {
 // its state at the entry the step shows (the live connection runs ahead of
 // the narration: step 16's close frame is already answered and TCP closed
 // when it is read); elsewhere, its state now.
-func (m Model) connState() string {
+func (m Model) connState(lang string) string {
 	if e, ok := m.tl.Selected(); ok && m.mode == modeWalk && (!m.live || m.sess != nil && e.Conn == m.sess.ID) {
-		state := "● open"
+		state := walkSay(lang, "● open")
 		for _, x := range m.tl.entries[:m.tl.sel+1] {
 			switch {
 			case x.Conn != e.Conn:
 			case x.Kind == capture.KindClosed:
-				return "○ closed"
+				return walkSay(lang, "○ closed")
 			case x.Kind == capture.KindFrame && x.Header.Opcode == protocol.OpClose:
-				state = "◐ closing"
+				state = walkSay(lang, "◐ closing")
 			}
 		}
 		return state
 	}
 	if m.sess == nil || m.sess.Closed() {
-		return "○ closed"
+		return walkSay(lang, "○ closed")
 	}
-	return "● open"
+	return walkSay(lang, "● open")
 }
 
 func port(addr string) string {
