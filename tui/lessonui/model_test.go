@@ -682,3 +682,22 @@ func TestHelpShowsEveryKeyAt80(t *testing.T) {
 		m.Shutdown()
 	}
 }
+
+// TestRightAnswerStaysMarked: the option answered stays marked ▸ after a
+// right answer, as a wrong one does, so the learner sees what was right.
+func TestRightAnswerStaysMarked(t *testing.T) {
+	m, _ := newTestModel(t, "en", 80, 40, true)
+	defer m.Shutdown()
+	m, _ = drive(t, m, keys("1", "enter")...)
+	choice := stepWith(t, m, true)
+	m = advanceTo(t, m, choice, "right")
+	c := m.lesson.Steps[choice].Check
+	m, _ = drive(t, m, keys(fmt.Sprint(c.Correct+1))...)
+	if a := m.answered[choice]; !a.correct {
+		t.Fatalf("answer %d graded %+v, want right", c.Correct+1, a)
+	}
+	want := fmt.Sprintf("▸ %d) ", c.Correct+1)
+	if !strings.Contains(m.View(), want) {
+		t.Errorf("the right answer is not marked %q:\n%s", want, m.View())
+	}
+}

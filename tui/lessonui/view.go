@@ -221,8 +221,11 @@ func (m Model) textLines(width int) []string {
 		a, answered := m.answered[m.step]
 		if c.IsChoice() {
 			for j, ch := range c.Choices {
+				// The option chosen is marked; after a right answer,
+				// that option (the right one) stays marked.
+				chosen := j == m.choice && !a.correct || a.correct && j == c.Correct
 				mark := "  "
-				if j == m.choice && !a.correct {
+				if chosen {
 					mark = m.theme.pointer() + " "
 				}
 				// Numbered as the keys that answer them.
@@ -231,7 +234,7 @@ func (m Model) textLines(width int) []string {
 					if k > 0 {
 						ol = "   " + ol
 					}
-					if j == m.choice && !a.correct {
+					if chosen {
 						ol = m.theme.r(m.theme.heading, ol)
 					}
 					if k == 0 {
