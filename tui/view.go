@@ -259,7 +259,9 @@ func (m Model) helpLines(k keyMap) []string {
 		notes = append(notes, strings.Split(lessons.Wrap(n, max(10, m.width-1)), "\n")...)
 		notes = append(notes, "")
 	}
-	sc := keymap.Screen{Lang: k.lang, Groups: m.groups(k), Notes: notes, Styles: m.helpStyles()}
+	// esc leaves free play and the lab for the walkthrough; on the
+	// walkthrough itself it does nothing.
+	sc := keymap.Screen{Lang: k.lang, Groups: m.groups(k), Notes: notes, Styles: m.helpStyles(), EscLeaves: m.mode != modeWalk}
 	return sc.Lines(m.width, []key.Binding{k.HelpClose}, []key.Binding{k.HelpDown, k.HelpUp})
 }
 

@@ -430,7 +430,7 @@ func (m Model) helpView(w, h int) string {
 	b.WriteString(" " + m.st.heading.Render(m.t.helpTitle) + "\n")
 	under := m.screenKeys(m.bindings())
 	under.Help = m.bindings().Close // the way out of the help
-	for _, l := range keymap.HelpLines(under.helpGroups(m.t), w-2, keymap.Styles{}) {
+	for _, l := range keymap.HelpLines(under.helpGroups(m.t), w-2, keymap.Styles{}, m.o.Lang) {
 		b.WriteString("  " + l + "\n")
 	}
 	b.WriteString("\n")

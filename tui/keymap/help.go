@@ -60,10 +60,17 @@ func (st Styles) block(g Group) string {
 	return strings.Join(lines, "\n")
 }
 
-// HelpLines is the keys part of a help screen, width columns wide at most
-// where the descriptions allow: each group's enabled bindings under its
+// HelpLines is the keys part of a help screen in lang, width columns wide
+// at most where the descriptions allow: a line saying that only the keys
+// that act now are listed, then each group's enabled bindings under its
 // title, groups side by side while they fit, then stacked.
-func HelpLines(groups []Group, width int, st Styles) []string {
+//
+// Only those keys, because the screens give one key different work in
+// different states (↓ is the next frame, or a line of text, or the next
+// option): listing the idle bindings too would list ↓ three times. The
+// first line says so, so that a learner who misses a key knows it is
+// hidden because it does nothing here now.
+func HelpLines(groups []Group, width int, st Styles, lang string) []string {
 	var rows []string
 	var row []string
 	rowW := 0
@@ -88,6 +95,9 @@ func HelpLines(groups []Group, width int, st Styles) []string {
 	}
 	flush()
 	var out []string
+	for _, l := range strings.Split(lessons.Wrap(T(Lang(lang), nowNote), max(10, width)), "\n") {
+		out = append(out, st.Dim.Render(l))
+	}
 	for i, r := range rows {
 		if i > 0 {
 			out = append(out, "")
@@ -144,6 +154,10 @@ type Screen struct {
 	// Notes are lines already wrapped by the screen, shown under the keys.
 	Notes  []string
 	Styles Styles
+	// EscLeaves says whether esc, on the screen itself (no help, form or
+	// sub-view open), leaves it; the help's sentence about esc says
+	// which, so that it is true of the screen.
+	EscLeaves bool
 }
 
 // Lines is the whole help screen at width, line by line. Its title line
@@ -158,9 +172,13 @@ func (s Screen) Lines(width int, back, scroll []key.Binding) []string {
 		way += T(lang, " · ") + sprintf(T(lang, "%s: scroll"), Names(sc...))
 	}
 	lines := []string{s.Styles.Title.Render(T(lang, "keys")) + "  " + s.Styles.Dim.Render(way)}
-	lines = append(lines, HelpLines(s.Groups, width, s.Styles)...)
+	lines = append(lines, HelpLines(s.Groups, width, s.Styles, lang)...)
 	lines = append(lines, "")
-	for _, l := range strings.Split(lessons.Wrap(T(lang, escRule), max(10, width-1)), "\n") {
+	rule := escStays
+	if s.EscLeaves {
+		rule = escRule
+	}
+	for _, l := range strings.Split(lessons.Wrap(T(lang, rule), max(10, width-1)), "\n") {
 		lines = append(lines, s.Styles.Dim.Render(l))
 	}
 	if len(s.Notes) > 0 {
@@ -170,8 +188,16 @@ func (s Screen) Lines(width int, back, scroll []key.Binding) []string {
 	return lines
 }
 
-// escRule is the one sentence every help screen says about esc and q.
-const escRule = "esc closes this help first, then leaves a form or a sub-view, then the screen; q quits wsanatomy from every screen."
+// nowNote heads the keys of every help screen.
+const nowNote = "Only the keys that act here now are listed; the others appear where they work."
+
+// escRule and escStays are what a help screen says about esc and q: on a
+// screen esc leaves, and on one it does not (a running server's list, the
+// walkthrough, where esc would lose the place or stop the server).
+const (
+	escRule  = "esc closes this help first, then leaves a form or a sub-view, then the screen; q quits wsanatomy from every screen."
+	escStays = "esc closes this help first, then leaves a form or a sub-view; on this screen itself it does nothing. q quits wsanatomy from every screen."
+)
 
 // Window shows height lines of lines from top (clamped), the last one
 // saying how many lines are left below when some are; it returns the lines

@@ -83,7 +83,8 @@ func TestMsg(t *testing.T) {
 }
 
 // TestDisabledLeftOut checks that neither the hint line nor the help lists
-// a disabled binding, and that a group left with none is dropped.
+// a disabled binding, that a group left with none is dropped, and that the
+// help says it lists only the keys that act now.
 func TestDisabledLeftOut(t *testing.T) {
 	m := keymap.New("en")
 	off := keymap.Relabel(m.Byte, "a byte that is not there")
@@ -92,9 +93,30 @@ func TestDisabledLeftOut(t *testing.T) {
 	if strings.Contains(f, "not there") || !strings.Contains(f, "→/space next") || !strings.Contains(f, "? help") {
 		t.Errorf("footer %q", f)
 	}
-	lines := strings.Join(keymap.HelpLines([]keymap.Group{{Title: "bytes", Bindings: []key.Binding{off}}, {Title: "steps", Bindings: []key.Binding{m.Next}}}, 80, keymap.Styles{}), "\n")
+	groups := []keymap.Group{{Title: "bytes", Bindings: []key.Binding{off}}, {Title: "steps", Bindings: []key.Binding{m.Next}}}
+	lines := strings.Join(keymap.HelpLines(groups, 80, keymap.Styles{}, "en"), "\n")
 	if strings.Contains(lines, "bytes") || strings.Contains(lines, "not there") || !strings.Contains(lines, "steps") {
 		t.Errorf("help:\n%s", lines)
+	}
+	if !strings.HasPrefix(lines, "Only the keys that act here now are listed") {
+		t.Errorf("the help does not say that it lists only the keys that act now:\n%s", lines)
+	}
+	zh := strings.Join(keymap.HelpLines(groups, 80, keymap.Styles{}, "zh"), "\n")
+	if !strings.HasPrefix(zh, "这里只列出此刻起作用的按键") {
+		t.Errorf("Chinese help:\n%s", zh)
+	}
+}
+
+// TestEscSentence: the help's sentence about esc is true of the screen:
+// it says esc leaves the screen only where it does.
+func TestEscSentence(t *testing.T) {
+	stays := strings.Join(keymap.Screen{Lang: "en"}.Lines(200, nil, nil), "\n")
+	leaves := strings.Join(keymap.Screen{Lang: "en", EscLeaves: true}.Lines(200, nil, nil), "\n")
+	if strings.Contains(stays, "then the screen") || !strings.Contains(stays, "on this screen itself it does nothing") {
+		t.Errorf("a screen esc does not leave:\n%s", stays)
+	}
+	if !strings.Contains(leaves, "then the screen") {
+		t.Errorf("a screen esc leaves:\n%s", leaves)
 	}
 }
 

@@ -39,7 +39,12 @@ var zh = map[string]string{
 	" · ":             " · ",
 	"%s: scroll":      "%s：滚动",
 	"↓ %d more lines": "↓ 还有 %d 行",
+
+	"Only the keys that act here now are listed; the others appear where they work.": "这里只列出此刻起作用的按键；其余按键会在它们起作用的地方列出。",
+
 	"esc closes this help first, then leaves a form or a sub-view, then the screen; q quits wsanatomy from every screen.": "esc 先关闭帮助，再离开表单或子视图，最后离开当前界面；在任何界面按 q 都会退出 wsanatomy。",
+
+	"esc closes this help first, then leaves a form or a sub-view; on this screen itself it does nothing. q quits wsanatomy from every screen.": "esc 先关闭帮助，再离开表单或子视图；在这个界面本身按 esc 不起作用。在任何界面按 q 都会退出 wsanatomy。",
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -3,6 +3,7 @@ package lessonui
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -84,5 +85,35 @@ func TestHelpGolden(t *testing.T) {
 		m, _ = drive(t, m, keys("3", "enter", "right", "right", "right", "right", "?")...)
 		checkView(t, fmt.Sprintf("help_%s_80x24", lang), m.View(), 80, 24)
 		m.Shutdown()
+	}
+}
+
+// TestMoreRuleNamesOnlyKeysThatAct: the rule under the text names pgdn
+// only when pgdn scrolls, so that with the help open it never names a key
+// the help leaves out (the help's footer takes lines from the text).
+func TestMoreRuleNamesOnlyKeysThatAct(t *testing.T) {
+	checked := 0
+	for _, lesson := range []string{"1", "2", "3"} {
+		for step := 0; step < 6; step++ {
+			for h := 14; h <= 44; h += 2 {
+				m, _ := newTestModel(t, "en", 80, h, true)
+				ks := []string{lesson, "enter"}
+				for range step {
+					ks = append(ks, "right")
+				}
+				m, _ = drive(t, m, keys(append(ks, "?")...)...)
+				v := m.View()
+				if strings.Contains(v, "(pgdn)") {
+					checked++
+					if !m.stateKeys().PageDown.Enabled() || !strings.Contains(v, "pgdn ") {
+						t.Errorf("lesson %s step %d, 80x%d: the rule names pgdn, but pgdn does not scroll or the help leaves it out:\n%s", lesson, step+1, h, v)
+					}
+				}
+				m.Shutdown()
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no state showed (pgdn): the test checks nothing")
 	}
 }

@@ -57,7 +57,7 @@ func (m Model) helpView() string {
 	}
 	under := m.stateKeys()
 	under.Help = k.Close
-	return strings.Join(keymap.HelpLines(under.groups(), m.w, st), "\n")
+	return strings.Join(keymap.HelpLines(under.groups(), m.w, st, m.lang()), "\n")
 }
 
 // bodyHeight is the number of lines between the header and the footer.
@@ -105,9 +105,16 @@ func (m Model) moreRule(below int) string {
 	if below <= 0 {
 		return m.rule()
 	}
-	more := fmt.Sprintf(" ↓ %d (%s) ", below, names(m.keys.PageDown))
+	arrow := "↓"
 	if m.theme.ascii {
-		more = fmt.Sprintf(" v %d (%s) ", below, names(m.keys.PageDown))
+		arrow = "v"
+	}
+	// pgdn is named only when it scrolls: with the help open, the lines
+	// the help takes from the text are below too, but pgdn does not go
+	// there (closing the help shows them), and the help leaves it out.
+	more := fmt.Sprintf(" %s %d ", arrow, below)
+	if m.stateKeys().PageDown.Enabled() {
+		more = fmt.Sprintf(" %s %d (%s) ", arrow, below, names(m.keys.PageDown))
 	}
 	left := max(1, m.w-ansi.StringWidth(more)-2)
 	return m.theme.r(m.theme.dim, strings.Repeat(m.theme.hbar(), left)+more+strings.Repeat(m.theme.hbar(), 2))

@@ -168,6 +168,9 @@ func (m Model) footerKeys() (body, tail []key.Binding) {
 // note on what the screen keeps.
 func (m Model) helpLines(w int, note string) []string {
 	k := m.bindings()
+	// esc goes back from one connection to all of them; on the list it
+	// does nothing, so that a running server is not left by accident
+	// (EscLeaves false).
 	sc := keymap.Screen{Lang: k.lang, Groups: m.groups(), Notes: strings.Split(note, "\n")}
 	return sc.Lines(w, []key.Binding{k.Close}, nil)
 }

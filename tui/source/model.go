@@ -639,7 +639,7 @@ func (m Model) helpView() []string {
 	under.mode = m.helpFrom
 	uk := under.bindings()
 	uk.Help = m.bindings().Help // the way out of the help
-	return append(lines, keymap.HelpLines(uk.groups(m.lang), m.width, m.keyStyles())...)
+	return append(lines, keymap.HelpLines(uk.groups(m.lang), m.width, m.keyStyles(), m.lang)...)
 }
 
 func (m Model) footer() string {
