@@ -8,6 +8,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // keyMap holds every key of the report, built from the shared key map
@@ -15,7 +16,8 @@ import (
 // screen: ↑/↓ (k/j) move through the list in view (the cases, or a case's
 // exchange), →/← go to the next or previous case as they go to the next
 // or previous step elsewhere, tab picks a field of the frame (or a header
-// of the handshake), [ and ] move the hex cursor by a byte, esc goes back,
+// of the handshake), [ and ] move the hex cursor by a byte, s opens the
+// code of the field (or header) in the annotated source, esc goes back,
 // ? is help and q quits. [Model.bindings] enables the ones that act in
 // the state on screen; every hint and the help are made from that copy,
 // never typed into a label.
@@ -27,6 +29,7 @@ type keyMap struct {
 	Open, Back, Filter    key.Binding
 	Field, FieldBack      key.Binding
 	ByteNext, BytePrev    key.Binding
+	Code                  key.Binding
 	Help, Close, Quit     key.Binding
 }
 
@@ -51,6 +54,7 @@ func newKeyMap(lang string) keyMap {
 		FieldBack: r(km.FieldBack, t.keyFieldBack),
 		ByteNext:  r(km.Byte, t.keyByteNext),
 		BytePrev:  r(km.ByteBack, t.keyBytePrev),
+		Code:      r(km.Source, keyText(lang, "see the code of the field or header")),
 		Help:      r(km.Help, t.keyHelp),
 		Close:     r(km.WithKeys(km.Help, "?/esc", "?", "esc"), keyText(lang, "close the help")),
 		Quit:      r(km.Quit, t.keyQuit),
@@ -60,7 +64,7 @@ func newKeyMap(lang string) keyMap {
 // all is every binding but Quit.
 func (k *keyMap) all() []*key.Binding {
 	return []*key.Binding{&k.Up, &k.Down, &k.First, &k.Last, &k.PageUp, &k.PageDown, &k.NextCase, &k.PrevCase,
-		&k.Open, &k.Back, &k.Filter, &k.Field, &k.FieldBack, &k.ByteNext, &k.BytePrev, &k.Help, &k.Close}
+		&k.Open, &k.Back, &k.Filter, &k.Field, &k.FieldBack, &k.ByteNext, &k.BytePrev, &k.Code, &k.Help, &k.Close}
 }
 
 // bindings is the key map in the state on screen: a binding is enabled
@@ -101,6 +105,10 @@ func (m Model) screenKeys(k keyMap) keyMap {
 		k.PrevCase.SetEnabled(pos > 0)
 		k.Back.SetEnabled(true)
 		frame := n > 0 && m.entries[m.entrySel].Kind == capture.KindFrame
+		if n > 0 {
+			_, code := views.CodeTarget(m.entries[m.entrySel], m.frame, m.hs)
+			k.Code.SetEnabled(code)
+		}
 		k.Field.SetEnabled(frame)
 		k.FieldBack.SetEnabled(frame)
 		if frame {
@@ -148,7 +156,8 @@ func (k keyMap) listKeys() (body, tail []key.Binding) {
 
 // caseKeys are the case screen's keys, likewise.
 func (k keyMap) caseKeys() (body, tail []key.Binding) {
-	return []key.Binding{k.Down, k.NextCase, k.Field, k.ByteNext, k.PageDown}, []key.Binding{k.Back, k.Help, k.Quit}
+	code := keymap.Relabel(k.Code, keyText(k.lang, "code")) // the help says more
+	return []key.Binding{k.Down, k.NextCase, k.Field, k.ByteNext, code, k.PageDown}, []key.Binding{k.Back, k.Help, k.Quit}
 }
 
 // helpGroups are the ? screen: every binding that acts on the screen
@@ -157,7 +166,7 @@ func (k keyMap) helpGroups(t texts) []keymap.Group {
 	return []keymap.Group{
 		{Title: t.helpAnywhere, Bindings: []key.Binding{k.Up, k.Down, k.First, k.Last, k.PageUp, k.PageDown, k.Help, k.Quit}},
 		{Title: t.helpList, Bindings: []key.Binding{k.Open, k.Filter}},
-		{Title: t.helpCase, Bindings: []key.Binding{k.NextCase, k.PrevCase, k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.Back}},
+		{Title: t.helpCase, Bindings: []key.Binding{k.NextCase, k.PrevCase, k.Field, k.FieldBack, k.ByteNext, k.BytePrev, k.Code, k.Back}},
 	}
 }
 
@@ -178,7 +187,9 @@ func keyText(lang, en string) string {
 }
 
 var keyZh = map[string]string{
-	"next case":      "下一个用例",
-	"previous case":  "上一个用例",
-	"close the help": "关闭帮助",
+	"next case":                           "下一个用例",
+	"previous case":                       "上一个用例",
+	"close the help":                      "关闭帮助",
+	"see the code of the field or header": "查看该字段或头部的代码",
+	"code":                                "代码",
 }

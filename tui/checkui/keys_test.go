@@ -1,6 +1,7 @@
 package checkui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -56,5 +57,36 @@ func TestKeysDoWhatTheReportSays(t *testing.T) {
 			View:   func(m Model) string { return m.View() },
 			Listed: listed(m),
 		})
+	}
+}
+
+// TestSeeTheCode: in a case, s opens the annotated source at the code of
+// the selected field, as it does in the walkthrough and serve; esc comes
+// back to the case, where it was.
+func TestSeeTheCode(t *testing.T) {
+	m := keys(finished(t, "en", 100, 30), "f", "enter", "up", "tab")
+	if !m.bindings().Code.Enabled() {
+		t.Fatal("s is not enabled on a frame with a field picked")
+	}
+	before := m.View()
+	m = keys(m, "s")
+	if !m.reading {
+		t.Fatalf("s did not open the source reader:\n%s", m.View())
+	}
+	if v := m.View(); v == before || !strings.Contains(v, "wsanatomy source") {
+		t.Errorf("the source reader does not show the annotated source:\n%s", v)
+	}
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	m = next.(Model)
+	for cmd != nil {
+		msg := cmd()
+		if msg == nil {
+			break
+		}
+		next, cmd = m.Update(msg)
+		m = next.(Model)
+	}
+	if m.reading || m.View() != before {
+		t.Errorf("esc did not come back to the case as it was:\n%s", m.View())
 	}
 }

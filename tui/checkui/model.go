@@ -10,6 +10,7 @@
 package checkui
 
 import (
+	"os"
 	"strings"
 	"time"
 
@@ -17,8 +18,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wsanatomy/wsanatomy/conformance"
+	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/source"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
@@ -75,6 +78,12 @@ type Model struct {
 	frame    views.FrameView
 	hs       views.HandshakeView
 	detOff   int
+
+	// The source reader, built the first time s opens it; while reading,
+	// it has the whole screen and the keys.
+	src      source.Model
+	srcReady bool
+	reading  bool
 }
 
 // New returns the report of cases, whose results come from r (nil: the
@@ -106,6 +115,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.srcReady {
+			m.src, _ = m.src.Update(msg)
+		}
+	case source.CloseMsg:
+		m.reading = false
+	case source.QuitMsg:
+		return m, tea.Quit
+	case tea.MouseMsg:
+		if m.reading {
+			var cmd tea.Cmd
+			m.src, cmd = m.src.Update(msg)
+			return m, cmd
+		}
 	case tickMsg:
 		if m.running {
 			m.elapsed = time.Since(m.start)
@@ -123,6 +145,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.finish(time.Since(m.start))
 	case tea.KeyMsg:
+		if m.reading {
+			var cmd tea.Cmd
+			m.src, cmd = m.src.Update(msg)
+			return m, cmd
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			// Keys that arrive in one read (a fast typist, tmux
 			// send-keys) come as one message: take them one by one.
@@ -331,7 +358,40 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 	case key.Matches(msg, k.BytePrev) && frame:
 		m.frame.MoveByte(e, -1)
 		m.showPick()
+	case key.Matches(msg, k.Code):
+		m.openCode(e)
 	}
+}
+
+// openCode opens the annotated source reader at the code of e's picked
+// field or header (its first when none is picked), over the whole screen,
+// as the walkthrough and serve do; esc comes back to the case, q quits.
+func (m *Model) openCode(e capture.Entry) {
+	id, ok := views.CodeTarget(e, m.frame, m.hs)
+	if !ok {
+		return
+	}
+	if !m.srcReady {
+		book, err := sourcebook.Protocol()
+		if err != nil {
+			return
+		}
+		st := source.DefaultStyles()
+		if os.Getenv("NO_COLOR") != "" {
+			st = source.NoColorStyles()
+		}
+		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.o.Lang})
+		if err != nil {
+			return
+		}
+		m.src, m.srcReady = rd, true
+	}
+	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+	rd, err := m.src.OpenAt(id)
+	if err != nil {
+		return
+	}
+	m.src, m.reading = rd, true
 }
 
 // section is the part of the report a case belongs to: Autobahn's

@@ -49,6 +49,9 @@ const (
 
 // View draws the report in exactly height lines of at most width columns.
 func (m Model) View() string {
+	if m.reading {
+		return m.src.View()
+	}
 	w, h := max(1, m.width), max(1, m.height)
 	if w < 30 || h < 6 {
 		return m.tiny(w, h)
