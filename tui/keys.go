@@ -239,6 +239,7 @@ var keysZh = map[string]string{
 	"field":                               "字段",
 	"code":                                "代码",
 	"byte":                                "字节",
+	"more":                                "更多",
 	"next field":                          "下一项",
 	"change":                              "切换",
 	"edit":                                "编辑",

@@ -379,5 +379,14 @@ func (m Model) detailTitle() string {
 // ending with the way to the help (or out of the form).
 func (m Model) footerView() string {
 	body, tail := m.footerKeys()
+	if m.mode == modeWalk {
+		// The walkthrough's line keeps the keys most useful for the step
+		// when it is narrow: the next step, then the frame's bytes and
+		// fields (step 3's masked frame is read with ]), and drops the
+		// ways elsewhere first, ending with "? more".
+		k := m.bindings()
+		rank := []int{0, 4, 5, 2, 3, 1, 6, 7} // next, back, frame, field, code, byte, free, lab
+		return keymap.FooterRanked(body, rank, tail, keymap.Relabel(k.Help, keyText(k.lang, "more")), m.width, m.helpStyles())
+	}
 	return keymap.Footer(body, tail, m.width, m.helpStyles())
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/lessons"
@@ -479,5 +480,28 @@ func TestHeaderStateAtStep(t *testing.T) {
 	}
 	if len(seen) != len(want) || !closedSeen {
 		t.Fatalf("steps not found: saw %v, a step at the end of TCP: %v", seen, closedSeen)
+	}
+}
+
+// TestHintKeepsByteOnMaskedFrame: at 80 columns the walkthrough's hint
+// line cannot name every key; on step 3 (the masked frame, read byte by
+// byte with ]) it keeps "] byte" and drops the ways elsewhere, ending
+// with "? more".
+func TestHintKeepsByteOnMaskedFrame(t *testing.T) {
+	m := recordedModel(t, 80, 24)
+	m = send(m, keys("space", "space")...)
+	if m.walk.step != 2 {
+		t.Fatalf("step %d, want 3", m.walk.step+1)
+	}
+	foot := m.footerView()
+	if !strings.Contains(foot, "] byte") || !strings.Contains(foot, "? more") || strings.Contains(foot, "…") {
+		t.Errorf("step 3's hint line %q: want ] byte kept and ? more", foot)
+	}
+	if w := lipgloss.Width(foot); w > 80 {
+		t.Errorf("hint line is %d wide", w)
+	}
+	wide := send(m, tea.WindowSizeMsg{Width: 200, Height: 40}).footerView()
+	if strings.Contains(wide, "? more") || !strings.Contains(wide, "? help") {
+		t.Errorf("a line with every key says more: %q", wide)
 	}
 }

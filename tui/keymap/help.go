@@ -146,6 +146,59 @@ func Footer(body, tail []key.Binding, width int, st Styles) string {
 	return lipgloss.NewStyle().MaxWidth(width).Render(" " + strings.Join(parts, sep))
 }
 
+// FooterRanked is Footer for a body whose items are not equally useful:
+// rank[i] is body[i]'s (0 the most useful). When the line is too narrow,
+// the items of the highest rank go first (of equal rank, the later), and
+// those that stay keep their order; a line that lost items shows more in
+// place of the tail's binding with the same key (the help, saying that it
+// lists the rest), so that the line ends with "? more", never with a key
+// cut in half.
+func FooterRanked(body []key.Binding, rank []int, tail []key.Binding, more key.Binding, width int, st Styles) string {
+	var items []key.Binding
+	var ranks []int
+	for i, b := range body {
+		if b.Enabled() {
+			items = append(items, b)
+			ranks = append(ranks, rank[i])
+		}
+	}
+	dropped := false
+	for {
+		ts := tail
+		if dropped {
+			ts = make([]key.Binding, len(tail))
+			for i, b := range tail {
+				if b.Help().Key == more.Help().Key {
+					b = more
+				}
+				ts[i] = b
+			}
+		}
+		line := " " + footerItems(append(append([]key.Binding(nil), items...), Enabled(ts...)...), st)
+		if lipgloss.Width(line) <= width || len(items) == 0 {
+			return lipgloss.NewStyle().MaxWidth(width).Render(line)
+		}
+		worst := 0
+		for i := range items {
+			if ranks[i] >= ranks[worst] {
+				worst = i
+			}
+		}
+		items = append(items[:worst:worst], items[worst+1:]...)
+		ranks = append(ranks[:worst:worst], ranks[worst+1:]...)
+		dropped = true
+	}
+}
+
+// footerItems is bs as a hint line's items, "key desc • key desc".
+func footerItems(bs []key.Binding, st Styles) string {
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = st.Key.Render(b.Help().Key) + " " + st.Desc.Render(b.Help().Desc)
+	}
+	return strings.Join(parts, st.Dim.Render(" • "))
+}
+
 // Screen is a whole help screen: a title line naming the way back, the
 // groups of keys, the rule of esc, then the screen's own notes.
 type Screen struct {

@@ -166,3 +166,27 @@ func TestKeyLabel(t *testing.T) {
 		t.Errorf("zh WithKeys: %q", got.Help().Key)
 	}
 }
+
+// TestFooterRankedDropsLeastUsefulFirst: a narrow line drops the items of
+// highest rank first, keeps the others in order, ends with "? more", and
+// never passes its width.
+func TestFooterRankedDropsLeastUsefulFirst(t *testing.T) {
+	m := keymap.New("en")
+	body := []key.Binding{m.Next, m.Prev, m.Down, m.Byte}
+	rank := []int{0, 3, 2, 1}
+	more := keymap.Relabel(m.Help, "more")
+	tail := []key.Binding{m.Help, m.Quit}
+	full := keymap.FooterRanked(body, rank, tail, more, 200, keymap.Styles{})
+	if full != " →/space next • ← previous • ↓/j down • ] next byte • ? help • q quit" {
+		t.Errorf("wide line %q", full)
+	}
+	w := lipgloss.Width(" →/space next • ] next byte • ? more • q quit")
+	if got := keymap.FooterRanked(body, rank, tail, more, w, keymap.Styles{}); got != " →/space next • ] next byte • ? more • q quit" {
+		t.Errorf("narrow line %q", got)
+	}
+	for w := 1; w <= 90; w++ {
+		if got := keymap.FooterRanked(body, rank, tail, more, w, keymap.Styles{}); lipgloss.Width(got) > w {
+			t.Errorf("width %d: %q", w, got)
+		}
+	}
+}
