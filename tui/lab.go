@@ -536,8 +536,15 @@ func (l lab) reaction(st styles, width int, compact bool, entries []capture.Entr
 		for _, it := range items[1:] {
 			rest = append(rest, it.text)
 		}
-		rest = append(rest, tail)
-		return first.style.Render(views.Fit(" "+say(lang, "reaction: ")+first.text, width)) + "\n" + views.Fit(" "+strings.Join(rest, " · "), width)
+		// The way on (n, or e) is never cut: what happened gives way
+		// to it, ending with "…".
+		second := " " + tail
+		if len(rest) > 0 {
+			end := " · " + tail
+			second = views.Fit(" "+strings.Join(rest, " · "), max(0, width-lipgloss.Width(end)))
+			second = strings.TrimRight(second, " ") + end
+		}
+		return first.style.Render(views.Fit(" "+say(lang, "reaction: ")+first.text, width)) + "\n" + views.Fit(second, width)
 	}
 	out := []string{st.title.Render(" " + say(lang, "server's reaction:"))}
 	for _, it := range items {

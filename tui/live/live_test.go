@@ -382,7 +382,7 @@ func TestInflatedMessageOnScreen(t *testing.T) {
 		t.Errorf("the connection's violation is %v", c.Violation)
 	}
 	view := sized(st, 120, 40).View()
-	for _, want := range []string{"inflated", "✗§", "REFUSED · RFC 7692 §7.2.2: compressed data does not inflate (close 1007)", `"Hel"`} {
+	for _, want := range []string{"inflated", "+0.9ms ✗", "REFUSED · RFC 7692 §7.2.2: compressed data does not inflate (close 1007)", `"Hel"`} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, view)
 		}

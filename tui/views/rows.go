@@ -109,11 +109,16 @@ func EntryRowIn(e capture.Entry, sel bool, lang string) string {
 }
 
 // Fit pads or cuts s to w display columns. A Chinese character takes
-// two columns, and is never cut in half.
+// two columns, and is never cut in half. A line that is cut ends with
+// "…", so that a reader knows there was more (a rule cut mid-word looked
+// like a bug); trailing spaces or rule (─) cut off are not text and show
+// no "…".
 func Fit(s string, w int) string {
 	n := ansi.StringWidth(s)
-	if n > w {
+	if n > w && ansi.StringWidth(strings.TrimRight(ansi.Strip(s), " ─")) <= w {
 		s = ansi.Truncate(s, w, "")
+	} else if n > w {
+		s = ansi.Truncate(s, w, "…")
 		n = ansi.StringWidth(s)
 	}
 	return s + strings.Repeat(" ", max(0, w-n))
