@@ -191,7 +191,7 @@ func (d *deflateState) inflate(payload []byte, limit int) ([]byte, error) {
 }
 
 // sendCompressed sends msg compressed, in frames of at most frag bytes of
-// payload (0: one frame), RSV1 on the first only (RFC 7692 §6.1).
+// payload (0: one frame), RSV1 on the first only (RFC 7692 §6).
 func (p *Peer) sendCompressed(op byte, msg []byte, frag int) {
 	payload := p.deflate.compress(msg)
 	if frag <= 0 {
@@ -232,7 +232,7 @@ func (p *Peer) expectDeflated(op byte, want []byte) {
 		case gotOp != 0 && f.Op != OpCont:
 			p.failf(Failed, "the peer started a new %s message inside a fragmented one (§5.4)", opName(f.Op))
 		case gotOp != 0 && f.Rsv != 0:
-			p.failf(Failed, "the peer set RSV1 on a continuation frame: RFC 7692 §6.1 sets it on the first frame of a message only")
+			p.failf(Failed, "the peer set RSV1 on a continuation frame: RFC 7692 §6 sets it on the first frame of a message only")
 		case gotOp == 0:
 			gotOp, compressed = f.Op, f.Rsv == 4
 		}

@@ -98,7 +98,7 @@ func CheckHeader(h Header, st State) *Violation {
 	// received and none of the negotiated extensions defines the meaning of
 	// such a nonzero value, the receiving endpoint MUST _Fail the WebSocket
 	// Connection_." permessage-deflate gives RSV1 a meaning on the first
-	// frame of a data message only (RFC 7692 §6.1).
+	// frame of a data message only (RFC 7692 §6).
 	if v := checkDeflateRSV(h, st); v != nil {
 		return v
 	}

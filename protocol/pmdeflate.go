@@ -90,7 +90,8 @@ func (c *Conn) Deflate() *DeflateAgreement {
 	return &a
 }
 
-// checkDeflateRSV applies RFC 7692 §6.1: the "Per-Message Compressed" bit
+// checkDeflateRSV applies RFC 7692 §6 (the section's own text, before
+// §6.1, which is the sender's algorithm): the "Per-Message Compressed" bit
 // (RSV1) belongs to a data message's first frame only. A receiver that
 // finds it on a continuation frame or a control frame fails the
 // connection with 1002, like any misuse of a reserved bit (RFC 6455 §5.2).
@@ -99,11 +100,11 @@ func checkDeflateRSV(h Header, st State) *Violation {
 		return nil
 	}
 	if h.Opcode.IsControl() {
-		return deflateViolation("6.1", CloseProtocolError,
+		return deflateViolation("6", CloseProtocolError,
 			"RSV1 is set on a %s frame; permessage-deflate never compresses control frames", h.Opcode)
 	}
 	if h.Opcode == OpContinuation {
-		return deflateViolation("6.1", CloseProtocolError,
+		return deflateViolation("6", CloseProtocolError,
 			"RSV1 is set on a continuation frame; it marks only the first frame of a compressed message")
 	}
 	return nil
@@ -233,7 +234,7 @@ func (c *Conn) writeCompressed(ctx context.Context, typ MessageType, data []byte
 	op, first := typ, true
 	for first || len(payload) > 0 {
 		n := min(size, len(payload))
-		// RSV1 on the first frame only (RFC 7692 §6.1).
+		// RSV1 on the first frame only (RFC 7692 §6).
 		if err := c.writeFrame(ctx, Header{Fin: n == len(payload), Rsv1: first, Opcode: op}, payload[:n]); err != nil {
 			z.endSend()
 			return err

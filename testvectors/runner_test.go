@@ -202,7 +202,7 @@ func TestDeflateRunnerReportsWrongExpectation(t *testing.T) {
 		"wrong-pmd-response-ok":          `expected result "accepted", got "refused"`,
 		"wrong-pmd-inflated":             `message[0]: expected text:48656c6c70("Hellp"), got text:48656c6c6f("Hello")`,
 		"wrong-pmd-no-context-direction": "count: expected 1, got 2",
-		"wrong-pmd-rfc":                  "section: expected 6.1, got 7692 6.1",
+		"wrong-pmd-rfc":                  "section: expected 6, got 7692 6",
 		"wrong-pmd-bomb-code":            "close_code: expected 1002, got 1009",
 	}
 	rep := Run(context.Background(), set)

@@ -39,7 +39,7 @@ func maskedFrame(h protocol.Header, payload []byte) []byte {
 }
 
 // rsv1Continuation is "Hello, world" compressed and cut into two frames,
-// both with RSV1 set. RFC 7692 §6.1 allows RSV1 on the first frame only.
+// both with RSV1 set. RFC 7692 §6 allows RSV1 on the first frame only.
 func rsv1Continuation() []byte {
 	data := deflateMessage([]byte("Hello, world"))
 	cut := len(data) / 2

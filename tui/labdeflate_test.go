@@ -22,8 +22,8 @@ func TestDeflatePresetsReaction(t *testing.T) {
 		section string
 		code    protocol.CloseCode
 	}{
-		{"RSV1 on a continuation frame", "7692", "6.1", protocol.CloseProtocolError},
-		{"RSV1 on a ping", "7692", "6.1", protocol.CloseProtocolError},
+		{"RSV1 on a continuation frame", "7692", "6", protocol.CloseProtocolError},
+		{"RSV1 on a ping", "7692", "6", protocol.CloseProtocolError},
 		{"corrupt deflate data", "7692", "7.2.2", protocol.CloseInvalidPayload},
 		{"compression bomb", "", "10.4", protocol.CloseMessageTooBig},
 	}

@@ -4,7 +4,7 @@ package main
 // verbatim (line breaks folded). Where a rule is an item of a list, the
 // sentence that opens the list is quoted, then "...", then the item.
 const (
-	// RFC 7692 §6.1.
+	// RFC 7692 §6 (the body of the section, before §6.1).
 	qPMCompressedBit = "An endpoint MUST NOT set the \"Per-Message Compressed\" bit of control frames and non-first fragments of a data message. An endpoint receiving such a frame MUST _Fail the WebSocket Connection_."
 	// RFC 7692 §7.2.2.
 	qDecompress = "An endpoint uses the following algorithm to decompress a message. ... Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message. ... Decompress the resulting data using DEFLATE."

@@ -148,7 +148,7 @@ func Dissect(e capture.Entry, o Options) string {
 		// A captured frame with RSV1 that the codec accepted (or sent)
 		// carries permessage-deflate's bit: the codec refuses RSV1 unless
 		// an extension that defines it was agreed (§5.2), and RFC 7692
-		// §6.1 puts it on the first frame of a data message only.
+		// §6 puts it on the first frame of a data message only.
 		f.Compressed = e.Kind == capture.KindFrame && e.Header.Rsv1 && e.Violation == nil && e.Header.Opcode.IsData() && e.Header.Opcode != protocol.OpContinuation
 		b.WriteString(render.BitGridFor(f, t, o.Field, o.Width))
 		if o.Field != render.FieldNone {
