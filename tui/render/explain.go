@@ -74,7 +74,7 @@ func opcodeMeaning(lang string, op protocol.Opcode) string {
 	case protocol.OpClose:
 		return tr("close: starts or answers the closing handshake (§5.5.1)")
 	case protocol.OpPing:
-		return tr("ping: the peer must answer with a pong (§5.5.2)")
+		return tr("ping: the peer must answer with a pong, unless it has already received a close frame (§5.5.2)")
 	case protocol.OpPong:
 		return tr("pong: answers a ping, or a one-way heartbeat (§5.5.3)")
 	}
@@ -204,7 +204,7 @@ func (t Theme) Explain(f Frame, from protocol.Role, v *protocol.Violation) []str
 		out = append(out, fmt.Sprintf(tr("Length %d needs the 64-bit extended length (7-bit field = 127); the header is %d bytes."), h.Length, f.HeaderLen))
 	}
 	if f.Compressed && h.Rsv1 {
-		out = append(out, tr("RSV1 is set on the first frame of a message on a connection that negotiated permessage-deflate: the payload is compressed, and the receiver inflates the whole message after its last frame (RFC 7692 §6.1, §7.2.2)."))
+		out = append(out, tr("RSV1 is set on the first frame of a message on a connection that negotiated permessage-deflate: the payload is compressed, and the receiver inflates the whole message after its last frame (RFC 7692 §6, §6.2, §7.2.2)."))
 	}
 	if v != nil {
 		// A rule of permessage-deflate names its RFC: a bare "§6.1" would

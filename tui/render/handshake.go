@@ -10,7 +10,7 @@ import (
 // headerNotes annotates the headers of the opening handshake with their
 // rule, keyed by lower-case header name.
 var headerNotes = map[string]string{
-	"host":                     "required: the server's host, plus :port unless it is the default (§4.1 item 4, §4.2.1 item 2)",
+	"host":                     "required: the server's host, optionally followed by :port when the port is not the default (§4.1 item 4, §4.2.1 item 2)",
 	"upgrade":                  "must hold the token \"websocket\", any case (§4.1 item 5, §4.2.1)",
 	"connection":               "must include the token \"Upgrade\", any case (§4.1 item 6, §4.2.1)",
 	"sec-websocket-key":        "16 random bytes, base64: a fresh nonce per connection (§4.1 item 7)",

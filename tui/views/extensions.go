@@ -44,7 +44,13 @@ func deflateParamMeaning(lang string, p protocol.ExtensionParam, offer bool) str
 		}
 		return sayf(lang, "the client's window must be at most 2^%s bytes (§7.1.2.2)", p.Value)
 	}
-	return say(lang, "a parameter permessage-deflate does not define: an offer with it must be declined (§7.1)")
+	// An undefined parameter breaks a different rule on each side (§7.1):
+	// the server declines such an offer; the client fails the connection
+	// on such a response.
+	if offer {
+		return say(lang, "a parameter permessage-deflate does not define for an offer: the server must decline this offer (§7.1)")
+	}
+	return say(lang, "a parameter permessage-deflate does not define for a response: the client must fail the WebSocket connection (§7.1)")
 }
 
 // extensionsSection describes the Sec-WebSocket-Extensions of a handshake

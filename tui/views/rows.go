@@ -79,7 +79,7 @@ func EntryRowIn(e capture.Entry, sel bool, lang string) string {
 			m = "M"
 		}
 		if e.Violation != nil {
-			bad = " ✗§" + e.Violation.Section
+			bad = " ✗" + violationSection(e.Violation)
 		}
 		return fmt.Sprintf("%s#%-3d %s %-5s %s %s %6s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode), fin, m,
 			ShortSize(e.Header.Length), ShortTime(e.At), bad)
@@ -88,7 +88,7 @@ func EntryRowIn(e capture.Entry, sel bool, lang string) string {
 	case capture.KindMessage:
 		bad := ""
 		if e.Violation != nil {
-			bad = " ✗§" + e.Violation.Section
+			bad = " ✗" + violationSection(e.Violation)
 		}
 		return sayf(lang, "%s#%-3d %s %-5s inflated %s→%s %7s%s", mark, e.Seq, arrow, ShortOp(e.Header.Opcode),
 			ShortSize(uint64(e.WireSize)), ShortSize(e.Header.Length), ShortTime(e.At), bad)
@@ -150,4 +150,16 @@ func JoinColumns(a, b string, wa, wb, h int) string {
 		out[i] = la[i] + "│" + lb[i]
 	}
 	return strings.Join(out, "\n")
+}
+
+// violationSection cites the rule a violation broke, as "§5.2". A rule of
+// permessage-deflate also names its RFC, "§6 (RFC 7692)": everywhere else
+// on screen a bare "§" means RFC 6455, where §6 and §7.2.2 are about
+// something else. The RFC goes last so that a narrow row cut short still
+// shows the mark and the section.
+func violationSection(v *protocol.Violation) string {
+	if v.RFC != "" && v.RFC != "6455" {
+		return "§" + v.Section + " (RFC " + v.RFC + ")"
+	}
+	return "§" + v.Section
 }

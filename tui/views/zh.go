@@ -89,7 +89,8 @@ var zh = map[string]string{
 	"the client can limit its own window if the server asks it to (§7.1.2.2)":                                                  "服务器要求时，客户端可以限制自己的窗口（§7.1.2.2）",
 	"the client will keep its window to 2^%s bytes (§7.1.2.2)":                                                                 "客户端会把窗口限制在 2^%s 字节以内（§7.1.2.2）",
 	"the client's window must be at most 2^%s bytes (§7.1.2.2)":                                                                "客户端的窗口必须不超过 2^%s 字节（§7.1.2.2）",
-	"a parameter permessage-deflate does not define: an offer with it must be declined (§7.1)":                                 "permessage-deflate 没有定义的参数：带它的提议必须拒绝（§7.1）",
+	"a parameter permessage-deflate does not define for an offer: the server must decline this offer (§7.1)":                   "permessage-deflate 没有为提议定义的参数：服务器必须拒绝这个提议（§7.1）",
+	"a parameter permessage-deflate does not define for a response: the client must fail the WebSocket connection (§7.1)":      "permessage-deflate 没有为响应定义的参数：客户端必须使 WebSocket 连接失败（§7.1）",
 
 	// The cursor and the way to the code.
 	"» selected: %s = %s (byte %s)":                 "» 已选中：%s = %s（第 %s 字节）",
