@@ -23,10 +23,11 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
-// recordedModelIn is recordedModel speaking lang.
+// recordedModelIn is recordedModel speaking lang, set as the program sets
+// it (setLang), so the key map and the footer speak lang too.
 func recordedModelIn(t testing.TB, lang string, w, h int) Model {
 	m := recordedModel(t, w, h)
-	m.theme = m.theme.WithLang(lang)
+	m.setLang(lang)
 	// The session's line is said when it starts, in the screen's language.
 	m.connInfo = walkSayf(lang, "s%d client %s ⇄ server %s", 1, ":53122", ":40311")
 	m.contentKey = "" // redraw the detail pane in lang

@@ -22,10 +22,12 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/session"
 )
 
-// zhModel is recordedModel speaking Simplified Chinese.
+// zhModel is recordedModel speaking Simplified Chinese. It sets the
+// language as the program does (setLang), so the key map, and with it the
+// footer, speaks Chinese too.
 func zhModel(t *testing.T, w, h int) Model {
 	m := recordedModel(t, w, h)
-	m.theme = m.theme.WithLang("zh")
+	m.setLang("zh")
 	m.connInfo = walkSayf("zh", "s%d client %s ⇄ server %s", 1, ":53122", ":40311")
 	m.contentKey = ""
 	return send(m, m.tl) // any message re-syncs the panes
