@@ -120,9 +120,9 @@ var Actions = []Action{
 	{Name: "len126", Want: 2, Run: sendAndEcho(protocol.TextMessage, bytes.Repeat([]byte("b"), 126)), Steps: []Step{
 		{Pick: 0,
 			Title:   "126 bytes: the 16-bit extended length",
-			Text:    "126 does not fit, so the 7-bit field holds the marker 126 and the next 2 bytes hold the length, in network byte order (big-endian) (§5.2). The minimal number of bytes MUST be used to encode a length, so 126 to 65535 always take exactly this form.",
+			Text:    "A length of 126 cannot be written in the 7-bit field itself (126 and 127 are the markers), so the 7-bit field holds the marker 126 and the next 2 bytes hold the length, in network byte order (big-endian) (§5.2). The minimal number of bytes MUST be used to encode a length, so 126 to 65535 always take exactly this form.",
 			TitleZh: "126 字节：16 位扩展载荷长度",
-			TextZh:  "126 放不进 7 位字段，于是 7 位字段填标记 126，紧跟的 2 个字节按网络字节序（大端）存放长度（§5.2）。长度必须用最少的字节来编码，所以 126 到 65535 总是恰好用这种形式。"},
+			TextZh:  "长度 126 已不能直接写进 7 位字段（126、127 是保留的标记值），于是 7 位字段填标记 126，紧跟的 2 个字节按网络字节序（大端）存放长度（§5.2）。长度必须用最少的字节来编码，所以 126 到 65535 总是恰好用这种形式。"},
 	}},
 	{Name: "len65536", Want: 2, Run: sendAndEcho(protocol.BinaryMessage, bytes.Repeat([]byte{0x5a}, 65536)), Steps: []Step{
 		{Pick: 0,
@@ -251,7 +251,7 @@ var Actions = []Action{
 			Title:   "why it is shorter: one back-reference",
 			Text:    "The token decoder shows the whole message as one back-reference: copy 5 bytes from 5 bytes back, which is in the previous message. A length and a distance take a few bits each, where five literals took 8 bits apiece. This is what context takeover buys, at the price of keeping the window in memory for the whole connection.",
 			TitleZh: "为什么更短：一个回溯引用",
-			TextZh:  "token 解码器把整条消息显示为一个回溯引用（back-reference）：从 5 个字节之前复制 5 个字节，那正是上一条消息。一个长度和一个距离各只占几位，而五个字面量每个要占 8 位。这就是上下文接管带来的好处，代价是整条连接存续期间都要在内存里保留窗口。"},
+			TextZh:  "token 解码器把整条消息显示为一个回溯引用（back-reference）：回退 5 个字节、复制 5 个字节（距离 5，长度 5），被复制的内容就在上一条消息里。一个长度和一个距离各只占几位，而五个字面量每个要占 8 位。这就是上下文接管带来的好处，代价是整条连接存续期间都要在内存里保留窗口。"},
 	}},
 	{Name: "no-context", Want: 2, Open: &protocol.CompressionOptions{ClientNoContextTakeover: true, ServerNoContextTakeover: true}, Steps: []Step{
 		{Pick: 0,
@@ -261,9 +261,9 @@ var Actions = []Action{
 			TextZh:  "又一条新连接。这个客户端提出 client_no_context_takeover（它每发完一条消息就清空自己的窗口，§7.1.1.2），并请求 server_no_context_takeover（§7.1.1.1）。每条连接占用的内存更少，线上的字节更多。"},
 		{Pick: 1,
 			Title:   "no context takeover: the answer",
-			Text:    "A server accepts an offer of server_no_context_takeover by including the parameter in its response (§7.1.1.1). This one also says client_no_context_takeover back, which a server may always include (§7.1.1.2), so the agreement shows both: each side empties its window after every message it sends.",
+			Text:    "A server accepts an offer of server_no_context_takeover by including the parameter in its response (§7.1.1.1). This one also includes client_no_context_takeover, which a server may do whether or not the offer had it (§7.1.1.2), so the agreement shows both: each side empties its window after every message it sends.",
 			TitleZh: "不做上下文接管：应答",
-			TextZh:  "服务器在响应中带上 server_no_context_takeover 参数，就表示接受了这一请求（§7.1.1.1）。这个服务器还回了 client_no_context_takeover，这是服务器随时都可以带上的（§7.1.1.2），所以协商结果里两者都有：每一方每发完一条消息都清空自己的窗口。"},
+			TextZh:  "服务器在响应中带上 server_no_context_takeover 参数，就表示接受了这一请求（§7.1.1.1）。这个服务器还在响应里带上了 client_no_context_takeover；无论提议里有没有这个参数，服务器都可以带上它（§7.1.1.2），所以协商结果里两者都有：每一方每发完一条消息都清空自己的窗口。"},
 	}},
 	{Name: "no-context-hello", Want: 8, Run: func(ctx context.Context, s *Session) error {
 		if err := sendCompressed(ctx, s); err != nil {

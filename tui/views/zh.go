@@ -43,7 +43,7 @@ var zh = map[string]string{
 	"#%d · %s · %s · %s · %d bytes on the wire": "#%d · %s · %s · %s · 线上 %d 字节",
 	" · REFUSED": " · 被拒绝",
 	"#%d · %s · %d bytes written by hand (raw frame lab)":                  "#%d · %s · 手写的 %d 字节（原始帧实验室）",
-	"#%d · %s · one read of %d bytes from TCP":                             "#%d · %s · 从 TCP 读到的 %d 字节",
+	"#%d · %s · one read of %d bytes from TCP":                             "#%d · %s · 从 TCP 一次读到的 %d 字节",
 	"#%d · %s · compressed %s message · %d bytes on the wire, %d inflated": "#%d · %s · 压缩的 %s 消息 · 线上 %d 字节，解压后 %d 字节",
 
 	// The end of a connection.
@@ -78,8 +78,8 @@ var zh = map[string]string{
 	"declined: %s (%s)":   "拒绝：%s（%s）",
 	"no context takeover": "不做上下文接管",
 	"context takeover":    "上下文接管",
-	"agreed: client → server %s, window 2^%d; server → client %s, window 2^%d. RSV1 now marks a compressed message (§6).":      "协商结果：客户端 → 服务器%s，窗口 2^%d；服务器 → 客户端%s，窗口 2^%d。从现在起 RSV1 标记压缩过的消息（§6）。",
-	"nothing agreed: frames stay as RFC 6455 defines them, and RSV1 stays a violation (§5.2)":                                  "没有达成协议：帧保持 RFC 6455 定义的样子，RSV1 仍然算违规（§5.2）",
+	"agreed: client → server %s, window 2^%d; server → client %s, window 2^%d. RSV1 now marks a compressed message (§6).":      "协商结果：客户端 → 服务器：%s，窗口 2^%d；服务器 → 客户端：%s，窗口 2^%d。从现在起 RSV1 标记压缩过的消息（§6）。",
+	"nothing agreed: frames stay as RFC 6455 defines them, and RSV1 stays a violation (§5.2)":                                  "未协商出任何扩展：帧格式与 RFC 6455 的定义相同，置位 RSV1 仍属违规（§5.2）",
 	"the client asks the server to empty its compression window after every message (RFC 7692 §7.1.1.1)":                       "客户端请求服务器每发完一条消息就清空压缩窗口（RFC 7692 §7.1.1.1）",
 	"the server will empty its window after every message: nothing it sends points back into an earlier message (§7.1.1.1)":    "服务器每发完一条消息就清空窗口：它发出的内容不会回溯引用之前的消息（§7.1.1.1）",
 	"a hint that the client will not use context takeover: it empties its window after every message (§7.1.1.2)":               "提示客户端不会使用上下文接管：它每发完一条消息就清空窗口（§7.1.1.2）",
@@ -93,8 +93,8 @@ var zh = map[string]string{
 	"a parameter permessage-deflate does not define for a response: the client must fail the WebSocket connection (§7.1)":      "permessage-deflate 没有为响应定义的参数：客户端必须使 WebSocket 连接失败（§7.1）",
 
 	// The cursor and the way to the code.
-	"» selected: %s = %s (byte %s)":                 "» 已选中：%s = %s（第 %s 字节）",
-	"» hex cursor: byte %d = 0x%02x = %08b":         "» 十六进制光标：第 %d 字节 = 0x%02x = %08b",
+	"» selected: %s = %s (byte %s)":                 "» 已选中：%s = %s（字节下标 %s）",
+	"» hex cursor: byte %d = 0x%02x = %08b":         "» 十六进制光标：字节下标 %d = 0x%02x = %08b",
 	"» %s: see the code for %s":                     "» %s：查看 %s 的代码",
 	"» %s: pick a field · %s: see the code for %s":  "» %s：选择字段 · %s：查看 %s 的代码",
 	"» %s: pick a header · %s: see the code for %s": "» %s：选择头部 · %s：查看 %s 的代码",
@@ -117,7 +117,7 @@ var zh = map[string]string{
 	"what the compressed bytes say (DEFLATE, RFC 1951)": "压缩字节的含义（DEFLATE，RFC 1951）",
 	"the token decoder refused these bytes: ":           "DEFLATE 符号解码器拒绝了这些字节（原文）：",
 	", BFINAL set":             "，BFINAL 已置位",
-	"block %d at bit %d: %s%s": "第 %d 块，从第 %d 位开始：%s%s",
+	"block %d at bit %d: %s%s": "块 %d，起始位偏移 %d：%s%s",
 	"  literals  %s  (%s, each sent as its own code)":                                 "  字面量 %s（%s，每个字节各用一个码字）",
 	"  stored    %s  (%s, as they are)":                                               "  存储块 %s（%s，原样存放）",
 	"earlier in this message":                                                         "来自本消息前面的部分",
