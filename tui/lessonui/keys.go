@@ -285,7 +285,7 @@ var keyLabels = map[string][2]string{
 	"help.g.demo":     {"demo and text", "演示与正文"},
 	"help.g.check":    {"check", "小测验"},
 	"help.g.list":     {"lesson list", "课程列表"},
-	"help.g.anywhere": {"anywhere", "任何时候"},
+	"help.g.anywhere": {"anywhere", "随处可用"},
 	"demo.key.select": {"%s: select", "%s：选择"},
 	"demo.key.field":  {"%s: field", "%s：字段"},
 	"demo.key.code":   {"%s: see the code", "%s：查看代码"},

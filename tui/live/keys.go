@@ -207,7 +207,7 @@ var keyZh = map[string]string{
 	"timeline":                            "时间线",
 	"connections":                         "连接",
 	"dissection":                          "解析",
-	"anywhere":                            "任何时候",
+	"anywhere":                            "随处可用",
 	"entry":                               "记录",
 	"connection":                          "连接",
 	"its timeline":                        "它的时间线",

@@ -81,5 +81,5 @@ var zh = map[string]string{
 	"reading":                      "阅读",
 	"files":                        "文件",
 	"search and links":             "搜索与链接",
-	"anywhere":                     "任何时候",
+	"anywhere":                     "随处可用",
 }
