@@ -182,7 +182,12 @@ func MessageView(m *protocol.MessageEvent, t render.Theme, width int) string {
 	if len(pieces) > pieceLimit {
 		b.WriteString(sayf(lang, "  … %d more pieces", len(pieces)-pieceLimit) + "\n")
 	}
-	b.WriteString(t.Wrap(sayf(lang, "%s as literals, %d copied by back-references (%d of them from earlier messages)", nBytes(lang, lit), copied, fromWin), width))
+	// "(0 of them from earlier messages)" says nothing: leave it off.
+	summary := sayf(lang, "%s as literals, %d copied by back-references", nBytes(lang, lit), copied)
+	if fromWin > 0 {
+		summary = sayf(lang, "%s as literals, %d copied by back-references (%d of them from earlier messages)", nBytes(lang, lit), copied, fromWin)
+	}
+	b.WriteString(t.Wrap(summary, width))
 
 	section("why")
 	var why []string

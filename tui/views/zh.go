@@ -126,6 +126,7 @@ var zh = map[string]string{
 	"  copy      %s  (length %d, distance %d: %s)":                                    "  复制 %s（长度 %d，距离 %d：%s）",
 	"  … %d more pieces":                                                              "  …… 还有 %d 段",
 	"%s as literals, %d copied by back-references (%d of them from earlier messages)": "%s为字面量，%d 字节由回溯引用复制（其中 %d 字节来自之前的消息）",
+	"%s as literals, %d copied by back-references":                                    "%s为字面量，%d 字节由回溯引用复制",
 	"Context takeover: the %s keeps its window of the last %d bytes (2^%d) from message to message (RFC 7692 §7.1.1), so a message may point back into earlier ones. This one started with %d bytes of earlier messages in its window.": "上下文接管：%s在消息之间保留最近 %d 字节（2^%d）的窗口（RFC 7692 §7.1.1），因此一条消息可以回头引用之前的消息。这条消息开始时，窗口里有 %d 字节来自之前的消息。",
 	"No context takeover: %s was agreed (RFC 7692 §%s), so the %s empties its window after every message. Nothing can be copied from earlier messages, and a repeat costs as much as the first time.":                                   "不做上下文接管：握手中约定了 %s（RFC 7692 §%s），所以%s每发完一条消息就清空窗口。无法从之前的消息复制任何内容，重复发送的消息和第一次占用同样多的字节。",
 	"%d of the %d bytes were copied from earlier messages: that is why the message takes only %d bytes on the wire.":                                                                                                                    "%[2]d 字节中有 %[1]d 字节复制自之前的消息，所以这条消息在线路上只占 %[3]d 字节。",
