@@ -165,7 +165,7 @@ var labels = map[string]map[string]string{
 		"help.back":         "上一步",
 		"help.esc":          "课程列表",
 		"help.rerun":        "重新运行演示",
-		"help.field":        "选择字段或头部",
+		"help.field":        "下一个字段或头部",
 		"help.code":         "查看代码",
 		"help.answer":       "回答小测验",
 		"help.submit":       "作答",

@@ -49,8 +49,8 @@ var zh = map[string]string{
 	"The comments are the code's own and stay in English.":                    "代码注释是源码的一部分，保持英文原样；章节标题和 RFC 章节摘要是中文。",
 	"▸ FIN marks the code that encodes or decodes a frame field or header;":   "▸ FIN 标出编码或解码某个帧字段或头部的代码；",
 	"↳ names an RFC 6455 section; each file ends with the sections it cites.": "↳ 指向 RFC 6455 的某一节；每个文件末尾列出它引用的各节及摘要。",
-	"%s: the contents, then every frame field and handshake header: %s":       "%s：目录，后面列出每个帧字段和握手头部：%s",
-	"shows the code that encodes and decodes it, %s the other places.":        "打开编码和解码它的代码，%s 跳到其他位置。",
+	"%s: the contents, then every frame field and handshake header: %s":       "%s：目录；目录后面列出每个帧字段和握手头部，按 %s",
+	"shows the code that encodes and decodes it, %s the other places.":        "打开编码和解码它的代码，按 %s 跳到其他位置。",
 
 	// Plain output.
 	"The protocol package, in reading order (wsanatomy source FILE --plain prints one):": "protocol 包，按阅读顺序排列（wsanatomy source FILE --plain 打印其中一个文件）：",
