@@ -182,7 +182,7 @@ func (m Model) startSessionWith(old *session.Session, cfg session.Config) tea.Cm
 			old.Close() // bounded by the close timeout; reports both ends first
 		}
 		if cfg.ID > 1 {
-			q.Push(capture.Entry{Kind: capture.KindNote, Conn: cfg.ID, Tag: -1, Note: walkSayf(lang, "session %d: a fresh connection", cfg.ID)})
+			q.Push(capture.Entry{Kind: capture.KindNote, Conn: cfg.ID, Tag: -1, Note: sayf(lang, "session %d: a fresh connection", cfg.ID)})
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -228,7 +228,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.quit()
 	case sessionMsg:
 		if msg.err != nil {
-			m.status = walkSayf(m.theme.Lang(), "✗ could not start a session: %s", msg.err)
+			m.status = sayf(m.theme.Lang(), "✗ could not start a session: %s", msg.err)
 			m.walk.running = map[int]bool{}
 			return nil
 		}
@@ -241,7 +241,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		// A session that opened late never takes back a number given
 		// out since.
 		m.nextID = max(m.nextID, msg.s.ID+1)
-		m.connInfo = walkSayf(m.theme.Lang(), "s%d client %s ⇄ server %s", msg.s.ID, port(msg.s.ClientAddr), port(msg.s.ServerAddr))
+		m.connInfo = sayf(m.theme.Lang(), "s%d client %s ⇄ server %s", msg.s.ID, port(msg.s.ClientAddr), port(msg.s.ServerAddr))
 		if _, ok := m.walk.ran[0]; !ok {
 			m.walk.ran[0] = msg.s.ID
 		}
@@ -253,7 +253,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.status = ""
 		m.connOpened()
 		if m.mode == modeWalk && !m.walk.err.empty() {
-			m.walk.err = walkPhrase{}
+			m.walk.err = phrase{}
 			return m.showStep() // the step that could not run, runs now
 		}
 		return nil
@@ -269,7 +269,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		delete(m.walk.running, msg.action)
 		if msg.err != nil {
-			m.walk.err = walkLater("%s", msg.err.Error())
+			m.walk.err = later("%s", msg.err.Error())
 		}
 		m.showStep()
 		return nil
@@ -379,7 +379,7 @@ func (m *Model) showStep() tea.Cmd {
 		// handshake carries the step's tag.
 		old := m.sess
 		m.sess = nil
-		m.walk.err = walkPhrase{}
+		m.walk.err = phrase{}
 		m.walk.ran[act] = m.nextID
 		m.walk.running[act] = true
 		m.follow = m.nextID
@@ -395,10 +395,10 @@ func (m *Model) showStep() tea.Cmd {
 		}
 	}
 	if m.sess == nil || m.sess.Closed() {
-		m.walk.err = walkLater("the connection is closed: %s starts a fresh one for this part of the walkthrough", m.keys.NewSession.Help().Key)
+		m.walk.err = later("the connection is closed: %s starts a fresh one for this part of the walkthrough", m.keys.NewSession.Help().Key)
 		return nil
 	}
-	m.walk.err = walkPhrase{}
+	m.walk.err = phrase{}
 	m.walk.ran[act] = m.sess.ID
 	m.walk.running[act] = true
 	s := m.sess
@@ -424,7 +424,7 @@ func (m *Model) restartWalk(part int, offer bool) tea.Cmd {
 	id := m.nextID
 	m.nextID++
 	m.walk.restart(part, id)
-	m.status = walkSay(m.theme.Lang(), "starting a fresh connection...")
+	m.status = say(m.theme.Lang(), "starting a fresh connection...")
 	m.follow = id
 	m.freshConn()
 	cfg := session.Config{ID: id, SampleNonce: part == 0, HandshakeTag: part}
@@ -536,7 +536,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.NewSession):
 		old := m.sess
 		m.sess = nil
-		m.status = walkSay(m.theme.Lang(), "starting a fresh connection...")
+		m.status = say(m.theme.Lang(), "starting a fresh connection...")
 		// The screen follows the new connection; what the forms said
 		// of the last one is over. The number is taken now, so that a
 		// second n before this one opens gets another.
@@ -551,11 +551,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.restartWalk(0, false)
 	case key.Matches(msg, k.Next):
 		m.walk.step = min(m.walk.step+1, len(m.walk.steps)-1)
-		m.walk.err = walkPhrase{}
+		m.walk.err = phrase{}
 		return m.showStep()
 	case key.Matches(msg, k.Back):
 		m.walk.step = max(m.walk.step-1, 0)
-		m.walk.err = walkPhrase{}
+		m.walk.err = phrase{}
 		return m.showStep()
 	case key.Matches(msg, k.Up):
 		m.selectEntry(m.tl.sel - 1)
@@ -600,7 +600,7 @@ func (m *Model) quit() tea.Cmd {
 		return nil
 	}
 	m.quiting = true
-	m.status = walkSay(m.theme.Lang(), "closing the connection...")
+	m.status = say(m.theme.Lang(), "closing the connection...")
 	rt := m.rt
 	return func() tea.Msg {
 		rt.shutdown()

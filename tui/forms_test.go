@@ -29,7 +29,7 @@ func recordedModelIn(t testing.TB, lang string, w, h int) Model {
 	m := recordedModel(t, w, h)
 	m.setLang(lang)
 	// The session's line is said when it starts, in the screen's language.
-	m.connInfo = walkSayf(lang, "s%d client %s ⇄ server %s", 1, ":53122", ":40311")
+	m.connInfo = sayf(lang, "s%d client %s ⇄ server %s", 1, ":53122", ":40311")
 	m.contentKey = "" // redraw the detail pane in lang
 	return send(m, tea.WindowSizeMsg{Width: w, Height: h})
 }
@@ -111,12 +111,14 @@ func sayCalls(t *testing.T) map[string]string {
 
 var verbRE = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[a-zA-Z%]`)
 
-// TestFormsSpeakChinese: every string the forms print through say, sayf,
-// later or formErr, every preset name and every choice has a Chinese
-// version with the same formatting verbs, in full-width punctuation.
-func TestFormsSpeakChinese(t *testing.T) {
+// TestScreensSpeakChinese: every string the walkthrough screen, free play
+// and the lab print through say, sayf, later or formErr, every preset name
+// and every choice has a Chinese version in its screen's table (formsZh or
+// walkZh) with the same formatting verbs, in full-width punctuation; no
+// string is in both tables, and no entry is one nothing prints.
+func TestScreensSpeakChinese(t *testing.T) {
 	calls := sayCalls(t)
-	if len(calls) < 40 {
+	if len(calls) < 50 {
 		t.Fatalf("found only %d strings passed to say and friends; the search is broken", len(calls))
 	}
 	want := map[string]string{}
@@ -130,14 +132,29 @@ func TestFormsSpeakChinese(t *testing.T) {
 	for _, s := range append(append([]string{}, senders...), onOff(true), onOff(false)) {
 		want[s] = "a choice"
 	}
+	for en := range walkZh {
+		if _, ok := formsZh[en]; ok {
+			t.Errorf("%q is in both formsZh and walkZh: say would never use walkZh's", en)
+		}
+	}
 	for en, at := range want {
 		zh, ok := formsZh[en]
+		inWalk := false
 		if !ok {
-			t.Errorf("%s: %q has no Chinese in formsZh", at, en)
+			zh, ok = walkZh[en]
+			inWalk = ok
+		}
+		if !ok {
+			t.Errorf("%s: %q has no Chinese in formsZh or walkZh", at, en)
 			continue
 		}
 		if a, b := verbCount(en), verbCount(zh); a != b {
 			t.Errorf("%q has %d formatting verbs, its Chinese %q has %d", en, a, zh, b)
+		}
+		// The walkthrough's lines are all sentences; the forms' tables
+		// also hold labels that stay as they are (an opcode name, §).
+		if inWalk && strings.Trim(en, "%s ") != "" && !strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("%q: its Chinese %q has no Chinese", en, zh)
 		}
 		if strings.Count(zh, "密钥") != strings.Count(zh, "掩码密钥") {
 			t.Errorf("%q: the glossary's word is 掩码密钥, never bare 密钥", zh)
@@ -148,9 +165,11 @@ func TestFormsSpeakChinese(t *testing.T) {
 	}
 	// An entry nothing prints is a sign that a string changed and its
 	// Chinese was left behind.
-	for en := range formsZh {
-		if _, ok := want[en]; !ok {
-			t.Errorf("formsZh has %q, which the forms never print", en)
+	for name, table := range map[string]map[string]string{"formsZh": formsZh, "walkZh": walkZh} {
+		for en := range table {
+			if _, ok := want[en]; !ok {
+				t.Errorf("%s has %q, which no screen prints", name, en)
+			}
 		}
 	}
 }

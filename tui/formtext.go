@@ -8,19 +8,24 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
-// The forms (free play and the raw frame lab) speak the screen's language.
-// Their English stays in the code where it is printed, passed through say
-// or sayf; formsZh maps each of those strings (or formats) to Simplified
-// Chinese written for Chinese readers with the glossary's words. RFC
+// The screens of package tui (the walkthrough's own text, free play and
+// the raw frame lab) speak the screen's language. Their English stays in
+// the code where it is printed, passed through say, sayf or later; each
+// screen's table maps those strings (or formats) to Simplified Chinese
+// written for Chinese readers with the glossary's words: formsZh here for
+// the forms, walkZh in walktext.go for the walkthrough. RFC
 // field names (FIN, RSV1, opcode, MASK), opcode names (text, ping, close)
 // and payload syntax the learner types (x*200, hex 48 65) stay as they
-// are, as the Chinese lessons keep them. A string missing here prints in
-// English; TestFormsSpeakChinese fails when one is missing.
+// are, as the Chinese lessons keep them. A string missing from both tables
+// prints in English; TestScreensSpeakChinese fails when one is missing.
 
 // say returns en in lang.
 func say(lang, en string) string {
 	if lang == "zh" {
 		if s, ok := formsZh[en]; ok {
+			return s
+		}
+		if s, ok := walkZh[en]; ok {
 			return s
 		}
 	}

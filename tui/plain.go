@@ -112,12 +112,12 @@ func writePlainEntries(w io.Writer, entries []capture.Entry, lang string, width 
 	t := render.PlainTheme().WithLang(lang)
 	o := views.Options{Theme: t, Width: width, Cursor: -1}
 	var b strings.Builder
-	b.WriteString(t.Wrap(walkSay(lang, "wsanatomy: the WebSocket protocol (RFC 6455), real connections, byte by byte"), width) + "\n")
-	b.WriteString(t.Wrap(walkSay(lang, "A client and a server talk over TCP on 127.0.0.1. Every byte below is what went over the wire."), width) + "\n")
+	b.WriteString(t.Wrap(say(lang, "wsanatomy: the WebSocket protocol (RFC 6455), real connections, byte by byte"), width) + "\n")
+	b.WriteString(t.Wrap(say(lang, "A client and a server talk over TCP on 127.0.0.1. Every byte below is what went over the wire."), width) + "\n")
 	steps := plainSteps(entries)
 	for i, st := range steps {
 		title, text := st.In(lang)
-		head := walkSayf(lang, "=== step %d/%d: %s", i+1, len(steps), title)
+		head := sayf(lang, "=== step %d/%d: %s", i+1, len(steps), title)
 		fmt.Fprintf(&b, "\n\n%s\n%s\n", t.Wrap(head, width), t.Wrap(text, width))
 		for _, e := range st.entries {
 			fmt.Fprintf(&b, "\n--- %s\n%s\n", t.Wrap(views.EntryTitleIn(e, lang), width-4), views.Dissect(e, o))

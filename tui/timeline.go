@@ -88,7 +88,7 @@ func (t timeline) View(st styles) string {
 		lines = append(lines, row)
 	}
 	if len(t.entries) == 0 {
-		lines = append(lines, views.Fit(" "+walkSay(t.lang, "connecting..."), t.width))
+		lines = append(lines, views.Fit(" "+say(t.lang, "connecting..."), t.width))
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", t.width))
@@ -103,7 +103,7 @@ func (t timeline) Strip(st styles, n int) string {
 	if n <= 1 {
 		e, ok := t.Selected()
 		if !ok {
-			return views.Fit(" "+walkSay(t.lang, "connecting..."), t.width)
+			return views.Fit(" "+say(t.lang, "connecting..."), t.width)
 		}
 		pos := fmt.Sprintf("  %d/%d ↑↓", t.sel+1, len(t.entries))
 		row := views.EntryRowIn(e, true, t.lang)

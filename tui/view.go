@@ -118,7 +118,7 @@ func (m *Model) sync() {
 	} else {
 		s = m.frame.View(e, m.theme, w, !m.formFocused())
 		if haveMsg {
-			name := walkSayf(m.theme.Lang(), "#%d: the message it starts, inflated", msg.Seq)
+			name := sayf(m.theme.Lang(), "#%d: the message it starts, inflated", msg.Seq)
 			s += "\n" + m.theme.Heading("── "+name+" "+strings.Repeat("─", max(0, min(w, 80)-len([]rune(name))-5))) + "\n" +
 				views.MessageView(msg.Message, m.theme, w)
 		}
@@ -304,9 +304,9 @@ func (m Model) headerView() string {
 	case modeLab:
 		left = " wsanatomy  " + say(m.theme.Lang(), "raw frame lab")
 	default:
-		left = walkSayf(m.theme.Lang(), " wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
+		left = sayf(m.theme.Lang(), " wsanatomy  walkthrough %d/%d", m.walk.step+1, len(m.walk.steps))
 	}
-	right, short := walkSay(m.theme.Lang(), "connecting...")+" ", "… "
+	right, short := say(m.theme.Lang(), "connecting...")+" ", "… "
 	if m.connInfo != "" {
 		state := m.connState(m.theme.Lang())
 		right, short = m.connInfo+"  "+state+" ", state+" "
@@ -334,22 +334,22 @@ func (m Model) headerView() string {
 // when it is read); elsewhere, its state now.
 func (m Model) connState(lang string) string {
 	if e, ok := m.tl.Selected(); ok && m.mode == modeWalk && (!m.live || m.sess != nil && e.Conn == m.sess.ID) {
-		state := walkSay(lang, "● open")
+		state := say(lang, "● open")
 		for _, x := range m.tl.entries[:m.tl.sel+1] {
 			switch {
 			case x.Conn != e.Conn:
 			case x.Kind == capture.KindClosed:
-				return walkSay(lang, "○ closed")
+				return say(lang, "○ closed")
 			case x.Kind == capture.KindFrame && x.Header.Opcode == protocol.OpClose:
-				state = walkSay(lang, "◐ closing")
+				state = say(lang, "◐ closing")
 			}
 		}
 		return state
 	}
 	if m.sess == nil || m.sess.Closed() {
-		return walkSay(lang, "○ closed")
+		return say(lang, "○ closed")
 	}
-	return walkSay(lang, "● open")
+	return say(lang, "● open")
 }
 
 func port(addr string) string {

@@ -14,7 +14,7 @@ type walk struct {
 	step    int
 	ran     map[int]int // action -> session that ran it
 	running map[int]bool
-	err     walkPhrase
+	err     phrase
 }
 
 func newWalk() walk {
@@ -56,7 +56,7 @@ func (w *walk) restart(group, sid int) {
 	}
 	w.ran[group] = sid
 	w.running[group] = true
-	w.err = walkPhrase{}
+	w.err = phrase{}
 	for i, st := range w.steps {
 		if st.Action == group {
 			w.step = i
@@ -70,7 +70,7 @@ func (w *walk) restart(group, sid int) {
 func (w walk) View(st styles, lang, hint string, width, maxLines int) string {
 	s := w.steps[w.step]
 	title, text := s.In(lang)
-	head := st.title.Render(walkSayf(lang, "step %d/%d · %s", w.step+1, len(w.steps), title))
+	head := st.title.Render(sayf(lang, "step %d/%d · %s", w.step+1, len(w.steps), title))
 	body := render.PlainTheme().WithLang(lang).Wrap(text, width)
 	if hint != "" {
 		body += "\n" + st.dim.Render(render.PlainTheme().WithLang(lang).Wrap(hint, width))
@@ -79,7 +79,7 @@ func (w walk) View(st styles, lang, hint string, width, maxLines int) string {
 		body = ""
 	}
 	if w.running[s.Action] {
-		body += "\n" + st.dim.Render(walkSay(lang, "(running this exchange over the connection...)"))
+		body += "\n" + st.dim.Render(say(lang, "(running this exchange over the connection...)"))
 	}
 	if !w.err.empty() {
 		body += "\n" + st.bad.Render("✗ "+w.err.in(lang))
@@ -102,14 +102,14 @@ func (m Model) walkHint() string {
 		if !m.wide() {
 			break
 		}
-		hints = append(hints, walkSayf(lang, "%s: walk through the fields · %s %s: walk through the bytes",
+		hints = append(hints, sayf(lang, "%s: walk through the fields · %s %s: walk through the bytes",
 			k.Field.Help().Key, k.BytePrev.Help().Key, k.ByteNext.Help().Key))
 	case session.HintTry:
-		hints = append(hints, walkSayf(lang, "%s: free play · %s: raw frame lab · %s: a fresh connection",
+		hints = append(hints, sayf(lang, "%s: free play · %s: raw frame lab · %s: a fresh connection",
 			k.Free.Help().Key, k.Lab.Help().Key, k.NewSession.Help().Key))
 	}
 	if m.walk.last() {
-		hints = append(hints, walkSayf(lang, "The end of the walkthrough. %s: run it again from the start on a fresh connection.", k.Next.Help().Key))
+		hints = append(hints, sayf(lang, "The end of the walkthrough. %s: run it again from the start on a fresh connection.", k.Next.Help().Key))
 	}
 	return strings.Join(hints, "\n")
 }

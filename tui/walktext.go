@@ -1,47 +1,11 @@
 package tui
 
-import "fmt"
-
 // The walkthrough's own screen text (its titles, status lines and hints;
 // the steps' text is in package session, the keys' words in keys.go)
-// speaks the screen's language. The English stays in the code where it is
-// printed, passed through walkSay or walkSayf; walkZh maps each of those
-// strings (or formats) to Simplified Chinese, written for Chinese readers
-// with the glossary's words. TestWalkScreenSpeaksChinese fails when one
-// is missing.
-
-// walkSay returns en in lang.
-func walkSay(lang, en string) string {
-	if lang == "zh" {
-		if s, ok := walkZh[en]; ok {
-			return s
-		}
-	}
-	return en
-}
-
-// walkSayf formats format, in lang, with args.
-func walkSayf(lang, format string, args ...any) string {
-	return fmt.Sprintf(walkSay(lang, format), args...)
-}
-
-// walkPhrase is a line the walkthrough shows later, kept as its English
-// format and arguments so that it is drawn in the screen's language.
-type walkPhrase struct {
-	format string
-	args   []any
-}
-
-func walkLater(format string, args ...any) walkPhrase { return walkPhrase{format, args} }
-
-func (p walkPhrase) empty() bool { return p.format == "" }
-
-func (p walkPhrase) in(lang string) string {
-	if p.format == "" {
-		return ""
-	}
-	return walkSayf(lang, p.format, p.args...)
-}
+// speaks the screen's language through say, sayf and later (formtext.go),
+// as the forms do; walkZh holds its Chinese, written for Chinese readers
+// with the glossary's words. TestScreensSpeakChinese fails when a string
+// has none.
 
 // walkZh is the Chinese of the walkthrough screen's own text. The
 // walkthrough is 分步讲解: it explains a real connection step by step.
