@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,47 +60,12 @@ func TestFormsZhGolden(t *testing.T) {
 	}
 }
 
-// sayCalls finds every string the forms pass to say, sayf, later and
+// sayCalls finds every string the screens pass to say, sayf, later and
 // formErr in the package's source, with where it is.
 func sayCalls(t *testing.T) map[string]string {
-	t.Helper()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	argOf := map[string]int{"say": 1, "sayf": 1, "later": 0, "formErr": 0}
 	found := map[string]string{}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			id, ok := call.Fun.(*ast.Ident)
-			if !ok {
-				return true
-			}
-			i, ok := argOf[id.Name]
-			if !ok || len(call.Args) <= i {
-				return true
-			}
-			if lit, ok := call.Args[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				s, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				found[s] = fset.Position(lit.Pos()).String()
-			}
-			return true
-		})
+	for s, at := range zhcheck.Literals(t, map[string]int{"say": 1, "sayf": 1, "later": 0, "formErr": 0}) {
+		found[s] = at.String()
 	}
 	return found
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -419,53 +416,13 @@ func TestViewGoldenZh(t *testing.T) {
 	}
 }
 
-// literal returns the string constant e spells, literals joined by +.
-func literal(e ast.Expr) (string, bool) {
-	switch e := e.(type) {
-	case *ast.BasicLit:
-		if e.Kind != token.STRING {
-			return "", false
-		}
-		s, err := strconv.Unquote(e.Value)
-		return s, err == nil
-	case *ast.BinaryExpr:
-		a, ok1 := literal(e.X)
-		b, ok2 := literal(e.Y)
-		return a + b, ok1 && ok2 && e.Op == token.ADD
-	}
-	return "", false
-}
-
 // TestLiveSpeaksChinese: every string the screen passes to say or sayf,
 // every column name and every connection state has a Chinese version with
 // the same formatting verbs, and nothing in liveZh is left unused.
 func TestLiveSpeaksChinese(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := map[string]string{}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			if id, ok := call.Fun.(*ast.Ident); ok && (id.Name == "say" || id.Name == "sayf") && len(call.Args) > 1 {
-				if s, ok := literal(call.Args[1]); ok {
-					want[s] = fset.Position(call.Pos()).String()
-				}
-			}
-			return true
-		})
+	for s, at := range zhcheck.Literals(t, map[string]int{"say": 1, "sayf": 1}) {
+		want[s] = at.String()
 	}
 	if len(want) < 12 {
 		t.Fatalf("found only %d strings passed to say and sayf; the search is broken", len(want))

@@ -2,57 +2,18 @@ package source
 
 import (
 	"bytes"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/wsanatomy/wsanatomy/internal/zhcheck"
 	"github.com/wsanatomy/wsanatomy/sourcebook"
 )
 
 // Every string the reader passes to tr, and every key's help, has its
 // Chinese; zh holds nothing the reader no longer says.
 func TestEveryReaderStringHasChinese(t *testing.T) {
-	names, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	used := map[string]token.Position{}
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") || name == "lang.go" {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			fn := ""
-			switch f := call.Fun.(type) {
-			case *ast.Ident:
-				fn = f.Name
-			case *ast.SelectorExpr:
-				fn = f.Sel.Name
-			}
-			if fn != "tr" {
-				return true
-			}
-			if lit, ok := call.Args[len(call.Args)-1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				s, _ := strconv.Unquote(lit.Value)
-				used[s] = fset.Position(lit.Pos())
-			}
-			return true
-		})
-	}
+	used := zhcheck.Literals(t, map[string]int{"tr": -1}, "lang.go")
 	if len(used) < 25 {
 		t.Fatalf("found only %d translated strings: the search is broken", len(used))
 	}
