@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"os"
-
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -38,30 +35,12 @@ func (m Model) hasHeaders(e capture.Entry) bool {
 
 // openCode opens the reader at id, building it the first time.
 func (m *Model) openCode(id string) {
-	if !m.srcReady {
-		book, err := sourcebook.Protocol()
-		if err != nil {
-			m.status = "✗ no source reader: " + err.Error()
-			return
-		}
-		st := source.DefaultStyles()
-		if os.Getenv("NO_COLOR") != "" {
-			st = source.NoColorStyles()
-		}
-		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.keys.lang})
-		if err != nil {
-			m.status = "✗ no source reader: " + err.Error()
-			return
-		}
-		m.src, m.srcReady = rd, true
-	}
-	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
-	rd, err := m.src.OpenAt(id)
+	rd, err := source.Embed(m.src, m.srcReady, m.keys.lang, nil, m.width, m.height, id)
 	if err != nil {
 		m.status = "✗ " + err.Error()
 		return
 	}
-	m.src, m.reading = rd, true
+	m.src, m.srcReady, m.reading = rd, true, true
 }
 
 // readerUpdate routes a key or mouse message to the open reader. ctrl+c

@@ -10,7 +10,6 @@
 package checkui
 
 import (
-	"os"
 	"strings"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wsanatomy/wsanatomy/conformance"
-	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -371,27 +369,11 @@ func (m *Model) openCode(e capture.Entry) {
 	if !ok {
 		return
 	}
-	if !m.srcReady {
-		book, err := sourcebook.Protocol()
-		if err != nil {
-			return
-		}
-		st := source.DefaultStyles()
-		if os.Getenv("NO_COLOR") != "" {
-			st = source.NoColorStyles()
-		}
-		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.o.Lang})
-		if err != nil {
-			return
-		}
-		m.src, m.srcReady = rd, true
-	}
-	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
-	rd, err := m.src.OpenAt(id)
+	rd, err := source.Embed(m.src, m.srcReady, m.o.Lang, nil, m.width, m.height, id)
 	if err != nil {
 		return
 	}
-	m.src, m.reading = rd, true
+	m.src, m.srcReady, m.reading = rd, true, true
 }
 
 // section is the part of the report a case belongs to: Autobahn's

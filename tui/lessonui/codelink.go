@@ -4,10 +4,8 @@ import (
 	"os"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -137,33 +135,19 @@ func (m *Model) openCode() {
 		return
 	}
 	id := links[max(0, m.linkIndex(links))].id
-	if !m.srcReady {
-		book, err := sourcebook.Protocol()
-		if err != nil {
-			m.status = err.Error()
-			return
-		}
-		st := source.PlainStyles()
-		switch {
-		case m.cfg.Color:
-			st = source.DefaultStyles()
-		case os.Getenv("NO_COLOR") != "":
-			st = source.NoColorStyles()
-		}
-		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.cfg.Lang})
-		if err != nil {
-			m.status = err.Error()
-			return
-		}
-		m.src, m.srcReady = rd, true
+	st := source.PlainStyles()
+	switch {
+	case m.cfg.Color:
+		st = source.DefaultStyles()
+	case os.Getenv("NO_COLOR") != "":
+		st = source.NoColorStyles()
 	}
-	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.w, Height: m.h})
-	rd, err := m.src.OpenAt(id)
+	rd, err := source.Embed(m.src, m.srcReady, m.cfg.Lang, &st, m.w, m.h, id)
 	if err != nil {
 		m.status = err.Error()
 		return
 	}
-	m.src, m.reading = rd, true
+	m.src, m.srcReady, m.reading = rd, true, true
 }
 
 // codeHint is the line under a dissection's heading saying what s opens.

@@ -1,14 +1,11 @@
 package live
 
 import (
-	"os"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/wsanatomy/wsanatomy/sourcebook"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -229,25 +226,9 @@ func (m *Model) openCode() {
 	if !ok {
 		return
 	}
-	if !m.srcReady {
-		book, err := sourcebook.Protocol()
-		if err != nil {
-			return
-		}
-		st := source.DefaultStyles()
-		if os.Getenv("NO_COLOR") != "" {
-			st = source.NoColorStyles()
-		}
-		rd, err := source.New(book, source.Options{Embedded: true, EscLeaves: true, Styles: st, Lang: m.keys.lang})
-		if err != nil {
-			return
-		}
-		m.src, m.srcReady = rd, true
-	}
-	m.src, _ = m.src.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
-	rd, err := m.src.OpenAt(id)
+	rd, err := source.Embed(m.src, m.srcReady, m.keys.lang, nil, m.width, m.height, id)
 	if err != nil {
 		return
 	}
-	m.src, m.reading = rd, true
+	m.src, m.srcReady, m.reading = rd, true, true
 }
