@@ -425,3 +425,111 @@ func TestBatchRepliesCloseNowBounded(t *testing.T) {
 	}
 }
 
+// TestBatchRepliesConcurrentWriters: with BatchReplies, an echo loop
+// answers pipelined batches while other goroutines write their own
+// messages, send pings and write raw frames, and the peer pings too.
+// Every message arrives, whole, each writer's in the order written, each
+// batch's echoes in order, and no batch waits for its echoes longer than
+// a generous bound (a reply held while the server waits for input would).
+// Run it with -race: the held buffer is shared by all writers and the
+// reader.
+func TestBatchRepliesConcurrentWriters(t *testing.T) {
+	client, server := connPair(t, nil, &Options{BatchReplies: true})
+	ctx := context.Background()
+	go func() {
+		for {
+			typ, msg, err := server.ReadMessage(ctx)
+			if err != nil {
+				return
+			}
+			if server.WriteMessage(ctx, typ, msg) != nil {
+				return
+			}
+		}
+	}()
+	const writers, perWriter = 4, 150
+	writerErr := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for i := range perWriter {
+				var err error
+				switch {
+				case w == 0 && i%10 == 0:
+					err = server.Ping(ctx, []byte("p"))
+				case w == 1 && i%10 == 0: // a whole frame, raw: it must not land inside a held one
+					p := []byte("w1:raw")
+					err = server.WriteRaw(append([]byte{0x81, byte(len(p))}, p...))
+				}
+				if err == nil {
+					err = server.WriteMessage(ctx, TextMessage, []byte("w"+strconv.Itoa(w)+":"+strconv.Itoa(i)))
+				}
+				if err != nil {
+					writerErr <- err
+					return
+				}
+			}
+			writerErr <- nil
+		}()
+	}
+	next := make([]int, writers) // the next sequence number of each writer
+	read := func(rctx context.Context) []byte {
+		t.Helper()
+		for {
+			_, msg, err := client.ReadMessage(rctx)
+			if err != nil {
+				t.Fatalf("reading (writers at %v): %v (a reply held while the server waits for input?)", next, err)
+			}
+			s := string(msg)
+			if s == "w1:raw" {
+				continue
+			}
+			if len(s) > 1 && s[0] == 'w' {
+				w, _ := strconv.Atoi(s[1:2])
+				i, err := strconv.Atoi(s[3:])
+				if err != nil || w >= writers || i != next[w] {
+					t.Fatalf("got %q, want writer %d's message %d next", s, w, next[w])
+				}
+				next[w]++
+				continue
+			}
+			return msg
+		}
+	}
+	for round := range 60 {
+		n := 1 + round%8
+		var batch []byte
+		for i := range n {
+			batch = append(batch, clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte{'e', byte(round), byte(i)})...)
+		}
+		if round%7 == 0 {
+			batch = append(batch, clientFrame(Header{Fin: true, Opcode: OpPing}, []byte("cp"))...)
+		}
+		if err := client.WriteRaw(batch); err != nil {
+			t.Fatal(err)
+		}
+		rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		for i := range n {
+			if got := read(rctx); !bytes.Equal(got, []byte{'e', byte(round), byte(i)}) {
+				t.Fatalf("round %d: echo %d is %q", round, i, got)
+			}
+		}
+		cancel()
+	}
+	for range writers {
+		if err := <-writerErr; err != nil {
+			t.Fatal(err)
+		}
+	}
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for w := 0; w < writers; {
+		if next[w] == perWriter {
+			w++
+			continue
+		}
+		if got := read(rctx); got != nil {
+			t.Fatalf("an echo nobody asked for: %q", got)
+		}
+	}
+	client.CloseNow()
+}
