@@ -586,13 +586,13 @@ func (c *Conn) sendHeld() error {
 }
 
 // flushHeld sends the held messages when the reader is not reading ahead
-// (any more), bounded by ctx (nil: none) and WriteTimeout: the reader
+// (any more), bounded by ctx (nil: none) and WriteTimeout. The reader
 // passes its read's context, as for the pongs it sends, so that a peer
-// that does not read cannot hold a read past its context. It never waits for the frame
-// lock: a goroutine holding it either is writing, and sends what is held
-// before its own frame, or is holding a reply or doing something else,
-// and looks again once it lets go (sendHeldIfDue). A write error is kept
-// in writeErr, for the next write to return.
+// that does not read cannot hold a read past its context. It never waits
+// for the frame lock: a goroutine holding it either is writing, and sends
+// what is held before its own frame, or is holding a reply or doing
+// something else, and looks again once it lets go (sendHeldIfDue). A
+// write error is kept in writeErr, for the next write to return.
 func (c *Conn) flushHeld(ctx context.Context) {
 	if ctx == nil {
 		ctx = context.Background()
