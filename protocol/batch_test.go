@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -297,4 +298,238 @@ func TestBatchRepliesKeepOrderWithWriteRaw(t *testing.T) {
 	if got := bytes.Join(sc.writes, nil); !bytes.Equal(got, want) {
 		t.Fatalf("the peer got %x, want %x", got, want)
 	}
+}
+
+// heldReplyPair sets up a server with BatchReplies on one end of a
+// net.Pipe (whose writes wait for the other end to read) and a peer that
+// sends in, then nothing. The server reads the first message and writes
+// its reply, which is held, since the second message is already whole in
+// the read buffer. withBR hands NewConn a bufio.Reader of its own.
+func heldReplyPair(t *testing.T, in []byte, withBR bool, opts *Options) (c *Conn, peer net.Conn) {
+	t.Helper()
+	peer, ours := net.Pipe()
+	t.Cleanup(func() { peer.Close(); ours.Close() })
+	var br *bufio.Reader
+	if withBR {
+		br = bufio.NewReader(ours)
+	}
+	c = NewConn(ours, RoleServer, br, opts)
+	go peer.Write(in) // net.Pipe: returns once the server has read it all
+	ctx := context.Background()
+	typ, msg, err := c.ReadMessage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(ctx, typ, msg); err != nil {
+		t.Fatal(err)
+	}
+	c.frameMu.Lock()
+	held := c.held != nil
+	c.frameMu.Unlock()
+	if !held {
+		t.Fatal("the first reply was not held: the test sets up nothing")
+	}
+	return c, peer
+}
+
+// TestBatchRepliesSentBeforeEveryWait: the reader's last chance to send
+// held replies is right before it waits for input. The send after
+// handing out the last buffered request never waits for the frame lock
+// (a writer stuck on a peer that does not read holds it), so it can miss,
+// as here where the test holds the lock at that moment (as a goroutine
+// that releases it without looking at the held replies would, or a
+// mutex handing itself to a waiter). The read that then waits must send
+// them: for a connection that reads through its own pooled buffer (an
+// empty one, or one holding part of the next header) and for one that
+// reads through the caller's bufio.Reader (NewConn). Before the fix, the
+// reply stayed held while the server waited for the peer, which waited
+// for the reply.
+func TestBatchRepliesSentBeforeEveryWait(t *testing.T) {
+	msg := func(b byte) []byte { return clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte{b}) }
+	two := append(msg('a'), msg('b')...)
+	for _, tc := range []struct {
+		name   string
+		in     []byte
+		withBR bool
+	}{
+		{"pooled buffer, emptied", two, false},
+		{"pooled buffer, part of a header left", append(two, msg('c')[:1]...), false},
+		{"caller's bufio.Reader", two, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, peer := heldReplyPair(t, tc.in, tc.withBR, &Options{BatchReplies: true})
+			ctx := context.Background()
+			c.frameMu.Lock() // the send after the last buffered request misses
+			if _, _, err := c.ReadMessage(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c.frameMu.Unlock()    // as a holder that does not look at held replies
+			go c.ReadMessage(ctx) // waits for input: the held reply must go first
+			peer.SetReadDeadline(time.Now().Add(10 * time.Second))
+			got := make([]byte, 3)
+			if _, err := io.ReadFull(peer, got); err != nil {
+				t.Fatalf("the held reply never came while the server waited for input: %v", err)
+			}
+			if want := []byte{0x82, 0x01, 'a'}; !bytes.Equal(got, want) {
+				t.Fatalf("the peer got %x, want %x", got, want)
+			}
+		})
+	}
+}
+
+// TestBatchRepliesFlushBoundedByReadContext: the reader sends held
+// replies itself, and that write is bounded by the read's context, as the
+// pongs it sends are: a peer that pipelines two requests and never reads
+// cannot hold NextReader or ReadMessage past their context, even with no
+// WriteTimeout. Before the fix the call hung for good.
+func TestBatchRepliesFlushBoundedByReadContext(t *testing.T) {
+	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("q")), 2)
+	for _, useNextReader := range []bool{false, true} {
+		c, _ := heldReplyPair(t, two, false, &Options{BatchReplies: true, WriteTimeout: -1})
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		done := make(chan error, 1)
+		go func() {
+			var err error
+			if useNextReader {
+				_, _, err = c.NextReader(ctx)
+			} else {
+				_, _, err = c.ReadMessage(ctx)
+			}
+			done <- err
+		}()
+		select {
+		case <-done: // the second request is handed out (or the read fails): either way, not held
+		case <-time.After(10 * time.Second):
+			t.Fatalf("NextReader=%v: a read with a 100 ms context was held 10 s sending a held reply to a peer that does not read", useNextReader)
+		}
+		cancel()
+		if err := c.WriteMessage(context.Background(), BinaryMessage, []byte("r")); err == nil {
+			t.Errorf("NextReader=%v: the write after a held reply that could not be sent returned nil", useNextReader)
+		}
+		c.CloseNow()
+	}
+}
+
+// TestBatchRepliesCloseNowBounded: CloseNow sends held replies, but a peer
+// that does not read holds it no longer than CloseTimeout, even with no
+// WriteTimeout. Before the fix CloseNow hung for good.
+func TestBatchRepliesCloseNowBounded(t *testing.T) {
+	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("q")), 2)
+	c, _ := heldReplyPair(t, two, false, &Options{BatchReplies: true, WriteTimeout: -1, CloseTimeout: 100 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { c.CloseNow(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("CloseNow was held 10 s sending a held reply to a peer that does not read (CloseTimeout 100 ms)")
+	}
+}
+
+// TestBatchRepliesConcurrentWriters: with BatchReplies, an echo loop
+// answers pipelined batches while other goroutines write their own
+// messages, send pings and write raw frames, and the peer pings too.
+// Every message arrives, whole, each writer's in the order written, each
+// batch's echoes in order, and no batch waits for its echoes longer than
+// a generous bound (a reply held while the server waits for input would).
+// Run it with -race: the held buffer is shared by all writers and the
+// reader.
+func TestBatchRepliesConcurrentWriters(t *testing.T) {
+	client, server := connPair(t, nil, &Options{BatchReplies: true})
+	ctx := context.Background()
+	go func() {
+		for {
+			typ, msg, err := server.ReadMessage(ctx)
+			if err != nil {
+				return
+			}
+			if server.WriteMessage(ctx, typ, msg) != nil {
+				return
+			}
+		}
+	}()
+	const writers, perWriter = 4, 150
+	writerErr := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for i := range perWriter {
+				var err error
+				switch {
+				case w == 0 && i%10 == 0:
+					err = server.Ping(ctx, []byte("p"))
+				case w == 1 && i%10 == 0: // a whole frame, raw: it must not land inside a held one
+					p := []byte("w1:raw")
+					err = server.WriteRaw(append([]byte{0x81, byte(len(p))}, p...))
+				}
+				if err == nil {
+					err = server.WriteMessage(ctx, TextMessage, []byte("w"+strconv.Itoa(w)+":"+strconv.Itoa(i)))
+				}
+				if err != nil {
+					writerErr <- err
+					return
+				}
+			}
+			writerErr <- nil
+		}()
+	}
+	next := make([]int, writers) // the next sequence number of each writer
+	read := func(rctx context.Context) []byte {
+		t.Helper()
+		for {
+			_, msg, err := client.ReadMessage(rctx)
+			if err != nil {
+				t.Fatalf("reading (writers at %v): %v (a reply held while the server waits for input?)", next, err)
+			}
+			s := string(msg)
+			if s == "w1:raw" {
+				continue
+			}
+			if len(s) > 1 && s[0] == 'w' {
+				w, _ := strconv.Atoi(s[1:2])
+				i, err := strconv.Atoi(s[3:])
+				if err != nil || w >= writers || i != next[w] {
+					t.Fatalf("got %q, want writer %d's message %d next", s, w, next[w])
+				}
+				next[w]++
+				continue
+			}
+			return msg
+		}
+	}
+	for round := range 60 {
+		n := 1 + round%8
+		var batch []byte
+		for i := range n {
+			batch = append(batch, clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte{'e', byte(round), byte(i)})...)
+		}
+		if round%7 == 0 {
+			batch = append(batch, clientFrame(Header{Fin: true, Opcode: OpPing}, []byte("cp"))...)
+		}
+		if err := client.WriteRaw(batch); err != nil {
+			t.Fatal(err)
+		}
+		rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		for i := range n {
+			if got := read(rctx); !bytes.Equal(got, []byte{'e', byte(round), byte(i)}) {
+				t.Fatalf("round %d: echo %d is %q", round, i, got)
+			}
+		}
+		cancel()
+	}
+	for range writers {
+		if err := <-writerErr; err != nil {
+			t.Fatal(err)
+		}
+	}
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for w := 0; w < writers; {
+		if next[w] == perWriter {
+			w++
+			continue
+		}
+		if got := read(rctx); got != nil {
+			t.Fatalf("an echo nobody asked for: %q", got)
+		}
+	}
+	client.CloseNow()
 }

@@ -80,7 +80,14 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 // CloseNow closes the TCP connection at once, without a closing handshake.
 // The peer will see 1006, abnormal closure.
 func (c *Conn) CloseNow() error {
-	c.stopReadingAhead() // held replies (Options.BatchReplies) go out first
+	if c.heldOut.Load() {
+		// Held replies (Options.BatchReplies) go out first: their
+		// WriteMessage returned nil. A peer that does not read may hold
+		// them no longer than CloseTimeout, however long WriteTimeout is.
+		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
+		c.stopReadingAhead(ctx)
+		cancel()
+	}
 	c.closeTCP(true, ErrClosed)
 	return nil
 }

@@ -59,7 +59,9 @@ type Options struct {
 	// go out when a read hands out the last buffered message (or one
 	// that is not whole), before any wait for the socket, with the next
 	// write that is not held (in order, in the same system call), and in
-	// Close and CloseNow. Each write is bounded by WriteTimeout as usual.
+	// Close and CloseNow. Each write is bounded by WriteTimeout as usual;
+	// the held messages a read sends, also by that read's context (as its
+	// pongs are), and those CloseNow sends, by CloseTimeout.
 	// A held message's WriteMessage returns nil; an error sending it is
 	// returned by the next write, and the connection is then broken.
 	// Set it only when the goroutine that reads also writes the replies
@@ -350,7 +352,7 @@ func (c *Conn) failWith(code CloseCode, reason string, cause error) {
 	if c.writeErr == nil {
 		c.writeErr = cause
 	}
-	c.frameMu.Unlock()
+	c.releaseFrame()
 	c.closeTCP(true, cause)
 }
 

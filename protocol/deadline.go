@@ -159,7 +159,7 @@ func (c *Conn) readTimedOut(err error) error {
 	if c.writeErr == nil {
 		c.writeErr = c.readErr
 	}
-	c.frameMu.Unlock()
+	c.releaseFrame()
 	// As when failing the connection: a peer that dribbles may still be
 	// sending, and a server that closed at once would reset the
 	// connection, destroying the close frame on its way (finishTCP).

@@ -89,18 +89,18 @@ func (c *Conn) NextReader(ctx context.Context) (MessageType, io.Reader, error) {
 	defer c.releaseReadBuffer()
 	c.stream.ready = false // a small message handed out and not read is dropped
 	if typ, ok := c.stream.takeBuffered(); ok {
-		c.noteReadAhead()
+		c.noteReadAhead(ctx)
 		return typ, &c.stream, nil
 	}
 	stop := c.beginRead(ctx)
 	defer c.endRead(ctx, stop)
 	typ, err := c.nextMessage()
 	if err != nil {
-		c.stopReadingAhead()
+		c.stopReadingAhead(ctx)
 		return typ, &c.stream, ctxErr(ctx, err)
 	}
 	c.stream.takeSmall()
-	c.noteReadAhead()
+	c.noteReadAhead(ctx)
 	return typ, &c.stream, nil
 }
 
@@ -220,7 +220,7 @@ func (s *streamReader) Read(p []byte) (int, error) {
 	defer s.c.releaseReadBuffer()
 	n, err := s.c.reader.Read(p)
 	if err == io.EOF {
-		s.c.noteReadAhead() // the message is read: may its reply wait for the next? (BatchReplies)
+		s.c.noteReadAhead(nil) // the message is read: may its reply wait for the next? (BatchReplies)
 	}
 	switch {
 	case err == nil || err == io.EOF:
@@ -264,7 +264,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	} else {
 		var err error
 		if typ, err = c.nextMessage(); err != nil {
-			c.stopReadingAhead()
+			c.stopReadingAhead(ctx)
 			return 0, nil, ctxErr(ctx, err)
 		}
 		buf = nil
@@ -276,7 +276,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 				if buf == nil {
 					buf = []byte{}
 				}
-				c.noteReadAhead()
+				c.noteReadAhead(ctx)
 				return typ, buf, nil
 			}
 			if lim := c.opts.MessageLimit; lim <= 0 || int64(len(buf)) < lim {
@@ -289,11 +289,11 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			c.noteReadAhead()
+			c.noteReadAhead(ctx)
 			return typ, buf, nil
 		}
 		if err != nil {
-			c.stopReadingAhead()
+			c.stopReadingAhead(ctx)
 			if c.readErr == nil && isTimeout(err) {
 				// The stream stopped at a known byte: keep the message so
 				// far for the next call.

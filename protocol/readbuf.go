@@ -83,6 +83,11 @@ func (s *readSource) Read(p []byte) (int, error) {
 		s.err = nil
 		return 0, err
 	}
+	// The buffer is refilled in the middle of a frame or a header: this
+	// read may wait, so nothing may stay held (BatchReplies). The read
+	// that handed out the last message sent what was held, unless it
+	// found the frame lock taken.
+	s.c.stopReadingAhead(s.c.rctx)
 	return s.c.netConn.Read(p)
 }
 
@@ -96,7 +101,13 @@ var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, buf
 // read error is handled.
 func (c *Conn) takeReadBuffer() {
 	if c.br != nil {
-		if c.keepBR || c.br.Buffered() > 0 {
+		if c.br.Buffered() > 0 {
+			return
+		}
+		if c.keepBR {
+			// The caller's reader is about to wait for input: nothing
+			// may stay held (BatchReplies) while it does.
+			c.stopReadingAhead(c.rctx)
 			return
 		}
 		// An empty buffer (the handshake's, or one that a read drained
@@ -105,7 +116,7 @@ func (c *Conn) takeReadBuffer() {
 	}
 	s := &c.src
 	if s.lo == s.hi && s.err == nil {
-		c.stopReadingAhead() // nothing is held while we wait for input
+		c.stopReadingAhead(c.rctx) // nothing is held while we wait for input
 		if s.socket != nil {
 			if err := s.socket.Read(s.fill); err != nil {
 				s.err = err // a deadline, or the socket closed: handed on below

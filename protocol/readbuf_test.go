@@ -6,9 +6,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -462,4 +464,47 @@ func TestBufferedShortcutJudgesTextAsTheValidator(t *testing.T) {
 			t.Errorf("%q: %v, want 1007", text, err)
 		}
 	}
+}
+
+// FuzzBufferedShortcutAgrees: NextReader's shortest way (takeBuffered)
+// judges a frame exactly as the general path does. The same bytes go to
+// two servers, one of which cannot take the shortcut (it has an
+// IdleTimeout, far off): the messages handed out, the error that ends
+// reading and every byte sent back (pongs, close frames and the codes in
+// them) must be the same.
+func FuzzBufferedShortcutAgrees(f *testing.F) {
+	f.Add(bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("Hello")), 3), uint16(0))
+	f.Add(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("\xed\xa0\x80")), uint16(8))
+	f.Add(append(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("b")), clientFrame(Header{Fin: true, Opcode: OpPing}, []byte("p"))...), uint16(1))
+	f.Add([]byte{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}, uint16(0)) // unmasked from a client: §5.1
+	f.Fuzz(func(t *testing.T, wire []byte, limit uint16) {
+		type result struct {
+			msgs []string
+			err  string
+			sent []byte
+		}
+		var res [2]result
+		for i, idle := range []time.Duration{0, time.Hour} {
+			sc := &scriptConn{in: bytes.NewReader(wire)}
+			c := NewConn(sc, RoleServer, nil, &Options{IdleTimeout: idle, MessageLimit: int64(limit) + 1, CloseTimeout: time.Millisecond})
+			ctx := context.Background()
+			for range 50 {
+				typ, r, err := c.NextReader(ctx)
+				if err != nil {
+					res[i].err = err.Error()
+					break
+				}
+				msg, err := io.ReadAll(r)
+				res[i].msgs = append(res[i].msgs, fmt.Sprintf("%v %x %v", typ, msg, err))
+				if err != nil {
+					break
+				}
+			}
+			c.CloseNow()
+			res[i].sent = bytes.Join(sc.writes, nil)
+		}
+		if !reflect.DeepEqual(res[0], res[1]) {
+			t.Fatalf("with the shortcut: %+v\nwithout it: %+v", res[0], res[1])
+		}
+	})
 }

@@ -230,7 +230,7 @@ type frameStream struct {
 
 func (c *Conn) outInMessageNow() bool {
 	c.frameMu.Lock()
-	defer c.frameMu.Unlock()
+	defer c.releaseFrame()
 	return c.outInMessage
 }
 
@@ -429,9 +429,10 @@ func (c *Conn) sendPendingPong(ctx context.Context) error {
 			return err
 		}
 		if !c.hasPendingPong() { // a ping may have come while we wrote
-			return nil
+			break
 		}
 	}
+	c.sendHeldIfDue() // we held the frame lock: see releaseFrame
 	return nil
 }
 
@@ -448,8 +449,25 @@ func (c *Conn) unlockFrame() {
 	if c.hasPendingPong() {
 		c.sendPendingPong(context.Background())
 	}
-	if c.heldOut.Load() && !c.readAhead.Load() {
-		c.flushHeld() // the reader stopped reading ahead while we held (see mayHold)
+	c.sendHeldIfDue()
+}
+
+// releaseFrame releases the frame lock for a holder that wrote nothing.
+// It too must look at held replies: see sendHeldIfDue.
+func (c *Conn) releaseFrame() {
+	c.frameMu.Unlock()
+	c.sendHeldIfDue()
+}
+
+// sendHeldIfDue sends held replies (BatchReplies) if the reader stopped
+// reading ahead. Every release of the frame lock is followed by it,
+// because the reader never waits for that lock to send them (flushHeld):
+// if it found the lock taken, whoever held it must send them on leaving,
+// or they would wait while the connection waits for input. Without
+// BatchReplies heldOut is never set: one atomic load.
+func (c *Conn) sendHeldIfDue() {
+	if c.heldOut.Load() { // small enough to be inlined: one load per write
+		c.flushHeld(nil) // bounded by WriteTimeout, as the write that let go was
 	}
 }
 
@@ -513,7 +531,11 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // that holds sets heldOut, then (once it lets go of the frame lock, in
 // unlockFrame) looks at readAhead. Of two such pairs of atomic operations
 // at least one side sees the other's store: whichever finds replies held
-// while the reader is not reading ahead sends them (flushHeld).
+// while the reader is not reading ahead sends them (flushHeld). Neither
+// waits for the frame lock to do so, so whoever holds it when they look
+// must look again on leaving it: every release of the lock is followed
+// by sendHeldIfDue. And the reader sends them once more right before any
+// read of the socket that may wait (takeReadBuffer, readSource.Read).
 
 // mayHold reports whether the data frame about to be written may wait in
 // the held buffer. The caller holds frameMu.
@@ -564,14 +586,20 @@ func (c *Conn) sendHeld() error {
 }
 
 // flushHeld sends the held messages when the reader is not reading ahead
-// (any more). It never waits for the frame lock: a goroutine holding it
-// either is writing, and sends what is held before its own frame, or is
-// holding a reply, and checks again in unlockFrame once it lets go. A
+// (any more), bounded by ctx (nil: none) and WriteTimeout. The reader
+// passes its read's context, as for the pongs it sends, so that a peer
+// that does not read cannot hold a read past its context. It never waits
+// for the frame lock: a goroutine holding it either is writing, and sends
+// what is held before its own frame, or is holding a reply or doing
+// something else, and looks again once it lets go (sendHeldIfDue). A
 // write error is kept in writeErr, for the next write to return.
-func (c *Conn) flushHeld() {
+func (c *Conn) flushHeld(ctx context.Context) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	for c.heldOut.Load() && !c.readAhead.Load() && c.frameMu.TryLock() {
 		if c.held != nil {
-			stop := c.beginWrite(context.Background())
+			stop := c.beginWrite(ctx)
 			if err := c.sendHeld(); err != nil {
 				c.writeFailed(err)
 			}
@@ -584,26 +612,28 @@ func (c *Conn) flushHeld() {
 }
 
 // stopReadingAhead says the reader may wait for input (or stopped
-// reading), and sends what is held.
-func (c *Conn) stopReadingAhead() {
+// reading), and sends what is held, bounded by ctx (nil: none but
+// WriteTimeout).
+func (c *Conn) stopReadingAhead(ctx context.Context) {
 	if c.opts.BatchReplies {
 		c.readAhead.Store(false)
-		c.flushHeld()
+		c.flushHeld(ctx)
 	}
 }
 
 // noteReadAhead is called by a read that hands out a message, or reads
 // one to its end: it says whether the rest of this message and the next
 // one are already buffered whole (then replies may wait for it), and
-// sends what is held otherwise. The caller holds readMu.
-func (c *Conn) noteReadAhead() {
+// sends what is held otherwise, bounded by ctx, the read's context. The
+// caller holds readMu.
+func (c *Conn) noteReadAhead(ctx context.Context) {
 	if c.opts.BatchReplies { // small enough to be inlined: nothing to pay without it
-		c.lookAhead()
+		c.lookAhead(ctx)
 	}
 }
 
 // lookAhead is noteReadAhead's work.
-func (c *Conn) lookAhead() {
+func (c *Conn) lookAhead(ctx context.Context) {
 	r := &c.reader
 	if c.br != nil && !r.inMessage && c.readErr == nil {
 		// The message handed out may still be in the buffer, unread
@@ -615,7 +645,7 @@ func (c *Conn) lookAhead() {
 			return
 		}
 	}
-	c.stopReadingAhead()
+	c.stopReadingAhead(ctx)
 }
 
 // wholeMessageAt reports whether b starts with a whole message in one
