@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -308,6 +309,13 @@ func TestBatchRepliesKeepOrderWithWriteRaw(t *testing.T) {
 func heldReplyPair(t *testing.T, in []byte, withBR bool, opts *Options) (c *Conn, peer net.Conn) {
 	t.Helper()
 	peer, ours := net.Pipe()
+	return heldReplyOn(t, ours, peer, in, withBR, opts), peer
+}
+
+// heldReplyOn is heldReplyPair on a connection of the caller's (ours, whose
+// other end is peer).
+func heldReplyOn(t *testing.T, ours, peer net.Conn, in []byte, withBR bool, opts *Options) (c *Conn) {
+	t.Helper()
 	t.Cleanup(func() { peer.Close(); ours.Close() })
 	var br *bufio.Reader
 	if withBR {
@@ -329,7 +337,7 @@ func heldReplyPair(t *testing.T, in []byte, withBR bool, opts *Options) (c *Conn
 	if !held {
 		t.Fatal("the first reply was not held: the test sets up nothing")
 	}
-	return c, peer
+	return c
 }
 
 // TestBatchRepliesSentBeforeEveryWait: the reader's last chance to send
@@ -422,6 +430,184 @@ func TestBatchRepliesCloseNowBounded(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("CloseNow was held 10 s sending a held reply to a peer that does not read (CloseTimeout 100 ms)")
+	}
+}
+
+// watchConn reports the socket calls that tell what CloseNow does first,
+// arming a write deadline or closing the socket, so that a test can tell
+// without a sleep whether it waits or closes at once.
+type watchConn struct {
+	net.Conn
+	events chan string
+}
+
+func (w *watchConn) SetWriteDeadline(t time.Time) error {
+	w.note("deadline")
+	return w.Conn.SetWriteDeadline(t)
+}
+
+func (w *watchConn) Close() error {
+	w.note("close")
+	return w.Conn.Close()
+}
+
+func (w *watchConn) note(ev string) {
+	select {
+	case w.events <- ev:
+	default: // nobody is watching this many: the test looks at the first few
+	}
+}
+
+// drain forgets the events reported so far.
+func (w *watchConn) drain() {
+	for {
+		select {
+		case <-w.events:
+		default:
+			return
+		}
+	}
+}
+
+// TestBatchRepliesCloseNowKeepsHeldReplies: CloseNow must not lose a reply
+// whose WriteMessage returned nil. It used to try the frame lock once and,
+// finding it taken, close the socket at once: a reply held in the buffer,
+// or being sent by the goroutine holding the lock, never reached the
+// peer. Now CloseNow bounds writes by CloseTimeout (its first act on the
+// socket is to arm that write deadline, where it used to close), waits for
+// the lock, sends what is held and only then closes. Two cases: a
+// goroutine holds the lock with a reply still held (the test itself takes
+// the lock, as any writer between frames would), and a goroutine is
+// writing the held reply and its own frame to a peer that reads slowly.
+func TestBatchRepliesCloseNowKeepsHeldReplies(t *testing.T) {
+	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("a")), 2)
+	reply := []byte{0x82, 0x01, 'a'}
+	setup := func(t *testing.T) (*Conn, net.Conn, *watchConn) {
+		peer, ours := net.Pipe()
+		w := &watchConn{Conn: ours, events: make(chan string, 16)}
+		// No WriteTimeout: CloseTimeout's is then the write deadline
+		// that CloseNow must arm.
+		c := heldReplyOn(t, w, peer, two, false, &Options{BatchReplies: true, WriteTimeout: -1, CloseTimeout: 10 * time.Second})
+		peer.SetReadDeadline(time.Now().Add(20 * time.Second))
+		return c, peer, w
+	}
+	closeNow := func(c *Conn) chan error {
+		done := make(chan error, 1)
+		go func() { done <- c.CloseNow() }()
+		return done
+	}
+
+	t.Run("the frame lock is taken", func(t *testing.T) {
+		c, peer, w := setup(t)
+		w.drain()
+		c.frameMu.Lock()
+		done := closeNow(c)
+		if ev := <-w.events; ev != "deadline" {
+			c.frameMu.Unlock()
+			t.Fatalf("CloseNow's first act on the socket was %q while another goroutine held the frame lock: the held reply is lost", ev)
+		}
+		c.frameMu.Unlock()
+		got, err := io.ReadAll(peer) // to the end: CloseNow closes the socket once the reply is out
+		if err != nil || !bytes.Equal(got, reply) {
+			t.Fatalf("the peer got %x (%v), want the held reply %x and then the end of the stream", got, err, reply)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("CloseNow: %v", err)
+		}
+	})
+
+	t.Run("a writer is sending the held reply", func(t *testing.T) {
+		c, peer, w := setup(t)
+		pinged := make(chan error, 1)
+		go func() { pinged <- c.Ping(context.Background(), []byte("p")) }()
+		// A ping is never held: it goes out with the held reply, in one
+		// write, which net.Pipe hands over as the peer reads. One byte
+		// read means that the writer holds the frame lock, in the
+		// middle of the write, and has already taken the reply out of
+		// the held buffer.
+		first := make([]byte, 1)
+		if _, err := io.ReadFull(peer, first); err != nil {
+			t.Fatal(err)
+		}
+		w.drain() // the writer's own deadline
+		done := closeNow(c)
+		if ev := <-w.events; ev != "deadline" {
+			t.Fatalf("CloseNow's first act on the socket was %q while a writer was sending the held reply: the rest of it is lost", ev)
+		}
+		rest, err := io.ReadAll(peer)
+		want := append(bytes.Clone(reply), 0x89, 0x01, 'p')
+		if got := append(first, rest...); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("the peer got %x (%v), want the held reply and the ping %x and then the end of the stream", got, err, want)
+		}
+		if err := <-pinged; err != nil {
+			t.Errorf("Ping: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("CloseNow: %v", err)
+		}
+	})
+}
+
+// TestBatchRepliesCloseNowBoundedWithBlockedWriter: CloseNow waits for a
+// writer that holds the frame lock, but no longer than CloseTimeout: a
+// writer stuck on a peer that never reads is interrupted by the write
+// deadline CloseNow arms, even with no WriteTimeout. The held reply is
+// then lost, as the peer would not take it, and the writer is told.
+func TestBatchRepliesCloseNowBoundedWithBlockedWriter(t *testing.T) {
+	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("a")), 2)
+	peer, ours := net.Pipe()
+	w := &watchConn{Conn: ours, events: make(chan string, 16)}
+	c := heldReplyOn(t, w, peer, two, false, &Options{BatchReplies: true, WriteTimeout: -1, CloseTimeout: 100 * time.Millisecond})
+	pinged := make(chan error, 1)
+	go func() { pinged <- c.Ping(context.Background(), []byte("p")) }()
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(peer, first); err != nil { // the writer is now stuck in its write
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.CloseNow() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("CloseNow was held 10 s by a writer stuck on a peer that does not read (CloseTimeout 100 ms)")
+	}
+	if err := <-pinged; err == nil {
+		t.Error("the ping stuck on a peer that does not read returned nil")
+	}
+}
+
+// TestBatchRepliesCloseNowGivesUpOnTheLock: a goroutine that holds the
+// frame lock without writing (an Observer that does not return would)
+// cannot hold CloseNow past CloseTimeout either: it returns an error
+// saying the held reply was not sent, closes the connection, and the lock
+// it was waiting for is released once the holder lets go.
+func TestBatchRepliesCloseNowGivesUpOnTheLock(t *testing.T) {
+	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("a")), 2)
+	c, _ := heldReplyPair(t, two, false, &Options{BatchReplies: true, CloseTimeout: 100 * time.Millisecond})
+	c.frameMu.Lock()
+	done := make(chan error, 1)
+	go func() { done <- c.CloseNow() }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "held replies") {
+			t.Errorf("CloseNow: %v, want an error saying the held replies were not sent", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("CloseNow was held 10 s by a goroutine holding the frame lock (CloseTimeout 100 ms)")
+	}
+	select {
+	case <-c.Done():
+	default:
+		t.Error("CloseNow returned without closing the connection")
+	}
+	c.frameMu.Unlock()
+	locked := make(chan struct{})
+	go func() { c.frameMu.Lock(); close(locked) }()
+	select {
+	case <-locked:
+		c.frameMu.Unlock()
+	case <-time.After(10 * time.Second):
+		t.Fatal("the frame lock stayed taken after CloseNow gave up waiting for it")
 	}
 }
 

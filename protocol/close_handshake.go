@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -77,19 +78,88 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 	return c.sendClose(payload)
 }
 
-// CloseNow closes the TCP connection at once, without a closing handshake.
-// The peer will see 1006, abnormal closure.
+// CloseNow closes the TCP connection without a closing handshake: the
+// peer will see 1006, abnormal closure. It does not wait for the peer's
+// close frame, nor for a write in progress, which fails.
+//
+// With Options.BatchReplies it first sends the replies still held, since
+// their WriteMessage returned nil: it waits for the goroutine holding the
+// frame lock (which may be sending them) to let go, then sends what is
+// left, and closes. Both waits together last at most CloseTimeout from
+// the call: every write from then on must end by that bound, a write
+// stuck on a peer that does not read is cut off there, and what is not
+// sent by then is lost. CloseNow then returns the error of sending the
+// held replies; otherwise it returns nil.
 func (c *Conn) CloseNow() error {
-	if c.heldOut.Load() {
-		// Held replies (Options.BatchReplies) go out first: their
-		// WriteMessage returned nil. A peer that does not read may hold
-		// them no longer than CloseTimeout, however long WriteTimeout is.
-		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
-		c.stopReadingAhead(ctx)
-		cancel()
+	var err error
+	if c.opts.BatchReplies {
+		err = c.sendHeldAndStop()
 	}
 	c.closeTCP(true, ErrClosed)
-	return nil
+	return err
+}
+
+// sendHeldAndStop is CloseNow's work with BatchReplies: send what is held,
+// within CloseTimeout, then refuse every later write, so that no reply is
+// held (and its WriteMessage returns nil) just before TCP is closed.
+func (c *Conn) sendHeldAndStop() error {
+	bound := time.Now().Add(c.opts.CloseTimeout)
+	if !c.frameMu.TryLock() {
+		// Someone holds the frame lock, perhaps while sending held
+		// replies: closing now would cut them off. Wait for it, but
+		// bound its write first, or a peer that does not read would hold
+		// us as long as it holds the writer.
+		if !c.lockFrameBy(c.boundWrites(bound)) {
+			return errors.New("websocket: held replies (Options.BatchReplies) were not sent: the frame lock stayed taken past CloseTimeout")
+		}
+	} else if c.held != nil {
+		c.boundWrites(bound)
+	}
+	var err error
+	if c.held != nil {
+		// The bound is armed before each chunk (deadlineWriter.arm).
+		stop := c.beginWrite(context.Background())
+		if err = c.sendHeld(); err != nil {
+			c.writeFailed(err)
+		}
+		c.endWrite(stop)
+	}
+	if c.writeErr == nil {
+		c.writeErr = ErrClosed
+	}
+	// Not unlockFrame: nothing more can be sent, pongs included. And
+	// TCP is closed once the lock is released: the observer, told of the
+	// end, may call into the connection.
+	c.frameMu.Unlock()
+	return err
+}
+
+// lockFrameBy takes the frame lock, waiting no later than bound, and
+// reports whether it did. At the bound, a write still going on (on a peer
+// that does not read) is cut off, so that its goroutine soon lets go of
+// the lock, and then releases it at once.
+func (c *Conn) lockFrameBy(bound time.Time) bool {
+	locked := make(chan struct{})
+	go func() {
+		c.frameMu.Lock()
+		close(locked)
+	}()
+	timer := time.NewTimer(time.Until(bound))
+	defer timer.Stop()
+	select {
+	case <-locked:
+		return true
+	case <-timer.C:
+	}
+	// A writer that armed its deadline just before boundWrites did, or
+	// an observer that does not return: give up, and let the waiting
+	// goroutine release the lock whenever it gets it.
+	c.netConn.SetWriteDeadline(aLongTimeAgo)
+	go func() {
+		<-locked
+		c.frameMu.Unlock()
+	}()
+	return false
 }
 
 // Done returns a channel that is closed when the TCP connection is closed.
@@ -107,21 +177,29 @@ func (c *Conn) PeerClose() *CloseError {
 // closing connection forever.
 func (c *Conn) sendClose(payload []byte) error {
 	// The close frame must be out by this bound, and so must every chunk
-	// written from now on. The deadline also goes on the socket at once,
-	// before waiting for the frame lock, if it is earlier than the one
-	// armed there: a write stuck on a peer that does not read holds that
-	// lock, and the deadline is what frees it. A write that is making
-	// progress (a slow reader) has until then to finish, and what it
-	// sends arrives ahead of the close frame.
-	bound := time.Now().Add(c.opts.CloseTimeout)
-	if c.closeBound.CompareAndSwap(0, bound.UnixNano()) {
-		if armed := c.wDeadline.Load(); armed == 0 || armed > bound.UnixNano() {
-			c.netConn.SetWriteDeadline(bound)
-		}
-	}
+	// written from now on. A write that is making progress (a slow
+	// reader) has until then to finish, and what it sends arrives ahead
+	// of the close frame.
+	c.boundWrites(time.Now().Add(c.opts.CloseTimeout))
 	err := c.writeFrame(context.Background(), Header{Fin: true, Opcode: OpClose}, payload)
 	if err == errCloseAlreadySent {
 		err = nil
 	}
 	return err
+}
+
+// boundWrites makes every write from now on end by bound, unless an
+// earlier bound was set (a close frame or CloseNow came first): the first
+// one stays, and boundWrites returns the one in force. The deadline goes
+// on the socket at once too, before waiting for the frame lock, if the one
+// armed there is later or unknown (the caller's SetWriteDeadline, made
+// after the writer armed its own): a write stuck on a peer that does not
+// read holds that lock, and the deadline is what frees it.
+func (c *Conn) boundWrites(bound time.Time) time.Time {
+	if c.closeBound.CompareAndSwap(0, bound.UnixNano()) {
+		if armed := c.wDeadline.Load(); armed <= 1 || armed > bound.UnixNano() {
+			c.netConn.SetWriteDeadline(earliest(c.callerWriteDeadline(), bound))
+		}
+	}
+	return time.Unix(0, c.closeBound.Load())
 }
