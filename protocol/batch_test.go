@@ -136,26 +136,38 @@ func TestBatchRepliesNeverDelayed(t *testing.T) {
 
 // TestBatchRepliesWriteErrorSurfaces: a held reply's WriteMessage returns
 // nil; the write that sends it fails, and the next write returns that
-// error.
+// error, which says how many held frames it concerns (one reply is one
+// frame here) and keeps the cause.
 func TestBatchRepliesWriteErrorSurfaces(t *testing.T) {
-	var in []byte
-	for range 2 {
-		in = append(in, clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("x"))...)
-	}
-	sc := &scriptConn{in: bytes.NewReader(in), failWrites: true}
-	c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: true})
-	ctx := context.Background()
-	if _, _, err := c.ReadMessage(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.WriteMessage(ctx, BinaryMessage, []byte("x")); err != nil {
-		t.Fatalf("the held reply: %v, want nil (it is not sent yet)", err)
-	}
-	if _, _, err := c.ReadMessage(ctx); err != nil { // the last buffered one: sends the held reply, which fails
-		t.Fatal(err)
-	}
-	if err := c.WriteMessage(ctx, BinaryMessage, []byte("x")); err == nil {
-		t.Fatal("the write after a held reply failed to go out returned nil")
+	for held, what := range []string{1: "1 held frame", 2: "2 held frames"} {
+		if what == "" {
+			continue
+		}
+		var in []byte
+		for range held + 1 {
+			in = append(in, clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("x"))...)
+		}
+		sc := &scriptConn{in: bytes.NewReader(in), failWrites: true}
+		c := NewConn(sc, RoleServer, nil, &Options{BatchReplies: true})
+		ctx := context.Background()
+		for i := range held {
+			if _, _, err := c.ReadMessage(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.WriteMessage(ctx, BinaryMessage, []byte("x")); err != nil {
+				t.Fatalf("held reply %d of %d: %v, want nil (it is not sent yet)", i+1, held, err)
+			}
+		}
+		if _, _, err := c.ReadMessage(ctx); err != nil { // the last buffered one: sends the held replies, which fails
+			t.Fatal(err)
+		}
+		err := c.WriteMessage(ctx, BinaryMessage, []byte("x"))
+		if err == nil {
+			t.Fatalf("the write after %s failed to go out returned nil", what)
+		}
+		if want := "websocket: sending " + what + " (Options.BatchReplies): write: connection reset by peer"; err.Error() != want {
+			t.Errorf("the write after %s failed to go out returned %q, want %q", what, err, want)
+		}
 	}
 }
 

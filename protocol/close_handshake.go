@@ -110,7 +110,7 @@ func (c *Conn) sendHeldAndStop() error {
 		// bound its write first, or a peer that does not read would hold
 		// us as long as it holds the writer.
 		if !c.lockFrameBy(c.boundWrites(bound)) {
-			return errors.New("websocket: held replies (Options.BatchReplies) were not sent: the frame lock stayed taken past CloseTimeout")
+			return errors.New("websocket: CloseNow waited CloseTimeout for the frame lock and closed without it: held replies (Options.BatchReplies) may be lost")
 		}
 	} else if c.held != nil {
 		c.boundWrites(bound)

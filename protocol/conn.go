@@ -59,11 +59,18 @@ type Options struct {
 	// go out when a read hands out the last buffered message (or one
 	// that is not whole), before any wait for the socket, with the next
 	// write that is not held (in order, in the same system call), and in
-	// Close and CloseNow. Each write is bounded by WriteTimeout as usual;
-	// the held messages a read sends, also by that read's context (as its
-	// pongs are), and those CloseNow sends, by CloseTimeout.
+	// Close and CloseNow. So a held reply also waits while the requests
+	// already buffered after its own are handled: its latency grows with
+	// the batch, by the time the handler takes for each of them.
+	// Each write is bounded by WriteTimeout as usual; the held messages a
+	// read sends, also by that read's context (as its pongs are), and
+	// those Close and CloseNow send, by CloseTimeout.
 	// A held message's WriteMessage returns nil; an error sending it is
-	// returned by the next write, and the connection is then broken.
+	// returned by the next write, wrapped so that it says how many held
+	// frames it concerns ("websocket: sending 2 held frames
+	// (Options.BatchReplies): ..."), and the connection is then broken.
+	// An Observer is told of a held frame when it is held, not when it
+	// reaches the socket (see [FrameEvent]).
 	// Set it only when the goroutine that reads also writes the replies
 	// (an echo or a request-reply loop): a message another goroutine
 	// writes while the reader is busy elsewhere waits until it reads or
@@ -223,6 +230,7 @@ type Conn struct {
 	// reply may wait: both atomic, so that the reader and writers can
 	// tell, without the frame lock, who must send what is held.
 	held      *bufio.Writer
+	heldN     int // how many frames wait in held; guarded by frameMu
 	heldOut   atomic.Bool
 	readAhead atomic.Bool
 	pongSend  [maxControlPayload]byte // the pong being written; guarded by frameMu

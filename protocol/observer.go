@@ -67,6 +67,15 @@ type HandshakeEvent struct {
 }
 
 // FrameEvent is one frame, sent or received.
+//
+// A sent frame is reported once the connection has written it, but a
+// frame held by Options.BatchReplies is reported when it is held, before
+// it reaches the socket: its Time is when it was held, and
+// its bytes go out later, in one system call with the frames held after
+// it. The sent frames are still reported in the order they go on the
+// wire. If sending held frames fails, frames that the peer may never get
+// have been reported as sent; the next write returns the error, which
+// says how many held frames it concerns.
 type FrameEvent struct {
 	Time   time.Time
 	Role   Role      // the endpoint that observed it

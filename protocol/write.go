@@ -525,6 +525,17 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // them go out in one write. No reply waits while the connection waits for
 // input, since the reader sends them before that; the buffer is bounded
 // (a full one is written out, bounded by WriteTimeout like any write).
+// What a held reply does wait for is the handling of the requests that
+// were already buffered behind its own: the first reply of a batch of n
+// goes out only once the other n-1 are answered, so batching trades that
+// latency for fewer system calls.
+//
+// A held reply's WriteMessage has returned nil, so its loss must not go
+// unnoticed: a write that fails to send held frames returns an error
+// naming how many (heldError), kept for every later write. And nothing
+// held is dropped on closing: Close sends it ahead of its close frame,
+// CloseNow before it closes TCP (sendHeldAndStop), both within
+// CloseTimeout.
 //
 // The reader and the writers decide without a shared lock who sends the
 // held bytes. The reader clears readAhead, then looks at heldOut; a writer
@@ -554,16 +565,17 @@ func (c *Conn) writeHeld(h Header, hdr, payload []byte) error {
 	}
 	// A full buffer is written out as it fills, bounded as any write.
 	if _, err := bw.Write(hdr); err != nil {
-		return err
+		return c.heldError(err)
 	}
 	if h.Masked {
 		if err := writeMasked(bw, h.MaskKey, payload); err != nil {
-			return err
+			return c.heldError(err)
 		}
 	} else if _, err := bw.Write(payload); err != nil {
-		return err
+		return c.heldError(err)
 	}
 	if c.mayHold(h) {
+		c.heldN++
 		c.heldOut.Store(true)
 		return nil // unlockFrame sends it if the reader stopped reading ahead meanwhile
 	}
@@ -578,11 +590,31 @@ func (c *Conn) sendHeld() error {
 	c.heldOut.Store(false)
 	var err error
 	if c.writeErr == nil {
-		err = bw.Flush()
+		err = c.heldError(bw.Flush())
 	}
+	c.heldN = 0
 	bw.Reset(nil) // drop what a failed write left, and the connection
 	writerPool.Put(bw)
 	return err
+}
+
+// heldError names the held frames in the error of the write that was to
+// send them: their WriteMessage returned nil, so the error that a later
+// write returns is all the application learns of their loss. A closed
+// connection's error becomes ErrClosed first, as in writeFailed, which
+// then keeps the wrapped error as it is.
+func (c *Conn) heldError(err error) error {
+	if err == nil || c.heldN == 0 {
+		return err
+	}
+	if isClosedConnError(err) {
+		err = ErrClosed
+	}
+	what := "frames"
+	if c.heldN == 1 {
+		what = "frame"
+	}
+	return fmt.Errorf("websocket: sending %d held %s (Options.BatchReplies): %w", c.heldN, what, err)
 }
 
 // flushHeld sends the held messages when the reader is not reading ahead
