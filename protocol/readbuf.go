@@ -62,6 +62,14 @@ type readSource struct {
 	fd     uintptr
 }
 
+// socketReadHook, when set, is called before every read that a
+// connection's reading makes of its socket or net.Conn (one system call
+// each on a TCP or Unix socket): a test sets it once, before any
+// connection exists, to count them for the connection it watches. What it
+// counts is exactly what this file is about; a process-wide count of
+// system calls would add those of every other goroutine. Nil otherwise.
+var socketReadHook func(*Conn)
+
 // errWouldBlock is a direct read finding nothing to read yet.
 var errWouldBlock = errors.New("websocket: nothing to read yet")
 
@@ -72,6 +80,9 @@ const readPreSize = 256
 
 func (s *readSource) Read(p []byte) (int, error) {
 	if s.direct {
+		if socketReadHook != nil {
+			socketReadHook(s.c)
+		}
 		return readFD(s.fd, p)
 	}
 	if s.lo < s.hi {
@@ -88,6 +99,9 @@ func (s *readSource) Read(p []byte) (int, error) {
 	// that handed out the last message sent what was held, unless it
 	// found the frame lock taken.
 	s.c.stopReadingAhead(s.c.rctx)
+	if socketReadHook != nil {
+		socketReadHook(s.c)
+	}
 	return s.c.netConn.Read(p)
 }
 
@@ -125,6 +139,9 @@ func (c *Conn) takeReadBuffer() {
 				return // waitAndFill took a buffer and read into it
 			}
 		} else {
+			if socketReadHook != nil {
+				socketReadHook(c)
+			}
 			n, err := c.netConn.Read(s.pre[:])
 			s.lo, s.hi, s.err = 0, n, err
 		}
