@@ -79,9 +79,16 @@ func TestBatchRepliesOneWritePerBatch(t *testing.T) {
 		if !bytes.HasPrefix(got, want) {
 			t.Fatalf("batch=%v: the peer got %q, want the three replies %q first", batch, got, want)
 		}
-		replyWrites := 0
-		for n := 0; n < len(want); replyWrites++ {
+		// The replies end on a write boundary, in as many writes as
+		// there were batches. HasPrefix above guarantees that the
+		// writes cover want; the bound keeps a mistake here a failure.
+		replyWrites, n := 0, 0
+		for n < len(want) && replyWrites < len(sc.writes) {
 			n += len(sc.writes[replyWrites])
+			replyWrites++
+		}
+		if n != len(want) {
+			t.Fatalf("batch=%v: the last reply ends inside a write (%d writes of %d bytes in all, the replies %d)", batch, replyWrites, n, len(want))
 		}
 		wantWrites := 3
 		if batch {
@@ -203,8 +210,11 @@ func TestBatchRepliesBoundedByWriteTimeout(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if !errors.Is(err, ErrWriteTimeout) && !errors.Is(err, ErrClosed) && !errors.Is(err, io.ErrClosedPipe) {
-			t.Logf("ended with %v", err)
+		// Whichever call saw it, a write or the read after it (which
+		// reports why the connection was closed), the cause is the
+		// write timeout.
+		if !errors.Is(err, ErrWriteTimeout) {
+			t.Errorf("the echo loop ended with %v, want an error wrapping ErrWriteTimeout", err)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("a peer that never reads held the echo loop for 30 s with a 200 ms write timeout")
@@ -436,12 +446,21 @@ func TestBatchRepliesFlushBoundedByReadContext(t *testing.T) {
 func TestBatchRepliesCloseNowBounded(t *testing.T) {
 	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("q")), 2)
 	c, _ := heldReplyPair(t, two, false, &Options{BatchReplies: true, WriteTimeout: -1, CloseTimeout: 100 * time.Millisecond})
-	done := make(chan struct{})
-	go func() { c.CloseNow(); close(done) }()
+	done := make(chan error, 1)
+	go func() { done <- c.CloseNow() }()
 	select {
-	case <-done:
+	case err := <-done:
+		// The reply was lost, and CloseNow says so.
+		if err == nil || !strings.HasPrefix(err.Error(), "websocket: sending 1 held frame (Options.BatchReplies): ") {
+			t.Errorf("CloseNow: %v, want the error of sending the 1 held frame", err)
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("CloseNow was held 10 s sending a held reply to a peer that does not read (CloseTimeout 100 ms)")
+	}
+	select {
+	case <-c.Done():
+	default:
+		t.Error("CloseNow returned without closing the connection")
 	}
 }
 
@@ -681,10 +700,13 @@ func TestBatchRepliesConcurrentWriters(t *testing.T) {
 			if s == "w1:raw" {
 				continue
 			}
-			if len(s) > 1 && s[0] == 'w' {
-				w, _ := strconv.Atoi(s[1:2])
-				i, err := strconv.Atoi(s[3:])
-				if err != nil || w >= writers || i != next[w] {
+			if ws, is, ok := strings.Cut(s, ":"); ok && strings.HasPrefix(ws, "w") {
+				w, werr := strconv.Atoi(ws[1:])
+				i, ierr := strconv.Atoi(is)
+				if werr != nil || ierr != nil || w < 0 || w >= writers {
+					t.Fatalf("got %q, which is no writer's message", s)
+				}
+				if i != next[w] {
 					t.Fatalf("got %q, want writer %d's message %d next", s, w, next[w])
 				}
 				next[w]++
