@@ -79,17 +79,19 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 }
 
 // CloseNow closes the TCP connection without a closing handshake: the
-// peer will see 1006, abnormal closure. It does not wait for the peer's
-// close frame, nor for a write in progress, which fails.
+// peer will see 1006, abnormal closure. It never waits for the peer's
+// close frame. Without Options.BatchReplies it closes at once, and a
+// write in progress fails.
 //
-// With Options.BatchReplies it first sends the replies still held, since
-// their WriteMessage returned nil: it waits for the goroutine holding the
-// frame lock (which may be sending them) to let go, then sends what is
-// left, and closes. Both waits together last at most CloseTimeout from
-// the call: every write from then on must end by that bound, a write
+// With BatchReplies it first sends the replies still held, since their
+// WriteMessage returned nil: it waits for the goroutine holding the frame
+// lock (a write in progress, which may be sending them) to let go, sends
+// what is still held, and then closes. Both waits together last at most
+// CloseTimeout from the call: every write from then on must end by that
+// bound (or by the earlier one of a close frame already sent), a write
 // stuck on a peer that does not read is cut off there, and what is not
-// sent by then is lost. CloseNow then returns the error of sending the
-// held replies; otherwise it returns nil.
+// sent by then is lost. CloseNow then returns an error saying so, and
+// otherwise nil.
 func (c *Conn) CloseNow() error {
 	var err error
 	if c.opts.BatchReplies {
@@ -135,9 +137,10 @@ func (c *Conn) sendHeldAndStop() error {
 }
 
 // lockFrameBy takes the frame lock, waiting no later than bound, and
-// reports whether it did. At the bound, a write still going on (on a peer
-// that does not read) is cut off, so that its goroutine soon lets go of
-// the lock, and then releases it at once.
+// reports whether it did. At the bound it gives up: a write still going on
+// (on a peer that does not read) is cut off, and the goroutine left
+// waiting for the lock releases it as soon as it gets it, after making
+// every later write fail.
 func (c *Conn) lockFrameBy(bound time.Time) bool {
 	locked := make(chan struct{})
 	go func() {
@@ -157,6 +160,9 @@ func (c *Conn) lockFrameBy(bound time.Time) bool {
 	c.netConn.SetWriteDeadline(aLongTimeAgo)
 	go func() {
 		<-locked
+		if c.writeErr == nil {
+			c.writeErr = ErrClosed // nothing may be held from now on
+		}
 		c.frameMu.Unlock()
 	}()
 	return false
