@@ -642,6 +642,33 @@ func TestBatchRepliesCloseNowGivesUpOnTheLock(t *testing.T) {
 	}
 }
 
+// TestBatchRepliesCloseSendsHeldFirst: Close sends a held reply ahead of
+// its close frame (the close frame is written like any frame that may not
+// wait, after what is held), and after it nothing: §5.5.1, "The
+// application MUST NOT send any more data frames after sending a Close
+// frame."
+func TestBatchRepliesCloseSendsHeldFirst(t *testing.T) {
+	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("a")), 2)
+	c, peer := heldReplyPair(t, two, false, &Options{BatchReplies: true, CloseTimeout: 10 * time.Second})
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close(CloseNormal, "") }()
+	peer.SetReadDeadline(time.Now().Add(20 * time.Second))
+	want := []byte{0x82, 0x01, 'a', 0x88, 0x02, 0x03, 0xe8}
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(peer, got); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("the peer got %x (%v), want the held reply, then the close frame: %x", got, err, want)
+	}
+	if _, err := peer.Write(clientFrame(Header{Fin: true, Opcode: OpClose}, []byte{0x03, 0xe8})); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if rest, err := io.ReadAll(peer); err != nil || len(rest) != 0 {
+		t.Errorf("after the close frame the peer got %x (%v), want nothing", rest, err)
+	}
+}
+
 // TestBatchRepliesConcurrentWriters: with BatchReplies, an echo loop
 // answers pipelined batches while other goroutines write their own
 // messages, send pings and write raw frames, and the peer pings too.
