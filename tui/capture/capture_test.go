@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/wsanatomy/wsanatomy/protocol"
 )
 
@@ -81,7 +82,7 @@ func TestStoreRecordsARealConnection(t *testing.T) {
 		Subprotocol: "chat", Status: 101, State: StateClosed, Frames: [2]int{2, 2},
 		Close:    [2]CloseFrame{{Seen: true, Code: 3000, Reason: "bye"}, {Seen: true, Code: 3000}},
 		TCPFirst: protocol.RoleServer}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Conn{})); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	// "hello" is 6 bytes of header (2 + 4 key) and 5 of payload; the

@@ -76,6 +76,12 @@ type Conn struct {
 	Err       string              // why the connection ended, if not cleanly
 	Started   time.Time
 	Ended     time.Time
+
+	// deflating[i] says that the first frame of a compressed message
+	// (RSV1 set, RFC 7692 §6) went direction i and its message has not
+	// been reported yet: the frames that carried the message are
+	// counted already.
+	deflating [2]bool
 }
 
 // Index is d as an index into a Conn's per-direction arrays: 0 for client
@@ -120,6 +126,9 @@ func (c *Conn) Apply(e Entry) {
 			return
 		}
 		c.Frames[i]++
+		if e.Header.Rsv1 && (e.Header.Opcode == protocol.OpText || e.Header.Opcode == protocol.OpBinary) {
+			c.deflating[i] = true
+		}
 		if e.Violation != nil && c.Violation == nil {
 			c.Violation = e.Violation
 		}
@@ -134,6 +143,17 @@ func (c *Conn) Apply(e Entry) {
 			}
 		}
 	case KindMessage:
+		// On the wire a message is one or more frames (§1.2). A source
+		// that records frames records a compressed message's frames
+		// before the message; a message reported alone still came in at
+		// least one frame, with WireSize payload bytes, so that the
+		// connection does not read "0 frames" beside its message.
+		i := e.Dir.index()
+		if !c.deflating[i] {
+			c.Frames[i]++
+			c.Bytes[i] += e.WireSize
+		}
+		c.deflating[i] = false
 		// A watcher's flag on an inflated message (data that does not
 		// inflate, a bomb, text that is not UTF-8) is the connection's
 		// first broken rule as much as a frame's.

@@ -512,3 +512,48 @@ func TestCountsPlural(t *testing.T) {
 		t.Errorf("header does not say 4 conns · 1 open · 15 frames:\n%s", v)
 	}
 }
+
+// TestHeaderCountsInflatedMessage: a compressed message came in at least
+// one frame, so a connection whose source recorded only the message
+// inflated (not the frames that carried it) does not read "0 frames" in
+// the header and the list; one whose source recorded the frames too is
+// not counted twice.
+func TestHeaderCountsInflatedMessage(t *testing.T) {
+	msg := func(f *fakeConn) {
+		f.rec.Observe(&protocol.MessageEvent{Time: f.tick(), Role: protocol.RoleServer, Dir: protocol.Received, Opcode: protocol.OpText,
+			Inflated: []byte("Hel"), InflatedLen: 3, WireLen: 6})
+	}
+	for _, c := range []struct {
+		name    string
+		frames  bool
+		want    string
+		wantCol string
+	}{
+		{"message only", false, "1 conn · 1 open · 1 frame ", "1/6B"},
+		{"frame and message", true, "1 conn · 1 open · 1 frame ", "1/8B"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := capture.NewStore(capture.Limits{})
+			f := &fakeConn{rec: st.Open("127.0.0.1:50010", "serve", protocol.RoleServer), t: st.Start()}
+			f.handshake("/chat", "", "", "permessage-deflate", "", 101)
+			if c.frames {
+				// The compressed frame: RSV1 set on a message's first frame
+				// (RFC 7692 §6).
+				h := protocol.Header{Fin: true, Rsv1: true, Opcode: protocol.OpText, Length: 6}
+				f.rec.Observe(&protocol.FrameEvent{Time: f.tick(), Role: protocol.RoleServer, Dir: protocol.Sent, Header: h,
+					RawHeader: protocol.AppendHeader(nil, h), Payload: make([]byte, 6), Unmasked: make([]byte, 6)})
+				f.rec.Observe(&protocol.MessageEvent{Time: f.tick(), Role: protocol.RoleServer, Dir: protocol.Sent, Opcode: protocol.OpText,
+					Inflated: []byte("Hel"), InflatedLen: 3, WireLen: 6})
+			} else {
+				msg(f)
+			}
+			lines := strings.Split(sized(st, 120, 40).View(), "\n")
+			if !strings.HasSuffix(lines[0], c.want) {
+				t.Errorf("header %q, want it to end in %q", lines[0], c.want)
+			}
+			if !strings.Contains(lines[3], c.wantCol) {
+				t.Errorf("the connection's row %q lacks %q", lines[3], c.wantCol)
+			}
+		})
+	}
+}
