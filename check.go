@@ -107,22 +107,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		if err := conformance.Reachable(sigCtx, target, *timeout); errors.As(err, &ue) {
 			fmt.Fprintln(stderr, tr(lang, "wsanatomy: check: "+ue.Error()+"; no case was run",
 				"wsanatomy：check：无法连接到 "+ue.URL+"："+ue.Reason()+"；没有运行任何用例"))
-			if *jsonFile != "" {
-				b, _ := json.MarshalIndent(report{Target: target, Error: ue.Error(), Results: []conformance.Result{}}, "", "  ")
-				if err := os.WriteFile(*jsonFile, append(b, '\n'), 0o644); err != nil {
-					return fmt.Errorf("check: %w", err)
-				}
+			if err := writeNoRun(*jsonFile, target, ue); err != nil {
+				return fmt.Errorf("check: %w", err)
 			}
 			return exitError(exitUnreachable)
 		}
-	}
-
-	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {
-		// A screen drawn into a pipe or a file is of no use to anyone:
-		// what reads it gets the text, which is made for reading.
-		fmt.Fprintln(stderr, tr(lang, "wsanatomy: check: --tui needs a terminal on stdout; the report follows as text",
-			"wsanatomy：check：--tui 需要标准输出是终端；报告改以文本输出"))
-		*tui = false
 	}
 
 	ctx, cancel := context.WithTimeoutCause(sigCtx, *limit, fmt.Errorf("the run's time limit of %v ran out", *limit))
@@ -135,6 +124,36 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 		return conformance.RunServer(ctx, target, selected, cfg)
 	}
+	if *client == "" {
+		// A server that refuses every opening handshake is not tested
+		// at all: one error, as for a server that is not there, and no
+		// report; one that accepts any gets its verdicts case by case
+		// (check_refused.go).
+		g := startGated(ctx, cfg, run)
+		if e := g.refused(target); e != nil {
+			fmt.Fprintln(stderr, printRefused(e, lang))
+			if err := writeNoRun(*jsonFile, target, e); err != nil {
+				return fmt.Errorf("check: %w", err)
+			}
+			return exitError(exitUnreachable)
+		}
+		run = func(ctx context.Context, cfg conformance.Config) []conformance.Result {
+			progress := cfg.Progress
+			if progress == nil {
+				progress = func(int, int, conformance.Result) {}
+			}
+			return g.follow(ctx, progress)
+		}
+	}
+
+	if *tui && !isTerminal(stdout) && checkTUIOptions == nil {
+		// A screen drawn into a pipe or a file is of no use to anyone:
+		// what reads it gets the text, which is made for reading.
+		fmt.Fprintln(stderr, tr(lang, "wsanatomy: check: --tui needs a terminal on stdout; the report follows as text",
+			"wsanatomy：check：--tui 需要标准输出是终端；报告改以文本输出"))
+		*tui = false
+	}
+
 	var results []conformance.Result
 	switch {
 	case *tui:
@@ -307,8 +326,22 @@ type report struct {
 	Client  bool                 `json:"client"` // the target is a client command
 	Passed  int                  `json:"passed"`
 	Failed  int                  `json:"failed"`
-	Error   string               `json:"error,omitempty"` // why no case ran (the server could not be reached)
+	Error   string               `json:"error,omitempty"` // why nothing was tested (the server could not be reached, or refused every handshake)
 	Results []conformance.Result `json:"results"`
+}
+
+// writeNoRun writes the --json report of a run that tested nothing (the
+// server could not be reached, or refused every handshake): why, and no
+// results. An empty path writes nothing.
+func writeNoRun(path, target string, why error) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(report{Target: target, Error: why.Error(), Results: []conformance.Result{}}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 func writeReport(path, target string, client bool, results []conformance.Result, passed, failed int) error {

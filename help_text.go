@@ -147,8 +147,10 @@ var commandHelp = map[string][2]string{
 			"server at URL (ws://), or against a client command run once per case with {url} replaced. Each case\n" +
 			"gets a verdict (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED), the RFC rule it tests and what\n" +
 			"the peer did; the run ends with \"N passed, M failed\" and exits 1 if any case FAILED. A server that\n" +
-			"cannot be reached at all has broken no rule: check says so once, runs no case and exits 3 (2 is a\n" +
-			"mistake in the command line).\n\n" +
+			"cannot be reached at all, or that refuses every opening handshake (a 404 or 403, a plain web server:\n" +
+			"a client expects 101, RFC 6455 §4.1), is not tested at all: check says so once, naming the status line\n" +
+			"it answered, and exits 3 (2 is a mistake in the command line). One that accepts some handshakes gets\n" +
+			"a verdict per case.\n\n" +
 			"The output is text unless --tui is given, even on a terminal, because scripts and CI read it. --tui shows the\n" +
 			"report on a screen: progress, the cases by section (f: failed only), and each case's rule and exchange in the\n" +
 			"walkthrough's frame and handshake views; the text summary and exit status follow when the screen closes.\n" +
@@ -159,8 +161,10 @@ var commandHelp = map[string][2]string{
 			"运行一致性测试用例（Autobahn 第 1-7、9、10、12、13 节，以及本项目自己的用例）：测试 URL（ws://）\n" +
 			"处的回显服务器，或测试一个客户端命令（每个用例运行一次，{url} 换成实际地址）。每个用例得到一个结论\n" +
 			"（OK、NON-STRICT、INFORMATIONAL、UNIMPLEMENTED、FAILED），并给出它检验的 RFC 规则和对端的实际行为；\n" +
-			"最后一行是“N passed, M failed”，只要有用例 FAILED，退出状态就是 1。服务器根本连不上并不违反任何规则：\n" +
-			"check 只报告一次无法连接，不运行任何用例，退出状态为 3（2 表示命令行有误）。\n\n" +
+			"最后一行是“N passed, M failed”，只要有用例 FAILED，退出状态就是 1。服务器根本连不上，或者拒绝了每一次\n" +
+			"握手（回复 404、403，或者只是普通的 Web 服务器；客户端要求的是 101，RFC 6455 §4.1）时，什么也测不到：\n" +
+			"check 只报告一次原因（拒绝时给出服务器回复的状态行），退出状态为 3（2 表示命令行有误）。只接受部分握手的\n" +
+			"服务器仍然逐个用例给出结论。\n\n" +
 			"不加 --tui 时，即使在终端上，输出也是纯文本，方便脚本和 CI 读取。--tui 在屏幕上显示报告：\n" +
 			"运行进度、按节排列的用例（f：只看失败的），以及每个用例的规则和交互（用分步讲解的帧视图和握手视图展示）；\n" +
 			"关闭屏幕后再输出文本摘要和退出状态。\n" +
