@@ -8,6 +8,7 @@ import "github.com/wsanatomy/wsanatomy/conformance"
 // cases' descriptions and rules (which quote RFC 6455 verbatim) stay in
 // English. A test fails when a Chinese text is missing.
 type texts struct {
+	lang                      string // "en" or "zh", as keymap.Lang gives it
 	server, client            string // "against %s", "client %s"
 	colon                     string // after a label
 	running                   string // "%d of %d · %s"
@@ -38,6 +39,7 @@ type texts struct {
 }
 
 var english = texts{
+	lang:            "en",
 	server:          "against %s",
 	colon:           ": ",
 	client:          "client %s",
@@ -105,6 +107,7 @@ var english = texts{
 }
 
 var chinese = texts{
+	lang:            "zh",
 	server:          "被测服务器 %s",
 	colon:           "：",
 	client:          "被测客户端命令 %s",
@@ -182,7 +185,7 @@ func textsFor(lang string) texts {
 
 // ending says how a case's connection ended, in the texts' language.
 func (t texts) ending(e conformance.Ending) string {
-	zh := t.colon != english.colon
+	zh := t.lang == "zh"
 	switch e {
 	case conformance.EndClean:
 		if zh {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -406,5 +407,24 @@ func TestChineseText(t *testing.T) {
 	}
 	for _, e := range []conformance.Ending{conformance.EndClean, conformance.EndFailed, conformance.EndNone} {
 		zhcheck.Test(t, "checkui ending", chinese.ending(e))
+	}
+}
+
+// The texts say how a connection ended in their own language, which they
+// carry (not guessed from their punctuation): a change to one language's
+// colon must not switch the other's words.
+func TestEndingLanguage(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		tx := textsFor(lang)
+		if tx.lang != lang {
+			t.Errorf("textsFor(%q).lang = %q", lang, tx.lang)
+		}
+		tx.colon = "|" // neither language's
+		for _, e := range []conformance.Ending{conformance.EndClean, conformance.EndFailed, conformance.EndNone} {
+			han := strings.ContainsFunc(tx.ending(e), func(r rune) bool { return unicode.Is(unicode.Han, r) })
+			if han != (lang == "zh") {
+				t.Errorf("%s: ending %v is %q", lang, e, tx.ending(e))
+			}
+		}
 	}
 }
