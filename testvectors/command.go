@@ -83,27 +83,6 @@ func padWidth(s string, width int) string {
 	return s + strings.Repeat(" ", max(0, width-lessons.Width(s)))
 }
 
-// clipWidth cuts s to width columns, marking a cut with "…".
-func clipWidth(s string, width int) string {
-	if lessons.Width(s) <= width {
-		return s
-	}
-	if width < 1 {
-		return ""
-	}
-	var b strings.Builder
-	used := 0
-	for _, r := range s {
-		rw := lessons.RuneWidth(r)
-		if used+rw > width-1 {
-			break
-		}
-		b.WriteRune(r)
-		used += rw
-	}
-	return b.String() + "…"
-}
-
 // say is the Chinese of the command's own English words when lang is
 // "zh"; the words of vectors (descriptions, rules, results) are data and
 // stay English.

@@ -20,7 +20,7 @@ func TestDissectionFitsNarrowScreens(t *testing.T) {
 				// The field table may overrun by a quoted payload, which
 				// it does not break.
 				if lipgloss.Width(line) > w && !strings.HasPrefix(line, "  payload ") {
-					t.Errorf("width %d, %s: line of %d columns: %q", w, views.EntryTitle(e), lipgloss.Width(line), line)
+					t.Errorf("width %d, %s: line of %d columns: %q", w, views.EntryTitleIn(e, "en"), lipgloss.Width(line), line)
 				}
 			}
 		}

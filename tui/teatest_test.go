@@ -208,7 +208,7 @@ func TestLiveFreshSessionAfterOldEnds(t *testing.T) {
 		}
 		for _, e := range final.tl.entries[sep:] {
 			if e.Conn == conn {
-				t.Errorf("session %d's entry #%d (%s) is listed after session %d's separator", conn, e.Seq, views.EntryRow(e, false), conn+1)
+				t.Errorf("session %d's entry #%d (%s) is listed after session %d's separator", conn, e.Seq, views.EntryRowIn(e, false, "en"), conn+1)
 			}
 		}
 	}

@@ -21,7 +21,7 @@ func TestWalkthroughKeys(t *testing.T) {
 	}
 	e, _ := m.tl.Selected()
 	if e.Kind != capture.KindFrame || e.Dir != capture.ServerToClient || string(e.Unmasked) != "Hello" {
-		t.Errorf("step 4 shows %s, want the server's echo of Hello", views.EntryTitle(e))
+		t.Errorf("step 4 shows %s, want the server's echo of Hello", views.EntryTitleIn(e, "en"))
 	}
 	m = send(m, keys("left")...)
 	e, _ = m.tl.Selected()

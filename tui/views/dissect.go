@@ -11,10 +11,8 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/render"
 )
 
-// EntryTitle is the one-line title of an entry, used above its dissection.
-func EntryTitle(e capture.Entry) string { return EntryTitleIn(e, "en") }
-
-// EntryTitleIn is [EntryTitle] in lang ("zh" for Simplified Chinese).
+// EntryTitleIn is the one-line title of an entry, used above its
+// dissection, in lang ("zh" for Simplified Chinese).
 func EntryTitleIn(e capture.Entry, lang string) string {
 	who := say(lang, "client → server")
 	if e.Dir == capture.ServerToClient {

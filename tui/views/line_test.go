@@ -127,7 +127,7 @@ func TestInflatedMessageLineAndJSON(t *testing.T) {
 	if s := Dissect(bad, Options{Width: 80}); !strings.Contains(s, "REFUSED · RFC 7692 §7.2.2") {
 		t.Errorf("dissection does not show the rule:\n%s", s)
 	}
-	if s := EntryTitle(bad); !strings.HasSuffix(s, "REFUSED") {
+	if s := EntryTitleIn(bad, "en"); !strings.HasSuffix(s, "REFUSED") {
 		t.Errorf("title %q", s)
 	}
 }

@@ -54,11 +54,9 @@ func ShortTime(d time.Duration) string {
 	return fmt.Sprintf("+%dm", int(d.Minutes()))
 }
 
-// EntryRow is one timeline row: arrow, opcode, FIN, MASK, length, time.
-func EntryRow(e capture.Entry, sel bool) string { return EntryRowIn(e, sel, "en") }
-
-// EntryRowIn is [EntryRow] in lang ("zh" for Simplified Chinese): the
-// words of a row are translated, its opcode names, FIN and M are not.
+// EntryRowIn is one timeline row in lang ("zh" for Simplified Chinese):
+// arrow, opcode, FIN, MASK, length, time. The words of a row are
+// translated, its opcode names, FIN and M are not.
 func EntryRowIn(e capture.Entry, sel bool, lang string) string {
 	mark := "  "
 	if sel {
