@@ -72,7 +72,7 @@ func newKeyMap(lang string) keyMap {
 		LabChange:  b([]string{"left", "right", " "}, keymap.KeyLabel(lang, "←/→/space"), "change the choice or flip the bit"),
 		Send:       b([]string{"enter"}, "enter", "send"),
 		FormLeave:  r(km.Back, t("leave the form")),
-		HelpClose:  keymap.WithKeys(km.Help, "?/esc", "?", "esc"),
+		HelpClose:  km.Close,
 		HelpDown:   km.Down,
 		HelpUp:     km.Up,
 	}
@@ -86,12 +86,6 @@ var fk = newKeyMap("en")
 // kn is the name a sentence gives b's keys.
 func kn(b key.Binding) string { return b.Help().Key }
 
-// on returns b enabled when ok.
-func on(b key.Binding, ok bool) key.Binding {
-	b.SetEnabled(ok)
-	return b
-}
-
 // bindings is the key map as it stands in the current state: a binding is
 // enabled only when pressing it would do something now. Update matches
 // keys against this copy (key.Matches ignores disabled bindings) and the
@@ -102,8 +96,8 @@ func (m Model) bindings() keyMap {
 	if m.full {
 		top = m.helpMaxTop(k)
 	}
-	k.HelpDown = on(k.HelpDown, m.full && m.helpTop < top)
-	k.HelpUp = on(k.HelpUp, m.full && m.helpTop > 0)
+	k.HelpDown = keymap.On(k.HelpDown, m.full && m.helpTop < top)
+	k.HelpUp = keymap.On(k.HelpUp, m.full && m.helpTop > 0)
 	return k
 }
 
@@ -120,25 +114,25 @@ func (m Model) stateKeys() keyMap {
 	_, code := m.codeTargetOK(e, have)
 
 	// At the last step → runs the walkthrough again (restartWalk).
-	k.Next = on(k.Next, walking)
-	k.Back = on(k.Back, walking && m.walk.step > 0)
-	k.Up = on(k.Up, m.tl.sel > 0)
-	k.First = on(k.First, m.tl.sel > 0)
-	k.Down = on(k.Down, m.tl.sel < n-1)
-	k.Last = on(k.Last, m.tl.sel < n-1)
-	k.Field = on(k.Field, fields)
-	k.FieldBack = on(k.FieldBack, fields)
-	k.ByteNext = on(k.ByteNext, frame && m.frame.CanMoveByte(e, 1))
-	k.BytePrev = on(k.BytePrev, frame && m.frame.CanMoveByte(e, -1))
-	k.PageUp = on(k.PageUp, !m.detail.AtTop())
-	k.PageDown = on(k.PageDown, !m.detail.AtBottom())
-	k.Code = on(k.Code, code)
-	k.Walk = on(k.Walk, !walking)
-	k.Free = on(k.Free, m.mode != modeFree)
-	k.Lab = on(k.Lab, m.mode != modeLab)
-	k.Edit = on(k.Edit, m.mode == modeFree || m.mode == modeLab)
-	k.LabSend = on(k.LabSend, m.mode == modeLab)
-	k.Leave = on(k.Leave, !walking)
+	k.Next = keymap.On(k.Next, walking)
+	k.Back = keymap.On(k.Back, walking && m.walk.step > 0)
+	k.Up = keymap.On(k.Up, m.tl.sel > 0)
+	k.First = keymap.On(k.First, m.tl.sel > 0)
+	k.Down = keymap.On(k.Down, m.tl.sel < n-1)
+	k.Last = keymap.On(k.Last, m.tl.sel < n-1)
+	k.Field = keymap.On(k.Field, fields)
+	k.FieldBack = keymap.On(k.FieldBack, fields)
+	k.ByteNext = keymap.On(k.ByteNext, frame && m.frame.CanMoveByte(e, 1))
+	k.BytePrev = keymap.On(k.BytePrev, frame && m.frame.CanMoveByte(e, -1))
+	k.PageUp = keymap.On(k.PageUp, !m.detail.AtTop())
+	k.PageDown = keymap.On(k.PageDown, !m.detail.AtBottom())
+	k.Code = keymap.On(k.Code, code)
+	k.Walk = keymap.On(k.Walk, !walking)
+	k.Free = keymap.On(k.Free, m.mode != modeFree)
+	k.Lab = keymap.On(k.Lab, m.mode != modeLab)
+	k.Edit = keymap.On(k.Edit, m.mode == modeFree || m.mode == modeLab)
+	k.LabSend = keymap.On(k.LabSend, m.mode == modeLab)
+	k.Leave = keymap.On(k.Leave, !walking)
 	if form {
 		// The form has the keys: of the screen's keys only ctrl+c works.
 		for _, b := range []*key.Binding{&k.Next, &k.Back, &k.Up, &k.Down, &k.First, &k.Last, &k.Field, &k.FieldBack,
@@ -152,8 +146,8 @@ func (m Model) stateKeys() keyMap {
 	// cursor; in the lab, space flips a bit as → does.
 	free := form && m.mode == modeFree
 	lab := form && m.mode == modeLab
-	k.FormChange = on(k.FormChange, free && (m.free.focus == freeSender || m.free.focus == freeType || m.free.focus == freeCompress))
-	k.LabChange = on(k.LabChange, lab && m.lab.focus <= labForm)
+	k.FormChange = keymap.On(k.FormChange, free && (m.free.focus == freeSender || m.free.focus == freeType || m.free.focus == freeCompress))
+	k.LabChange = keymap.On(k.LabChange, lab && m.lab.focus <= labForm)
 	for _, b := range []*key.Binding{&k.FormNext, &k.FormPrev, &k.Send, &k.FormLeave} {
 		b.SetEnabled(form)
 	}

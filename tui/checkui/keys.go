@@ -34,30 +34,34 @@ type keyMap struct {
 }
 
 func newKeyMap(lang string) keyMap {
-	t := textsFor(lang)
 	km := keymap.New(lang)
 	r := keymap.Relabel
+	// The shared bindings are used as they are, so that they read here as
+	// on every screen. Only the item →/← step through is named (a case,
+	// as the walkthrough names its steps), and s says what it opens, as
+	// in the walkthrough and on serve's screen, which show the same
+	// dissection.
 	return keyMap{
 		lang:      keymap.Lang(lang),
-		Up:        r(km.Up, t.keyUp),
-		Down:      r(km.Down, t.keyDown),
-		First:     r(km.First, t.keyFirst),
-		Last:      r(km.Last, t.keyLast),
-		PageUp:    r(km.PageUp, t.keyPageUp),
-		PageDown:  r(km.PageDown, t.keyPageDown),
+		Up:        km.Up,
+		Down:      km.Down,
+		First:     km.First,
+		Last:      km.Last,
+		PageUp:    km.PageUp,
+		PageDown:  km.PageDown,
 		NextCase:  r(km.WithKeys(km.Next, "→/l", "right", "l"), keyText(lang, "next case")),
 		PrevCase:  r(km.Prev, keyText(lang, "previous case")),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.keyOpen)),
-		Back:      r(km.Back, t.keyBack),
-		Filter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", t.keyFilter)),
-		Field:     r(km.Field, t.keyField),
-		FieldBack: r(km.FieldBack, t.keyFieldBack),
-		ByteNext:  r(km.Byte, t.keyByteNext),
-		BytePrev:  r(km.ByteBack, t.keyBytePrev),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", keyText(lang, "open"))),
+		Back:      km.Back,
+		Filter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", keyText(lang, "failed only/all"))),
+		Field:     km.Field,
+		FieldBack: km.FieldBack,
+		ByteNext:  km.Byte,
+		BytePrev:  km.ByteBack,
 		Code:      r(km.Source, keyText(lang, "see the code of the field or header")),
-		Help:      r(km.Help, t.keyHelp),
-		Close:     r(km.WithKeys(km.Help, "?/esc", "?", "esc"), keyText(lang, "close the help")),
-		Quit:      r(km.Quit, t.keyQuit),
+		Help:      km.Help,
+		Close:     km.Close,
+		Quit:      km.Quit,
 	}
 }
 
@@ -155,9 +159,12 @@ func (k keyMap) listKeys() (body, tail []key.Binding) {
 }
 
 // caseKeys are the case screen's keys, likewise.
+// Its words are shorter than the help's, and the same as the
+// walkthrough's and serve's hint lines.
 func (k keyMap) caseKeys() (body, tail []key.Binding) {
-	code := keymap.Relabel(k.Code, keyText(k.lang, "code")) // the help says more
-	return []key.Binding{k.Down, k.NextCase, k.Field, k.ByteNext, code, k.PageDown}, []key.Binding{k.Back, k.Help, k.Quit}
+	short := func(b key.Binding, en string) key.Binding { return keymap.Relabel(b, keyText(k.lang, en)) }
+	return []key.Binding{k.Down, k.NextCase, short(k.Field, "field"), short(k.ByteNext, "byte"), short(k.Code, "code"), k.PageDown},
+		[]key.Binding{k.Back, k.Help, k.Quit}
 }
 
 // helpGroups are the ? screen: every binding that acts on the screen
@@ -189,7 +196,10 @@ func keyText(lang, en string) string {
 var keyZh = map[string]string{
 	"next case":                           "下一个用例",
 	"previous case":                       "上一个用例",
-	"close the help":                      "关闭帮助",
+	"open":                                "打开",
+	"failed only/all":                     "只看失败/全部",
 	"see the code of the field or header": "查看该字段或头部的代码",
 	"code":                                "代码",
+	"field":                               "字段",
+	"byte":                                "字节",
 }

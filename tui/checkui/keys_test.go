@@ -90,3 +90,23 @@ func TestSeeTheCode(t *testing.T) {
 		t.Errorf("esc did not come back to the case as it was:\n%s", m.View())
 	}
 }
+
+// TestSharedKeysReadAsEverywhere: the keys the shared map has read here
+// as on every screen, in both languages (the report once had its own
+// words for them, and its Chinese differed).
+func TestSharedKeysReadAsEverywhere(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		k, km := newKeyMap(lang), keymap.New(lang)
+		for name, p := range map[string][2]key.Binding{
+			"Up": {k.Up, km.Up}, "Down": {k.Down, km.Down}, "First": {k.First, km.First}, "Last": {k.Last, km.Last},
+			"PageUp": {k.PageUp, km.PageUp}, "PageDown": {k.PageDown, km.PageDown}, "Back": {k.Back, km.Back},
+			"Field": {k.Field, km.Field}, "FieldBack": {k.FieldBack, km.FieldBack},
+			"ByteNext": {k.ByteNext, km.Byte}, "BytePrev": {k.BytePrev, km.ByteBack},
+			"Help": {k.Help, km.Help}, "Close": {k.Close, km.Close}, "Quit": {k.Quit, km.Quit},
+		} {
+			if p[0].Help() != p[1].Help() {
+				t.Errorf("%s: %s reads %q, the shared map %q", lang, name, p[0].Help(), p[1].Help())
+			}
+		}
+	}
+}

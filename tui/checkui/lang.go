@@ -25,14 +25,6 @@ type texts struct {
 	helpTitle, helpVerdicts   string
 	helpList, helpCase        string
 	helpAnywhere              string
-	keyUp, keyDown            string
-	keyFirst, keyLast         string
-	keyPageUp, keyPageDown    string
-	keyOpen, keyBack          string
-	keyFilter                 string
-	keyField, keyFieldBack    string
-	keyByteNext, keyBytePrev  string
-	keyHelp, keyQuit          string
 	verdictWords              map[conformance.Verdict]string
 	sections                  map[string]string // section key -> title
 	sectionOther, sectionMore string
@@ -66,21 +58,6 @@ var english = texts{
 	helpList:        "the list of cases",
 	helpCase:        "a case: its rule, what the peer did, and its exchange",
 	helpAnywhere:    "on both screens",
-	keyUp:           "previous",
-	keyDown:         "next",
-	keyFirst:        "first",
-	keyLast:         "last",
-	keyPageUp:       "scroll up",
-	keyPageDown:     "scroll down",
-	keyOpen:         "open",
-	keyBack:         "back",
-	keyFilter:       "failed only/all",
-	keyField:        "field",
-	keyFieldBack:    "previous field",
-	keyByteNext:     "byte",
-	keyBytePrev:     "previous byte",
-	keyHelp:         "help",
-	keyQuit:         "quit",
 	verdictWords: map[conformance.Verdict]string{
 		conformance.OK:            "did what the RFC requires and recommends",
 		conformance.NonStrict:     "kept every MUST but not a SHOULD; not a failure",
@@ -134,21 +111,6 @@ var chinese = texts{
 	helpList:        "用例列表",
 	helpCase:        "单个用例：规则、对端的表现和交互过程",
 	helpAnywhere:    "两个界面通用",
-	keyUp:           "上一项",
-	keyDown:         "下一项",
-	keyFirst:        "第一项",
-	keyLast:         "最后一项",
-	keyPageUp:       "向上滚动",
-	keyPageDown:     "向下滚动",
-	keyOpen:         "打开",
-	keyBack:         "返回",
-	keyFilter:       "只看失败/全部",
-	keyField:        "字段",
-	keyFieldBack:    "上一个字段",
-	keyByteNext:     "字节",
-	keyBytePrev:     "上一个字节",
-	keyHelp:         "帮助",
-	keyQuit:         "退出",
 	verdictWords: map[conformance.Verdict]string{
 		conformance.OK:            "符合 RFC 的要求（MUST）和建议（SHOULD）",
 		conformance.NonStrict:     "遵守了所有 MUST，但没做到某条 SHOULD；不算失败",

@@ -82,7 +82,8 @@ func (m Model) tiny(w, h int) string {
 		lines = append(lines, views.Fit(fmt.Sprintf(m.t.summary, m.done-m.failed, m.failed), w))
 	}
 	if h > 2 {
-		lines = append(lines, views.Fit(m.t.tiny+" · q "+m.t.keyQuit, w))
+		q := m.keys.Quit.Help()
+		lines = append(lines, views.Fit(m.t.tiny+" · "+q.Key+" "+q.Desc, w))
 	}
 	return views.Box(strings.Join(lines, "\n"), w, h)
 }

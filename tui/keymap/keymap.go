@@ -14,7 +14,8 @@
 //	s                  open the source: the code of the focused field
 //	pgdn pgup          scroll half a screen (ctrl+d ctrl+u)
 //	g G                first / last (home end)
-//	?                  help: opens and closes the help screen
+//	?                  help: opens and closes the help screen (esc closes
+//	                   it too)
 //	esc                back: closes the help first, then leaves a form or
 //	                   a sub-view, then the screen; on a top-level screen
 //	                   it does nothing (q quits)
@@ -48,6 +49,11 @@ type Map struct {
 	Help             key.Binding
 	Back             key.Binding
 	Quit             key.Binding
+	// Close is the help screen's way out, ? again or esc. It shares its
+	// keys with Help and Back, but it is enabled only while the help is
+	// shown, and they only while it is not, so a key still does one thing
+	// at a time.
+	Close key.Binding
 }
 
 // New returns the shared bindings with their help in lang ("zh" for
@@ -75,6 +81,7 @@ func New(lang string) Map {
 		Help:      b("?", "help", "?"),
 		Back:      b("esc", "back", "esc"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
+		Close:     b("?/esc", "close the help", "?", "esc"),
 	}
 }
 
@@ -117,6 +124,14 @@ func WithKeys(b key.Binding, label string, keys ...string) key.Binding {
 	c.SetKeys(keys...)
 	c.SetHelp(label, b.Help().Desc)
 	return c
+}
+
+// On returns b enabled when ok, disabled otherwise: a screen's bindings
+// for the state on screen are its key map with each binding passed
+// through On.
+func On(b key.Binding, ok bool) key.Binding {
+	b.SetEnabled(ok)
+	return b
 }
 
 // Enabled returns the bindings of bs that are enabled, in order.

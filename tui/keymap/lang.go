@@ -32,6 +32,7 @@ var zh = map[string]string{
 	"help":           "帮助",
 	"back":           "返回",
 	"quit":           "退出",
+	"close the help": "关闭帮助",
 
 	// The help screen's title line and its way back.
 	"keys":            "按键",

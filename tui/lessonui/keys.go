@@ -76,7 +76,7 @@ func newKeys(lang string) keyMap {
 		Move:       r(km.Down, t("help.move")),
 		MoveBack:   r(km.Up, t("help.moveback")),
 		PickLesson: b("help.picklesson", "1-9", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
-		Close:      r(keymap.WithKeys(km.Help, "?/esc", "?", "esc"), t("help.close")),
+		Close:      km.Close,
 	}
 }
 
@@ -92,12 +92,6 @@ func hint(lang, label string, keyNames []string, args ...any) string {
 		all = append(all, k)
 	}
 	return fmt.Sprintf(tr(lang, label), append(all, args...)...)
-}
-
-// on returns b enabled when ok.
-func on(b key.Binding, ok bool) key.Binding {
-	b.SetEnabled(ok)
-	return b
 }
 
 // bindings is the key map as it stands in the state on screen: a binding
@@ -269,7 +263,6 @@ func (k keyMap) groups() []keymap.Group {
 // The words of the keys this file adds, in both languages, merged into
 // labels (so the test that every label has its Chinese covers them).
 var keyLabels = map[string][2]string{
-	"help.close":      {"close the help", "关闭帮助"},
 	"help.frame":      {"next frame of the demo", "演示中的下一帧"},
 	"help.scrollup":   {"scroll up a line", "向上滚动一行"},
 	"help.scrolldown": {"scroll down a line", "向下滚动一行"},

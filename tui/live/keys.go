@@ -36,6 +36,12 @@ func newKeyMap(lang string) keyMap {
 	km := keymap.New(lang)
 	t := func(en string) string { return keyText(lang, en) }
 	r := keymap.Relabel
+	// The shared bindings are used as they are where they do what they
+	// do everywhere. The others are relabelled where this screen gives
+	// them more to do, and the label says it: g and G go to the oldest
+	// entry kept and to the newest (which then follows new ones), esc
+	// goes back to every connection, and the dissection's keys read as
+	// in the walkthrough, which shows the same dissection.
 	return keyMap{
 		lang:      lang,
 		Up:        r(km.Up, t("previous entry")),
@@ -46,8 +52,8 @@ func newKeyMap(lang string) keyMap {
 		PrevConn:  r(km.Prev, t("previous connection")),
 		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t("that connection's timeline"))),
 		All:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", t("one connection / all"))),
-		Field:     r(km.Field, t("next field")),
-		FieldBack: r(km.FieldBack, t("previous field")),
+		Field:     km.Field,
+		FieldBack: km.FieldBack,
 		ByteNext:  r(km.Byte, t("next byte (hex)")),
 		BytePrev:  r(km.ByteBack, t("previous byte (hex)")),
 		Code:      r(km.Source, t("see the code of the field or header")),
@@ -55,7 +61,7 @@ func newKeyMap(lang string) keyMap {
 		PageDown:  r(km.PageDown, t("scroll the dissection down")),
 		Back:      r(km.Back, t("back to all connections")),
 		Help:      km.Help,
-		Close:     r(keymap.WithKeys(km.Help, "?/esc", "?", "esc"), t("close the help")),
+		Close:     km.Close,
 		Quit:      km.Quit,
 	}
 }
@@ -191,16 +197,13 @@ var keyZh = map[string]string{
 	"previous connection":                 "上一个连接",
 	"that connection's timeline":          "只看这个连接的时间线",
 	"one connection / all":                "一个连接 / 全部连接",
-	"next field":                          "下一个字段",
-	"previous field":                      "上一个字段",
 	"next byte (hex)":                     "下一个字节（十六进制）",
 	"previous byte (hex)":                 "上一个字节（十六进制）",
-	"scroll the dissection up":            "向上滚动解析",
+	"scroll the dissection up":            "解析面板向上滚动",
 	"see the code of the field or header": "查看该字段或头部的代码",
 	"code":                                "代码",
-	"scroll the dissection down":          "向下滚动解析",
+	"scroll the dissection down":          "解析面板向下滚动",
 	"back to all connections":             "回到全部连接",
-	"close the help":                      "关闭帮助",
 	"timeline":                            "时间线",
 	"connections":                         "连接",
 	"dissection":                          "解析",

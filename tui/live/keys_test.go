@@ -107,3 +107,19 @@ func TestSeeTheCode(t *testing.T) {
 		t.Error("q in the reader did not quit")
 	}
 }
+
+// TestSharedKeysReadAsEverywhere: the keys this screen does not give more
+// to do read as on every screen, in both languages.
+func TestSharedKeysReadAsEverywhere(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		k, km := newKeyMap(lang), keymap.New(lang)
+		for name, p := range map[string][2]key.Binding{
+			"Field": {k.Field, km.Field}, "FieldBack": {k.FieldBack, km.FieldBack},
+			"Help": {k.Help, km.Help}, "Close": {k.Close, km.Close}, "Quit": {k.Quit, km.Quit},
+		} {
+			if p[0].Help() != p[1].Help() {
+				t.Errorf("%s: %s reads %q, the shared map %q", lang, name, p[0].Help(), p[1].Help())
+			}
+		}
+	}
+}

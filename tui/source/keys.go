@@ -17,6 +17,8 @@ type KeyMap struct {
 	Contents, Open, Back                    key.Binding
 	Search, NextMatch, PrevMatch            key.Binding
 	Help, Quit                              key.Binding
+	// Close takes Help's place while the help is shown: ? or esc.
+	Close key.Binding
 }
 
 // DefaultKeyMap returns the reader's standard bindings.
@@ -46,6 +48,7 @@ func KeyMapIn(lang string) KeyMap {
 		PrevMatch: b([]string{"N"}, "N", tr(lang, "previous match or field link")),
 		Help:      km.Help,
 		Quit:      km.Quit,
+		Close:     km.Close,
 	}
 }
 
@@ -70,7 +73,7 @@ func (m Model) bindings() KeyMap {
 		// The search field has the keys; enter and esc are its own.
 		k.Quit.SetEnabled(false)
 	case modeHelp:
-		k.Help = keymap.Relabel(keymap.WithKeys(k.Help, "?/esc", "?", "esc"), m.tr("close the help"))
+		k.Help = k.Close
 		k.Help.SetEnabled(true)
 	case modeContents:
 		k.Up.SetEnabled(m.tocMove(-1) != m.tocSel)

@@ -77,7 +77,6 @@ var zh = map[string]string{
 	"search":                       "搜索",
 	"next match or field link":     "下一个匹配或字段位置",
 	"previous match or field link": "上一个匹配或字段位置",
-	"close the help":               "关闭帮助",
 	"reading":                      "阅读",
 	"files":                        "文件",
 	"search and links":             "搜索与链接",
