@@ -21,11 +21,14 @@
 //	                   it does nothing (q quits)
 //	q                  quit wsanatomy (ctrl+c too), from every screen
 //
-// A screen copies the bindings it uses with [Relabel] to say in its own
-// words what they do there ("next file"), and adds its own keys. Its hint
-// line and its help screen are rendered from those live bindings by
-// [Footer] and [HelpLines], which leave out disabled ones, so no hint can
-// name a key that does nothing. The help texts exist in English and
+// A screen uses the bindings as they are, so that one action reads the
+// same on every screen in both languages; it copies one with [Relabel]
+// only to name the item it steps through ("next file") or to say what
+// more the key does there (G following new entries), and adds its own
+// keys. It enables, with [On], the ones that act in the state on screen.
+// Its hint line and its help screen are rendered from those live bindings
+// by [Footer] and [HelpLines], which leave out disabled ones, so no hint
+// can name a key that does nothing. The help texts exist in English and
 // Chinese: [New] takes the screen's language.
 package keymap
 
