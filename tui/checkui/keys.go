@@ -90,13 +90,7 @@ func (m Model) bindings() keyMap {
 // screenKeys enables k's bindings for the screen under the help.
 func (m Model) screenKeys(k keyMap) keyMap {
 	k.Help.SetEnabled(true)
-	vis := m.visible()
-	pos := -1
-	for p, i := range vis {
-		if i == m.sel {
-			pos = p
-		}
-	}
+	vis, pos := m.visible(), m.position()
 	if m.screen == screenCase {
 		n := len(m.entries)
 		k.Up.SetEnabled(m.entrySel > 0)

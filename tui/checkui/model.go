@@ -82,6 +82,9 @@ type Model struct {
 	src      source.Model
 	srcReady bool
 	reading  bool
+
+	// list is the list's rows, kept between keypresses (list.go).
+	list *listCache
 }
 
 // New returns the report of cases, whose results come from r (nil: the
@@ -92,7 +95,7 @@ func New(cases []conformance.Case, r *Runner, o Options) Model {
 	}
 	return Model{o: o, t: textsFor(o.Lang), keys: newKeyMap(o.Lang), theme: render.ColorTheme().WithLang(o.Lang), st: newStyles(),
 		cases: cases, results: make([]*conformance.Result, len(cases)), runner: r, running: true,
-		start: time.Now(), width: 80, height: 24, sel: -1, frame: views.NewFrameView()}
+		start: time.Now(), width: 80, height: 24, sel: -1, frame: views.NewFrameView(), list: &listCache{}}
 }
 
 // tickMsg advances the elapsed time while the run goes on.
@@ -197,15 +200,7 @@ func (m *Model) finish(d time.Duration) {
 
 // visible returns the indexes of the cases the list shows, in order:
 // those with a result, or only the FAILED ones.
-func (m Model) visible() []int {
-	var out []int
-	for i, r := range m.results {
-		if r != nil && (!m.failedOnly || !r.Verdict.Passed()) {
-			out = append(out, i)
-		}
-	}
-	return out
-}
+func (m Model) visible() []int { return m.listing(0).vis }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.bindings()
@@ -225,13 +220,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.caseKey(msg)
 		return m, nil
 	}
-	vis := m.visible()
-	pos := -1
-	for p, i := range vis {
-		if i == m.sel {
-			pos = p
-		}
-	}
+	vis, pos := m.visible(), m.position()
 	move := func(p int) {
 		m.moved = true
 		if len(vis) > 0 {
@@ -324,13 +313,9 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 		if key.Matches(msg, k.PrevCase) {
 			d = -1
 		}
-		vis := m.visible()
-		for p, i := range vis {
-			if i == m.sel && p+d >= 0 && p+d < len(vis) {
-				m.sel, m.moved = vis[p+d], true
-				m.openCase()
-				break
-			}
+		if vis, p := m.visible(), m.position(); p >= 0 && p+d >= 0 && p+d < len(vis) {
+			m.sel, m.moved = vis[p+d], true
+			m.openCase()
 		}
 	case key.Matches(msg, k.Up):
 		m.selectEntry(m.entrySel - 1)
