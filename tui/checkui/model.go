@@ -18,6 +18,7 @@ import (
 
 	"github.com/wsanatomy/wsanatomy/conformance"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 	"github.com/wsanatomy/wsanatomy/tui/views"
@@ -151,19 +152,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.src, cmd = m.src.Update(msg)
 			return m, cmd
 		}
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			// Keys that arrive in one read (a fast typist, tmux
-			// send-keys) come as one message: take them one by one.
-			var cmds []tea.Cmd
-			var next tea.Model = m
-			for _, r := range msg.Runes {
-				var cmd tea.Cmd
-				next, cmd = next.(Model).key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
-				cmds = append(cmds, cmd)
+		var cmds []tea.Cmd
+		var next tea.Model = m
+		for _, k := range keymap.Burst(msg) {
+			var cmd tea.Cmd
+			if next.(Model).reading {
+				// A key of the burst opened the source reader: the rest
+				// are its.
+				next, cmd = next.(Model).Update(k)
+			} else {
+				next, cmd = next.(Model).key(k)
 			}
-			return next, tea.Batch(cmds...)
+			cmds = append(cmds, cmd)
 		}
-		return m.key(msg)
+		return next, tea.Batch(cmds...)
 	}
 	return m, nil
 }

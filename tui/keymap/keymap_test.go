@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wsanatomy/wsanatomy/tui/keymap"
@@ -192,6 +193,28 @@ func TestFooterRankedDropsLeastUsefulFirst(t *testing.T) {
 	for w := 1; w <= 90; w++ {
 		if got := keymap.FooterRanked(body, rank, tail, more, w, keymap.Styles{}); lipgloss.Width(got) > w {
 			t.Errorf("width %d: %q", w, got)
+		}
+	}
+}
+
+// TestBurst: runes read together are split into keys; a paste, a single
+// key and a named key stay as they are.
+func TestBurst(t *testing.T) {
+	got := keymap.Burst(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jk?")})
+	var names []string
+	for _, k := range got {
+		names = append(names, k.String())
+	}
+	if strings.Join(names, " ") != "j k ?" {
+		t.Errorf("\"jk?\" splits into %q", names)
+	}
+	for _, k := range []tea.KeyMsg{
+		{Type: tea.KeyRunes, Runes: []rune("jk"), Paste: true},
+		{Type: tea.KeyRunes, Runes: []rune("j")},
+		{Type: tea.KeyDown},
+	} {
+		if got := keymap.Burst(k); len(got) != 1 || got[0].String() != k.String() || got[0].Paste != k.Paste {
+			t.Errorf("%q became %v", k.String(), got)
 		}
 	}
 }

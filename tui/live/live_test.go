@@ -557,3 +557,23 @@ func TestHeaderCountsInflatedMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyBurst: keys that arrive in one read (a fast typist, tmux
+// send-keys) come as one message of several runes; they act one by one,
+// as if pressed apart, not not at all.
+func TestKeyBurst(t *testing.T) {
+	apart := press(sized(sampleStore(), 120, 40), "k", "k", "k")
+	mm, _ := sized(sampleStore(), 120, 40).Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kkk")})
+	burst := mm.(Model)
+	if apart.View() == sized(sampleStore(), 120, 40).View() {
+		t.Fatal("k k k changed nothing")
+	}
+	if burst.View() != apart.View() {
+		t.Errorf("\"kkk\" in one message:\n%s\nwant, as k k k:\n%s", burst.View(), apart.View())
+	}
+	// A paste is text, not keys.
+	mm, _ = sized(sampleStore(), 120, 40).Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kkk"), Paste: true})
+	if mm.(Model).View() != sized(sampleStore(), 120, 40).View() {
+		t.Errorf("a paste of \"kkk\" acted as keys")
+	}
+}

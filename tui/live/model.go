@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 	"github.com/wsanatomy/wsanatomy/tui/views"
@@ -220,7 +221,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		if k, ok := msg.(tea.KeyMsg); ok {
-			return m.key(k)
+			var cmds []tea.Cmd
+			var next tea.Model = m
+			for _, k := range keymap.Burst(k) {
+				var cmd tea.Cmd
+				if next.(Model).reading {
+					// A key of the burst opened the source reader: the
+					// rest are its.
+					next, cmd = next.(Model).Update(k)
+				} else {
+					next, cmd = next.(Model).key(k)
+				}
+				cmds = append(cmds, cmd)
+			}
+			return next, tea.Batch(cmds...)
 		}
 	}
 	return m, nil

@@ -1,0 +1,19 @@
+package keymap
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// Burst splits keys that arrived in one read: Bubble Tea hands runes read
+// together (a fast typist, tmux send-keys, a key held down on a slow
+// terminal) to Update as one message, "jjj", which no binding matches. A
+// screen takes them one by one, as if pressed apart. A paste is text,
+// not keys, and stays whole, as does every other message.
+func Burst(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return []tea.KeyMsg{msg}
+	}
+	out := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		out[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+	}
+	return out
+}
