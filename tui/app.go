@@ -20,6 +20,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/session"
 	"github.com/wsanatomy/wsanatomy/tui/source"
@@ -304,10 +305,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.mouse(msg)
 	case tea.KeyMsg:
-		if m.reading {
-			return m.readerUpdate(msg)
+		var cmds []tea.Cmd
+		for _, k := range keymap.Burst(msg) {
+			if m.reading {
+				cmds = append(cmds, m.readerUpdate(k))
+			} else {
+				cmds = append(cmds, m.key(k))
+			}
 		}
-		return m.key(msg)
+		return tea.Batch(cmds...)
 	}
 	return nil
 }

@@ -140,3 +140,22 @@ func TestEveryPresetBuilds(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyBurst: keys that arrive in one read (a fast typist, tmux
+// send-keys) come as one message of several runes; they act one by one,
+// as if pressed apart, and typed into a form they are its text.
+func TestKeyBurst(t *testing.T) {
+	m := recordedModel(t, 120, 40)
+	apart := send(m, keys("j", "j", "j")...)
+	burst := send(m, keys("jjj")...)
+	if mustSel(apart).Seq == mustSel(m).Seq {
+		t.Fatal("j j j did not move the selection")
+	}
+	if mustSel(burst).Seq != mustSel(apart).Seq {
+		t.Errorf("\"jjj\" in one message selects #%d, j j j #%d", mustSel(burst).Seq, mustSel(apart).Seq)
+	}
+	m = send(m, keys("f", "ctrl+u", "qnr")...)
+	if m.mode != modeFree || m.free.msg.Value() != "qnr" {
+		t.Errorf("\"qnr\" typed in free play: mode %d, message %q", m.mode, m.free.msg.Value())
+	}
+}
