@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wsanatomy/wsanatomy/lessons"
+	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 )
@@ -201,6 +202,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case tea.KeyMsg:
+		if ks := keymap.Burst(msg); len(ks) > 1 {
+			// Keys that arrived in one read act one by one.
+			var cmds []tea.Cmd
+			var next tea.Model = m
+			for _, k := range ks {
+				var cmd tea.Cmd
+				next, cmd = next.Update(k)
+				cmds = append(cmds, cmd)
+			}
+			return next, tea.Batch(cmds...)
+		}
 		if m.reading {
 			if msg.String() == "ctrl+c" {
 				return m.quit()

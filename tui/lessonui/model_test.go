@@ -147,6 +147,10 @@ func keyOf(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
 	case "space":
 		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
@@ -699,5 +703,17 @@ func TestRightAnswerStaysMarked(t *testing.T) {
 	want := fmt.Sprintf("▸ %d) ", c.Correct+1)
 	if !strings.Contains(m.View(), want) {
 		t.Errorf("the right answer is not marked %q:\n%s", want, m.View())
+	}
+}
+
+// TestKeyBurst: keys that arrive in one read (a fast typist, tmux
+// send-keys) act one by one, as if pressed apart.
+func TestKeyBurst(t *testing.T) {
+	m, _ := newTestModel(t, "en", 80, 24, true)
+	defer m.Shutdown()
+	apart, _ := drive(t, m, keys("j", "j")...)
+	burst, _ := drive(t, m, keys("jj")...)
+	if apart.cursor == m.cursor || burst.cursor != apart.cursor {
+		t.Errorf("cursor %d; after j j %d, after \"jj\" %d", m.cursor, apart.cursor, burst.cursor)
 	}
 }

@@ -321,7 +321,13 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
-		return m.key(msg)
+		var cmds []tea.Cmd
+		for _, k := range keymap.Burst(msg) {
+			var cmd tea.Cmd
+			m, cmd = m.key(k)
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
 	}
 	if m.mode == modeSearch {
 		var cmd tea.Cmd

@@ -527,3 +527,17 @@ func numbersShown(out string) map[int]bool {
 	}
 	return shown
 }
+
+// TestKeyBurst: keys that arrive in one read (a fast typist, tmux
+// send-keys) act one by one, as if pressed apart; typed into the search
+// field they are its text.
+func TestKeyBurst(t *testing.T) {
+	m := sized(t, protocolBook(t), Options{}, 80, 24)
+	apart, burst := press(m, "j", "j", "j"), press(m, "jjj")
+	if apart.top == m.top || burst.top != apart.top {
+		t.Errorf("top %d; after j j j %d, after \"jjj\" %d", m.top, apart.top, burst.top)
+	}
+	if s := press(m, "/", "jjj"); s.mode != modeSearch || s.input.Value() != "jjj" {
+		t.Errorf("\"jjj\" typed in the search field: mode %d, %q", s.mode, s.input.Value())
+	}
+}
