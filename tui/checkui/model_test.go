@@ -428,3 +428,22 @@ func TestEndingLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestCutInfoEndsOnce: a case's information cut to its third of the
+// screen ends in one "…", not in a word cut with "…" and then another.
+func TestCutInfoEndsOnce(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		m := keys(finished(t, lang, 60, 15), "f", "enter")
+		v := m.View()
+		cut := false
+		for _, l := range strings.Split(v, "\n") {
+			cut = cut || strings.HasSuffix(strings.TrimRight(l, " "), " …")
+		}
+		if m.cases[m.sel].ID != "2.2" || !cut {
+			t.Fatalf("%s: case %s, no cut line:\n%s", lang, m.cases[m.sel].ID, v)
+		}
+		if strings.Contains(v, "… …") {
+			t.Errorf("%s: the cut line ends in two ellipses:\n%s", lang, v)
+		}
+	}
+}

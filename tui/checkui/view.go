@@ -280,7 +280,9 @@ func (m Model) layout(w, h int) caseLayout {
 		room = h
 	}
 	if len(l.info) > room {
-		l.info = append(l.info[:room-1:room-1], views.Fit(strings.TrimRight(ansi.Strip(l.info[room-1]), " "), w-2)+" …")
+		// Cut to make room for " …" without Fit's own "…".
+		last := ansi.Truncate(strings.TrimRight(ansi.Strip(l.info[room-1]), " "), w-2, "")
+		l.info = append(l.info[:room-1:room-1], strings.TrimRight(last, " ")+" …")
 	}
 	rest := h - len(l.info)
 	switch {
