@@ -124,12 +124,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 		return conformance.RunServer(ctx, target, selected, cfg)
 	}
+	var started time.Time // when the run started, if before the screen
 	if *client == "" {
 		// A server that refuses every opening handshake is not tested
 		// at all: one error, as for a server that is not there, and no
 		// report; one that accepts any gets its verdicts case by case
 		// (check_refused.go).
 		g := startGated(ctx, cfg, run)
+		started = g.start
 		if e := g.refused(target); e != nil {
 			fmt.Fprintln(stderr, printRefused(e, lang))
 			if err := writeNoRun(*jsonFile, target, e); err != nil {
@@ -161,7 +163,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		// run's limit bounds the run alone. The text summary follows on
 		// stdout, with the same last line and exit status as without
 		// --tui.
-		o := checkui.Options{Lang: lang, Target: target, Client: *client != "", Parallel: *parallel, Open: *show != ""}
+		o := checkui.Options{Lang: lang, Target: target, Client: *client != "", Parallel: *parallel, Open: *show != "", Start: started}
 		var err error
 		results, err = checkui.Run(sigCtx, ctx, selected, o, func(ctx context.Context, progress func(conformance.Result)) []conformance.Result {
 			cfg.Progress = func(_, _ int, r conformance.Result) { progress(r) }

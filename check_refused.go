@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/wsanatomy/wsanatomy/conformance"
 )
@@ -99,6 +100,7 @@ func (e *refusedError) zh() string {
 // ends with every case refused is never shown.
 type gatedRun struct {
 	cancel context.CancelCauseFunc
+	start  time.Time // when the run started
 
 	mu   sync.Mutex
 	held []progressEvent
@@ -119,7 +121,7 @@ type progressEvent struct {
 // calling cfg.Progress through the gate.
 func startGated(ctx context.Context, cfg conformance.Config, run func(context.Context, conformance.Config) []conformance.Result) *gatedRun {
 	ctx, cancel := context.WithCancelCause(ctx)
-	g := &gatedRun{cancel: cancel, decided: make(chan struct{}), done: make(chan struct{})}
+	g := &gatedRun{cancel: cancel, start: time.Now(), decided: make(chan struct{}), done: make(chan struct{})}
 	cfg.Progress = g.progress
 	go func() {
 		defer g.decide.Do(func() { close(g.decided) })

@@ -35,6 +35,10 @@ type Options struct {
 	// Open opens the first case as soon as its result is in: for
 	// `check --show CASE --tui`.
 	Open bool
+	// Start is when the run started, if before the screen (check holds
+	// the screen back until the server accepts a handshake); zero for
+	// now.
+	Start time.Time
 }
 
 // screen is what the report shows.
@@ -94,9 +98,12 @@ func New(cases []conformance.Case, r *Runner, o Options) Model {
 	if o.Parallel < 1 {
 		o.Parallel = 1
 	}
+	if o.Start.IsZero() {
+		o.Start = time.Now()
+	}
 	return Model{o: o, t: textsFor(o.Lang), keys: newKeyMap(o.Lang), theme: render.ColorTheme().WithLang(o.Lang), st: newStyles(),
 		cases: cases, results: make([]*conformance.Result, len(cases)), runner: r, running: true,
-		start: time.Now(), width: 80, height: 24, sel: -1, frame: views.NewFrameView(), list: &listCache{}}
+		start: o.Start, width: 80, height: 24, sel: -1, frame: views.NewFrameView(), list: &listCache{}}
 }
 
 // tickMsg advances the elapsed time while the run goes on.

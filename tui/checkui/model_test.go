@@ -447,3 +447,15 @@ func TestCutInfoEndsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestStartBeforeTheScreen: a run that started before the screen (check
+// holds it back until a handshake is accepted) counts its time from its
+// own start.
+func TestStartBeforeTheScreen(t *testing.T) {
+	cases := fakeCases(t)
+	m := New(cases, nil, Options{Lang: "en", Target: "ws://127.0.0.1:9001/", Start: time.Now().Add(-90 * time.Second)})
+	m = update(m, resultMsg{fakeResults(cases)[0]})
+	if m.elapsed < 90*time.Second || !strings.Contains(m.View(), " · 1m3") {
+		t.Errorf("elapsed %v:\n%s", m.elapsed, m.View())
+	}
+}
