@@ -15,9 +15,10 @@ import (
 // (package tui/keymap), so that a key means here what it means on every
 // screen: ↑/↓ (k/j) move through the list in view (the cases, or a case's
 // exchange), →/← go to the next or previous case as they go to the next
-// or previous step elsewhere, tab picks a field of the frame (or a header
-// of the handshake), [ and ] move the hex cursor by a byte, s opens the
-// code of the field (or header) in the annotated source, esc goes back,
+// or previous step elsewhere, tab picks a field of a frame (not, as in
+// the walkthrough, a header of the handshake), [ and ] move the hex
+// cursor by a byte, s opens the code of the field (or, on a handshake, of
+// its first header) in the annotated source, esc goes back,
 // ? is help and q quits. [Model.bindings] enables the ones that act in
 // the state on screen; every hint and the help are made from that copy,
 // never typed into a label.
