@@ -252,6 +252,14 @@ func (c *Conn) beginWrite(ctx context.Context) (stopAfter func() bool) {
 
 func (c *Conn) endWrite(stopAfter func() bool) {
 	c.wguard.stop(stopAfter)
+	if done(c.wctx) {
+		// The context ended, perhaps while the write still finished: its
+		// AfterFunc may have left a deadline in the past on the socket.
+		// Mark the armed deadline unknown, so that the next arm sets one
+		// again even when it has none to set (WriteTimeout < 0):
+		// otherwise every later write would fail with an i/o timeout.
+		c.wDeadline.Store(1)
+	}
 	c.wctx = nil
 }
 
