@@ -83,29 +83,59 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 // close frame. Without Options.BatchReplies it closes at once, and a
 // write in progress fails.
 //
+// Closing a TCP connection at once has a price: if the peer has sent
+// bytes that we have not read (pipelined requests, say), the kernel
+// answers the close with a reset (RST) instead of an orderly FIN, and a
+// reset discards whatever our kernel still holds to send. So without
+// BatchReplies, messages whose WriteMessage already returned nil may
+// still be lost if the peer had not yet taken them. That is ordinary TCP
+// behaviour; use Close, or BatchReplies, when every reply must arrive.
+//
 // With BatchReplies it first sends the replies still held, since their
 // WriteMessage returned nil: it waits for the goroutine holding the frame
 // lock (a write in progress, which may be sending them) to let go, sends
-// what is still held, and then closes. Both waits together last at most
-// CloseTimeout from the call: every write from then on must end by that
-// bound (or by the earlier one of a close frame already sent), a write
-// stuck on a peer that does not read is cut off there, and what is not
-// sent by then is lost. CloseNow then returns an error saying so, and
+// what is still held, and then, so that no reset destroys them, sends FIN
+// (a half-close) and reads and discards what the peer still sends until
+// the peer closes too. All these waits together last at most CloseTimeout
+// from the call: every write from then on must end by that bound (or by
+// the earlier one of a close frame already sent), a write stuck on a peer
+// that does not read is cut off there, and what is not sent by then is
+// lost; a peer still sending at the bound gets a reset, which may discard
+// replies it has not yet taken. If another goroutine is reading when
+// CloseNow is called, CloseNow does not wait for the peer to close: it
+// closes after the half-close, and unread input may still cause a reset.
+// CloseNow returns an error if it could not send the held replies, and
 // otherwise nil.
+//
+// CloseNow with BatchReplies must not be called from an Observer callback
+// for a frame we sent: that callback runs with the frame lock held, so
+// CloseNow waits CloseTimeout for a lock its own goroutine holds, then
+// closes without sending what is held and returns an error.
 func (c *Conn) CloseNow() error {
-	var err error
-	if c.opts.BatchReplies {
-		err = c.sendHeldAndStop()
+	if !c.opts.BatchReplies {
+		c.closeTCP(true, ErrClosed)
+		return nil
+	}
+	bound := time.Now().Add(c.opts.CloseTimeout)
+	err := c.sendHeldAndStop(bound)
+	if err == nil && c.readMu.TryLock() {
+		// The peer's pipelined requests may sit unread in our socket, and
+		// closing it now would reset the connection, destroying replies
+		// still on their way. Half-close instead, and read until the peer
+		// closes too (its FIN says it has read all we sent), or until the
+		// bound. Report our end first: our FIN is what the peer sees.
+		c.reportClosed(true, ErrClosed)
+		c.lingerAfterFailure(bound)
+		c.readMu.Unlock()
 	}
 	c.closeTCP(true, ErrClosed)
 	return err
 }
 
 // sendHeldAndStop is CloseNow's work with BatchReplies: send what is held,
-// within CloseTimeout, then refuse every later write, so that no reply is
-// held (and its WriteMessage returns nil) just before TCP is closed.
-func (c *Conn) sendHeldAndStop() error {
-	bound := time.Now().Add(c.opts.CloseTimeout)
+// by bound, then refuse every later write, so that no reply is held (and
+// its WriteMessage returns nil) just before TCP is closed.
+func (c *Conn) sendHeldAndStop(bound time.Time) error {
 	if !c.frameMu.TryLock() {
 		// Someone holds the frame lock, perhaps while sending held
 		// replies: closing now would cut them off. Wait for it, but

@@ -724,7 +724,7 @@ func (c *Conn) finishTCP(cause error) {
 			// The FIN of the half-close ends the connection for the
 			// client: report our end before it goes out.
 			c.reportClosed(true, cause)
-			c.lingerAfterFailure()
+			c.lingerAfterFailure(time.Now().Add(min(c.opts.CloseTimeout, lingerTimeout)))
 		}
 		c.closeTCP(true, cause)
 		return
@@ -746,13 +746,15 @@ func (c *Conn) finishTCP(cause error) {
 // close frame before the client reads it: the client would see 1006
 // instead of the code we sent. So the server half-closes (sends FIN, which
 // still makes it the side that closes first, §7.1.1), then reads and
-// discards for a short, bounded time until the client closes too.
-func (c *Conn) lingerAfterFailure() {
+// discards until the client closes too, or until the bound. CloseNow
+// does the same for the replies it promised to send. The caller holds
+// readMu.
+func (c *Conn) lingerAfterFailure(until time.Time) {
 	cw, ok := c.netConn.(interface{ CloseWrite() error })
 	if !ok || cw.CloseWrite() != nil {
 		return
 	}
-	c.netConn.SetReadDeadline(time.Now().Add(min(c.opts.CloseTimeout, lingerTimeout)))
+	c.netConn.SetReadDeadline(until)
 	io.Copy(io.Discard, c.unread())
 }
 
