@@ -101,9 +101,10 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 // the earlier one of a close frame already sent), a write stuck on a peer
 // that does not read is cut off there, and what is not sent by then is
 // lost; a peer still sending at the bound gets a reset, which may discard
-// replies it has not yet taken. If another goroutine is reading when
-// CloseNow is called, CloseNow does not wait for the peer to close: it
-// closes after the half-close, and unread input may still cause a reset.
+// replies it has not yet taken. A peer that neither sends nor closes
+// after our FIN holds CloseNow until that bound. If another goroutine is
+// reading when CloseNow is called, CloseNow cannot read in its place: it
+// closes at once, and input still unread may cause a reset as above.
 // CloseNow returns an error if it could not send the held replies, and
 // otherwise nil.
 //
@@ -121,9 +122,10 @@ func (c *Conn) CloseNow() error {
 	if err == nil && c.readMu.TryLock() {
 		// The peer's pipelined requests may sit unread in our socket, and
 		// closing it now would reset the connection, destroying replies
-		// still on their way. Half-close instead, and read until the peer
-		// closes too (its FIN says it has read all we sent), or until the
-		// bound. Report our end first: our FIN is what the peer sees.
+		// still on their way. Half-close instead, and read and discard
+		// until the peer closes too (then nothing is left unread, and
+		// closing sends no reset), or until the bound. Report our end
+		// first: our FIN is what the peer sees.
 		c.reportClosed(true, ErrClosed)
 		c.lingerAfterFailure(bound)
 		c.readMu.Unlock()
