@@ -333,6 +333,9 @@ func (w *deadlineWriter) arm() {
 	if !d.IsZero() {
 		ns = d.UnixNano()
 	}
+	if writeArmHook != nil {
+		writeArmHook()
+	}
 	if ns != 0 || c.wDeadline.Load() != 0 {
 		c.netConn.SetWriteDeadline(d)
 		c.wDeadline.Store(ns)
@@ -393,3 +396,9 @@ func (g *ctxGuard) stop(stopAfter func() bool) {
 	g.gen++
 	g.mu.Unlock()
 }
+
+// writeArmHook, when set, is called by arm between reading the close
+// bound and putting the deadline on the socket: a test holds a writer
+// there to widen the window in which Close may set the bound. Nil
+// otherwise.
+var writeArmHook func()
