@@ -188,7 +188,21 @@ type deadlineWriter struct {
 	pending []byte
 	taken   int
 	once    func(fd uintptr) bool
+	// resumed says a write timed out after the peer took some of it and
+	// went on under a new deadline; until says when the deadline armed
+	// last ends (WriteTimeout's own). Together they tell a connection
+	// that refuses to go on after a timeout (crypto/tls) from a peer
+	// that took nothing for a whole WriteTimeout.
+	resumed bool
+	until   time.Time
 }
+
+// writeChunk is the most handed to a connection that is not a raw socket
+// (TLS above all) in one write. crypto/tls fails every write after one
+// has timed out, so there the peer cannot be given a new WriteTimeout
+// once it took part of a write: each write must be small enough for a
+// slow but steady reader to take within one WriteTimeout.
+const writeChunk = 64 << 10
 
 // Write writes all of p. No write waits for the peer without a bound, but
 // most writes do not wait at all: the socket's send buffer has room, and
@@ -200,13 +214,20 @@ type deadlineWriter struct {
 //
 // The write timeout is re-armed whenever the peer takes bytes (see
 // goesOn), so it measures a stalled peer, not the time a big write takes:
-// p is handed to the socket whole, however long.
+// on a raw socket p is handed over whole, however long. Any other
+// connection gets it writeChunk at a time, each with a WriteTimeout of
+// its own, since it may not survive a timeout to go on (see writeChunk).
 func (w *deadlineWriter) Write(p []byte) (int, error) {
+	w.resumed = false
 	written := w.writeNow(p)
 	p = p[written:]
 	for len(p) > 0 {
+		n := len(p)
+		if w.c.src.socket == nil {
+			n = min(n, writeChunk)
+		}
 		w.arm()
-		m, err := w.c.netConn.Write(p)
+		m, err := w.c.netConn.Write(p[:n])
 		written += m
 		p = p[m:]
 		if err != nil {
@@ -228,6 +249,7 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 // Bounded exactly as Write is: the deadline is armed before each wait,
 // and re-armed whenever the peer took bytes.
 func (w *deadlineWriter) writeFrame(hdr, payload []byte) error {
+	w.resumed = false
 	w.vec = [2][]byte{hdr, payload}
 	w.bufs = w.vec[:]
 	defer func() { w.vec, w.bufs = [2][]byte{}, nil }()
@@ -256,7 +278,15 @@ func (w *deadlineWriter) goesOn(progress bool, err error) error {
 			// reader may never let a whole write through in time; that
 			// is throughput, not a stall. Give the rest a new
 			// WriteTimeout.
+			w.resumed = true
 			return nil
+		}
+		if w.resumed && time.Now().Before(w.until) {
+			// The timeout came at once, long before the deadline just
+			// armed: the connection keeps the error of the write that
+			// timed out before (crypto/tls does), one the peer took
+			// part of. Saying it took no data would be untrue.
+			return &partialWriteError{w.c.opts.WriteTimeout, err}
 		}
 		return fmt.Errorf("%w (%v): %w", ErrWriteTimeout, w.c.opts.WriteTimeout, err)
 	}
@@ -310,12 +340,51 @@ func (w *deadlineWriter) writeOnce(fd uintptr) bool {
 	return true
 }
 
+// partialWriteError is the error of a write the peer took part of within
+// WriteTimeout, on a connection that cannot go on after a timeout. It
+// wraps ErrWriteTimeout (the peer was too slow) without its wording.
+type partialWriteError struct {
+	wt  time.Duration
+	err error
+}
+
+func (e *partialWriteError) Error() string {
+	return fmt.Sprintf("websocket: the peer took only part of a write within the write timeout (%v), and the connection cannot go on after a timeout: %v", e.wt, e.err)
+}
+
+func (e *partialWriteError) Unwrap() []error { return []error{ErrWriteTimeout, e.err} }
+
 // arm sets the write deadline for the next wait: the earliest of the
 // caller's, the frame's context's, the close bound and WriteTimeout.
+//
+// Close's boundWrites may set the close bound while arm runs: after arm
+// read it (none yet), and before arm put its own, later deadline (or
+// none) on the socket, which would undo the bound boundWrites put there.
+// So wDeadline is stored before the socket's deadline is set, and the
+// bound read again after: either arm sees the new bound and arms again
+// with it, or boundWrites came later, sees wDeadline and sets its bound
+// after arm's. The bound appears once, so arm arms at most twice.
 func (w *deadlineWriter) arm() {
 	c := w.c
+	cb := c.closeBound.Load()
+	for {
+		w.armWith(cb)
+		again := c.closeBound.Load()
+		if again == cb {
+			break
+		}
+		cb = again
+	}
+	if done(c.wctx) {
+		c.netConn.SetWriteDeadline(aLongTimeAgo)
+	}
+}
+
+// armWith is arm with the close bound cb (0 for none) already read.
+func (w *deadlineWriter) armWith(cb int64) {
+	c := w.c
 	d := c.callerWriteDeadline()
-	if cb := c.closeBound.Load(); cb != 0 {
+	if cb != 0 {
 		d = earliest(d, time.Unix(0, cb))
 	}
 	if c.wctx != nil {
@@ -333,15 +402,12 @@ func (w *deadlineWriter) arm() {
 	if !d.IsZero() {
 		ns = d.UnixNano()
 	}
+	w.until = d
 	if writeArmHook != nil {
 		writeArmHook()
 	}
-	if ns != 0 || c.wDeadline.Load() != 0 {
+	if old := c.wDeadline.Swap(ns); ns != 0 || old != 0 {
 		c.netConn.SetWriteDeadline(d)
-		c.wDeadline.Store(ns)
-	}
-	if done(c.wctx) {
-		c.netConn.SetWriteDeadline(aLongTimeAgo)
 	}
 }
 
