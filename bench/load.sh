@@ -7,6 +7,8 @@
 #   ./load.sh -quick                      # a check that everything works, under a minute
 #   ./load.sh -rounds 5 -dur 3s           # longer
 #   ./load.sh -serve-log-off "--log off"  # also measure serve with its log off
+#   ./load.sh -add before=/path/to/echo-wsanatomy-from-an-earlier-commit -servers wsanatomy,before,gobwas-b
+#                                         # a change with and without it, interleaved
 # Every measurement is kept in load.out (ignored by git, as *.out).
 set -eu
 cd "$(dirname "$0")"

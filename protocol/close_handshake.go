@@ -151,7 +151,8 @@ func (c *Conn) sendHeldAndStop(bound time.Time) error {
 	}
 	var err error
 	if c.held != nil {
-		// The bound is armed before each chunk (deadlineWriter.arm).
+		// The bound is armed before each wait for the peer
+		// (deadlineWriter.arm).
 		stop := c.beginWrite(context.Background())
 		if err = c.sendHeld(); err != nil {
 			c.writeFailed(err)
@@ -214,8 +215,9 @@ func (c *Conn) PeerClose() *CloseError {
 // the write by CloseTimeout: a peer that stopped reading cannot hold the
 // closing connection forever.
 func (c *Conn) sendClose(payload []byte) error {
-	// The close frame must be out by this bound, and so must every chunk
-	// written from now on. A write that is making progress (a slow
+	// The close frame must be out by this bound, and so must everything
+	// written from now on (deadlineWriter.arm puts it on the socket before
+	// every wait for the peer). A write that is making progress (a slow
 	// reader) has until then to finish, and what it sends arrives ahead
 	// of the close frame.
 	c.boundWrites(time.Now().Add(c.opts.CloseTimeout))

@@ -236,12 +236,12 @@ type Conn struct {
 	pongSend  [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
 	// frames; guarded by frameMu. sock arms the write deadline
-	// from it before each chunk goes to the socket (see armWrite).
+	// from it before each wait for the socket (see deadlineWriter).
 	wctx   context.Context
 	wguard ctxGuard
 	sock   deadlineWriter
 	// closeBound is when our close frame must be out (unix nanoseconds,
-	// 0 until a close is sent): every later chunk is bounded by it.
+	// 0 until a close is sent): every later write is bounded by it.
 	closeBound atomic.Int64
 	// wDeadline is the write deadline last armed (unix nanoseconds, 0 for
 	// none), so that sendClose can tell whether to cut a stuck write.
@@ -304,6 +304,7 @@ func newConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 	c.src.c = c // c.br stays nil until a read needs it (readbuf.go)
 	if c.src.socket = socketOf(netConn); c.src.socket != nil {
 		c.src.fill = c.waitAndFill
+		c.sock.once = c.sock.writeOnce
 	} else {
 		c.src.pre = new([readPreSize]byte)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 )
@@ -17,14 +18,15 @@ import (
 //   - the context of the call in progress (its deadline, or its
 //     cancellation, which must interrupt I/O already blocked);
 //   - IdleTimeout, for reads: the next frame must arrive whole in time;
-//   - WriteTimeout, for writes: each chunk must be taken by the peer in
-//     time, whoever writes it (the application, or the reader answering a
-//     ping or a close);
+//   - WriteTimeout, for writes: the peer must take some of what is
+//     written in time, whoever writes it (the application, or the reader
+//     answering a ping or a close);
 //   - CloseTimeout, for writes once our close frame is due.
 //
 // The connection arms the earliest of them on the socket before each wait
-// (before each frame header for reads, before each chunk for writes), so
-// no clock overrides another. A context's cancellation is checked after
+// (before each frame header for reads; for writes, before a write that
+// the socket could not take at once, and again each time the peer takes
+// some of it), so no clock overrides another. A context's cancellation is checked after
 // arming: context.AfterFunc moves the deadline into the past when the
 // context ends, and whichever of the two runs last, the past deadline
 // wins (the context is done before its AfterFunc runs, so arming that
@@ -167,53 +169,222 @@ func (c *Conn) readTimedOut(err error) error {
 	return c.readErr
 }
 
-// deadlineWriter is what the connection's bufio.Writer writes to: it arms
-// the write deadline before each chunk. Its methods run under frameMu.
+// deadlineWriter is what the connection writes frames through: it arms
+// the write deadline before each wait for the peer. Its methods run under
+// frameMu.
 type deadlineWriter struct {
 	c *Conn
 	// byTimeout says the armed deadline is WriteTimeout's own, so that a
 	// timeout can be reported as the peer's fault.
 	byTimeout bool
+	// vec and bufs hold a frame's header and payload while writeFrame
+	// hands them to the socket in one system call; both are cleared
+	// before it returns, so the caller's payload is never kept.
+	vec  [2][]byte
+	bufs net.Buffers
+	// writeNow's write: the bytes to try, what the kernel took, and
+	// writeOnce as a func value, made once at NewConn so that handing it
+	// to RawConn.Write allocates nothing.
+	pending []byte
+	taken   int
+	once    func(fd uintptr) bool
+	// resumed says a write timed out after the peer took some of it and
+	// went on under a new deadline; until says when the deadline armed
+	// last ends (WriteTimeout's own). Together they tell a connection
+	// that refuses to go on after a timeout (crypto/tls) from a peer
+	// that took nothing for a whole WriteTimeout.
+	resumed bool
+	until   time.Time
 }
 
-// writeChunk is the most a single socket write is given at once. The
-// write timeout is re-armed whenever the peer takes bytes (see Write), so
-// it measures a stalled peer, not the time a big frame takes.
+// writeChunk is the most handed to a connection that is not a raw socket
+// (TLS above all) in one write. crypto/tls fails every write after one
+// has timed out, so there the peer cannot be given a new WriteTimeout
+// once it took part of a write: each write must be small enough for a
+// slow but steady reader to take within one WriteTimeout.
 const writeChunk = 64 << 10
 
+// Write writes all of p. No write waits for the peer without a bound, but
+// most writes do not wait at all: the socket's send buffer has room, and
+// the kernel takes the bytes at once. Arming the deadline costs a runtime
+// timer operation each time, which such a write does not need, so on a raw
+// socket a write is first tried as one non-blocking system call with no
+// deadline armed (writeNow); only what the socket did not take at once
+// goes the bounded way, with the deadline armed before every wait.
+//
+// The write timeout is re-armed whenever the peer takes bytes (see
+// goesOn), so it measures a stalled peer, not the time a big write takes:
+// on a raw socket p is handed over whole, however long. Any other
+// connection gets it writeChunk at a time, each with a WriteTimeout of
+// its own, since it may not survive a timeout to go on (see writeChunk).
 func (w *deadlineWriter) Write(p []byte) (int, error) {
-	written := 0
+	w.resumed = false
+	written := w.writeNow(p)
+	p = p[written:]
 	for len(p) > 0 {
-		n := min(len(p), writeChunk)
+		n := len(p)
+		if w.c.src.socket == nil {
+			n = min(n, writeChunk)
+		}
 		w.arm()
 		m, err := w.c.netConn.Write(p[:n])
 		written += m
 		p = p[m:]
 		if err != nil {
-			if w.byTimeout && isTimeout(err) && !done(w.c.wctx) {
-				if m > 0 {
-					// The peer took some of the chunk: it is reading,
-					// only slowly. The kernel wakes a blocked writer only
-					// once a good part of its send buffer has drained, so
-					// a steady slow reader may never let a whole chunk
-					// through in time; that is throughput, not a stall.
-					// Give the rest a new WriteTimeout.
-					continue
-				}
-				err = fmt.Errorf("%w (%v): %w", ErrWriteTimeout, w.c.opts.WriteTimeout, err)
+			if err = w.goesOn(m > 0, err); err != nil {
+				return written, err
 			}
-			return written, err
 		}
 	}
 	return written, nil
 }
 
-// arm sets the write deadline for the next chunk: the earliest of the
-// caller's, the frame's context's, the close bound and WriteTimeout.
-func (w *deadlineWriter) arm() {
+// writeFrame writes a frame's header and payload with one system call
+// (writev, through net.Buffers), where going through a write buffer would
+// copy the payload behind the header and take two (a buffer's worth, then
+// the rest). The payload is not copied at all: the kernel reads it from
+// the caller's slice. Only for a raw TCP or Unix socket (c.src.socket),
+// where net.Buffers becomes writev; on any other connection (TLS, a
+// pipe) it would become two writes, and writeWire keeps its write buffer.
+// Bounded exactly as Write is: the deadline is armed before each wait,
+// and re-armed whenever the peer took bytes.
+func (w *deadlineWriter) writeFrame(hdr, payload []byte) error {
+	w.resumed = false
+	w.vec = [2][]byte{hdr, payload}
+	w.bufs = w.vec[:]
+	defer func() { w.vec, w.bufs = [2][]byte{}, nil }()
+	for left := int64(len(hdr) + len(payload)); left > 0; {
+		w.arm()
+		m, err := w.bufs.WriteTo(w.c.netConn) // consumes what went out from bufs
+		left -= m
+		if err != nil {
+			if err = w.goesOn(m > 0, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// goesOn decides about a write that failed after taking progress (some
+// bytes went out): nil to go on with the rest under a new deadline, or
+// the error to return.
+func (w *deadlineWriter) goesOn(progress bool, err error) error {
+	if w.byTimeout && isTimeout(err) && !done(w.c.wctx) {
+		if progress {
+			// The peer took some of the bytes: it is reading, only
+			// slowly. The kernel wakes a blocked writer only once a good
+			// part of its send buffer has drained, so a steady slow
+			// reader may never let a whole write through in time; that
+			// is throughput, not a stall. Give the rest a new
+			// WriteTimeout.
+			w.resumed = true
+			return nil
+		}
+		if w.resumed && time.Now().Before(w.until) {
+			// The timeout came at once, long before the deadline just
+			// armed: the connection keeps the error of the write that
+			// timed out before (crypto/tls does), one the peer took
+			// part of. Saying it took no data would be untrue.
+			return &partialWriteError{w.c.opts.WriteTimeout, err}
+		}
+		return fmt.Errorf("%w (%v): %w", ErrWriteTimeout, w.c.opts.WriteTimeout, err)
+	}
+	return err
+}
+
+// writeNow makes one non-blocking write of p to a raw socket, with no
+// deadline armed, and returns how much the kernel took (0 on any error:
+// the bounded path that follows meets the error again and reports it).
+// It writes nothing when a bound that Write must obey has already passed
+// (the caller's deadline, the context's, the close bound, a context that
+// ended), so that such a write fails as it always did. A bound that has
+// not passed cannot be broken by a write that does not wait.
+func (w *deadlineWriter) writeNow(p []byte) int {
 	c := w.c
+	rc := c.src.socket
+	if rc == nil || len(p) == 0 || done(c.wctx) {
+		return 0
+	}
 	d := c.callerWriteDeadline()
 	if cb := c.closeBound.Load(); cb != 0 {
+		d = earliest(d, time.Unix(0, cb))
+	}
+	if c.wctx != nil {
+		if cd, ok := c.wctx.Deadline(); ok {
+			d = earliest(d, cd)
+		}
+	}
+	if !d.IsZero() && !time.Now().Before(d) {
+		return 0
+	}
+	w.pending = p
+	// RawConn.Write fails before calling writeOnce if the deadline armed
+	// on the socket by an earlier write has passed (a connection idle for
+	// longer than WriteTimeout): then the bounded path arms a new one.
+	// writeOnce returns true, so RawConn.Write never waits.
+	rc.Write(w.once)
+	n := w.taken
+	w.pending, w.taken = nil, 0
+	return n
+}
+
+// writeOnce is the function RawConn.Write calls with the socket's file
+// descriptor: one write system call of pending, which never waits (Go
+// keeps the socket non-blocking). It returns true so that RawConn.Write
+// returns at once instead of waiting for room.
+func (w *deadlineWriter) writeOnce(fd uintptr) bool {
+	if n, err := writeFD(fd, w.pending); err == nil {
+		w.taken = n
+	}
+	return true
+}
+
+// partialWriteError is the error of a write the peer took part of within
+// WriteTimeout, on a connection that cannot go on after a timeout. It
+// wraps ErrWriteTimeout (the peer was too slow) without its wording.
+type partialWriteError struct {
+	wt  time.Duration
+	err error
+}
+
+func (e *partialWriteError) Error() string {
+	return fmt.Sprintf("websocket: the peer took only part of a write within the write timeout (%v), and the connection cannot go on after a timeout: %v", e.wt, e.err)
+}
+
+func (e *partialWriteError) Unwrap() []error { return []error{ErrWriteTimeout, e.err} }
+
+// arm sets the write deadline for the next wait: the earliest of the
+// caller's, the frame's context's, the close bound and WriteTimeout.
+//
+// Close's boundWrites may set the close bound while arm runs: after arm
+// read it (none yet), and before arm put its own, later deadline (or
+// none) on the socket, which would undo the bound boundWrites put there.
+// So wDeadline is stored before the socket's deadline is set, and the
+// bound read again after: either arm sees the new bound and arms again
+// with it, or boundWrites came later, sees wDeadline and sets its bound
+// after arm's. The bound appears once, so arm arms at most twice.
+func (w *deadlineWriter) arm() {
+	c := w.c
+	cb := c.closeBound.Load()
+	for {
+		w.armWith(cb)
+		again := c.closeBound.Load()
+		if again == cb {
+			break
+		}
+		cb = again
+	}
+	if done(c.wctx) {
+		c.netConn.SetWriteDeadline(aLongTimeAgo)
+	}
+}
+
+// armWith is arm with the close bound cb (0 for none) already read.
+func (w *deadlineWriter) armWith(cb int64) {
+	c := w.c
+	d := c.callerWriteDeadline()
+	if cb != 0 {
 		d = earliest(d, time.Unix(0, cb))
 	}
 	if c.wctx != nil {
@@ -231,12 +402,12 @@ func (w *deadlineWriter) arm() {
 	if !d.IsZero() {
 		ns = d.UnixNano()
 	}
-	if ns != 0 || c.wDeadline.Load() != 0 {
-		c.netConn.SetWriteDeadline(d)
-		c.wDeadline.Store(ns)
+	w.until = d
+	if writeArmHook != nil {
+		writeArmHook()
 	}
-	if done(c.wctx) {
-		c.netConn.SetWriteDeadline(aLongTimeAgo)
+	if old := c.wDeadline.Swap(ns); ns != 0 || old != 0 {
+		c.netConn.SetWriteDeadline(d)
 	}
 }
 
@@ -299,3 +470,9 @@ func (g *ctxGuard) stop(stopAfter func() bool) {
 	g.gen++
 	g.mu.Unlock()
 }
+
+// writeArmHook, when set, is called by arm between reading the close
+// bound and putting the deadline on the socket: a test holds a writer
+// there to widen the window in which Close may set the bound. Nil
+// otherwise.
+var writeArmHook func()

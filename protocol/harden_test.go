@@ -374,8 +374,9 @@ func tcpPair(t *testing.T) (ours, peer *net.TCPConn) {
 
 // TestWriteTimeoutSparesASlowReader: WriteTimeout bounds a peer that
 // stopped reading, not throughput. A TCP peer that reads steadily but
-// slowly (about 100 KB/s, less than one 64 KiB chunk per WriteTimeout) must get
-// the whole message; one that stops reading must still be dropped.
+// slowly (about 100 KB/s: it takes some bytes within every WriteTimeout,
+// never the whole message within one) must get the whole message; one
+// that stops reading must still be dropped. TLS: writebounds_test.go.
 func TestWriteTimeoutSparesASlowReader(t *testing.T) {
 	const wt = 500 * time.Millisecond
 	t.Run("slow-reader", func(t *testing.T) {

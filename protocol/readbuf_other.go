@@ -12,3 +12,5 @@ import (
 func socketOf(net.Conn) syscall.RawConn { return nil }
 
 func readFD(uintptr, []byte) (int, error) { return 0, errWouldBlock }
+
+func writeFD(uintptr, []byte) (int, error) { return 0, syscall.EAGAIN }

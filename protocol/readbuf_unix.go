@@ -47,3 +47,20 @@ func readFD(fd uintptr, p []byte) (int, error) {
 		return n, nil
 	}
 }
+
+// writeFD is one write system call on a non-blocking socket: it returns
+// how much the kernel took, which may be less than p, or 0 with
+// syscall.EAGAIN when its send buffer is full, instead of waiting
+// (deadlineWriter.writeNow; the bounded path waits).
+func writeFD(fd uintptr, p []byte) (int, error) {
+	for {
+		n, err := syscall.Write(int(fd), p)
+		if err == syscall.EINTR {
+			continue // a signal arrived before any byte: try again
+		}
+		if err != nil || n < 0 {
+			return 0, err
+		}
+		return n, nil
+	}
+}

@@ -480,7 +480,8 @@ func (c *Conn) sendHeldIfDue() {
 // goes out in one socket write. A larger one borrows a bufio.Writer from
 // writerPool for as long as it is being written: every frame is flushed
 // before frameMu is released, so the buffer is always empty when it goes
-// back.
+// back. A server's frame bigger than that buffer, on a TCP or Unix socket,
+// needs none: its header and payload go out in one writev.
 func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 	if c.held != nil || c.mayHold(h) {
 		return c.writeHeld(h, hdr, payload)
@@ -494,6 +495,13 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 		}
 		_, err := c.sock.Write(b)
 		return err
+	}
+	if !h.Masked && len(hdr)+len(payload) > bufferSize && c.src.socket != nil {
+		// A server's frame too big for the write buffer: through it, the
+		// payload would be copied behind the header and go out in two
+		// writes at least. Header and payload go out together instead,
+		// the payload read by the kernel from the caller's slice.
+		return c.sock.writeFrame(hdr, payload)
 	}
 	bw := writerPool.Get().(*bufio.Writer)
 	bw.Reset(&c.sock)

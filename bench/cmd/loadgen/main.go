@@ -82,6 +82,26 @@ func allServers(bin, serveLogOff string) []load.Server {
 	)
 }
 
+// parseAdded reads an -add flag, NAME=PROGRAM.
+func parseAdded(v string) (load.Server, error) {
+	name, prog, ok := strings.Cut(v, "=")
+	if !ok || name == "" || prog == "" {
+		return load.Server{}, fmt.Errorf("-add %q: want NAME=PROGRAM", v)
+	}
+	return load.Server{Name: name, Cmd: []string{prog}}, nil
+}
+
+// withAdded puts the servers of -add flags right after the first server
+// (the library-only wsanatomy), so that a build of it from another commit
+// sits next to it in every table. run refuses two servers of one name.
+func withAdded(servers, added []load.Server) []load.Server {
+	if len(added) == 0 {
+		return servers
+	}
+	out := append([]load.Server{servers[0]}, added...)
+	return append(out, servers[1:]...)
+}
+
 func run(args []string) error {
 	fs := flag.NewFlagSet("loadgen run", flag.ExitOnError)
 	bin := fs.String("bin", "", "directory holding the server programs and loadgen (load.sh builds it)")
@@ -96,6 +116,12 @@ func run(args []string) error {
 	settle := fs.Duration("settle", time.Second, "wait before each RSS reading of the memory measurement")
 	serveLogOff := fs.String("serve-log-off", "", "arguments that turn serve's log off (e.g. \"--log off\"); adds a serve-nolog server")
 	rawPath := fs.String("raw", "load.out", "file for every measurement as a JSON line")
+	var added []load.Server
+	fs.Func("add", "`NAME=PROGRAM`: one more echo server, measured beside the others and named NAME in the tables (repeatable); e.g. the library-only server built from an earlier commit, to compare a change with and without it in one interleaved run", func(v string) error {
+		s, err := parseAdded(v)
+		added = append(added, s)
+		return err
+	})
 	quick := fs.Bool("quick", false, "a quick check: 1 round, 300ms cells, 200 idle connections (flags given explicitly win)")
 	fs.Parse(args)
 	if *bin == "" {
@@ -112,7 +138,7 @@ func run(args []string) error {
 		}
 	}
 
-	servers := allServers(*bin, *serveLogOff)
+	servers := withAdded(allServers(*bin, *serveLogOff), added)
 	if *only != "" {
 		keep := map[string]bool{"gobwas": true}
 		for _, n := range strings.Split(*only, ",") {
@@ -125,6 +151,13 @@ func run(args []string) error {
 			}
 		}
 		servers = s
+	}
+	seen := map[string]bool{}
+	for _, srv := range servers {
+		if seen[srv.Name] {
+			return fmt.Errorf("two servers are named %q", srv.Name)
+		}
+		seen[srv.Name] = true
 	}
 	wls := load.Workloads
 	if *workloads != "" {

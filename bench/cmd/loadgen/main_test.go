@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wsanatomy/wsanatomy/bench/internal/load"
 )
 
 // TestLoadScript runs load.sh end to end with tiny durations, so that the
@@ -57,5 +59,27 @@ func TestLoadScript(t *testing.T) {
 	}
 	if idle != servers {
 		t.Errorf("%d idle-memory measurements, want %d", idle, servers)
+	}
+}
+
+// TestAddedServers: -add NAME=PROGRAM puts one more server right after
+// the library-only one, and a malformed flag is refused.
+func TestAddedServers(t *testing.T) {
+	s, err := parseAdded("before=/tmp/echo-old")
+	if err != nil || s.Name != "before" || len(s.Cmd) != 1 || s.Cmd[0] != "/tmp/echo-old" {
+		t.Fatalf("parseAdded: %+v, %v", s, err)
+	}
+	for _, bad := range []string{"before", "=prog", "before="} {
+		if _, err := parseAdded(bad); err == nil {
+			t.Errorf("parseAdded(%q) accepted", bad)
+		}
+	}
+	all := withAdded(allServers("bin", ""), []load.Server{s})
+	var names []string
+	for _, srv := range all {
+		names = append(names, srv.Name)
+	}
+	if got := strings.Join(names, ","); got != "wsanatomy,before,wsanatomy-http,serve,gorilla,coder,gobwas,gobwas-b" {
+		t.Errorf("servers in order: %s", got)
 	}
 }
