@@ -96,6 +96,15 @@ func run(args []string) error {
 	settle := fs.Duration("settle", time.Second, "wait before each RSS reading of the memory measurement")
 	serveLogOff := fs.String("serve-log-off", "", "arguments that turn serve's log off (e.g. \"--log off\"); adds a serve-nolog server")
 	rawPath := fs.String("raw", "load.out", "file for every measurement as a JSON line")
+	var extra []load.Server
+	fs.Func("add", "NAME=COMMAND [ARGS]: one more server, such as an earlier build of serve to compare a change with (repeatable)", func(v string) error {
+		name, cmd, ok := strings.Cut(v, "=")
+		if !ok || name == "" || len(strings.Fields(cmd)) == 0 {
+			return fmt.Errorf("want NAME=COMMAND [ARGS], got %q", v)
+		}
+		extra = append(extra, load.Server{Name: name, Cmd: strings.Fields(cmd)})
+		return nil
+	})
 	quick := fs.Bool("quick", false, "a quick check: 1 round, 300ms cells, 200 idle connections (flags given explicitly win)")
 	fs.Parse(args)
 	if *bin == "" {
@@ -112,9 +121,12 @@ func run(args []string) error {
 		}
 	}
 
-	servers := allServers(*bin, *serveLogOff)
+	servers := append(allServers(*bin, *serveLogOff), extra...)
 	if *only != "" {
 		keep := map[string]bool{"gobwas": true}
+		for _, srv := range extra {
+			keep[srv.Name] = true // asked for by name already
+		}
 		for _, n := range strings.Split(*only, ",") {
 			keep[n] = true
 		}
