@@ -226,6 +226,12 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	opts.WriteTimeout = s.cfg.writeTimeout
 	opts.IdleTimeout = s.cfg.idleTimeout
 	opts.CloseTimeout = s.cfg.closeTimeout
+	// The echo loop reads and writes its replies in one goroutine, the
+	// case BatchReplies is for: an echo written while the client's next
+	// message already waits whole in the read buffer goes out with the
+	// echoes after it, in one write instead of one each. A client that
+	// sends one message at a time is answered at once as before.
+	opts.BatchReplies = true
 	opts.Compression = s.compression
 	peer := r.RemoteAddr
 	record := s.capture.observer(peer)
@@ -288,36 +294,6 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	<-c.Done()
 }
 
-// echo sends every message back with its type until the connection ends,
-// and returns how many it sent. The error is nil after a clean closing
-// handshake. Once our close frame is out (a shutdown), messages still
-// arriving are read but not echoed, until the peer's close frame answers.
-func echo(ctx context.Context, c *protocol.Conn) (int, error) {
-	n := 0
-	closing := false
-	for {
-		typ, msg, err := c.ReadMessage(ctx)
-		if err != nil {
-			var ce *protocol.CloseError
-			if errors.As(err, &ce) && ce.Code != protocol.CloseAbnormalClosure {
-				return n, nil
-			}
-			return n, err
-		}
-		if closing {
-			continue
-		}
-		switch err := c.WriteMessage(ctx, typ, msg); {
-		case err == nil:
-			n++
-		case errors.Is(err, protocol.ErrCloseSent):
-			closing = true
-		default:
-			return n, err
-		}
-	}
-}
-
 // frameLog writes one line per frame. Lines are buffered and flushed at
 // the end of each message, so that a message of many small frames does not
 // cost a system call per frame.
@@ -335,6 +311,9 @@ type frameLog struct {
 	w     *bufio.Writer
 	peers map[string]*logBudget
 }
+
+// logTime is how every line of the log gives its time.
+const logTime = "15:04:05.000"
 
 const (
 	frameLogBurst = 200
@@ -359,8 +338,10 @@ func (l *frameLog) printf(format string, args ...any) {
 	l.w.Flush()
 }
 
-// allow spends a line of peer's budget; l.mu is held.
-func (l *frameLog) allow(peer string, now time.Time, ts string) bool {
+// allow spends a line of peer's budget; l.mu is held. Nothing is
+// formatted for a frame it refuses: past the burst, most frames under
+// load are only counted.
+func (l *frameLog) allow(peer string, now time.Time) bool {
 	b := l.peers[peer]
 	if b == nil {
 		b = &logBudget{tokens: frameLogBurst, last: now}
@@ -373,7 +354,9 @@ func (l *frameLog) allow(peer string, now time.Time, ts string) bool {
 		return false
 	}
 	b.tokens--
-	l.reportSuppressed(peer, b, ts)
+	if b.suppressed > 0 {
+		l.reportSuppressed(peer, b, now.Format(logTime))
+	}
 	return true
 }
 
@@ -387,12 +370,12 @@ func (l *frameLog) reportSuppressed(peer string, b *logBudget, ts string) {
 func (l *frameLog) event(peer string, e protocol.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := e.EventTime().Format("15:04:05.000")
+	if f, ok := e.(*protocol.FrameEvent); ok && f.Violation == nil && !l.allow(peer, f.Time) {
+		return
+	}
+	ts := e.EventTime().Format(logTime)
 	switch e := e.(type) {
 	case *protocol.FrameEvent:
-		if e.Violation == nil && !l.allow(peer, e.Time, ts) {
-			return
-		}
 		arrow := "<-"
 		if e.Dir == protocol.Sent {
 			arrow = "->"

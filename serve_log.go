@@ -185,10 +185,10 @@ func plural(n int) string {
 func (l *frameLog) limited(peer string, t time.Time, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := t.Format("15:04:05.000")
-	if !l.allow(peer, t, ts) {
+	if !l.allow(peer, t) {
 		return
 	}
+	ts := t.Format(logTime)
 	fmt.Fprintf(l.w, ts+" "+format+"\n", args...)
 	l.w.Flush()
 }
