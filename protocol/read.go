@@ -165,13 +165,15 @@ func (s *streamReader) takeSmall() {
 // and, for text, checks that it is whole, valid UTF-8 (§8.1); only then
 // does it consume the frame. Text that is not valid is left where it is
 // for the general path, which fails the connection naming the byte, so
-// every rule is still judged by the same code. With IdleTimeout the
-// general path runs, since each frame restarts the idle clock there.
-// The caller holds readMu and has cleared s.ready.
+// every rule is still judged by the same code. IdleTimeout needs nothing
+// here: its rule is that the next frame arrives whole in time, and this
+// one has; taking it stops the clock (idleWaiting), and the next wait
+// starts a new one (armIdle). The caller holds readMu and has cleared
+// s.ready.
 func (s *streamReader) takeBuffered() (MessageType, bool) {
 	c := s.c
 	r := &c.reader
-	if c.br == nil || c.observe != nil || c.readErr != nil || c.opts.IdleTimeout > 0 ||
+	if c.br == nil || c.observe != nil || c.readErr != nil ||
 		r.inMessage || r.frameLeft > 0 || r.resume || r.interrupted || len(r.saved) > 0 {
 		return 0, false
 	}
@@ -729,6 +731,7 @@ func (c *Conn) finishTCP(cause error) {
 		c.closeTCP(true, cause)
 		return
 	}
+	c.rdPending = false // this deadline, not the read's clocks
 	c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
 	_, err := io.Copy(io.Discard, c.unread())
 	// io.Copy returns nil when the server closed: it closed first. A reset
@@ -752,6 +755,7 @@ func (c *Conn) lingerAfterFailure() {
 	if !ok || cw.CloseWrite() != nil {
 		return
 	}
+	c.rdPending = false // this deadline, not the read's clocks
 	c.netConn.SetReadDeadline(time.Now().Add(min(c.opts.CloseTimeout, lingerTimeout)))
 	io.Copy(io.Discard, c.unread())
 }
