@@ -235,9 +235,16 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	opts.Compression = s.compression
 	peer := r.RemoteAddr
 	record := s.capture.observer(peer)
-	opts.Observer = func(e protocol.Event) {
-		s.clog.event(peer, e)
-		if record != nil {
+	switch {
+	case record == nil && s.clog.level == logOff:
+		// Nobody looks: no observer at all, so the codec builds no event
+		// per frame and keeps its shortest ways (NextReader's, for small
+		// messages), which an observer turns off.
+	case record == nil:
+		opts.Observer = func(e protocol.Event) { s.clog.event(peer, e) }
+	default:
+		opts.Observer = func(e protocol.Event) {
+			s.clog.event(peer, e)
 			record(e)
 		}
 	}
