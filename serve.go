@@ -268,6 +268,24 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 		s.closeLocked(c) // upgraded while the shutdown began
 	}
 	s.mu.Unlock()
+	// The connection is served on a goroutine of its own, and the handler
+	// returns. While a handler runs, net/http keeps what it used for the
+	// request (its 4 KiB read buffer, the response's buffer, the request),
+	// and the handler's goroutine has the deep stack of net/http's serving
+	// loop: about 8 KiB per connection for its whole life, idle or not.
+	// Once the handler of a hijacked connection returns, all of it is
+	// garbage. The new goroutine is counted before the handler stops
+	// being counted, so the count never drops to zero in between.
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.serveConn(c, peer)
+	}()
+}
+
+// serveConn echoes c's messages until it ends, with a heartbeat if asked;
+// its caller counts it in s.wg.
+func (s *echoServer) serveConn(c *protocol.Conn, peer string) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -276,7 +294,7 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.heartbeat > 0 {
 		hbCtx, stop := context.WithCancel(context.Background())
 		defer stop()
-		s.wg.Add(1) // this handler is counted, so the count is not zero
+		s.wg.Add(1) // this goroutine is counted, so the count is not zero
 		go func() {
 			defer s.wg.Done()
 			if err := c.Heartbeat(hbCtx, s.cfg.heartbeat, s.cfg.heartbeatTimeout); err != nil {
@@ -294,7 +312,7 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	// A clean end or a failed read has closed TCP already; after a
 	// failed write it is closed here. The log's last line for the
-	// connection is then written before the handler counts as done.
+	// connection is then written before the goroutine counts as done.
 	if err != nil {
 		c.CloseNow()
 	}
