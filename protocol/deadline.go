@@ -23,9 +23,9 @@ import (
 //   - CloseTimeout, for writes once our close frame is due.
 //
 // The connection arms the earliest of them on the socket before each wait
-// (for reads, just before the socket is asked for bytes: see "Arming the
-// read deadline lazily" below; for writes, before each chunk), so no
-// clock overrides another. A context's cancellation is checked after
+// (for reads, just before the socket is asked for bytes: see the part on
+// arming the read deadline lazily, below; for writes, before each chunk),
+// so no clock overrides another. A context's cancellation is checked after
 // arming: context.AfterFunc moves the deadline into the past when the
 // context ends, and whichever of the two runs last, the past deadline
 // wins (the context is done before its AfterFunc runs, so arming that
