@@ -276,16 +276,20 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	// Once the handler of a hijacked connection returns, all of it is
 	// garbage. The new goroutine is counted before the handler stops
 	// being counted, so the count never drops to zero in between.
+	limit := opts.MessageLimit
+	if limit == 0 {
+		limit = protocol.DefaultMessageLimit
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.serveConn(c, peer)
+		s.serveConn(c, peer, limit)
 	}()
 }
 
 // serveConn echoes c's messages until it ends, with a heartbeat if asked;
 // its caller counts it in s.wg.
-func (s *echoServer) serveConn(c *protocol.Conn, peer string) {
+func (s *echoServer) serveConn(c *protocol.Conn, peer string, limit int64) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -302,7 +306,7 @@ func (s *echoServer) serveConn(c *protocol.Conn, peer string) {
 			}
 		}()
 	}
-	echoed, err := echo(context.Background(), c)
+	echoed, err := echo(context.Background(), c, limit)
 	// One line per connection with the count: what a client can check
 	// against the echoes it received.
 	if err != nil {

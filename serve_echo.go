@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	mathbits "math/bits"
 	"sync"
@@ -21,7 +22,10 @@ import (
 // server's work, and a 64 KiB message arriving in 4 KiB fragments was
 // copied again each time its slice doubled. Between messages the
 // connection holds no buffer, so an idle one costs nothing here.
-func echo(ctx context.Context, c *protocol.Conn) (int, error) {
+//
+// limit is c's MessageLimit as it applies (0 or less: none): a buffer
+// never grows past it, since the codec refuses what would.
+func echo(ctx context.Context, c *protocol.Conn, limit int64) (int, error) {
 	n := 0
 	closing := false
 	last := 0 // the size of the previous message: most of a client's are alike
@@ -29,7 +33,7 @@ func echo(ctx context.Context, c *protocol.Conn) (int, error) {
 		typ, r, err := c.NextReader(ctx)
 		var b *echoBuffer
 		if err == nil {
-			b, err = readEcho(r, last)
+			b, err = readEcho(r, last, limit)
 		}
 		if err != nil {
 			var ce *protocol.CloseError
@@ -59,18 +63,39 @@ func echo(ctx context.Context, c *protocol.Conn) (int, error) {
 // readEcho reads a message to its end into a pooled buffer, starting with
 // one the size of hint (the previous message) so that alike messages are
 // read with no copy. The buffer grows, by doubling, only as bytes arrive:
-// never with the length a header claims. The codec's MessageLimit bounds
-// the message.
-func readEcho(r io.Reader, hint int) (*echoBuffer, error) {
+// never with the length a header claims, and never past limit (when it
+// is positive): the codec refuses a message longer than its MessageLimit,
+// so a buffer full at the limit is only probed for the end (or that
+// refusal) with one byte, instead of doubled.
+func readEcho(r io.Reader, hint int, limit int64) (*echoBuffer, error) {
 	b := getEchoBuffer(hint)
 	for {
-		if len(b.b) == cap(b.b) {
-			bigger := getEchoBuffer(2 * cap(b.b))
+		room := b.b[len(b.b):cap(b.b)]
+		if len(room) == 0 {
+			if limit > 0 && int64(len(b.b)) >= limit {
+				var probe [1]byte
+				room = probe[:]
+				n, err := r.Read(room)
+				if n > 0 { // cannot happen with the codec's limit in force
+					err = fmt.Errorf("echo: the message goes on past the limit of %d bytes", limit)
+				}
+				if err == io.EOF {
+					return b, nil
+				}
+				b.release()
+				return nil, err
+			}
+			size := 2 * cap(b.b)
+			if limit > 0 {
+				size = int(min(int64(size), limit))
+			}
+			bigger := getEchoBuffer(size)
 			bigger.b = append(bigger.b, b.b...)
 			b.release()
 			b = bigger
+			room = b.b[len(b.b):cap(b.b)]
 		}
-		n, err := r.Read(b.b[len(b.b):cap(b.b)])
+		n, err := r.Read(room)
 		b.b = b.b[:len(b.b)+n]
 		if err == io.EOF {
 			return b, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -61,5 +62,38 @@ func TestServeEchoesEverySize(t *testing.T) {
 			}
 			c.Close(protocol.CloseNormal, "")
 		})
+	}
+}
+
+// chunkReader hands out n bytes, 1000 at a time, then io.EOF with the
+// last of them, as NextReader's reader does.
+type chunkReader struct{ n int }
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	k := min(len(p), r.n, 1000)
+	r.n -= k
+	if r.n == 0 {
+		return k, io.EOF
+	}
+	return k, nil
+}
+
+// TestReadEchoStopsAtTheLimit: a message as long as the limit is read into
+// a buffer of the limit's size, not doubled past it, and one that goes on
+// is refused without a larger buffer (dial --echo against an endless
+// message peaked at 3.4 times the limit when it was doubled).
+func TestReadEchoStopsAtTheLimit(t *testing.T) {
+	const limit = 4096 // a power of two, like DefaultMessageLimit: a size class of its own
+	b, err := readEcho(&chunkReader{n: limit}, 0, limit)
+	if err != nil || len(b.b) != limit || cap(b.b) != limit {
+		t.Fatalf("a message of the limit's size: %v; len %d cap %d, want %d and %d", err, len(b.b), cap(b.b), limit, limit)
+	}
+	b.release()
+	if _, err := readEcho(&chunkReader{n: limit + 1}, 0, limit); err == nil {
+		t.Fatal("a message past the limit was read")
+	}
+	b, err = readEcho(&chunkReader{n: 70000}, 10, 0) // no limit: grows as bytes come
+	if err != nil || len(b.b) != 70000 {
+		t.Fatalf("70000 bytes with no limit: %v, len %d", err, len(b.b))
 	}
 }
