@@ -42,7 +42,7 @@ func echoUpstreamWith(t *testing.T, comp *protocol.CompressionOptions) string {
 					nc.Close()
 					return
 				}
-				echo(context.Background(), c)
+				echo(context.Background(), c, protocol.DefaultMessageLimit)
 				c.CloseNow()
 			}()
 		}

@@ -226,12 +226,25 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	opts.WriteTimeout = s.cfg.writeTimeout
 	opts.IdleTimeout = s.cfg.idleTimeout
 	opts.CloseTimeout = s.cfg.closeTimeout
+	// The echo loop reads and writes its replies in one goroutine, the
+	// case BatchReplies is for: an echo written while the client's next
+	// message already waits whole in the read buffer goes out with the
+	// echoes after it, in one write instead of one each. A client that
+	// sends one message at a time is answered at once as before.
+	opts.BatchReplies = true
 	opts.Compression = s.compression
 	peer := r.RemoteAddr
 	record := s.capture.observer(peer)
-	opts.Observer = func(e protocol.Event) {
-		s.clog.event(peer, e)
-		if record != nil {
+	switch {
+	case record == nil && s.clog.level == logOff:
+		// Nobody looks: no observer at all, so the codec builds no event
+		// per frame and keeps its shortest ways (NextReader's, for small
+		// messages), which an observer turns off.
+	case record == nil:
+		opts.Observer = func(e protocol.Event) { s.clog.event(peer, e) }
+	default:
+		opts.Observer = func(e protocol.Event) {
+			s.clog.event(peer, e)
 			record(e)
 		}
 	}
@@ -255,6 +268,28 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 		s.closeLocked(c) // upgraded while the shutdown began
 	}
 	s.mu.Unlock()
+	// The connection is served on a goroutine of its own, and the handler
+	// returns. While a handler runs, net/http keeps what it used for the
+	// request (its 4 KiB read buffer, the response's buffer, the request),
+	// and the handler's goroutine has the deep stack of net/http's serving
+	// loop: about 8 KiB per connection for its whole life, idle or not.
+	// Once the handler of a hijacked connection returns, all of it is
+	// garbage. The new goroutine is counted before the handler stops
+	// being counted, so the count never drops to zero in between.
+	limit := opts.MessageLimit
+	if limit == 0 {
+		limit = protocol.DefaultMessageLimit
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.serveConn(c, peer, limit)
+	}()
+}
+
+// serveConn echoes c's messages until it ends, with a heartbeat if asked;
+// its caller counts it in s.wg.
+func (s *echoServer) serveConn(c *protocol.Conn, peer string, limit int64) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -263,7 +298,7 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.heartbeat > 0 {
 		hbCtx, stop := context.WithCancel(context.Background())
 		defer stop()
-		s.wg.Add(1) // this handler is counted, so the count is not zero
+		s.wg.Add(1) // this goroutine is counted, so the count is not zero
 		go func() {
 			defer s.wg.Done()
 			if err := c.Heartbeat(hbCtx, s.cfg.heartbeat, s.cfg.heartbeatTimeout); err != nil {
@@ -271,7 +306,7 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 			}
 		}()
 	}
-	echoed, err := echo(context.Background(), c)
+	echoed, err := echo(context.Background(), c, limit)
 	// One line per connection with the count: what a client can check
 	// against the echoes it received.
 	if err != nil {
@@ -281,41 +316,11 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	// A clean end or a failed read has closed TCP already; after a
 	// failed write it is closed here. The log's last line for the
-	// connection is then written before the handler counts as done.
+	// connection is then written before the goroutine counts as done.
 	if err != nil {
 		c.CloseNow()
 	}
 	<-c.Done()
-}
-
-// echo sends every message back with its type until the connection ends,
-// and returns how many it sent. The error is nil after a clean closing
-// handshake. Once our close frame is out (a shutdown), messages still
-// arriving are read but not echoed, until the peer's close frame answers.
-func echo(ctx context.Context, c *protocol.Conn) (int, error) {
-	n := 0
-	closing := false
-	for {
-		typ, msg, err := c.ReadMessage(ctx)
-		if err != nil {
-			var ce *protocol.CloseError
-			if errors.As(err, &ce) && ce.Code != protocol.CloseAbnormalClosure {
-				return n, nil
-			}
-			return n, err
-		}
-		if closing {
-			continue
-		}
-		switch err := c.WriteMessage(ctx, typ, msg); {
-		case err == nil:
-			n++
-		case errors.Is(err, protocol.ErrCloseSent):
-			closing = true
-		default:
-			return n, err
-		}
-	}
 }
 
 // frameLog writes one line per frame. Lines are buffered and flushed at
@@ -335,6 +340,9 @@ type frameLog struct {
 	w     *bufio.Writer
 	peers map[string]*logBudget
 }
+
+// logTime is how every line of the log gives its time.
+const logTime = "15:04:05.000"
 
 const (
 	frameLogBurst = 200
@@ -359,8 +367,10 @@ func (l *frameLog) printf(format string, args ...any) {
 	l.w.Flush()
 }
 
-// allow spends a line of peer's budget; l.mu is held.
-func (l *frameLog) allow(peer string, now time.Time, ts string) bool {
+// allow spends a line of peer's budget; l.mu is held. Nothing is
+// formatted for a frame it refuses: past the burst, most frames under
+// load are only counted.
+func (l *frameLog) allow(peer string, now time.Time) bool {
 	b := l.peers[peer]
 	if b == nil {
 		b = &logBudget{tokens: frameLogBurst, last: now}
@@ -373,7 +383,9 @@ func (l *frameLog) allow(peer string, now time.Time, ts string) bool {
 		return false
 	}
 	b.tokens--
-	l.reportSuppressed(peer, b, ts)
+	if b.suppressed > 0 {
+		l.reportSuppressed(peer, b, now.Format(logTime))
+	}
 	return true
 }
 
@@ -387,12 +399,12 @@ func (l *frameLog) reportSuppressed(peer string, b *logBudget, ts string) {
 func (l *frameLog) event(peer string, e protocol.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := e.EventTime().Format("15:04:05.000")
+	if f, ok := e.(*protocol.FrameEvent); ok && f.Violation == nil && !l.allow(peer, f.Time) {
+		return
+	}
+	ts := e.EventTime().Format(logTime)
 	switch e := e.(type) {
 	case *protocol.FrameEvent:
-		if e.Violation == nil && !l.allow(peer, e.Time, ts) {
-			return
-		}
 		arrow := "<-"
 		if e.Dir == protocol.Sent {
 			arrow = "->"

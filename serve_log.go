@@ -113,7 +113,7 @@ func (cl *connLogger) event(peer string, e protocol.Event) {
 func (cl *connLogger) handshake(peer string, e *protocol.HandshakeEvent) {
 	cl.log.event(peer, e)
 	if e.Request {
-		if r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(e.Raw))); err == nil {
+		if r, err := http.ReadRequest(headReader(e.Raw)); err == nil {
 			cl.mu.Lock()
 			cl.offered[peer] = strings.Join(r.Header.Values("Sec-WebSocket-Protocol"), ", ")
 			cl.mu.Unlock()
@@ -128,7 +128,7 @@ func (cl *connLogger) handshake(peer string, e *protocol.HandshakeEvent) {
 		return
 	}
 	agreed := ""
-	if r, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(e.Raw)), nil); err == nil {
+	if r, err := http.ReadResponse(headReader(e.Raw), nil); err == nil {
 		r.Body.Close()
 		agreed = r.Header.Get("Sec-WebSocket-Protocol")
 	}
@@ -165,6 +165,14 @@ func (cl *connLogger) message(peer string, e *protocol.FrameEvent) {
 	}
 }
 
+// headReader reads a handshake's raw bytes for net/http's parsers, with a
+// buffer of their size rather than bufio's default 4 KiB: two of those per
+// connection, garbage at once, were a good part of what 2,000 handshakes
+// in a row left the process holding.
+func headReader(raw []byte) *bufio.Reader {
+	return bufio.NewReaderSize(bytes.NewReader(raw), len(raw))
+}
+
 func arrowOf(d protocol.Direction) string {
 	if d == protocol.Sent {
 		return "->"
@@ -185,10 +193,10 @@ func plural(n int) string {
 func (l *frameLog) limited(peer string, t time.Time, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := t.Format("15:04:05.000")
-	if !l.allow(peer, t, ts) {
+	if !l.allow(peer, t) {
 		return
 	}
+	ts := t.Format(logTime)
 	fmt.Fprintf(l.w, ts+" "+format+"\n", args...)
 	l.w.Flush()
 }

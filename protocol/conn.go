@@ -209,6 +209,12 @@ type Conn struct {
 	// instead of starting a new one, so that reads with contexts shorter
 	// than IdleTimeout add up; a frame taken clears it.
 	idleWaiting bool
+	// brSrc: br is a pooled buffer reading through src, so every wait for
+	// input passes readSource, which arms the read deadline first. Then
+	// the deadline is armed lazily (rdPending), only when a read must
+	// really wait; see armRead in deadline.go.
+	brSrc     bool
+	rdPending bool
 
 	// Writing. msgLock is held by a message writer from its first frame to
 	// its last (a channel so that waiting for it honours a context);

@@ -24,7 +24,8 @@ import (
 //   - CloseTimeout, for writes once our close frame is due.
 //
 // The connection arms the earliest of them on the socket before each wait
-// (before each frame header for reads; for writes, before a write that
+// (for reads, just before the socket is asked for bytes: see the part on
+// arming the read deadline lazily, below; for writes, before a write that
 // the socket could not take at once, and again each time the peer takes
 // some of it), so no clock overrides another. A context's cancellation is checked after
 // arming: context.AfterFunc moves the deadline into the past when the
@@ -72,6 +73,66 @@ func (c *Conn) callerWriteDeadline() time.Time {
 	return c.writeDeadline
 }
 
+// Arming the read deadline lazily
+//
+// Setting a socket's deadline is not free: each call moves a timer of the
+// runtime's poller, under a lock. Arming it at every read call and every
+// frame (beginRead, armIdle, endRead: three times a message) was a few
+// percent of a busy server's time, and for nothing when the frame was
+// already in the read buffer, as pipelined messages are: a read that
+// waits for no byte cannot time out. So when every wait for input goes
+// through readSource (a pooled read buffer, or none: c.brSrc), the three
+// only work out the clocks and mark the deadline out of date
+// (rdPending); readSource arms it, with the same clocks, just before it
+// asks the socket for bytes (armRead). The rules stay exactly as they
+// were: the clocks are read at the same moments, and whatever waits is
+// bounded by them. A buffer that reads the socket by itself (the
+// caller's, given to NewConn, or the handshake's until it is drained) has
+// no such hook, so for it the deadline is armed at once, as before.
+
+// lazyDeadline says that the read deadline may wait until a read must
+// wait: every wait goes through readSource (caller holds readMu).
+func (c *Conn) lazyDeadline() bool { return c.br == nil || c.brSrc }
+
+// setReadClocks puts the earliest of the read's clocks on the socket, now
+// or, when lazyDeadline allows, at the next wait (caller holds readMu).
+func (c *Conn) setReadClocks() {
+	if c.lazyDeadline() {
+		c.rdPending = true
+		return
+	}
+	c.rdPending = false
+	c.netConn.SetReadDeadline(earliest(c.readBound(), c.idleAt))
+	if done(c.rctx) {
+		c.netConn.SetReadDeadline(aLongTimeAgo)
+	}
+}
+
+// readBound is the deadline of the read in progress other than the idle
+// clock: the call's (beginRead), or the caller's own between calls (a
+// Read of NextReader's reader).
+func (c *Conn) readBound() time.Time {
+	if c.rctx == nil {
+		return c.callerReadDeadline()
+	}
+	return c.rbound
+}
+
+// armRead is called by readSource just before it asks the socket for
+// bytes: the deadline that setReadClocks left out of date is armed now.
+// As when arming at once, a context that ended meanwhile wins: its
+// AfterFunc may have run before this, so the context is checked after.
+func (c *Conn) armRead() {
+	if !c.rdPending {
+		return
+	}
+	c.rdPending = false
+	c.netConn.SetReadDeadline(earliest(c.readBound(), c.idleAt))
+	if done(c.rctx) {
+		c.netConn.SetReadDeadline(aLongTimeAgo)
+	}
+}
+
 // beginRead makes ctx govern the read that starts; the caller holds
 // readMu and calls endRead with the result when the read returns. A read
 // with a context that cannot end and no IdleTimeout costs nothing: the
@@ -92,7 +153,7 @@ func (c *Conn) beginRead(ctx context.Context) (stopAfter func() bool) {
 		// that, but neither does a new call start it afresh.
 		c.idleAt = time.Now().Add(c.idleLeft)
 	}
-	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
+	c.setReadClocks()
 	if ctx.Done() != nil {
 		stopAfter = c.rguard.afterFunc(ctx, func() { c.netConn.SetReadDeadline(aLongTimeAgo) })
 	}
@@ -112,7 +173,7 @@ func (c *Conn) endRead(ctx context.Context, stopAfter func() bool) {
 	if !c.idleAt.IsZero() {
 		c.idleLeft = time.Until(c.idleAt)
 	}
-	c.netConn.SetReadDeadline(earliest(c.rbound, c.idleAt))
+	c.setReadClocks()
 }
 
 // armIdle starts the idle clock for the next frame (caller holds readMu).
@@ -125,18 +186,13 @@ func (c *Conn) armIdle() {
 	if c.opts.IdleTimeout <= 0 {
 		return
 	}
-	bound := c.rbound
-	if c.rctx == nil { // a read through NextReader's reader: no call in progress
-		bound = c.callerReadDeadline()
-	}
 	if !c.idleWaiting || c.idleAt.IsZero() {
 		c.idleAt, c.idleLeft = time.Now().Add(c.opts.IdleTimeout), c.opts.IdleTimeout
 		c.idleWaiting = true
 	}
-	c.netConn.SetReadDeadline(earliest(bound, c.idleAt))
-	if done(c.rctx) {
-		c.netConn.SetReadDeadline(aLongTimeAgo)
-	}
+	// Bounded by the call's deadline, or the caller's own for a read
+	// through NextReader's reader (no call in progress).
+	c.setReadClocks()
 }
 
 // readTimedOut decides what a read timeout means. The caller's context or

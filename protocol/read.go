@@ -165,13 +165,19 @@ func (s *streamReader) takeSmall() {
 // and, for text, checks that it is whole, valid UTF-8 (§8.1); only then
 // does it consume the frame. Text that is not valid is left where it is
 // for the general path, which fails the connection naming the byte, so
-// every rule is still judged by the same code. With IdleTimeout the
-// general path runs, since each frame restarts the idle clock there.
-// The caller holds readMu and has cleared s.ready.
+// every rule is still judged by the same code. An observer that asked for
+// headers only (ObserveHeadersOnly) is told of the frame as the general
+// path tells it: its header and raw header bytes, no payload; one that
+// asked for payloads takes the general path, which copies them as they
+// are read. IdleTimeout needs nothing
+// here: its rule is that the next frame arrives whole in time, and this
+// one has; taking it stops the clock (idleWaiting), and the next wait
+// starts a new one (armIdle). The caller holds readMu and has cleared
+// s.ready.
 func (s *streamReader) takeBuffered() (MessageType, bool) {
 	c := s.c
 	r := &c.reader
-	if c.br == nil || c.observe != nil || c.readErr != nil || c.opts.IdleTimeout > 0 ||
+	if c.br == nil || c.observePayloads || c.readErr != nil ||
 		r.inMessage || r.frameLeft > 0 || r.resume || r.interrupted || len(r.saved) > 0 {
 		return 0, false
 	}
@@ -190,8 +196,15 @@ func (s *streamReader) takeBuffered() (MessageType, bool) {
 	if typ == OpText && !isASCII(p) && !utf8.Valid(p) {
 		return 0, false // the general path names the bad byte
 	}
+	var raw []byte
+	if c.observe != nil {
+		raw = bytes.Clone(b[:size]) // before Discard, which frees the buffer's bytes
+	}
 	c.br.Discard(size + length)
 	r.frame = Header{Fin: true, Opcode: typ, Masked: masked, Length: uint64(length), LengthForm: Length7Bit, MaskKey: key}
+	if c.observe != nil {
+		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: r.frame, RawHeader: raw})
+	}
 	r.msgType, r.msgSoFar, r.compressed, r.maskPos = typ, int64(length), false, length&3
 	r.utf8.Reset()
 	c.idleWaiting = false
@@ -729,6 +742,7 @@ func (c *Conn) finishTCP(cause error) {
 		c.closeTCP(true, cause)
 		return
 	}
+	c.rdPending = false // this deadline, not the read's clocks
 	c.netConn.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
 	_, err := io.Copy(io.Discard, c.unread())
 	// io.Copy returns nil when the server closed: it closed first. A reset
@@ -754,6 +768,7 @@ func (c *Conn) lingerAfterFailure(until time.Time) {
 	if !ok || cw.CloseWrite() != nil {
 		return
 	}
+	c.rdPending = false // this deadline, not the read's clocks
 	c.netConn.SetReadDeadline(until)
 	io.Copy(io.Discard, c.unread())
 }

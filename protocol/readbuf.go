@@ -99,6 +99,7 @@ func (s *readSource) Read(p []byte) (int, error) {
 	// that handed out the last message sent what was held, unless it
 	// found the frame lock taken.
 	s.c.stopReadingAhead(s.c.rctx)
+	s.c.armRead() // this read may wait: its deadline now
 	if socketReadHook != nil {
 		socketReadHook(s.c)
 	}
@@ -131,6 +132,7 @@ func (c *Conn) takeReadBuffer() {
 	s := &c.src
 	if s.lo == s.hi && s.err == nil {
 		c.stopReadingAhead(c.rctx) // nothing is held while we wait for input
+		c.armRead()                // this read may wait: its deadline now
 		if s.socket != nil {
 			if err := s.socket.Read(s.fill); err != nil {
 				s.err = err // a deadline, or the socket closed: handed on below
@@ -148,6 +150,7 @@ func (c *Conn) takeReadBuffer() {
 	}
 	c.br = readerPool.Get().(*bufio.Reader)
 	c.br.Reset(s)
+	c.brSrc = true
 }
 
 // waitAndFill is the function the runtime's poller calls (through
@@ -173,7 +176,7 @@ func (c *Conn) waitAndFill(fd uintptr) bool {
 	// Peek hands an error out once and forgets it; keep it for the read
 	// that comes next, like the error of the small read.
 	s.err = err
-	c.br = br
+	c.br, c.brSrc = br, true
 	return true
 }
 
@@ -190,7 +193,7 @@ func (c *Conn) releaseReadBuffer() {
 // putReadBuffer gives the empty c.br back to the pool.
 func (c *Conn) putReadBuffer() {
 	br := c.br
-	c.br = nil
+	c.br, c.brSrc = nil, false
 	if br.Size() != bufferSize {
 		return // not one of ours: left to the GC
 	}

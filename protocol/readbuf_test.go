@@ -466,10 +466,10 @@ func TestBufferedShortcutJudgesTextAsTheValidator(t *testing.T) {
 
 // FuzzBufferedShortcutAgrees: NextReader's shortest way (takeBuffered)
 // judges a frame exactly as the general path does. The same bytes go to
-// two servers, one of which cannot take the shortcut (it has an
-// IdleTimeout, far off): the messages handed out, the error that ends
-// reading and every byte sent back (pongs, close frames and the codes in
-// them) must be the same.
+// three servers: one plain, one with an IdleTimeout (far off), which takes
+// the shortcut too, and one that cannot take it (it has an observer): the
+// messages handed out, the error that ends reading and every byte sent
+// back (pongs, close frames and the codes in them) must be the same.
 func FuzzBufferedShortcutAgrees(f *testing.F) {
 	f.Add(bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("Hello")), 3), uint16(0))
 	f.Add(clientFrame(Header{Fin: true, Opcode: OpText}, []byte("\xed\xa0\x80")), uint16(8))
@@ -481,10 +481,11 @@ func FuzzBufferedShortcutAgrees(f *testing.F) {
 			err  string
 			sent []byte
 		}
-		var res [2]result
-		for i, idle := range []time.Duration{0, time.Hour} {
+		var res [3]result
+		for i, opts := range []Options{{}, {IdleTimeout: time.Hour}, {Observer: func(Event) {}}} {
 			sc := &scriptConn{in: bytes.NewReader(wire)}
-			c := NewConn(sc, RoleServer, nil, &Options{IdleTimeout: idle, MessageLimit: int64(limit) + 1, CloseTimeout: time.Millisecond})
+			opts.MessageLimit, opts.CloseTimeout = int64(limit)+1, time.Millisecond
+			c := NewConn(sc, RoleServer, nil, &opts)
 			ctx := context.Background()
 			for range 50 {
 				typ, r, err := c.NextReader(ctx)
@@ -501,8 +502,8 @@ func FuzzBufferedShortcutAgrees(f *testing.F) {
 			c.CloseNow()
 			res[i].sent = bytes.Join(sc.writes, nil)
 		}
-		if !reflect.DeepEqual(res[0], res[1]) {
-			t.Fatalf("with the shortcut: %+v\nwithout it: %+v", res[0], res[1])
+		if !reflect.DeepEqual(res[0], res[2]) || !reflect.DeepEqual(res[1], res[2]) {
+			t.Fatalf("with the shortcut: %+v\nwith it and IdleTimeout: %+v\nwithout it: %+v", res[0], res[1], res[2])
 		}
 	})
 }

@@ -82,13 +82,16 @@ func allServers(bin, serveLogOff string) []load.Server {
 	)
 }
 
-// parseAdded reads an -add flag, NAME=PROGRAM.
+// parseAdded reads an -add flag, NAME=PROGRAM [ARGS]: the program and
+// its arguments split at spaces, so that a build of serve from another
+// commit can be given as "serve-before=/path/wsanatomy serve".
 func parseAdded(v string) (load.Server, error) {
 	name, prog, ok := strings.Cut(v, "=")
-	if !ok || name == "" || prog == "" {
-		return load.Server{}, fmt.Errorf("-add %q: want NAME=PROGRAM", v)
+	cmd := strings.Fields(prog)
+	if !ok || name == "" || len(cmd) == 0 {
+		return load.Server{}, fmt.Errorf("-add %q: want NAME=PROGRAM [ARGS]", v)
 	}
-	return load.Server{Name: name, Cmd: []string{prog}}, nil
+	return load.Server{Name: name, Cmd: cmd}, nil
 }
 
 // withAdded puts the servers of -add flags right after the first server
@@ -117,7 +120,7 @@ func run(args []string) error {
 	serveLogOff := fs.String("serve-log-off", "", "arguments that turn serve's log off (e.g. \"--log off\"); adds a serve-nolog server")
 	rawPath := fs.String("raw", "load.out", "file for every measurement as a JSON line")
 	var added []load.Server
-	fs.Func("add", "`NAME=PROGRAM`: one more echo server, measured beside the others and named NAME in the tables (repeatable); e.g. the library-only server built from an earlier commit, to compare a change with and without it in one interleaved run", func(v string) error {
+	fs.Func("add", "`NAME=PROGRAM [ARGS]`: one more echo server, measured beside the others and named NAME in the tables (repeatable); e.g. the library-only server built from an earlier commit, to compare a change with and without it in one interleaved run", func(v string) error {
 		s, err := parseAdded(v)
 		added = append(added, s)
 		return err
@@ -141,6 +144,9 @@ func run(args []string) error {
 	servers := withAdded(allServers(*bin, *serveLogOff), added)
 	if *only != "" {
 		keep := map[string]bool{"gobwas": true}
+		for _, srv := range added {
+			keep[srv.Name] = true // asked for by name already
+		}
 		for _, n := range strings.Split(*only, ",") {
 			keep[n] = true
 		}
