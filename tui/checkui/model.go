@@ -154,25 +154,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.finish(time.Since(m.start))
 	case tea.KeyMsg:
+		if next, cmd, ok := keymap.Replay(m, msg); ok {
+			return next, cmd // keys that arrived in one read act one by one
+		}
 		if m.reading {
 			var cmd tea.Cmd
 			m.src, cmd = m.src.Update(msg)
 			return m, cmd
 		}
-		var cmds []tea.Cmd
-		var next tea.Model = m
-		for _, k := range keymap.Burst(msg) {
-			var cmd tea.Cmd
-			if next.(Model).reading {
-				// A key of the burst opened the source reader: the rest
-				// are its.
-				next, cmd = next.(Model).Update(k)
-			} else {
-				next, cmd = next.(Model).key(k)
-			}
-			cmds = append(cmds, cmd)
-		}
-		return next, tea.Batch(cmds...)
+		return m.key(msg)
 	}
 	return m, nil
 }

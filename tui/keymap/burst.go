@@ -17,3 +17,21 @@ func Burst(msg tea.KeyMsg) []tea.KeyMsg {
 	}
 	return out
 }
+
+// Replay gives a screen the keys of a burst one by one, each through the
+// screen's own Update, so a key that changes the screen's state (opens
+// the source reader, say) decides where the keys after it go. ok is false
+// when msg is a single key, which the screen then handles itself.
+func Replay(m tea.Model, msg tea.KeyMsg) (next tea.Model, cmd tea.Cmd, ok bool) {
+	ks := Burst(msg)
+	if len(ks) < 2 {
+		return m, nil, false
+	}
+	cmds := make([]tea.Cmd, 0, len(ks))
+	next = m
+	for _, k := range ks {
+		next, cmd = next.Update(k)
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...), true
+}

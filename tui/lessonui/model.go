@@ -202,16 +202,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case tea.KeyMsg:
-		if ks := keymap.Burst(msg); len(ks) > 1 {
-			// Keys that arrived in one read act one by one.
-			var cmds []tea.Cmd
-			var next tea.Model = m
-			for _, k := range ks {
-				var cmd tea.Cmd
-				next, cmd = next.Update(k)
-				cmds = append(cmds, cmd)
-			}
-			return next, tea.Batch(cmds...)
+		if next, cmd, ok := keymap.Replay(m, msg); ok {
+			return next, cmd // keys that arrived in one read act one by one
 		}
 		if m.reading {
 			if msg.String() == "ctrl+c" {

@@ -215,26 +215,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case source.QuitMsg:
 		return m, tea.Quit
 	case tea.KeyMsg, tea.MouseMsg:
+		if k, ok := msg.(tea.KeyMsg); ok {
+			if next, cmd, ok := keymap.Replay(m, k); ok {
+				return next, cmd // keys that arrived in one read act one by one
+			}
+		}
 		if m.reading {
 			var cmd tea.Cmd
 			m.src, cmd = m.src.Update(msg)
 			return m, cmd
 		}
 		if k, ok := msg.(tea.KeyMsg); ok {
-			var cmds []tea.Cmd
-			var next tea.Model = m
-			for _, k := range keymap.Burst(k) {
-				var cmd tea.Cmd
-				if next.(Model).reading {
-					// A key of the burst opened the source reader: the
-					// rest are its.
-					next, cmd = next.(Model).Update(k)
-				} else {
-					next, cmd = next.(Model).key(k)
-				}
-				cmds = append(cmds, cmd)
-			}
-			return next, tea.Batch(cmds...)
+			return m.key(k)
 		}
 	}
 	return m, nil
