@@ -62,14 +62,18 @@ func TestLoadScript(t *testing.T) {
 	}
 }
 
-// TestAddedServers: -add NAME=PROGRAM puts one more server right after
-// the library-only one, and a malformed flag is refused.
+// TestAddedServers: -add NAME=PROGRAM [ARGS] puts one more server right
+// after the library-only one, and a malformed flag is refused.
 func TestAddedServers(t *testing.T) {
 	s, err := parseAdded("before=/tmp/echo-old")
 	if err != nil || s.Name != "before" || len(s.Cmd) != 1 || s.Cmd[0] != "/tmp/echo-old" {
 		t.Fatalf("parseAdded: %+v, %v", s, err)
 	}
-	for _, bad := range []string{"before", "=prog", "before="} {
+	withArgs, err := parseAdded("serve-before=old/wsanatomy serve  --log off")
+	if got := strings.Join(withArgs.Cmd, "|"); err != nil || withArgs.Name != "serve-before" || got != "old/wsanatomy|serve|--log|off" {
+		t.Errorf("parseAdded with arguments: %+v, %v", withArgs, err)
+	}
+	for _, bad := range []string{"before", "=prog", "before=", "before=  "} {
 		if _, err := parseAdded(bad); err == nil {
 			t.Errorf("parseAdded(%q) accepted", bad)
 		}
