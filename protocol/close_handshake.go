@@ -98,15 +98,17 @@ func (c *Conn) StartClose(code CloseCode, reason string) error {
 // (a half-close) and reads and discards what the peer still sends until
 // the peer closes too. All these waits together last at most CloseTimeout
 // from the call: every write from then on must end by that bound (or by
-// the earlier one of a close frame already sent), a write stuck on a peer
-// that does not read is cut off there, and what is not sent by then is
-// lost; a peer still sending at the bound gets a reset, which may discard
+// the earlier one of a close frame already sent, which the linger keeps
+// too), a write stuck on a peer that does not read is cut off there, and
+// what is not sent by then is lost; a peer still sending at the bound gets a reset, which may discard
 // replies it has not yet taken. A peer that neither sends nor closes
 // after our FIN holds CloseNow until that bound. If another goroutine is
 // reading when CloseNow is called, CloseNow cannot read in its place: it
 // closes at once, and input still unread may cause a reset as above.
-// CloseNow returns an error if it could not send the held replies, and
-// otherwise nil.
+// CloseNow returns an error if sending the held replies failed or it gave
+// up waiting for the frame lock, and otherwise nil. A write that failed
+// earlier has already returned its error (held replies it left unsent
+// are named there); CloseNow does not report it again.
 //
 // CloseNow with BatchReplies must not be called from an Observer callback
 // for a frame we sent: that callback runs with the frame lock held, so
@@ -117,7 +119,11 @@ func (c *Conn) CloseNow() error {
 		c.closeTCP(true, ErrClosed)
 		return nil
 	}
-	bound := time.Now().Add(c.opts.CloseTimeout)
+	// A close frame already sent (a server shutting down, say) set the
+	// bound every write and this linger must keep; otherwise it starts
+	// now. A fresh CloseTimeout here would let a caller closing its
+	// connections one by one wait that long again for each.
+	bound := c.boundWrites(time.Now().Add(c.opts.CloseTimeout))
 	err := c.sendHeldAndStop(bound)
 	if err == nil && c.readMu.TryLock() {
 		// The peer's pipelined requests may sit unread in our socket, and

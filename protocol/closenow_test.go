@@ -164,3 +164,27 @@ func TestCancelledReadDoesNotBreakTheNext(t *testing.T) {
 		t.Fatalf("second read, with a context that cannot end: %q %v", msg, err)
 	}
 }
+
+// TestBatchRepliesCloseNowKeepsTheCloseBound: a CloseNow after a close
+// frame went out (StartClose, as a server shutting down does) lingers no
+// later than the bound that close frame set, not a fresh CloseTimeout
+// from its own call: a server that closes its connections one by one
+// would otherwise wait CloseTimeout more for each peer that neither sends
+// nor closes.
+func TestBatchRepliesCloseNowKeepsTheCloseBound(t *testing.T) {
+	const closeTimeout = time.Second
+	ours, peer := tcpPair(t)
+	defer peer.Close() // the peer reads nothing and never closes
+	c := NewConn(ours, RoleServer, nil, &Options{BatchReplies: true, CloseTimeout: closeTimeout})
+	start := time.Now()
+	if err := c.StartClose(CloseGoingAway, "shutting down"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(closeTimeout * 8 / 10)
+	if err := c.CloseNow(); err != nil {
+		t.Fatalf("CloseNow: %v", err)
+	}
+	if took := time.Since(start); took > closeTimeout*3/2 {
+		t.Errorf("StartClose then CloseNow took %v; the close frame's bound was %v from the start", took.Round(time.Millisecond), closeTimeout)
+	}
+}
