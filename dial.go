@@ -104,7 +104,7 @@ func runDial(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // server sees a closing handshake and not a vanished client (1006). The
 // server's close code and reason are reported as in chat mode.
 func echoUntilDone(ctx context.Context, c *protocol.Conn, stderr io.Writer, lang string) error {
-	_, err := echo(ctx, c, protocol.DefaultMessageLimit) // dial sets no MessageLimit of its own
+	_, err := echo(ctx, c)
 	if err == nil {
 		if pc := c.PeerClose(); pc != nil {
 			return reportClose(stderr, pc, lang)

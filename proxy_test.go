@@ -42,7 +42,7 @@ func echoUpstreamWith(t *testing.T, comp *protocol.CompressionOptions) string {
 					nc.Close()
 					return
 				}
-				echo(context.Background(), c, protocol.DefaultMessageLimit)
+				echo(context.Background(), c)
 				c.CloseNow()
 			}()
 		}

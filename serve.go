@@ -276,20 +276,16 @@ func (s *echoServer) handle(w http.ResponseWriter, r *http.Request) {
 	// Once the handler of a hijacked connection returns, all of it is
 	// garbage. The new goroutine is counted before the handler stops
 	// being counted, so the count never drops to zero in between.
-	limit := opts.MessageLimit
-	if limit == 0 {
-		limit = protocol.DefaultMessageLimit
-	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.serveConn(c, peer, limit)
+		s.serveConn(c, peer)
 	}()
 }
 
 // serveConn echoes c's messages until it ends, with a heartbeat if asked;
 // its caller counts it in s.wg.
-func (s *echoServer) serveConn(c *protocol.Conn, peer string, limit int64) {
+func (s *echoServer) serveConn(c *protocol.Conn, peer string) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -306,7 +302,7 @@ func (s *echoServer) serveConn(c *protocol.Conn, peer string, limit int64) {
 			}
 		}()
 	}
-	echoed, err := echo(context.Background(), c, limit)
+	echoed, err := echo(context.Background(), c)
 	// One line per connection with the count: what a client can check
 	// against the echoes it received.
 	if err != nil {

@@ -23,9 +23,10 @@ import (
 // copied again each time its slice doubled. Between messages the
 // connection holds no buffer, so an idle one costs nothing here.
 //
-// limit is c's MessageLimit as it applies (0 or less: none): a buffer
-// never grows past it, since the codec refuses what would.
-func echo(ctx context.Context, c *protocol.Conn, limit int64) (int, error) {
+// A buffer never grows past c's MessageLimit, since the codec refuses a
+// message that would.
+func echo(ctx context.Context, c *protocol.Conn) (int, error) {
+	limit := c.MessageLimit()
 	n := 0
 	closing := false
 	last := 0 // the size of the previous message: most of a client's are alike

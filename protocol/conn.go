@@ -325,6 +325,11 @@ func newConn(netConn net.Conn, role Role, br *bufio.Reader, opts *Options) *Conn
 // Role returns whether this endpoint is the client or the server.
 func (c *Conn) Role() Role { return c.role }
 
+// MessageLimit returns the largest message the connection accepts, in
+// bytes: Options.MessageLimit as it applies, with zero already read as
+// DefaultMessageLimit. A negative value means no limit.
+func (c *Conn) MessageLimit() int64 { return c.opts.MessageLimit }
+
 // Subprotocol returns the subprotocol chosen in the handshake, or "".
 func (c *Conn) Subprotocol() string { return c.subprotocol }
 

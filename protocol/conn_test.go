@@ -498,3 +498,22 @@ func TestReadReturnsEOFWithLastBytes(t *testing.T) {
 		t.Fatalf("one-frame message: %d bytes %q, %v; want 5 bytes and io.EOF in one Read", n, buf[:n], err)
 	}
 }
+
+// TestMessageLimitAsItApplies: Conn.MessageLimit reports the limit the
+// reader enforces, zero read as DefaultMessageLimit, so that a caller
+// sizing its own buffers (serve's echo) need not repeat that rule.
+func TestMessageLimitAsItApplies(t *testing.T) {
+	for _, tc := range []struct{ set, want int64 }{
+		{0, DefaultMessageLimit},
+		{-1, -1},
+		{4096, 4096},
+	} {
+		a, b := net.Pipe()
+		c := NewConn(a, RoleServer, nil, &Options{MessageLimit: tc.set})
+		if got := c.MessageLimit(); got != tc.want {
+			t.Errorf("MessageLimit %d: Conn.MessageLimit() = %d, want %d", tc.set, got, tc.want)
+		}
+		a.Close()
+		b.Close()
+	}
+}
