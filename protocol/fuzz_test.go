@@ -68,6 +68,12 @@ func FuzzServerRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, wire []byte) {
 		cconn, sconn := net.Pipe()
 		server := NewConn(sconn, RoleServer, nil, &Options{MessageLimit: 1 << 16, CloseTimeout: 50 * time.Millisecond})
+		// The peer takes what we send (pongs, close frames), as a TCP
+		// peer's kernel would: net.Pipe buffers nothing, and a peer that
+		// never read would hold our pong write, bounded only by ctx, while
+		// its own write of many pings waited for us to read (the input
+		// kept in testdata/fuzz/FuzzServerRead).
+		go io.Copy(io.Discard, cconn)
 		go func() {
 			cconn.Write(wire)
 			cconn.Close()
