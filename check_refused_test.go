@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -49,16 +47,9 @@ func TestCheckRefusedEveryHandshake(t *testing.T) {
 			if code != exitUnreachable || stdout != "" || stderr != "wsanatomy: check: "+msg+"\n" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, no report, stderr %q", code, stdout, stderr, exitUnreachable, msg)
 			}
-			b, err := os.ReadFile(jsonPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var rep report
-			if err := json.Unmarshal(b, &rep); err != nil {
-				t.Fatal(err)
-			}
+			rep := loadReport(t, jsonPath)
 			if rep.Error != msg || len(rep.Results) != 0 || rep.Target != url {
-				t.Errorf("--json report: %s", b)
+				t.Errorf("--json report: %+v", rep)
 			}
 
 			code, stdout, stderr = runCLI("check", url, "--cases", "1.1.*", "--lang", "zh")
@@ -117,14 +108,7 @@ func TestCheckRefusedSomeHandshakes(t *testing.T) {
 	if code != 1 || strings.Contains(stderr, "refused every") || !strings.Contains(stdout, "results by case id:") {
 		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
 	}
-	b, err := os.ReadFile(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := loadReport(t, jsonPath)
 	verdicts := map[conformance.Verdict]int{}
 	for _, r := range rep.Results {
 		verdicts[r.Verdict]++

@@ -74,9 +74,8 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// readReport reads a --json file and checks that every verdict is OK, or
-// INFORMATIONAL for the cases where the RFC leaves the choice open.
-func readReport(t *testing.T, path string, informational ...string) report {
+// loadReport reads and decodes a --json file.
+func loadReport(t *testing.T, path string) report {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -84,8 +83,16 @@ func readReport(t *testing.T, path string, informational ...string) report {
 	}
 	var rep report
 	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", path, err)
 	}
+	return rep
+}
+
+// readReport reads a --json file and checks that every verdict is OK, or
+// INFORMATIONAL for the cases where the RFC leaves the choice open.
+func readReport(t *testing.T, path string, informational ...string) report {
+	t.Helper()
+	rep := loadReport(t, path)
 	info := map[string]bool{}
 	for _, id := range informational {
 		info[id] = true
@@ -156,14 +163,7 @@ func TestCheckDialEchoDeflate(t *testing.T) {
 		if code != 0 || lastLine(stdout) != fmt.Sprintf("%d passed, 0 failed", want) {
 			t.Errorf("compress %v: exit %d, last line %q, want %d passed; stderr %s", compress, code, lastLine(stdout), want, stderr)
 		}
-		b, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rep report
-		if err := json.Unmarshal(b, &rep); err != nil {
-			t.Fatal(err)
-		}
+		rep := loadReport(t, out)
 		for _, r := range rep.Results {
 			if w := map[bool]conformance.Verdict{true: conformance.OK, false: conformance.Unimplemented}[compress]; r.Verdict != w {
 				t.Errorf("compress %v: case %s: %s, want %s: %s (client: %s)", compress, r.ID, r.Verdict, w, r.Detail, r.ClientExit)
@@ -322,16 +322,9 @@ func TestCheckUnreachable(t *testing.T) {
 	if code != exitUnreachable || stderr != want || stdout != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, no report, stderr %q", code, stdout, stderr, exitUnreachable, want)
 	}
-	b, err := os.ReadFile(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := loadReport(t, jsonPath)
 	if rep.Error != "cannot connect to "+url+": connection refused" || len(rep.Results) != 0 || rep.Target != url {
-		t.Errorf("--json report: %s", b)
+		t.Errorf("--json report: %+v", rep)
 	}
 
 	code, stdout, stderr = runCLI("check", url, "--tui", "--lang", "zh")
@@ -352,14 +345,7 @@ func TestCheckReportOrderAndWidth(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	b, err := os.ReadFile(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := loadReport(t, jsonPath)
 	if !slices.IsSortedFunc(rep.Results, func(a, b conformance.Result) int { return conformance.CompareIDs(a.ID, b.ID) }) {
 		var got []string
 		for _, r := range rep.Results {
