@@ -404,19 +404,26 @@ func TestWriteTimeoutSparesASlowReader(t *testing.T) {
 	})
 	t.Run("non-reader", func(t *testing.T) {
 		ours, _ := tcpPair(t)
-		c := NewConn(ours, RoleServer, nil, &Options{WriteTimeout: wt, CloseTimeout: 100 * time.Millisecond})
-		defer c.CloseNow()
-		errc := make(chan error, 1)
-		go func() { errc <- c.WriteMessage(context.Background(), BinaryMessage, make([]byte, 4<<20)) }()
-		select {
-		case err := <-errc:
-			if !errors.Is(err, ErrWriteTimeout) {
-				t.Errorf("write: %v, want an error wrapping ErrWriteTimeout", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("a write to a TCP peer that never reads is still blocked after 10s")
-		}
+		checkNonReaderTimesOut(t, ours, wt, "TCP")
 	})
+}
+
+// checkNonReaderTimesOut writes 4 MiB on ours, whose peer never reads:
+// the write must fail with ErrWriteTimeout, and well within 10 s.
+func checkNonReaderTimesOut(t *testing.T, ours net.Conn, wt time.Duration, kind string) {
+	t.Helper()
+	c := NewConn(ours, RoleServer, nil, &Options{WriteTimeout: wt, CloseTimeout: 100 * time.Millisecond})
+	defer c.CloseNow()
+	errc := make(chan error, 1)
+	go func() { errc <- c.WriteMessage(context.Background(), BinaryMessage, make([]byte, 4<<20)) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrWriteTimeout) {
+			t.Errorf("write: %v, want an error wrapping ErrWriteTimeout", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("a write to a %s peer that never reads is still blocked after 10s", kind)
+	}
 }
 
 // TestIdleTimeoutSurvivesShortReads: a silent peer is dropped by

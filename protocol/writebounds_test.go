@@ -74,18 +74,7 @@ func TestWriteTimeoutSparesASlowTLSReader(t *testing.T) {
 	})
 	t.Run("non-reader", func(t *testing.T) {
 		ours, _ := tlsPair(t)
-		c := NewConn(ours, RoleServer, nil, &Options{WriteTimeout: wt, CloseTimeout: 100 * time.Millisecond})
-		defer c.CloseNow()
-		errc := make(chan error, 1)
-		go func() { errc <- c.WriteMessage(context.Background(), BinaryMessage, make([]byte, 4<<20)) }()
-		select {
-		case err := <-errc:
-			if !errors.Is(err, ErrWriteTimeout) {
-				t.Errorf("write: %v, want an error wrapping ErrWriteTimeout", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("a write to a wss peer that never reads is still blocked after 10s")
-		}
+		checkNonReaderTimesOut(t, ours, wt, "wss")
 	})
 }
 
