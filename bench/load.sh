@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 bin="$(mktemp -d)"
 trap 'rm -rf "$bin"' EXIT INT TERM
 go build -o "$bin/" ./cmd/loadgen ./cmd/echo-wsanatomy ./cmd/echo-wsanatomy-http \
-	./cmd/echo-gorilla ./cmd/echo-coder ./cmd/echo-gobwas
+	./cmd/echo-gorilla ./cmd/echo-coder ./cmd/echo-gobwas ./cmd/echo-floor
 (cd .. && go build -o "$bin/wsanatomy" .)
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(go version | cut -d' ' -f3), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo " with local changes")"

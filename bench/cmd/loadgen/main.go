@@ -79,6 +79,7 @@ func allServers(bin, serveLogOff string) []load.Server {
 		load.Server{Name: "coder", Cmd: []string{filepath.Join(bin, "echo-coder")}},
 		load.Server{Name: "gobwas", Cmd: []string{filepath.Join(bin, "echo-gobwas")}},
 		load.Server{Name: "gobwas-b", Cmd: []string{filepath.Join(bin, "echo-gobwas")}},
+		load.Server{Name: "floor", Cmd: []string{filepath.Join(bin, "echo-floor")}},
 	)
 }
 

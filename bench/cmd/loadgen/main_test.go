@@ -33,6 +33,7 @@ func TestLoadScript(t *testing.T) {
 		"Server memory per idle connection, 20 connections",
 		"| 1 conn, 1 MiB, 1 in flight | unpinned |",
 		"| gobwas-b |",
+		"| floor |",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -83,7 +84,7 @@ func TestAddedServers(t *testing.T) {
 	for _, srv := range all {
 		names = append(names, srv.Name)
 	}
-	if got := strings.Join(names, ","); got != "wsanatomy,before,wsanatomy-http,serve,gorilla,coder,gobwas,gobwas-b" {
+	if got := strings.Join(names, ","); got != "wsanatomy,before,wsanatomy-http,serve,gorilla,coder,gobwas,gobwas-b,floor" {
 		t.Errorf("servers in order: %s", got)
 	}
 }
