@@ -50,9 +50,9 @@ func echoBatched(t *testing.T, c *Conn) (writeErrs []error, readErr error) {
 }
 
 // TestBatchRepliesOneWritePerBatch: three requests that arrive in one read
-// are answered with two writes (the first two replies held and sent as
-// the last request is handed out, then the last reply), in order and
-// intact; without BatchReplies, one write each.
+// are answered with one write (the first two replies held, and sent with
+// the last reply, which nothing buffered follows), in order and intact;
+// without BatchReplies, one write each.
 func TestBatchRepliesOneWritePerBatch(t *testing.T) {
 	var in []byte
 	for i := range 3 {
@@ -92,7 +92,7 @@ func TestBatchRepliesOneWritePerBatch(t *testing.T) {
 		}
 		wantWrites := 3
 		if batch {
-			wantWrites = 2
+			wantWrites = 1
 		}
 		if replyWrites != wantWrites {
 			t.Errorf("batch=%v: the replies took %d writes, want %d", batch, replyWrites, wantWrites)
@@ -251,8 +251,8 @@ func TestBatchRepliesStreamedMessages(t *testing.T) {
 	if got := bytes.Join(sc.writes, nil); !bytes.Equal(got, want) {
 		t.Fatalf("the peer got %d bytes, want the three replies in order (%d bytes)", len(got), len(want))
 	}
-	if len(sc.writes) != 2 {
-		t.Errorf("three replies took %d writes, want 2", len(sc.writes))
+	if len(sc.writes) != 1 {
+		t.Errorf("three replies took %d writes, want 1", len(sc.writes))
 	}
 }
 
@@ -408,33 +408,42 @@ func TestBatchRepliesSentBeforeEveryWait(t *testing.T) {
 }
 
 // TestBatchRepliesFlushBoundedByReadContext: the reader sends held
-// replies itself, and that write is bounded by the read's context, as the
-// pongs it sends are: a peer that pipelines two requests and never reads
-// cannot hold NextReader or ReadMessage past their context, even with no
-// WriteTimeout. Before the fix the call hung for good.
+// replies itself, before it waits for input, and that write is bounded by
+// the read's context, as the pongs it sends are: a peer that pipelines two
+// requests and never reads cannot hold NextReader or ReadMessage past
+// their context, even with no WriteTimeout. Before the fix the call hung
+// for good. Handing out the second request sends nothing (its reply is to
+// take the held one along); the read after it, which would wait, must.
 func TestBatchRepliesFlushBoundedByReadContext(t *testing.T) {
 	two := bytes.Repeat(clientFrame(Header{Fin: true, Opcode: OpBinary}, []byte("q")), 2)
 	for _, useNextReader := range []bool{false, true} {
 		c, _ := heldReplyPair(t, two, false, &Options{BatchReplies: true, WriteTimeout: -1})
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		done := make(chan error, 1)
-		go func() {
-			var err error
-			if useNextReader {
-				_, _, err = c.NextReader(ctx)
-			} else {
-				_, _, err = c.ReadMessage(ctx)
+		read := func(what string) {
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				var err error
+				if useNextReader {
+					_, _, err = c.NextReader(ctx)
+				} else {
+					_, _, err = c.ReadMessage(ctx)
+				}
+				done <- err
+			}()
+			select {
+			case <-done: // handed out, or failed at its context: either way, not held
+			case <-time.After(10 * time.Second):
+				t.Fatalf("NextReader=%v: %s: a read with a 100 ms context was held 10 s sending a held reply to a peer that does not read", useNextReader, what)
 			}
-			done <- err
-		}()
-		select {
-		case <-done: // the second request is handed out (or the read fails): either way, not held
-		case <-time.After(10 * time.Second):
-			t.Fatalf("NextReader=%v: a read with a 100 ms context was held 10 s sending a held reply to a peer that does not read", useNextReader)
 		}
+		read("the second request")
+		read("the read after it")
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		err := c.WriteMessage(ctx, BinaryMessage, []byte("r"))
 		cancel()
-		if err := c.WriteMessage(context.Background(), BinaryMessage, []byte("r")); err == nil {
-			t.Errorf("NextReader=%v: the write after a held reply that could not be sent returned nil", useNextReader)
+		if err == nil || !strings.Contains(err.Error(), "1 held frame") {
+			t.Errorf("NextReader=%v: the write after a held reply that could not be sent returned %v, want an error naming the held frame", useNextReader, err)
 		}
 		c.CloseNow()
 	}

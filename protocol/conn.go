@@ -55,13 +55,14 @@ type Options struct {
 	// buffer, to go out in one system call with the messages written
 	// after it: a server answering pipelined requests then makes one
 	// write per batch of requests instead of one per reply. Nothing is
-	// held once the connection would wait for input: the held messages
-	// go out when a read hands out the last buffered message (or one
-	// that is not whole), before any wait for the socket, with the next
-	// write that is not held (in order, in the same system call), and in
-	// Close and CloseNow. So a held reply also waits while the requests
-	// already buffered after its own are handled: its latency grows with
-	// the batch, by the time the handler takes for each of them.
+	// held once the connection would wait for input: the reply to the
+	// last buffered message is not held, and takes the held ones with it
+	// (in order, in the same system call), as does any write that is not
+	// held; the held messages also go out before any wait for the socket,
+	// when a read hands out a message that is not whole, and in Close and
+	// CloseNow. So a held reply also waits while the requests already
+	// buffered after its own are handled: its latency grows with the
+	// batch, by the time the handler takes for each of them.
 	// Each write is bounded by WriteTimeout as usual; the held messages a
 	// read sends, also by that read's context (as its pongs are), and
 	// those Close and CloseNow send, by CloseTimeout.
@@ -232,13 +233,14 @@ type Conn struct {
 	writer       messageWriter
 	// held is the write buffer of messages held by BatchReplies (nil when
 	// none are); guarded by frameMu. heldOut says held has bytes, and
-	// readAhead that the reader has a whole message buffered, so that a
-	// reply may wait: both atomic, so that the reader and writers can
-	// tell, without the frame lock, who must send what is held.
+	// readAhead where the reader is in a batch of buffered requests
+	// (aheadNone, aheadHold, aheadLast): both atomic, so that the reader
+	// and writers can tell, without the frame lock, who must send what is
+	// held.
 	held      *bufio.Writer
 	heldN     int // how many frames wait in held; guarded by frameMu
 	heldOut   atomic.Bool
-	readAhead atomic.Bool
+	readAhead atomic.Int32
 	pongSend  [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
 	// frames; guarded by frameMu. sock arms the write deadline

@@ -528,15 +528,26 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // system call, then writes each reply with one of its own: most of its
 // time goes to those writes. With BatchReplies, a reply written while the
 // next request already waits whole in the read buffer goes into a pooled
-// write buffer, held, and the next reply joins it, until the reader is
-// about to hand out its last buffered request (or to wait): then all of
-// them go out in one write. No reply waits while the connection waits for
-// input, since the reader sends them before that; the buffer is bounded
-// (a full one is written out, bounded by WriteTimeout like any write).
-// What a held reply does wait for is the handling of the requests that
-// were already buffered behind its own: the first reply of a batch of n
-// goes out only once the other n-1 are answered, so batching trades that
-// latency for fewer system calls.
+// write buffer, held, and the next reply joins it. The reply to the last
+// buffered request is not held (nothing is behind it): it goes out with
+// all the held ones, in one write, the batch's only one. No reply waits
+// while the connection waits for input, since the reader sends them
+// before that; the buffer is bounded (a full one is written out, bounded
+// by WriteTimeout like any write). What a held reply does wait for is the
+// handling of the requests that were already buffered behind its own: the
+// first reply of a batch of n goes out only once the other n-1 are
+// answered, so batching trades that latency for fewer system calls.
+//
+// readAhead tells the writers where the reader is in a batch:
+//   - aheadHold: the request handed out is followed by a whole one in the
+//     buffer, so its reply may be held;
+//   - aheadLast: the last buffered request of a batch was handed out. Its
+//     reply is not held, but whatever is held waits for it (or for any
+//     other write), so that the batch costs one write, not two: had the
+//     reader sent the held replies as it handed the last request out, a
+//     batch of two requests would still take two writes;
+//   - aheadNone: the reader may wait for input, or stopped reading:
+//     nothing may stay held.
 //
 // A held reply's WriteMessage has returned nil, so its loss must not go
 // unnoticed: a write that fails to send held frames returns an error
@@ -546,20 +557,28 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // CloseTimeout.
 //
 // The reader and the writers decide without a shared lock who sends the
-// held bytes. The reader clears readAhead, then looks at heldOut; a writer
-// that holds sets heldOut, then (once it lets go of the frame lock, in
-// unlockFrame) looks at readAhead. Of two such pairs of atomic operations
-// at least one side sees the other's store: whichever finds replies held
-// while the reader is not reading ahead sends them (flushHeld). Neither
+// held bytes. The reader sets readAhead to aheadNone, then looks at
+// heldOut; a writer that holds sets heldOut, then (once it lets go of the
+// frame lock, in unlockFrame) looks at readAhead. Of two such pairs of
+// atomic operations at least one side sees the other's store: whichever
+// finds replies held while the reader is at aheadNone sends them
+// (flushHeld). Neither
 // waits for the frame lock to do so, so whoever holds it when they look
 // must look again on leaving it: every release of the lock is followed
 // by sendHeldIfDue. And the reader sends them once more right before any
 // read of the socket that may wait (takeReadBuffer, readSource.Read).
 
+// Where the reader is in a batch of buffered requests (Conn.readAhead).
+const (
+	aheadNone int32 = iota // nothing may stay held
+	aheadHold              // a whole request follows the one handed out: its reply may wait
+	aheadLast              // the batch's last request was handed out: its reply takes the held ones
+)
+
 // mayHold reports whether the data frame about to be written may wait in
 // the held buffer. The caller holds frameMu.
 func (c *Conn) mayHold(h Header) bool {
-	return c.opts.BatchReplies && h.Opcode.IsData() && c.readAhead.Load()
+	return c.opts.BatchReplies && h.Opcode.IsData() && c.readAhead.Load() == aheadHold
 }
 
 // writeHeld adds a frame to the held buffer, and sends all of it unless
@@ -637,7 +656,7 @@ func (c *Conn) flushHeld(ctx context.Context) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	for c.heldOut.Load() && !c.readAhead.Load() && c.frameMu.TryLock() {
+	for c.heldOut.Load() && c.readAhead.Load() == aheadNone && c.frameMu.TryLock() {
 		if c.held != nil {
 			stop := c.beginWrite(ctx)
 			if err := c.sendHeld(); err != nil {
@@ -656,7 +675,7 @@ func (c *Conn) flushHeld(ctx context.Context) {
 // WriteTimeout).
 func (c *Conn) stopReadingAhead(ctx context.Context) {
 	if c.opts.BatchReplies {
-		c.readAhead.Store(false)
+		c.readAhead.Store(aheadNone)
 		c.flushHeld(ctx)
 	}
 }
@@ -681,7 +700,15 @@ func (c *Conn) lookAhead(ctx context.Context) {
 		// must be there too.
 		b, _ := c.br.Peek(c.br.Buffered()) // no I/O
 		if int64(len(b)) > r.frameLeft && wholeMessageAt(b[r.frameLeft:]) {
-			c.readAhead.Store(true)
+			c.readAhead.Store(aheadHold)
+			return
+		}
+		if int64(len(b)) == r.frameLeft && c.readAhead.Load() != aheadNone {
+			// The last request of a batch, whole, and nothing after it:
+			// what is held goes out with its reply, or before the reader
+			// waits for input. (NextReader's reader comes here twice for
+			// it: as it hands it out, and at its end.)
+			c.readAhead.Store(aheadLast)
 			return
 		}
 	}
