@@ -233,7 +233,7 @@ func (s *streamReader) Read(p []byte) (int, error) {
 	defer s.c.releaseReadBuffer()
 	n, err := s.c.reader.Read(p)
 	if err == io.EOF {
-		s.c.noteReadAhead(nil) // the message is read: may its reply wait for the next? (BatchReplies)
+		s.c.noteReadAhead(context.Background()) // the message is read: may its reply wait for the next? (BatchReplies)
 	}
 	switch {
 	case err == nil || err == io.EOF:

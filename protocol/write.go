@@ -467,7 +467,7 @@ func (c *Conn) releaseFrame() {
 // BatchReplies heldOut is never set: one atomic load.
 func (c *Conn) sendHeldIfDue() {
 	if c.heldOut.Load() { // small enough to be inlined: one load per write
-		c.flushHeld(nil) // bounded by WriteTimeout, as the write that let go was
+		c.flushHeld(context.Background()) // bounded by WriteTimeout, as the write that let go was
 	}
 }
 
