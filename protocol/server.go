@@ -92,8 +92,12 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	}
 	// net/http may have read bytes past the request (a client that sends
 	// its first frame without waiting for the 101). Keep them in front of
-	// the connection instead of losing them.
-	br := bufio.NewReaderSize(netConn, bufferSize)
+	// the connection instead of losing them. Otherwise the connection
+	// starts with no read buffer: it borrows one from the pool when bytes
+	// arrive (readbuf.go), so that an idle connection holds none and a
+	// thousand handshakes leave no thousand buffers behind for the
+	// garbage collector.
+	var br *bufio.Reader
 	early := brw.Reader.Buffered() > 0
 	if early {
 		b, _ := brw.Reader.Peek(brw.Reader.Buffered())
@@ -133,7 +137,22 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 	if maxHead <= 0 {
 		maxHead = defaultMaxRequestHead
 	}
-	br := bufio.NewReaderSize(netConn, bufferSize)
+	// The request is read through a pooled read buffer, which the
+	// connection keeps while it holds bytes after the request and then
+	// gives back (readbuf.go); a refused handshake gives it back at once.
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(netConn)
+	c, err := acceptOn(ctx, netConn, br, maxHead, opts, &o)
+	if c == nil {
+		br.Reset(nil)
+		readerPool.Put(br)
+	}
+	return c, err
+}
+
+// acceptOn is AcceptConn's work once the read buffer is set up: reading
+// the request through br, checking it and answering it.
+func acceptOn(ctx context.Context, netConn net.Conn, br *bufio.Reader, maxHead int, opts *AcceptOptions, o *Options) (*Conn, error) {
 	head, err := readHead(br, maxHead)
 	if err == errHeadTooLarge {
 		herr := &HandshakeError{Status: http.StatusRequestHeaderFieldsTooLarge, Msg: fmt.Sprintf("request head is larger than %d bytes", maxHead)}
@@ -144,7 +163,8 @@ func AcceptConn(ctx context.Context, netConn net.Conn, opts *AcceptOptions) (*Co
 		return nil, ctxErr(ctx, fmt.Errorf("websocket: failed to read the handshake request: %w", err))
 	}
 	observeHandshake(o.Observer, RoleServer, Received, true, head, nil, nil)
-	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
+	// A reader the size of the head (it is all there), not bufio's 4 KiB.
+	r, err := http.ReadRequest(bufio.NewReaderSize(bytes.NewReader(head), len(head)))
 	if err != nil {
 		herr := &HandshakeError{Status: http.StatusBadRequest, Section: "4.2.1", Msg: "request is not valid HTTP: " + err.Error()}
 		observeHandshake(o.Observer, RoleServer, Sent, false, writeRefusal(netConn, herr), nil, herr)
