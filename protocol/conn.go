@@ -58,8 +58,12 @@ type Options struct {
 	// held once the connection would wait for input: the reply to the
 	// last buffered message is not held, and takes the held ones with it
 	// (in order, in the same system call), as does any write that is not
-	// held; the held messages also go out before any wait for the socket,
-	// when a read hands out a message that is not whole, and in Close and
+	// held; if neither comes, they go out 1 ms after the last message was
+	// handed out (a handler that replies later, or never, costs the held
+	// replies that latency, and cannot leave them waiting on the peer).
+	// They also go out before any wait for the socket, when a read hands
+	// out a message not followed by a whole one (a ping, part of a
+	// header, a fragment), before a read fails, and in Close and
 	// CloseNow. So a held reply also waits while the requests already
 	// buffered after its own are handled: its latency grows with the
 	// batch, by the time the handler takes for each of them.
@@ -241,6 +245,7 @@ type Conn struct {
 	heldN     int // how many frames wait in held; guarded by frameMu
 	heldOut   atomic.Bool
 	readAhead atomic.Int32
+	heldTimer *time.Timer             // sends replies held in aheadLast after heldLastBound; guarded by readMu
 	pongSend  [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
 	// frames; guarded by frameMu. sock arms the write deadline

@@ -90,15 +90,16 @@ func (s *readSource) Read(p []byte) (int, error) {
 		s.lo += n
 		return n, nil
 	}
+	// The buffer is refilled in the middle of a frame or a header: this
+	// read may wait, or the input has ended and the connection is about
+	// to fail. Either way nothing may stay held (BatchReplies): replies
+	// held for the last request of a batch go out now, before an error
+	// closes the connection under them.
+	s.c.stopReadingAhead(s.c.rctx)
 	if err := s.err; err != nil {
 		s.err = nil
 		return 0, err
 	}
-	// The buffer is refilled in the middle of a frame or a header: this
-	// read may wait, so nothing may stay held (BatchReplies). The read
-	// that handed out the last message sent what was held, unless it
-	// found the frame lock taken.
-	s.c.stopReadingAhead(s.c.rctx)
 	s.c.armRead() // this read may wait: its deadline now
 	if socketReadHook != nil {
 		socketReadHook(s.c)
@@ -130,9 +131,14 @@ func (c *Conn) takeReadBuffer() {
 		c.putReadBuffer()
 	}
 	s := &c.src
+	if s.lo == s.hi {
+		// Nothing is held while we wait for input, nor when the input has
+		// ended (s.err: the peer's bytes came with the end of its stream)
+		// and the read is about to fail and close the connection.
+		c.stopReadingAhead(c.rctx)
+	}
 	if s.lo == s.hi && s.err == nil {
-		c.stopReadingAhead(c.rctx) // nothing is held while we wait for input
-		c.armRead()                // this read may wait: its deadline now
+		c.armRead() // this read may wait: its deadline now
 		if s.socket != nil {
 			if err := s.socket.Read(s.fill); err != nil {
 				s.err = err // a deadline, or the socket closed: handed on below

@@ -545,7 +545,10 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 //     reply is not held, but whatever is held waits for it (or for any
 //     other write), so that the batch costs one write, not two: had the
 //     reader sent the held replies as it handed the last request out, a
-//     batch of two requests would still take two writes;
+//     batch of two requests would still take two writes. They wait at
+//     most heldLastBound: the last request may have no reply, or one that
+//     waits for the peer to act on the replies held (a long poll, a
+//     second step), and then a timer sends them (sendHeldLate);
 //   - aheadNone: the reader may wait for input, or stopped reading:
 //     nothing may stay held.
 //
@@ -574,6 +577,13 @@ const (
 	aheadHold              // a whole request follows the one handed out: its reply may wait
 	aheadLast              // the batch's last request was handed out: its reply takes the held ones
 )
+
+// heldLastBound is how long replies held in aheadLast wait for the reply
+// to the batch's last request (or for any write, or a read that waits)
+// before a timer sends them. An echo or a quick handler answers in
+// microseconds, so the timer almost never fires; a handler that waits
+// for the peer costs the peer this much latency, not a deadlock.
+const heldLastBound = time.Millisecond
 
 // mayHold reports whether the data frame about to be written may wait in
 // the held buffer. The caller holds frameMu.
@@ -656,6 +666,14 @@ func (c *Conn) flushHeld(ctx context.Context) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if ctx.Err() != nil {
+		// The read's context is already done: a write bounded by it
+		// would fail at once and lose the held replies, whose
+		// WriteMessage returned nil. They stay held, for the next write,
+		// Close or CloseNow to send (each bounded in its own way); the
+		// read returns at once, so nothing waits while they do.
+		return
+	}
 	for c.heldOut.Load() && c.readAhead.Load() == aheadNone && c.frameMu.TryLock() {
 		if c.held != nil {
 			stop := c.beginWrite(ctx)
@@ -682,9 +700,11 @@ func (c *Conn) stopReadingAhead(ctx context.Context) {
 
 // noteReadAhead is called by a read that hands out a message, or reads
 // one to its end: it says whether the rest of this message and the next
-// one are already buffered whole (then replies may wait for it), and
-// sends what is held otherwise, bounded by ctx, the read's context. The
-// caller holds readMu.
+// one are already buffered whole (aheadHold: replies may wait for it),
+// or this is the last of a batch with nothing after it (aheadLast: the
+// held replies wait for its reply, at most heldLastBound), and sends what
+// is held otherwise, bounded by ctx, the read's context. The caller holds
+// readMu.
 func (c *Conn) noteReadAhead(ctx context.Context) {
 	if c.opts.BatchReplies { // small enough to be inlined: nothing to pay without it
 		c.lookAhead(ctx)
@@ -705,14 +725,40 @@ func (c *Conn) lookAhead(ctx context.Context) {
 		}
 		if int64(len(b)) == r.frameLeft && c.readAhead.Load() != aheadNone {
 			// The last request of a batch, whole, and nothing after it:
-			// what is held goes out with its reply, or before the reader
-			// waits for input. (NextReader's reader comes here twice for
-			// it: as it hands it out, and at its end.)
-			c.readAhead.Store(aheadLast)
+			// what is held goes out with its reply, before the reader
+			// waits for input, or after heldLastBound, whichever comes
+			// first. (NextReader's reader comes here twice for it: as it
+			// hands it out, and at its end; the bound runs from the
+			// first.)
+			if c.readAhead.Swap(aheadLast) != aheadLast {
+				c.armHeldTimer()
+			}
 			return
 		}
 	}
 	c.stopReadingAhead(ctx)
+}
+
+// armHeldTimer starts heldLastBound for replies held in aheadLast. The
+// caller holds readMu; the timer is made on the first batch that needs
+// it, and reused.
+func (c *Conn) armHeldTimer() {
+	if c.heldTimer == nil {
+		c.heldTimer = time.AfterFunc(heldLastBound, c.sendHeldLate)
+		return
+	}
+	c.heldTimer.Reset(heldLastBound)
+}
+
+// sendHeldLate is the timer's work: if the reader is still at the last
+// request of the batch, nothing more is worth waiting for, and what is
+// held goes out (bounded by WriteTimeout; an error is kept for the next
+// write, as sendHeldIfDue's is). If the reader has moved on, to a new
+// batch or to a read that sent them, there is nothing to do.
+func (c *Conn) sendHeldLate() {
+	if c.readAhead.CompareAndSwap(aheadLast, aheadNone) {
+		c.flushHeld(context.Background())
+	}
 }
 
 // wholeMessageAt reports whether b starts with a whole message in one
