@@ -110,7 +110,7 @@ func (m Model) stateKeys() keyMap {
 	e, have := m.shown()
 	n := len(m.tl.entries)
 	frame := have && (e.Kind == capture.KindFrame || e.Kind == capture.KindRaw) && len(e.Wire) > 0
-	fields := frame || (have && e.Kind == capture.KindHandshake && m.hasHeaders(e))
+	fields := frame || (have && m.hs.CanPick(e))
 	_, code := m.codeTargetOK(e, have)
 
 	// At the last step → runs the walkthrough again (restartWalk).
