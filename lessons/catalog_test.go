@@ -140,6 +140,10 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"no summary", "# T\n\n## S\nText.\n", "en/01-x.md:1:"},
 		{"actor missing", good + "```action\ntext \"a\"\n```\n", "en/01-x.md:7:"},
 		{"fragment size", good + "```action\nclient fragments text \"abc\" 0\n```\n", "en/01-x.md:7:"},
+		// Messages that name a line by its key say "line" after it, so
+		// they read as a sentence and do not end in the key's colon.
+		{"no question", good + "```check\nanswer: 1\nright: r\nwrong: w\n```\n", "en/01-x.md:6: check has no question: line"},
+		{"no options or answer", good + "```check\nquestion: q\nright: r\nwrong: w\n```\n", "en/01-x.md:6: check has neither options nor answer: lines"},
 		{"ambiguous option", good + "```check\nquestion: q\n+ 2\n- 3\nright: r\nwrong: w\n```\n", "en/01-x.md:6:"},
 		{"bad handshake option", good + "```action\nhandshake colour=red\n```\n", "en/01-x.md:7:"},
 	}

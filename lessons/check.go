@@ -136,13 +136,13 @@ func (p *checkParser) done() (*Check, error) {
 	c := p.c
 	switch {
 	case c.Question == "":
-		return nil, fmt.Errorf("check has no question:")
+		return nil, fmt.Errorf("check has no question: line")
 	case c.Right == "" || c.Wrong == "":
 		return nil, fmt.Errorf("check needs both right: and wrong: feedback")
 	case len(c.Choices) > 0 && len(c.Answers) > 0:
 		return nil, fmt.Errorf("check has both options and answer: lines; use one kind")
 	case len(c.Choices) == 0 && len(c.Answers) == 0:
-		return nil, fmt.Errorf("check has neither options nor answer:")
+		return nil, fmt.Errorf("check has neither options nor answer: lines")
 	case len(c.Choices) > 0 && !p.hasCorr:
 		return nil, fmt.Errorf("no option is marked + (correct)")
 	case len(c.Choices) == 1:

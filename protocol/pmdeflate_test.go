@@ -168,6 +168,7 @@ func TestDeflateNegotiatedOverTCP(t *testing.T) {
 				if _, got, err := client.ReadMessage(ctx); err != nil || !bytes.Equal(got, msg) {
 					t.Fatalf("message %d: %q, %v", i, got, err)
 				}
+				sent = append(sent, msg)
 			}
 			agreed := *client.Deflate()
 			for _, side := range []struct {
@@ -197,10 +198,33 @@ func TestDeflateNegotiatedOverTCP(t *testing.T) {
 					}
 				}
 			}
+			// The client observed sending the messages it sent, in order:
+			// every one with no threshold, the ones at or above it
+			// otherwise.
+			csent := clog.messages(Sent)
+			next := 0
+			for i, m := range csent {
+				for next < len(sent) && !bytes.Equal(sent[next], m.Inflated) {
+					next++
+				}
+				if next == len(sent) {
+					t.Fatalf("client observed sending compressed message %d (%d bytes), not one it sent, in order", i, len(m.Inflated))
+				}
+				next++
+			}
+			if tc.cc.Threshold < 0 && len(csent) != len(sent) {
+				t.Fatalf("client observed %d compressed messages sent, sent %d with no threshold", len(csent), len(sent))
+			}
 			// What the server received, it observed inflated, equal to
 			// what the client observed sending.
-			if got, want := len(slog.messages(Received)), len(clog.messages(Sent)); got != want {
-				t.Fatalf("server observed %d received compressed messages, client %d sent", got, want)
+			srecv := slog.messages(Received)
+			if len(srecv) != len(csent) {
+				t.Fatalf("server observed %d received compressed messages, client %d sent", len(srecv), len(csent))
+			}
+			for i := range srecv {
+				if !bytes.Equal(srecv[i].Inflated, csent[i].Inflated) {
+					t.Fatalf("compressed message %d: server observed receiving %d bytes, client observed sending %d different bytes", i, len(srecv[i].Inflated), len(csent[i].Inflated))
+				}
 			}
 		})
 	}

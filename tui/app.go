@@ -580,9 +580,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			m.openCode(id)
 		}
 	case key.Matches(msg, k.Field) && e.Kind == capture.KindHandshake:
-		m.moveHeader(e, 1)
+		m.hs.NextHeader(e, 1)
 	case key.Matches(msg, k.FieldBack) && e.Kind == capture.KindHandshake:
-		m.moveHeader(e, -1)
+		m.hs.NextHeader(e, -1)
 	case key.Matches(msg, k.Field):
 		m.frame.NextField(e, 1)
 	case key.Matches(msg, k.FieldBack):

@@ -3,7 +3,6 @@ package tui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
-	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
 	"github.com/wsanatomy/wsanatomy/tui/views"
 )
@@ -28,11 +27,6 @@ func (m Model) codeTargetOK(e capture.Entry, have bool) (string, bool) {
 	return m.codeTarget(e)
 }
 
-// hasHeaders reports whether handshake e has headers tab can pick.
-func (m Model) hasHeaders(e capture.Entry) bool {
-	return len(render.HeaderSources(e.Handshake.Raw)) > 0
-}
-
 // openCode opens the reader at id, building it the first time.
 func (m *Model) openCode(id string) {
 	rd, err := source.Embed(m.src, m.srcReady, m.keys.lang, nil, m.width, m.height, id)
@@ -52,27 +46,4 @@ func (m *Model) readerUpdate(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.src, cmd = m.src.Update(msg)
 	return cmd
-}
-
-// moveHeader moves the header cursor of handshake e by d.
-func (m *Model) moveHeader(e capture.Entry, d int) {
-	hs := render.HeaderSources(e.Handshake.Raw)
-	if len(hs) == 0 {
-		return
-	}
-	i := -1
-	for j, h := range hs {
-		if h.ID == m.hs.Header {
-			i = j
-		}
-	}
-	switch {
-	case i < 0 && d < 0:
-		i = len(hs) - 1
-	case i < 0:
-		i = 0
-	default:
-		i = (i + d + len(hs)) % len(hs)
-	}
-	m.hs.Header = hs[i].ID
 }

@@ -110,7 +110,7 @@ func (m Model) stateKeys() keyMap {
 	e, have := m.shown()
 	n := len(m.tl.entries)
 	frame := have && (e.Kind == capture.KindFrame || e.Kind == capture.KindRaw) && len(e.Wire) > 0
-	fields := frame || (have && e.Kind == capture.KindHandshake && m.hasHeaders(e))
+	fields := frame || (have && m.hs.CanPick(e))
 	_, code := m.codeTargetOK(e, have)
 
 	// At the last step → runs the walkthrough again (restartWalk).
@@ -175,7 +175,11 @@ func (m Model) footerKeys() (body, tail []key.Binding) {
 	}
 	next := short(k.Next, t("next step"))
 	next.SetHelp(keymap.KeyLabel(k.lang, "→/space"), next.Help().Desc)
-	return append([]key.Binding{next, short(k.Back, t("back"))}, append(frame, k.Free, k.Lab)...), tail
+	// ← shows the previous step. Its word is not "back", which every
+	// screen gives esc (here, free play's and the lab's way back to the
+	// walkthrough). It is kept short ("previous", not "previous step"): at
+	// 80 columns the longer word would push ← itself off the line.
+	return append([]key.Binding{next, short(k.Back, t("previous"))}, append(frame, k.Free, k.Lab)...), tail
 }
 
 // groups is the ? screen: every binding that works in the state under it,
@@ -239,6 +243,7 @@ var keysZh = map[string]string{
 	"edit":                                "编辑",
 	"new connection":                      "新连接",
 	"back":                                "返回",
+	"previous":                            "上一步", // the walkthrough footer's ←: the previous step
 	"walkthrough (w)":                     "分步讲解（w）",
 	"timeline and frame":                  "时间线与帧",
 	"free play (f) and raw frame lab (r)": "自由发送（f）与原始帧实验室（r）",
@@ -246,7 +251,7 @@ var keysZh = map[string]string{
 	"anywhere":                            "随处可用",
 	// The ? screen's notes.
 	"Everything on screen comes from a real connection: a server on 127.0.0.1 and a client talking over TCP through wsanatomy's codec. The timeline lists every frame both ways (→ client to server, ← server to client); the rest of the screen dissects the selected one: bit grid, fields, hex dump, unmasking and why.": "屏幕上的一切都来自一条真实的连接：127.0.0.1 上的服务器和客户端通过 TCP、用 wsanatomy 的编解码器通信。时间线列出双向的每一帧（→ 客户端发往服务器，← 服务器发往客户端）；屏幕其余部分解析选中的那一帧：比特图、字段、十六进制转储、去掩码过程，以及为什么这样设计。",
-	"Walkthrough (%s): %s runs the next real exchange; %s goes back. When the connection has closed, %s opens a fresh one.": "分步讲解（%s）：%s 运行下一次真实的交互；%s 回到上一步。连接关闭之后，按 %s 新建一条连接。",
+	"Walkthrough (%s): %s runs the next real exchange; %s goes back a step. When the connection has closed, %s opens a fresh one.": "分步讲解（%s）：%s 运行下一次真实的交互；%s 回到上一步。连接关闭之后，按 %s 新建一条连接。",
 	"Free play (%s): the form opens with the cursor in the message, on a dim sample that what you type replaces. Type it, %s to the sender and the type and change them with %s (text, binary, ping, pong, close with a code and the message as reason), give a fragment size if you like, turn compress on with %s to send text and binary compressed (permessage-deflate, RFC 7692: a connection started with %s negotiates it), %s sends. A 200-byte ping is x*200; raw bytes are hex 48 65. What the codec refuses is shown and the session goes on. %s leaves the form, so letters are keys again; %s goes back in.": "自由发送（%s）：表单打开时光标在消息一栏，栏里暗色的是示例文字，一输入就会被替换。输入消息，用 %s 移到发送方和类型，用 %s 切换（text、binary、ping、pong，以及带关闭码、以消息为关闭原因的 close）；需要的话填写分片大小；用 %s 打开压缩，text 和 binary 就会压缩发送（permessage-deflate，RFC 7692：按 %s 新建的连接会协商它）；按 %s 发送。200 字节的 ping 写作 x*200；原始字节写作 hex 48 65。编解码器拒绝的内容会显示出来，会话照常继续。按 %s 离开表单，字母键就恢复为快捷键；按 %s 回到表单。",
 	"Raw frame lab (%s): pick a preset with %s, %s to a bit and toggle it with %s, or type hex in bytes; %s sends the exact bytes from the client and the server's reaction appears: the rule broken with its RFC section, its close frame, the connection ending. %s then starts a fresh connection. Presets: %s.":                                                                                                                                                                                                                                                                                                       "原始帧实验室（%s）：用 %s 选择预设，用 %s 移到某一位并用 %s 翻转它，或者直接在 bytes 一栏输入十六进制；按 %s 由客户端原样发送这些字节，随后显示服务器的反应：违反的规则及其 RFC 章节、它发出的关闭帧、连接的结束。之后按 %s 新建连接。预设：%s。",
 	"Linked panes: %s picks a field in the bit grid and its bytes light up (CAPS tags in the hex dump); %s and %s walk the hex dump and select the field of each byte. On a handshake, %s picks a header.":                                                                                                                                                                                                                                                                                                                                                                                                                "联动窗格：%s 在比特图中选择一个字段，它的字节随之高亮（十六进制转储中的大写标签）；%s 和 %s 逐个字节走过十六进制转储，并选中每个字节所属的字段。选中握手记录时，%s 选择一个头部。",

@@ -83,17 +83,42 @@ func cloneModel(m Model) Model {
 }
 
 // TestFooterNamesOnlyEnabledKeys checks the hint line at the first and
-// last steps: ← back is not offered where there is no step before; → is
+// last steps: ← is not offered where there is no step before; → is
 // offered at the last step, where it runs the walkthrough again.
 func TestFooterNamesOnlyEnabledKeys(t *testing.T) {
 	m := recordedModel(t, 120, 40)
-	if f := m.footerView(); strings.Contains(f, "← back") || !strings.Contains(f, "next step") {
+	if f := m.footerView(); strings.Contains(f, "← ") || !strings.Contains(f, "next step") {
 		t.Errorf("first step: footer %q", f)
 	}
 	// At the last step → runs the walkthrough again, so it stays.
 	m = send(m, keys(strings.Fields(strings.Repeat("space ", 40))...)...)
-	if f := m.footerView(); !strings.Contains(f, "← back") || !strings.Contains(f, "next step") {
+	if f := m.footerView(); !strings.Contains(f, "← previous") || !strings.Contains(f, "next step") {
 		t.Errorf("last step: footer %q", f)
+	}
+}
+
+// TestFooterSaysWhatLeftDoes: in the walkthrough ← shows the previous
+// step, and its hint says so in both languages, at both sizes. It must
+// not say "back", the word every screen gives esc (in free play and the
+// lab, esc back to the walkthrough), or one word would name two keys
+// that do different things.
+func TestFooterSaysWhatLeftDoes(t *testing.T) {
+	for _, tt := range []struct{ lang, want string }{{"en", "← previous"}, {"zh", "← 上一步"}} {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			m := recordedModelIn(t, tt.lang, size[0], size[1])
+			m = send(m, keys("space", "space")...)
+			f := m.footerView()
+			if !strings.Contains(f, tt.want) {
+				t.Errorf("%s %dx%d: footer %q does not say %q", tt.lang, size[0], size[1], f, tt.want)
+			}
+			if esc := "← " + keymap.New(tt.lang).Back.Help().Desc; strings.Contains(f, esc) {
+				t.Errorf("%s %dx%d: footer %q calls ← %q, esc's word", tt.lang, size[0], size[1], f, esc)
+			}
+			step := m.walk.step
+			if m = send(m, keys("left")...); m.walk.step != step-1 {
+				t.Errorf("%s %dx%d: ← went from step %d to %d, not the previous step", tt.lang, size[0], size[1], step, m.walk.step)
+			}
+		}
 	}
 }
 

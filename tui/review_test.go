@@ -25,9 +25,9 @@ func TestFooterPerMode(t *testing.T) {
 			// "? help", or "? more" when the line had to leave keys out.
 			{"walkthrough", nil, []string{"next step", "? ", "q quit"}, []string{"edit", "esc"}},
 			{"free play form", []string{"f"}, []string{"esc leave the form"}, []string{"next step", "toggle"}},
-			{"free play", []string{"f", "esc"}, []string{"e edit", "? help", "q quit"}, []string{"next step", "← back"}},
+			{"free play", []string{"f", "esc"}, []string{"e edit", "? help", "q quit"}, []string{"next step", "← previous"}},
 			{"lab form", []string{"r"}, []string{"esc leave the form"}, []string{"next step"}},
-			{"lab", []string{"r", "esc"}, []string{"e edit", "? help", "q quit"}, []string{"next step", "← back"}},
+			{"lab", []string{"r", "esc"}, []string{"e edit", "? help", "q quit"}, []string{"next step", "← previous"}},
 		}
 		for _, c := range cases {
 			mm := send(m, keys(c.keys...)...)

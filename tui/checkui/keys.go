@@ -15,10 +15,10 @@ import (
 // (package tui/keymap), so that a key means here what it means on every
 // screen: ↑/↓ (k/j) move through the list in view (the cases, or a case's
 // exchange), →/← go to the next or previous case as they go to the next
-// or previous step elsewhere, tab picks a field of a frame (not, as in
-// the walkthrough, a header of the handshake), [ and ] move the hex
-// cursor by a byte, s opens the code of the field (or, on a handshake, of
-// its first header) in the annotated source, esc goes back,
+// or previous step elsewhere, tab picks a field of a frame or a header of
+// the handshake, as in the walkthrough and the lessons, [ and ] move the
+// hex cursor by a byte, s opens the code of the field or header (the
+// first one when none is picked) in the annotated source, esc goes back,
 // ? is help and q quits. [Model.bindings] enables the ones that act in
 // the state on screen; every hint and the help are made from that copy,
 // never typed into a label.
@@ -104,12 +104,13 @@ func (m Model) screenKeys(k keyMap) keyMap {
 		k.PrevCase.SetEnabled(pos > 0)
 		k.Back.SetEnabled(true)
 		frame := n > 0 && m.entries[m.entrySel].Kind == capture.KindFrame
+		header := n > 0 && m.hs.CanPick(m.entries[m.entrySel])
 		if n > 0 {
 			_, code := views.CodeTarget(m.entries[m.entrySel], m.frame, m.hs)
 			k.Code.SetEnabled(code)
 		}
-		k.Field.SetEnabled(frame)
-		k.FieldBack.SetEnabled(frame)
+		k.Field.SetEnabled(frame || header)
+		k.FieldBack.SetEnabled(frame || header)
 		if frame {
 			e := m.entries[m.entrySel]
 			k.ByteNext.SetEnabled(m.frame.CanMoveByte(e, 1))
@@ -130,15 +131,16 @@ func (m Model) screenKeys(k keyMap) keyMap {
 }
 
 // showPick scrolls the dissection so that the line saying which field and
-// byte are selected (its "» " lines) is in view, so that tab and [ ] never
-// move out of sight.
+// byte are selected (its "» " lines; on a handshake, the indented one
+// under the picked header) is in view, so that tab and [ ] never move out
+// of sight.
 func (m *Model) showPick() {
 	l := m.layout(max(1, m.width), max(1, m.height-2))
 	if l.detH < 2 || len(m.entries) == 0 {
 		return
 	}
 	for i, line := range strings.Split(m.detailBody(l.detW), "\n") {
-		if strings.HasPrefix(ansi.Strip(line), "» ") {
+		if strings.HasPrefix(strings.TrimLeft(ansi.Strip(line), " "), "» ") {
 			if i < m.detOff || i >= m.detOff+l.detH-1 {
 				m.detOff = max(0, min(i-1, m.maxScroll()))
 			}

@@ -7,8 +7,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // listed is every binding the state shows: its footer and, with the help
@@ -46,6 +49,8 @@ func TestKeysDoWhatTheReportSays(t *testing.T) {
 		{"failed only", []string{"f"}},
 		{"a case", []string{"j", "j", "enter"}},
 		{"a failed case, a frame", []string{"f", "enter", "up", "tab"}},
+		{"a failed case, its handshake", []string{"f", "enter", "g"}},
+		{"a failed case, a header picked", []string{"f", "enter", "g", "tab"}},
 		{"help", []string{"?"}},
 	}
 	for _, st := range states {
@@ -106,6 +111,42 @@ func TestSharedKeysReadAsEverywhere(t *testing.T) {
 		} {
 			if p[0].Help() != p[1].Help() {
 				t.Errorf("%s: %s reads %q, the shared map %q", lang, name, p[0].Help(), p[1].Help())
+			}
+		}
+	}
+}
+
+// TestTabPicksAHeader: on a handshake, tab and shift+tab pick its
+// headers, as they do in the walkthrough and the lessons; the dissection
+// marks the one picked, and s opens its code.
+func TestTabPicksAHeader(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m := keys(finished(t, "en", size[0], size[1]), "f", "enter", "g")
+		e := m.entries[m.entrySel]
+		if e.Kind != capture.KindHandshake {
+			t.Fatalf("%v: the first entry of case 2.2 is a %v, not the handshake", size, e.Kind)
+		}
+		hs := render.HeaderSources(e.Handshake.Raw)
+		if len(hs) < 2 {
+			t.Fatalf("%v: the request has %d headers with code", size, len(hs))
+		}
+		if !m.bindings().Field.Enabled() || !strings.Contains(m.View(), "tab field") {
+			t.Errorf("%v: tab is not offered on a handshake:\n%s", size, m.View())
+		}
+		for _, step := range []struct {
+			key  string
+			want int
+		}{{"tab", 0}, {"tab", 1}, {"shift+tab", 0}, {"shift+tab", len(hs) - 1}} {
+			m = keys(m, step.key)
+			want := hs[step.want].ID
+			if m.hs.Header != want {
+				t.Fatalf("%v: %s picked %q, want %q", size, step.key, m.hs.Header, want)
+			}
+			if v := m.View(); !strings.Contains(v, "see the code for "+want) {
+				t.Errorf("%v: after %s the dissection does not mark %s:\n%s", size, step.key, want, v)
+			}
+			if id, _ := views.CodeTarget(e, m.frame, m.hs); id != want {
+				t.Errorf("%v: s would open %q, not the picked %q", size, id, want)
 			}
 		}
 	}

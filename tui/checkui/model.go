@@ -303,6 +303,7 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 		e = m.entries[m.entrySel]
 	}
 	frame := e.Kind == capture.KindFrame
+	header := m.hs.CanPick(e)
 	switch {
 	case key.Matches(msg, k.Back):
 		m.screen = screenList
@@ -333,6 +334,12 @@ func (m *Model) caseKey(msg tea.KeyMsg) {
 		m.showPick()
 	case key.Matches(msg, k.FieldBack) && frame:
 		m.frame.NextField(e, -1)
+		m.showPick()
+	case key.Matches(msg, k.Field) && header:
+		m.hs.NextHeader(e, 1)
+		m.showPick()
+	case key.Matches(msg, k.FieldBack) && header:
+		m.hs.NextHeader(e, -1)
 		m.showPick()
 	case key.Matches(msg, k.ByteNext) && frame:
 		m.frame.MoveByte(e, 1)

@@ -166,6 +166,8 @@ func keys(m Model, names ...string) Model {
 			k = tea.KeyMsg{Type: tea.KeyEsc}
 		case "tab":
 			k = tea.KeyMsg{Type: tea.KeyTab}
+		case "shift+tab":
+			k = tea.KeyMsg{Type: tea.KeyShiftTab}
 		case "down":
 			k = tea.KeyMsg{Type: tea.KeyDown}
 		case "up":
@@ -221,6 +223,12 @@ func TestGoldens(t *testing.T) {
 			golden(t, "ping"+suffix, v)
 			m = keys(m, "?")
 			golden(t, "help"+suffix, m.View())
+			// g goes to the handshake, where tab picks a header, as in
+			// the walkthrough.
+			m = keys(m, "?", "g", "tab")
+			v = m.View()
+			checkSize(t, "case, a header", v, w, h)
+			golden(t, "header"+suffix, v)
 		}
 	}
 }

@@ -390,7 +390,9 @@ func (m Model) detailBody(w int) string {
 			body = m.st.dim.Render("("+m.t.partial+")") + "\n" + body
 		}
 	case capture.KindHandshake:
-		body = m.hs.View(e, m.theme, w, false)
+		// With the code key on, the head says how tab picks a header and
+		// marks the one picked, with what s opens under it.
+		body = m.hs.View(e, m.theme, w, true)
 	case capture.KindNote:
 		body = m.theme.Wrap(e.Note, w) + "\n" + render.HexBytes(e.Wire, 64)
 	default:

@@ -623,10 +623,7 @@ func TestInlineMarkdown(t *testing.T) {
 // of kinds.
 func TestLabelsInBothLanguages(t *testing.T) {
 	verbs := func(s string) string {
-		var out []string
-		for _, m := range regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[a-zA-Z]`).FindAllString(s, -1) {
-			out = append(out, m)
-		}
+		out := regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[a-zA-Z]`).FindAllString(s, -1)
 		sort.Strings(out)
 		return strings.Join(out, " ")
 	}

@@ -17,7 +17,8 @@ import (
 // ↑/↓ move through the timeline's entries as through its frames, ←/→ go
 // to the previous or next connection (the item this screen shows, as a
 // step is the walkthrough's), pgup/pgdn scroll the dissection, tab picks
-// a field and [ ] walk the hex dump. [Model.bindings] enables the ones
+// a field of a frame or a header of a handshake, as in the walkthrough,
+// and [ ] walk the hex dump. [Model.bindings] enables the ones
 // that act in the state on screen; the footer and the help list that copy.
 type keyMap struct {
 	lang                     string
@@ -107,8 +108,10 @@ func (m Model) screenKeys(k keyMap) keyMap {
 	k.All.SetEnabled(len(m.conns) > 0 || !m.all)
 	e, ok := m.selected()
 	frame := ok && (e.Kind == capture.KindFrame || e.Kind == capture.KindRaw) && len(e.Wire) > 0
-	k.Field.SetEnabled(frame)
-	k.FieldBack.SetEnabled(frame)
+	// On a handshake tab picks a header, as the dissection's hint says.
+	header := ok && m.hs.CanPick(e)
+	k.Field.SetEnabled(frame || header)
+	k.FieldBack.SetEnabled(frame || header)
 	k.ByteNext.SetEnabled(frame && m.frame.CanMoveByte(e, 1))
 	k.BytePrev.SetEnabled(frame && m.frame.CanMoveByte(e, -1))
 	_, code := views.CodeTarget(e, m.frame, m.hs)
@@ -121,8 +124,9 @@ func (m Model) screenKeys(k keyMap) keyMap {
 }
 
 // showPick scrolls the dissection so that the line saying which field and
-// byte are selected (its "» " lines) is in view, so that tab and [ ] never
-// move out of sight.
+// byte are selected (its "» " lines; on a handshake, the indented one
+// under the picked header) is in view, so that tab and [ ] never move out
+// of sight.
 func (m *Model) showPick() {
 	e, ok := m.selected()
 	if !ok {
@@ -130,7 +134,7 @@ func (m *Model) showPick() {
 	}
 	w, h := m.detailSize()
 	for i, l := range m.detailBody(e, w) {
-		if strings.HasPrefix(ansi.Strip(l), "» ") {
+		if strings.HasPrefix(strings.TrimLeft(ansi.Strip(l), " "), "» ") {
 			if i < m.detailOff || i >= m.detailOff+h-1 {
 				m.detailOff = max(0, min(i-1, m.detailMax()))
 			}

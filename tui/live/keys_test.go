@@ -7,8 +7,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/wsanatomy/wsanatomy/tui/capture"
 	"github.com/wsanatomy/wsanatomy/tui/keymap"
 	"github.com/wsanatomy/wsanatomy/tui/keymap/keytest"
+	"github.com/wsanatomy/wsanatomy/tui/render"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // listed is every binding the state shows: its footer and, with the help
@@ -36,6 +39,8 @@ func TestKeysDoWhatTheScreenSays(t *testing.T) {
 		{"all, an older entry", []string{"up", "up"}},
 		{"one connection, a frame", []string{"left", "left", "left", "enter", "up", "up", "up", "up", "up", "up"}},
 		{"a frame, scrolled", []string{"left", "left", "left", "enter", "up", "up", "up", "up", "up", "up", "pgdown"}},
+		{"a handshake", []string{"g"}},
+		{"a handshake, a header picked", []string{"g", "tab"}},
 		{"help", []string{"?"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -121,5 +126,58 @@ func TestSharedKeysReadAsEverywhere(t *testing.T) {
 				t.Errorf("%s: %s reads %q, the shared map %q", lang, name, p[0].Help(), p[1].Help())
 			}
 		}
+	}
+}
+
+// TestTabPicksAHeader: on a handshake, tab and shift+tab pick its
+// headers, as in the walkthrough and the lessons, and as the dissection's
+// own hint ("tab: pick a header") says; the picked one is marked in view,
+// and s opens its code.
+func TestTabPicksAHeader(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m := press(sized(sampleStore(), size[0], size[1]), "g")
+		e, ok := m.selected()
+		if !ok || e.Kind != capture.KindHandshake {
+			t.Fatalf("%v: g did not select the first handshake: %+v", size, e)
+		}
+		hs := render.HeaderSources(e.Handshake.Raw)
+		if len(hs) < 2 {
+			t.Fatalf("%v: the request has %d headers with code", size, len(hs))
+		}
+		if !m.bindings().Field.Enabled() || !strings.Contains(m.View(), "tab field") {
+			t.Errorf("%v: tab is not offered on a handshake:\n%s", size, m.View())
+		}
+		for _, step := range []struct {
+			key  string
+			want int
+		}{{"tab", 0}, {"tab", 1}, {"shift+tab", 0}, {"shift+tab", len(hs) - 1}} {
+			m = press(m, step.key)
+			want := hs[step.want].ID
+			if m.hs.Header != want {
+				t.Fatalf("%v: %s picked %q, want %q", size, step.key, m.hs.Header, want)
+			}
+			if v := m.View(); !strings.Contains(v, "see the code for "+want) {
+				t.Errorf("%v: after %s the dissection does not show %s picked:\n%s", size, step.key, want, v)
+			}
+			if id, _ := views.CodeTarget(e, m.frame, m.hs); id != want {
+				t.Errorf("%v: s would open %q, not the picked %q", size, id, want)
+			}
+		}
+	}
+}
+
+// TestDissectionHintsWork: whatever entry is selected, a dissection that
+// tells the user to press tab ("tab: pick a header", "tab: next header",
+// "tab: pick a field") is on a screen where tab is enabled.
+func TestDissectionHintsWork(t *testing.T) {
+	m := press(sized(sampleStore(), 120, 40), "g")
+	n, _ := m.store.Len(m.timelineID())
+	for i := 0; i < n; i++ {
+		e, _ := m.selected()
+		body := strings.Join(m.detailBody(e, 80), "\n")
+		if strings.Contains(body, views.FieldKey+": ") && !m.bindings().Field.Enabled() {
+			t.Errorf("entry %d (%v): the dissection names %s, which does nothing here:\n%s", i, e.Kind, views.FieldKey, body)
+		}
+		m = press(m, "down")
 	}
 }

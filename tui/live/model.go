@@ -266,7 +266,11 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			d = -1
 		}
 		if e, ok := m.selected(); ok {
-			m.frame.NextField(e, d)
+			if e.Kind == capture.KindHandshake {
+				m.hs.NextHeader(e, d)
+			} else {
+				m.frame.NextField(e, d)
+			}
 			m.showPick()
 		}
 	case key.Matches(msg, k.ByteNext), key.Matches(msg, k.BytePrev):

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/wsanatomy/wsanatomy/lessons"
 	"github.com/wsanatomy/wsanatomy/protocol"
 	"github.com/wsanatomy/wsanatomy/tui/capture"
@@ -262,8 +264,11 @@ func markHeader(head string, raw []byte, o Options) string {
 				continue
 			}
 			lines[i] = o.Theme.Field(render.FieldNone, h.Line, true) + l[len(h.Line):]
+			// The hint goes under the header's whole note. In colour a
+			// wrapped note's lines start with the colour's escape code,
+			// so the indent is looked for in the text without it.
 			j := i + 1
-			for j < len(lines) && strings.HasPrefix(lines[j], "    ") {
+			for j < len(lines) && strings.HasPrefix(ansi.Strip(lines[j]), "    ") {
 				j++
 			}
 			hint := sayf(o.Theme.Lang(), "  » %s: see the code for %s · %s: next header", o.CodeKey, h.ID, FieldKey)

@@ -105,6 +105,39 @@ func (v *HandshakeView) Reset(e capture.Entry) {
 	v.Header = ""
 }
 
+// CanPick reports whether e is a handshake with a header tab can pick:
+// one the source reader has code for.
+func (v HandshakeView) CanPick(e capture.Entry) bool {
+	return e.Kind == capture.KindHandshake && e.Handshake != nil && len(render.HeaderSources(e.Handshake.Raw)) > 0
+}
+
+// NextHeader moves the header cursor of handshake e by d through the
+// headers the source reader has code for, in the order they were sent,
+// round from the last to the first; with none picked, tab (d > 0) picks
+// the first and shift+tab the last, as [FrameView.NextField] does with a
+// frame's fields.
+func (v *HandshakeView) NextHeader(e capture.Entry, d int) {
+	if !v.CanPick(e) {
+		return
+	}
+	hs := render.HeaderSources(e.Handshake.Raw)
+	i := -1
+	for j, h := range hs {
+		if h.ID == v.Header {
+			i = j
+		}
+	}
+	switch {
+	case i < 0 && d < 0:
+		i = len(hs) - 1
+	case i < 0:
+		i = 0
+	default:
+		i = (i + d + len(hs)) % len(hs)
+	}
+	v.Header = hs[i].ID
+}
+
 func (v HandshakeView) View(e capture.Entry, t render.Theme, width int, code bool) string {
 	o := Options{Theme: t, Width: width, Cursor: -1, Header: v.Header}
 	if code {
