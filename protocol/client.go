@@ -169,7 +169,10 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 	if _, err := netConn.Write(req); err != nil {
 		return nil, fmt.Errorf("websocket: failed to send the handshake to %s: %w", netConn.RemoteAddr(), ctxErr(ctx, err))
 	}
-	br := bufio.NewReaderSize(netConn, bufferSize)
+	// The response is read through a pooled read buffer, which the
+	// connection gives back once it has drained it (readbuf.go).
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(netConn)
 	head, err := readHead(br, maxResponseHead)
 	if err != nil {
 		// Say which stage, which server and what happened: "context
@@ -186,7 +189,8 @@ func ClientHandshake(ctx context.Context, netConn net.Conn, u *url.URL, opts *Di
 		}
 		return nil, fmt.Errorf("websocket: failed to read the handshake response from %s: %w", netConn.RemoteAddr(), err)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
+	// A reader the size of the head (it is all there), not bufio's 4 KiB.
+	resp, err := http.ReadResponse(bufio.NewReaderSize(bytes.NewReader(head), len(head)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("websocket: handshake response is not valid HTTP: %w", err)
 	}
