@@ -63,8 +63,11 @@ type messageReader struct {
 	// ReadMessage return ErrReadInterrupted rather than skip the rest.
 	interrupted bool
 
-	// For the observer only: this frame's raw header and payload so far.
-	rawHeader []byte
+	// For the observer only: this frame's raw header (rawHeader[:rawLen],
+	// kept here rather than in a copy of its own, since frameDone copies it
+	// into the event anyway) and payload so far.
+	rawHeader [MaxHeaderSize]byte
+	rawLen    uint8
 	payload   []byte
 	unmasked  []byte
 }
@@ -196,14 +199,14 @@ func (s *streamReader) takeBuffered() (MessageType, bool) {
 	if typ == OpText && !isASCII(p) && !utf8.Valid(p) {
 		return 0, false // the general path names the bad byte
 	}
-	var raw []byte
+	r.frame = Header{Fin: true, Opcode: typ, Masked: masked, Length: uint64(length), LengthForm: Length7Bit, MaskKey: key}
+	var ev *FrameEvent
 	if c.observe != nil {
-		raw = bytes.Clone(b[:size]) // before Discard, which frees the buffer's bytes
+		ev = newFrameEvent(c.role, Received, r.frame, b[:size]) // before Discard, which frees the buffer's bytes
 	}
 	c.br.Discard(size + length)
-	r.frame = Header{Fin: true, Opcode: typ, Masked: masked, Length: uint64(length), LengthForm: Length7Bit, MaskKey: key}
-	if c.observe != nil {
-		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: r.frame, RawHeader: raw})
+	if ev != nil {
+		c.observe(ev)
 	}
 	r.msgType, r.msgSoFar, r.compressed, r.maskPos = typ, int64(length), false, length&3
 	r.utf8.Reset()
@@ -484,11 +487,10 @@ func (r *messageReader) consume(p []byte) *Violation {
 func (r *messageReader) frameDone(v *Violation) *Violation {
 	c := r.c
 	if c.observe != nil {
-		c.observe(&FrameEvent{
-			Time: time.Now(), Role: c.role, Dir: Received, Header: r.frame,
-			RawHeader: r.rawHeader, Payload: r.payload, Unmasked: r.unmasked, Violation: v,
-		})
-		r.rawHeader, r.payload, r.unmasked = nil, nil, nil
+		ev := newFrameEvent(c.role, Received, r.frame, r.rawHeader[:r.rawLen])
+		ev.Payload, ev.Unmasked, ev.Violation = r.payload, r.unmasked, v
+		c.observe(ev)
+		r.rawLen, r.payload, r.unmasked = 0, nil, nil
 	}
 	return v
 }
@@ -503,7 +505,7 @@ func (c *Conn) nextDataFrame() error {
 		c.armIdle()
 		c.takeReadBuffer()
 		if c.observe == nil && c.takePlainHeader() {
-			return c.startDataFrame(nil)
+			return c.startDataFrame()
 		}
 		h, raw, err := peekHeader(c.br)
 		if isTimeout(err) {
@@ -519,7 +521,9 @@ func (c *Conn) nextDataFrame() error {
 			MessageLimit: c.opts.MessageLimit, MessageSoFar: r.msgSoFar, Deflate: c.deflate != nil}
 		if v := CheckHeader(h, st); v != nil {
 			if c.observe != nil {
-				c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: bytes.Clone(raw), Violation: v})
+				ev := newFrameEvent(c.role, Received, h, raw)
+				ev.Violation = v
+				c.observe(ev)
 			}
 			return c.fail(v)
 		}
@@ -542,19 +546,20 @@ func (c *Conn) nextDataFrame() error {
 			}
 			continue
 		}
-		var rawCopy []byte
 		if c.observe != nil {
-			rawCopy = bytes.Clone(raw)
+			// Kept for frameDone's event, before Discard frees the bytes.
+			r.rawLen = uint8(copy(r.rawHeader[:], raw))
 		}
 		c.br.Discard(len(raw))
 		r.frame = h
-		return c.startDataFrame(rawCopy)
+		return c.startDataFrame()
 	}
 }
 
 // startDataFrame starts reading the data frame whose header, just taken
-// from the buffer and found valid, is in r.frame.
-func (c *Conn) startDataFrame(rawCopy []byte) error {
+// from the buffer and found valid, is in r.frame (and, for an observer,
+// its bytes in r.rawHeader).
+func (c *Conn) startDataFrame() error {
 	r := &c.reader
 	h := &r.frame
 	if !r.inMessage {
@@ -568,7 +573,7 @@ func (c *Conn) startDataFrame(rawCopy []byte) error {
 		r.msgType = h.Opcode
 		r.utf8.Reset()
 	}
-	r.frameLeft, r.maskPos, r.rawHeader = int64(h.Length), 0, rawCopy
+	r.frameLeft, r.maskPos = int64(h.Length), 0
 	r.inMessage = !h.Fin
 	if h.Opcode != OpContinuation {
 		// permessage-deflate: RSV1 on the first frame marks a
@@ -648,11 +653,13 @@ func (c *Conn) plainHeader(b []byte) (typ Opcode, size, length int, ok bool) {
 // header and payload as they sit in the read buffer; they are consumed
 // here.
 func (c *Conn) handleControl(h Header, raw, wire []byte) error {
-	var rawCopy, masked []byte
+	var ev *FrameEvent
 	if c.observe != nil {
 		// A control payload is at most 125 bytes: it is observed even
-		// when data payloads are not (ObserveHeadersOnly).
-		rawCopy, masked = bytes.Clone(raw), bytes.Clone(wire)
+		// when data payloads are not (ObserveHeadersOnly). Both are
+		// copied before Discard frees the buffer's bytes.
+		ev = newFrameEvent(c.role, Received, h, raw)
+		ev.Payload = bytes.Clone(wire)
 	}
 	payload := c.ctrlBuf[:copy(c.ctrlBuf[:], wire)] // CheckHeader made sure Length <= 125
 	c.br.Discard(len(raw) + len(wire))
@@ -665,9 +672,9 @@ func (c *Conn) handleControl(h Header, raw, wire []byte) error {
 	if h.Opcode == OpClose {
 		code, reason, v = ParseClosePayload(payload)
 	}
-	if c.observe != nil {
-		c.observe(&FrameEvent{Time: time.Now(), Role: c.role, Dir: Received, Header: h, RawHeader: rawCopy, Violation: v,
-			Payload: masked, Unmasked: bytes.Clone(payload)})
+	if ev != nil {
+		ev.Unmasked, ev.Violation = bytes.Clone(payload), v
+		c.observe(ev)
 	}
 	switch h.Opcode {
 	case OpPing:

@@ -351,7 +351,7 @@ func (c *Conn) writeFrameLocked(ctx context.Context, h Header, payload []byte) e
 		return c.writeFailed(err)
 	}
 	if c.observe != nil {
-		ev := &FrameEvent{Time: time.Now(), Role: c.role, Dir: Sent, Header: h, RawHeader: append([]byte(nil), hdr...)}
+		ev := newFrameEvent(c.role, Sent, h, hdr)
 		// Control payloads (at most 125 bytes) are observed even with
 		// ObserveHeadersOnly: a log needs each close frame's code.
 		if c.observePayloads || h.Opcode.IsControl() {
