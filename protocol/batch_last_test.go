@@ -86,10 +86,10 @@ func TestBatchRepliesHeldSentBeforeReadFailsWithoutWaiting(t *testing.T) {
 // (the use Options.BatchReplies documents), the peer pipelines A and B.
 // B's reply depends on what the peer does once it has A's reply (a long
 // poll, say, or a second step of a protocol): B's handler waits for it,
-// writing nothing and not reading. A's reply, held for B's, must not wait
-// for B's handler, or the two sides wait for each other: it goes out
-// heldLastBound after B was handed out. The handler waits at most 3 s, so
-// that the test ends either way.
+// writing nothing and not reading. A's reply must not wait for B's
+// handler, or the two sides wait for each other: it goes out as B is
+// handed out, the last request buffered. The handler waits at most 3 s,
+// so that the test ends either way.
 func TestBatchRepliesLastHandlerDoesNotStrandHeld(t *testing.T) {
 	client, server := connPair(t, nil, &Options{BatchReplies: true})
 	gotA := make(chan struct{})

@@ -55,18 +55,17 @@ type Options struct {
 	// buffer, to go out in one system call with the messages written
 	// after it: a server answering pipelined requests then makes one
 	// write per batch of requests instead of one per reply. Nothing is
-	// held once the connection would wait for input: the reply to the
-	// last buffered message is not held, and takes the held ones with it
-	// (in order, in the same system call), as does any write that is not
-	// held; if neither comes, they go out 1 ms after the last message was
-	// handed out (a handler that replies later, or never, costs the held
-	// replies that latency, and cannot leave them waiting on the peer).
-	// They also go out before any wait for the socket, when a read hands
-	// out a message not followed by a whole one (a ping, part of a
-	// header, a fragment), before a read fails, and in Close and
-	// CloseNow. So a held reply also waits while the requests already
-	// buffered after its own are handled: its latency grows with the
-	// batch, by the time the handler takes for each of them.
+	// held once the connection would wait for input: the held messages
+	// go out when a read hands out the last buffered message (or one not
+	// followed by a whole one: a ping, part of a header, a fragment),
+	// before any wait for the socket, before a read fails, with the next
+	// write that is not held (in order, in the same system call), and in
+	// Close and CloseNow. So a held reply also waits while the requests
+	// already buffered after its own are handled, and while the rest of
+	// its own handler runs: its latency grows with the batch, by the time
+	// the handler takes for each of them. (A read whose context is
+	// already done sends nothing: what is held then goes out with the
+	// next write, or in Close or CloseNow.)
 	// Each write is bounded by WriteTimeout as usual; the held messages a
 	// read sends, also by that read's context (as its pongs are), and
 	// those Close and CloseNow send, by CloseTimeout.
@@ -237,15 +236,13 @@ type Conn struct {
 	writer       messageWriter
 	// held is the write buffer of messages held by BatchReplies (nil when
 	// none are); guarded by frameMu. heldOut says held has bytes, and
-	// readAhead where the reader is in a batch of buffered requests
-	// (aheadNone, aheadHold, aheadLast): both atomic, so that the reader
-	// and writers can tell, without the frame lock, who must send what is
-	// held.
+	// readAhead that the reader has a whole message buffered, so that a
+	// reply may wait: both atomic, so that the reader and writers can
+	// tell, without the frame lock, who must send what is held.
 	held      *bufio.Writer
 	heldN     int // how many frames wait in held; guarded by frameMu
 	heldOut   atomic.Bool
-	readAhead atomic.Int32
-	heldTimer *time.Timer             // sends replies held in aheadLast after heldLastBound; guarded by readMu
+	readAhead atomic.Bool
 	pongSend  [maxControlPayload]byte // the pong being written; guarded by frameMu
 	// wctx is the context of the frame being written, nil between
 	// frames; guarded by frameMu. sock arms the write deadline

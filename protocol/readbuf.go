@@ -92,9 +92,10 @@ func (s *readSource) Read(p []byte) (int, error) {
 	}
 	// The buffer is refilled in the middle of a frame or a header: this
 	// read may wait, or the input has ended and the connection is about
-	// to fail. Either way nothing may stay held (BatchReplies): replies
-	// held for the last request of a batch go out now, before an error
-	// closes the connection under them.
+	// to fail. Either way nothing may stay held (BatchReplies). The read
+	// that handed out the last message sent what was held, unless it
+	// found the frame lock taken: then it goes now, before an error
+	// closes the connection under it.
 	s.c.stopReadingAhead(s.c.rctx)
 	if err := s.err; err != nil {
 		s.err = nil

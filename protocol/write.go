@@ -528,29 +528,24 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // system call, then writes each reply with one of its own: most of its
 // time goes to those writes. With BatchReplies, a reply written while the
 // next request already waits whole in the read buffer goes into a pooled
-// write buffer, held, and the next reply joins it. The reply to the last
-// buffered request is not held (nothing is behind it): it goes out with
-// all the held ones, in one write, the batch's only one. No reply waits
-// while the connection waits for input, since the reader sends them
-// before that; the buffer is bounded (a full one is written out, bounded
-// by WriteTimeout like any write). What a held reply does wait for is the
-// handling of the requests that were already buffered behind its own: the
-// first reply of a batch of n goes out only once the other n-1 are
-// answered, so batching trades that latency for fewer system calls.
+// write buffer, held, and the next reply joins it, until the reader is
+// about to hand out its last buffered request (or to wait): then all of
+// them go out in one write. No reply waits while the connection waits for
+// input, since the reader sends them before that; the buffer is bounded
+// (a full one is written out, bounded by WriteTimeout like any write).
+// What a held reply does wait for is the handling of the requests that
+// were already buffered behind its own: the first reply of a batch of n
+// goes out only once the other n-1 are answered, so batching trades that
+// latency for fewer system calls.
 //
-// readAhead tells the writers where the reader is in a batch:
-//   - aheadHold: the request handed out is followed by a whole one in the
-//     buffer, so its reply may be held;
-//   - aheadLast: the last buffered request of a batch was handed out. Its
-//     reply is not held, but whatever is held waits for it (or for any
-//     other write), so that the batch costs one write, not two: had the
-//     reader sent the held replies as it handed the last request out, a
-//     batch of two requests would still take two writes. They wait at
-//     most heldLastBound: the last request may have no reply, or one that
-//     waits for the peer to act on the replies held (a long poll, a
-//     second step), and then a timer sends them (sendHeldLate);
-//   - aheadNone: the reader may wait for input, or stopped reading:
-//     nothing may stay held.
+// A batch so costs two writes: the held replies as the last request is
+// handed out, then that request's reply. Holding the replies for that
+// last reply as well would save one, but then they wait on the last
+// request's handler, which may never reply, or reply only once the peer
+// has acted on the held ones (a long poll, a second step): the two sides
+// would wait for each other. Bounding that wait with a timer makes a
+// write that nobody asked for, which other writers then wait behind. So
+// the reader sends them itself, under its read's context.
 //
 // A held reply's WriteMessage has returned nil, so its loss must not go
 // unnoticed: a write that fails to send held frames returns an error
@@ -560,35 +555,20 @@ func (c *Conn) writeWire(h Header, hdr, payload []byte) error {
 // CloseTimeout.
 //
 // The reader and the writers decide without a shared lock who sends the
-// held bytes. The reader sets readAhead to aheadNone, then looks at
-// heldOut; a writer that holds sets heldOut, then (once it lets go of the
-// frame lock, in unlockFrame) looks at readAhead. Of two such pairs of
-// atomic operations at least one side sees the other's store: whichever
-// finds replies held while the reader is at aheadNone sends them
-// (flushHeld). Neither
+// held bytes. The reader clears readAhead, then looks at heldOut; a writer
+// that holds sets heldOut, then (once it lets go of the frame lock, in
+// unlockFrame) looks at readAhead. Of two such pairs of atomic operations
+// at least one side sees the other's store: whichever finds replies held
+// while the reader is not reading ahead sends them (flushHeld). Neither
 // waits for the frame lock to do so, so whoever holds it when they look
 // must look again on leaving it: every release of the lock is followed
 // by sendHeldIfDue. And the reader sends them once more right before any
 // read of the socket that may wait (takeReadBuffer, readSource.Read).
 
-// Where the reader is in a batch of buffered requests (Conn.readAhead).
-const (
-	aheadNone int32 = iota // nothing may stay held
-	aheadHold              // a whole request follows the one handed out: its reply may wait
-	aheadLast              // the batch's last request was handed out: its reply takes the held ones
-)
-
-// heldLastBound is how long replies held in aheadLast wait for the reply
-// to the batch's last request (or for any write, or a read that waits)
-// before a timer sends them. An echo or a quick handler answers in
-// microseconds, so the timer almost never fires; a handler that waits
-// for the peer costs the peer this much latency, not a deadlock.
-const heldLastBound = time.Millisecond
-
 // mayHold reports whether the data frame about to be written may wait in
 // the held buffer. The caller holds frameMu.
 func (c *Conn) mayHold(h Header) bool {
-	return c.opts.BatchReplies && h.Opcode.IsData() && c.readAhead.Load() == aheadHold
+	return c.opts.BatchReplies && h.Opcode.IsData() && c.readAhead.Load()
 }
 
 // writeHeld adds a frame to the held buffer, and sends all of it unless
@@ -669,12 +649,13 @@ func (c *Conn) flushHeld(ctx context.Context) {
 	if ctx.Err() != nil {
 		// The read's context is already done: a write bounded by it
 		// would fail at once and lose the held replies, whose
-		// WriteMessage returned nil. They stay held, for the next write,
-		// Close or CloseNow to send (each bounded in its own way); the
-		// read returns at once, so nothing waits while they do.
+		// WriteMessage returned nil. They stay held, for the next write
+		// (sendHeldIfDue), Close or CloseNow to send, each bounded in its
+		// own way; the read returns at once, so nothing waits while they
+		// do.
 		return
 	}
-	for c.heldOut.Load() && c.readAhead.Load() == aheadNone && c.frameMu.TryLock() {
+	for c.heldOut.Load() && !c.readAhead.Load() && c.frameMu.TryLock() {
 		if c.held != nil {
 			stop := c.beginWrite(ctx)
 			if err := c.sendHeld(); err != nil {
@@ -693,18 +674,16 @@ func (c *Conn) flushHeld(ctx context.Context) {
 // WriteTimeout).
 func (c *Conn) stopReadingAhead(ctx context.Context) {
 	if c.opts.BatchReplies {
-		c.readAhead.Store(aheadNone)
+		c.readAhead.Store(false)
 		c.flushHeld(ctx)
 	}
 }
 
 // noteReadAhead is called by a read that hands out a message, or reads
 // one to its end: it says whether the rest of this message and the next
-// one are already buffered whole (aheadHold: replies may wait for it),
-// or this is the last of a batch with nothing after it (aheadLast: the
-// held replies wait for its reply, at most heldLastBound), and sends what
-// is held otherwise, bounded by ctx, the read's context. The caller holds
-// readMu.
+// one are already buffered whole (then replies may wait for it), and
+// sends what is held otherwise, bounded by ctx, the read's context. The
+// caller holds readMu.
 func (c *Conn) noteReadAhead(ctx context.Context) {
 	if c.opts.BatchReplies { // small enough to be inlined: nothing to pay without it
 		c.lookAhead(ctx)
@@ -720,45 +699,11 @@ func (c *Conn) lookAhead(ctx context.Context) {
 		// must be there too.
 		b, _ := c.br.Peek(c.br.Buffered()) // no I/O
 		if int64(len(b)) > r.frameLeft && wholeMessageAt(b[r.frameLeft:]) {
-			c.readAhead.Store(aheadHold)
-			return
-		}
-		if int64(len(b)) == r.frameLeft && c.readAhead.Load() != aheadNone {
-			// The last request of a batch, whole, and nothing after it:
-			// what is held goes out with its reply, before the reader
-			// waits for input, or after heldLastBound, whichever comes
-			// first. (NextReader's reader comes here twice for it: as it
-			// hands it out, and at its end; the bound runs from the
-			// first.)
-			if c.readAhead.Swap(aheadLast) != aheadLast {
-				c.armHeldTimer()
-			}
+			c.readAhead.Store(true)
 			return
 		}
 	}
 	c.stopReadingAhead(ctx)
-}
-
-// armHeldTimer starts heldLastBound for replies held in aheadLast. The
-// caller holds readMu; the timer is made on the first batch that needs
-// it, and reused.
-func (c *Conn) armHeldTimer() {
-	if c.heldTimer == nil {
-		c.heldTimer = time.AfterFunc(heldLastBound, c.sendHeldLate)
-		return
-	}
-	c.heldTimer.Reset(heldLastBound)
-}
-
-// sendHeldLate is the timer's work: if the reader is still at the last
-// request of the batch, nothing more is worth waiting for, and what is
-// held goes out (bounded by WriteTimeout; an error is kept for the next
-// write, as sendHeldIfDue's is). If the reader has moved on, to a new
-// batch or to a read that sent them, there is nothing to do.
-func (c *Conn) sendHeldLate() {
-	if c.readAhead.CompareAndSwap(aheadLast, aheadNone) {
-		c.flushHeld(context.Background())
-	}
 }
 
 // wholeMessageAt reports whether b starts with a whole message in one
