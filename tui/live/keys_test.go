@@ -1,6 +1,7 @@
 package live
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,29 +141,18 @@ func TestTabPicksAHeader(t *testing.T) {
 		if !ok || e.Kind != capture.KindHandshake {
 			t.Fatalf("%v: g did not select the first handshake: %+v", size, e)
 		}
-		hs := render.HeaderSources(e.Handshake.Raw)
-		if len(hs) < 2 {
-			t.Fatalf("%v: the request has %d headers with code", size, len(hs))
-		}
 		if !m.bindings().Field.Enabled() || !strings.Contains(m.View(), "tab field") {
 			t.Errorf("%v: tab is not offered on a handshake:\n%s", size, m.View())
 		}
-		for _, step := range []struct {
-			key  string
-			want int
-		}{{"tab", 0}, {"tab", 1}, {"shift+tab", 0}, {"shift+tab", len(hs) - 1}} {
-			m = press(m, step.key)
-			want := hs[step.want].ID
-			if m.hs.Header != want {
-				t.Fatalf("%v: %s picked %q, want %q", size, step.key, m.hs.Header, want)
-			}
-			if v := m.View(); !strings.Contains(v, "see the code for "+want) {
-				t.Errorf("%v: after %s the dissection does not show %s picked:\n%s", size, step.key, want, v)
-			}
-			if id, _ := views.CodeTarget(e, m.frame, m.hs); id != want {
-				t.Errorf("%v: s would open %q, not the picked %q", size, id, want)
-			}
+		var ids []string
+		for _, h := range render.HeaderSources(e.Handshake.Raw) {
+			ids = append(ids, h.ID)
 		}
+		keytest.CheckTabPicksHeaders(t, fmt.Sprint(size), ids, func(key string) (string, string, string) {
+			m = press(m, key)
+			id, _ := views.CodeTarget(e, m.frame, m.hs)
+			return m.hs.Header, m.View(), id
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ package keytest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -110,4 +111,33 @@ func clip(s string) string {
 		return s[:2000] + fmt.Sprintf("… (%d bytes)", len(s))
 	}
 	return s
+}
+
+// CheckTabPicksHeaders checks a screen showing a handshake whose headers
+// (ids, in order, at least two) tab and shift+tab pick: tab, tab,
+// shift+tab, shift+tab must pick the first, the second, the first and the
+// last, and after each the view must mark the one picked ("see the code
+// for ID") and s must open its code. press applies a key to the screen
+// and returns the header it picked, its view and the code s would open.
+func CheckTabPicksHeaders(t *testing.T, label string, ids []string, press func(key string) (picked, view, target string)) {
+	t.Helper()
+	if len(ids) < 2 {
+		t.Fatalf("%s: the request has %d headers with code, want 2 or more", label, len(ids))
+	}
+	for _, step := range []struct {
+		key  string
+		want int
+	}{{"tab", 0}, {"tab", 1}, {"shift+tab", 0}, {"shift+tab", len(ids) - 1}} {
+		want := ids[step.want]
+		picked, view, target := press(step.key)
+		if picked != want {
+			t.Fatalf("%s: %s picked %q, want %q", label, step.key, picked, want)
+		}
+		if !strings.Contains(view, "see the code for "+want) {
+			t.Errorf("%s: after %s the dissection does not mark %s:\n%s", label, step.key, want, view)
+		}
+		if target != want {
+			t.Errorf("%s: s would open %q, not the picked %q", label, target, want)
+		}
+	}
 }
