@@ -9,6 +9,7 @@ import (
 	"github.com/wsanatomy/wsanatomy/tui/lessonrun"
 	"github.com/wsanatomy/wsanatomy/tui/render"
 	"github.com/wsanatomy/wsanatomy/tui/source"
+	"github.com/wsanatomy/wsanatomy/tui/views"
 )
 
 // The link from a lesson's demo to the code: tab and shift+tab pick a field of the
@@ -89,14 +90,7 @@ func (m *Model) moveLink(d int) {
 		return
 	}
 	i := m.linkIndex(links)
-	switch {
-	case i < 0 && d < 0:
-		i = len(links) - 1
-	case i < 0:
-		i = 0
-	default:
-		i = (i + d + len(links)) % len(links)
-	}
+	i = views.Step(i, d, len(links))
 	m.link = links[i].id
 	m.showPick()
 }

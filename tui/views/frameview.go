@@ -39,14 +39,7 @@ func (v *FrameView) NextField(e capture.Entry, d int) {
 			i = j
 		}
 	}
-	switch {
-	case i < 0 && d < 0:
-		i = len(fields) - 1
-	case i < 0:
-		i = 0
-	default:
-		i = (i + d + len(fields)) % len(fields)
-	}
+	i = Step(i, d, len(fields))
 	v.Field = fields[i]
 	v.Cursor, _ = render.ParseFrame(e.Wire).Span(v.Field)
 }
@@ -127,14 +120,7 @@ func (v *HandshakeView) NextHeader(e capture.Entry, d int) {
 			i = j
 		}
 	}
-	switch {
-	case i < 0 && d < 0:
-		i = len(hs) - 1
-	case i < 0:
-		i = 0
-	default:
-		i = (i + d + len(hs)) % len(hs)
-	}
+	i = Step(i, d, len(hs))
 	v.Header = hs[i].ID
 }
 
@@ -154,3 +140,17 @@ var (
 	CodeKey  = keymap.New("en").Source.Help().Key
 	FieldKey = keymap.New("en").Field.Help().Key
 )
+
+// Step returns the index d steps from i round a ring of n items (n > 0),
+// as tab and shift+tab move a pick: with nothing picked yet (i < 0), a
+// step forward picks the first and a step back the last.
+func Step(i, d, n int) int {
+	switch {
+	case i < 0 && d < 0:
+		return n - 1
+	case i < 0:
+		return 0
+	default:
+		return ((i+d)%n + n) % n
+	}
+}
