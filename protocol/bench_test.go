@@ -120,21 +120,28 @@ func BenchmarkReadFrame(b *testing.B) {
 			wire := clientFrame(Header{Fin: true, Opcode: typ}, payload)
 			b.Run(fmt.Sprintf("%s/%s", typ, byteSize(size)), func(b *testing.B) {
 				c := NewConn(nopConn{}, RoleServer, bufio.NewReaderSize(&loopReader{data: wire}, bufferSize), nil)
-				buf := make([]byte, size)
-				ctx := context.Background()
-				b.SetBytes(int64(size))
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					_, r, err := c.NextReader(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if _, err := io.ReadFull(r, buf); err != nil {
-						b.Fatal(err)
-					}
-				}
+				readMessages(b, c, size)
 			})
+		}
+	}
+}
+
+// readMessages reads b.N messages of size bytes from c, as a server
+// reading requests does: NextReader, then the payload into a reused
+// buffer.
+func readMessages(b *testing.B, c *Conn, size int) {
+	buf := make([]byte, size)
+	ctx := context.Background()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, r, err := c.NextReader(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(r, buf); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

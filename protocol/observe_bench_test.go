@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"testing"
 )
 
@@ -47,20 +46,7 @@ func BenchmarkReadObserved(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				c := NewConn(nopConn{}, RoleServer, bufio.NewReaderSize(&loopReader{data: wire}, bufferSize), opts)
-				buf := make([]byte, tc.size)
-				ctx := context.Background()
-				b.SetBytes(int64(tc.size))
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					_, r, err := c.NextReader(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if _, err := io.ReadFull(r, buf); err != nil {
-						b.Fatal(err)
-					}
-				}
+				readMessages(b, c, tc.size)
 			})
 		}
 	}
